@@ -1,0 +1,277 @@
+// The profile format: the one contract between the engine, the analysis, the extension, the
+// webview and the exports. Documented in docs/profile-format.md; schema/profile.schema.json
+// is its JSON Schema and the tests validate every profile they produce against it.
+// Change both together and bump PROFILE_SCHEMA_VERSION when a field changes meaning.
+
+export const PROFILE_SCHEMA_VERSION = 1;
+
+/** Index in this list = the state code stored in `samples.state`. */
+export const THREAD_STATES = ['running', 'runnable', 'gilWait', 'lockWait', 'io', 'sleep', 'other'] as const;
+export type ThreadState = (typeof THREAD_STATES)[number];
+export type ThreadStateFractions = Record<ThreadState, number>;
+
+export type StrategyStatus = 'ok' | 'failed' | 'skipped' | 'timeout' | 'cancelled';
+export type StrategyKind = 'serial' | 'threads' | 'processes' | 'asyncio' | 'script';
+export type StartMethod = 'fork' | 'forkserver' | 'spawn';
+
+export interface PythonInfo {
+  executable: string;
+  version: string;
+  implementation: string; // 'CPython', 'PyPy', ...
+  /** True for a free-threaded (no-GIL) build such as 3.13t. */
+  freeThreaded: boolean;
+}
+
+export interface Workload {
+  /** Absolute path of the profiled file. */
+  file: string;
+  /** Module-level name (or Class.method); null in whole-script mode. */
+  function: string | null;
+  /** The --args expression, null when the default was used. */
+  args: string | null;
+  /** Number of task calls (1 in whole-script mode). */
+  tasks: number;
+  isAsync: boolean;
+  python: PythonInfo;
+}
+
+export interface Gpu {
+  vendor: string;
+  model: string;
+  memoryBytes: number | null;
+}
+
+export interface Machine {
+  logicalCores: number;
+  physicalCores: number;
+  cpuModel: string;
+  memoryBytes: number;
+  os: string;
+  arch: string;
+  gpus: Gpu[];
+}
+
+export interface Settings {
+  workers: number;
+  timeoutSeconds: number;
+  /** Rate of the external /proc thread-state sampler. */
+  sampleHz: number;
+  /** Target rate of the in-process Python stack sampler. */
+  stackSampleHz: number;
+  strategies: string[];
+}
+
+/** How thread states were read. `proc` = /proc sampling (Linux); otherwise they are unavailable. */
+export interface SamplingInfo {
+  threadStates: 'proc' | 'unavailable';
+  /** Why states are unavailable, or caveats such as "PyPy: GIL waits cannot be told from lock waits". */
+  note: string | null;
+  /** How GIL waits were recognised, e.g. "futex words at _PyRuntime+0x1b0, +0x1b4 (learned at start-up)". */
+  gilDetection: string | null;
+}
+
+export interface ErrorDetail {
+  /** Exception type, e.g. 'ZeroDivisionError', 'PicklingError', 'TimeoutError'. */
+  type: string;
+  message: string;
+  /** The user's frames of the traceback (harness frames removed), formatted like Python does. */
+  traceback: string;
+}
+
+export interface FirstDifference {
+  task: number;
+  expected: string;
+  actual: string;
+}
+
+export interface ProcessCosts {
+  /** Seconds from pool creation until each worker process was ready to run tasks. */
+  workerStartupSeconds: number[];
+  /** Pickled size of (callable, arguments) per task, bytes: mean and total. */
+  pickledBytesSentPerTask: number;
+  pickledBytesSentTotal: number;
+  /** Pickled size of each task's result, bytes: mean and total. */
+  pickledBytesReceivedPerTask: number;
+  pickledBytesReceivedTotal: number;
+}
+
+/** Where the time of one strategy's run went, seconds from the engine's spawn of the interpreter. */
+export interface PhaseTimings {
+  /** Spawn until the harness's first line ran (interpreter start-up). */
+  interpreterStartSeconds: number | null;
+  /** Importing the user's module (and evaluating --args). */
+  importSeconds: number | null;
+  /** First task start to last task end (= wallSeconds). */
+  tasksSeconds: number | null;
+  /** Everything else the engine spent: set-up, teardown, waiting for exit, post-processing. */
+  engineOverheadSeconds: number | null;
+  totalSeconds: number;
+}
+
+export interface StackSamplerStats {
+  samples: number;
+  /** Achieved rate, samples per second per process. */
+  hz: number;
+  /** How late the sampler woke up: close to switch interval x CPU-bound threads under the GIL. */
+  meanLatenessMs: number;
+  p95LatenessMs: number;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  role: 'harness' | 'worker' | 'child';
+  command: string;
+}
+
+export interface ThreadInfo {
+  pid: number;
+  tid: number;
+  name: string;
+  /** Index into `processes`. */
+  process: number;
+  /** Samples of this thread in any state, and while running a task. */
+  samples: number;
+  taskSamples: number;
+}
+
+/** One call of the user's function. Times are ms since the strategy's start (spawn). */
+export interface TaskSpans {
+  /** Index into `threads` of the thread that ran each task (-1 if unknown). */
+  thread: number[];
+  start: number[];
+  end: number[];
+  /** 1 when the task raised. */
+  failed: number[];
+}
+
+/** Per-core series, one value per tick of `intervalMs`, first tick at `startMs`. */
+export interface CoreSeries {
+  intervalMs: number;
+  startMs: number;
+  /** [core][tick] fraction (0-1) of that core busy with anything (from /proc/stat). */
+  busy: number[][];
+  /** [core][tick] fraction (0-1) of that core used by the workload's own threads. */
+  workload: number[][];
+}
+
+/** Columnar thread samples from the /proc sampler, joined with the Python stacks. */
+export interface Samples {
+  /** ms since the strategy's start. */
+  t: number[];
+  /** Index into `threads`. */
+  thread: number[];
+  /** CPU the thread last ran on (field 39 of stat), -1 if unknown. */
+  core: number[];
+  /** Index into THREAD_STATES. */
+  state: number[];
+  /** Index into `stackTable` (leaf node), -1 when no Python stack was close enough in time. */
+  stack: number[];
+  /** 1 while the thread was running one of the user's tasks. */
+  inTask: number[];
+}
+
+/** Function table, columnar. `line` is the function's first line. */
+export interface FrameTable {
+  name: string[];
+  file: string[];
+  line: number[];
+}
+
+/** Stack trie, columnar: node i is frame[i] at line[i] called from node parent[i] (-1 = root). */
+export interface StackTable {
+  parent: number[];
+  frame: number[];
+  line: number[];
+}
+
+export interface StrategyResult {
+  id: string;
+  kind: StrategyKind;
+  startMethod: StartMethod | null;
+  workers: number;
+  status: StrategyStatus;
+  error: string | null;
+  errorDetail: ErrorDetail | null;
+  wallSeconds: number | null;
+  speedup: number | null;
+  efficiency: number | null;
+  cpuSeconds: { user: number; system: number } | null;
+  peakRssBytes: number | null;
+  /** Fractions of thread-samples taken while threads ran tasks; null when unavailable. */
+  threadStates: ThreadStateFractions | null;
+  threadStateSamples: number;
+  /** true for serial itself; null when not compared (no results, or serial failed). */
+  resultsMatchBaseline: boolean | null;
+  firstDifference: FirstDifference | null;
+  timing: PhaseTimings;
+  processCosts: ProcessCosts | null;
+  stackSampler: StackSamplerStats | null;
+  processes: ProcessInfo[];
+  threads: ThreadInfo[];
+  tasks: TaskSpans;
+  cores: CoreSeries | null;
+  samples: Samples;
+  frames: FrameTable;
+  stacks: StackTable;
+  /** Bounded tails of the workload's own output. */
+  output: { stdout: string; stderr: string; truncatedBytes: number };
+}
+
+// ---- Analysis (filled by src/profiler/analysis) ----
+
+export type VerdictKind =
+  | 'io-bound'
+  | 'cpu-bound-gil'
+  | 'cpu-bound-releases-gil'
+  | 'lock-contention'
+  | 'overhead-bound'
+  | 'copy-bound'
+  | 'mixed';
+
+export interface Verdict {
+  kind: VerdictKind;
+  label: string;
+  confidence: number;
+  evidence: string[];
+  /** For `mixed`: the share of each contributing kind. */
+  shares?: Partial<Record<VerdictKind, number>>;
+  /** Names of the rules that fired, for traceability (docs/heuristics.md). */
+  rules?: string[];
+}
+
+export type UnmeasuredRoute = 'native-threads' | 'gpu' | 'cluster' | 'free-threaded' | 'pypy' | 'subinterpreters';
+
+export interface Alternative {
+  strategy: string;
+  expectedSpeedup: number | null;
+  why: string;
+}
+
+export interface Recommendation {
+  /** A strategy id from the profile, or an unmeasured route. */
+  strategy: string;
+  workers: number | null;
+  expectedSpeedup: number | null;
+  projected: { cores2x: number | null; cores4x: number | null; model: string; assumptions: string } | null;
+  rationale: string;
+  alternatives: Alternative[];
+  caveats: string[];
+  codeChange: string | null;
+}
+
+export interface Profile {
+  schemaVersion: typeof PROFILE_SCHEMA_VERSION;
+  tool: { name: 'concurrency-profiler'; version: string };
+  createdAt: string;
+  mode: 'function' | 'script';
+  workload: Workload;
+  machine: Machine;
+  settings: Settings;
+  sampling: SamplingInfo;
+  strategies: StrategyResult[];
+  /** True when the run was interrupted (Ctrl-C, SIGTERM, Cancel) and this profile is partial. */
+  interrupted: boolean;
+  verdict?: Verdict;
+  recommendation?: Recommendation;
+}
