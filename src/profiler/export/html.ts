@@ -1,0 +1,55 @@
+// The standalone HTML report: the webview's own bundle and stylesheet inlined with the profile,
+// so one file opens offline in any browser. The webview sees no VS Code API there and reads the
+// profile from the JSON script tag, playing the host's part itself.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Profile } from '../profile';
+
+export const PROFILE_SCRIPT_ID = 'profile-data';
+
+export interface WebviewAssets {
+  js: string;
+  css: string;
+}
+
+/** media/ sits next to dist/ when bundled and three levels above this file when run from source. */
+export function loadWebviewAssets(mediaDir?: string): WebviewAssets {
+  const candidates = mediaDir ? [mediaDir] : [path.join(__dirname, '..', 'media'), path.join(__dirname, '..', '..', '..', 'media')];
+  const dir = candidates.find((d) => existsSync(path.join(d, 'webview.js')));
+  if (!dir) throw new Error(`media/webview.js not found (looked in ${candidates.join(', ')}); run \`npm run build\` first.`);
+  return { js: readFileSync(path.join(dir, 'webview.js'), 'utf8'), css: readFileSync(path.join(dir, 'webview.css'), 'utf8') };
+}
+
+/** JSON inside <script> ends at the first "</script": escaping every "<" makes that impossible. */
+export function jsonForScriptTag(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function buildHtmlReport(profile: Profile, assets: WebviewAssets): string {
+  if (/<\/script/i.test(assets.js)) throw new Error('webview.js contains "</script" and cannot be inlined.');
+  if (/<\/style/i.test(assets.css)) throw new Error('webview.css contains "</style" and cannot be inlined.');
+  const nonce = randomBytes(16).toString('base64');
+  // No network at all: nothing but the inline script and style may load.
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:`;
+  const subject = profile.workload.function ?? path.basename(profile.workload.file);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Concurrency profile: ${escapeHtml(subject)}</title>
+<style nonce="${nonce}">${assets.css}</style>
+</head>
+<body class="standalone">
+<div id="app"></div>
+<script type="application/json" id="${PROFILE_SCRIPT_ID}">${jsonForScriptTag(profile)}</script>
+<script nonce="${nonce}">${assets.js}</script>
+</body>
+</html>
+`;
+}

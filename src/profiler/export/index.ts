@@ -1,0 +1,48 @@
+// Exports of a profile to other tools' formats and to a standalone HTML report. Pure Node: the
+// CLI and the extension host both call writeExports.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Profile } from '../profile';
+import { toCollapsed } from './collapsed';
+import { buildHtmlReport, loadWebviewAssets } from './html';
+import { toSpeedscope } from './speedscope';
+import { pickStrategy } from './strategy';
+import { toChromeTrace } from './trace';
+
+export { toCollapsed } from './collapsed';
+export { buildHtmlReport, loadWebviewAssets } from './html';
+export { toSpeedscope } from './speedscope';
+export { pickStrategy } from './strategy';
+export { toChromeTrace } from './trace';
+
+export interface ExportOptions {
+  speedscope?: string;
+  trace?: string;
+  collapsed?: string;
+  /** The report holds every strategy; the other formats describe one. */
+  html?: string;
+  /** Strategy id for speedscope, trace and collapsed; default: see pickStrategy. */
+  strategy?: string | null;
+  /** Folder with webview.js and webview.css, when not the package's own media/. */
+  mediaDir?: string;
+}
+
+/** Writes each asked-for export and returns the paths written, in the order above. */
+export async function writeExports(profile: Profile, opts: ExportOptions): Promise<string[]> {
+  const wanted = [opts.speedscope, opts.trace, opts.collapsed].some(Boolean);
+  const strategy = wanted ? pickStrategy(profile, opts.strategy) : null;
+  const outputs: [string | undefined, () => string][] = [
+    [opts.speedscope, () => JSON.stringify(toSpeedscope(profile, strategy!))],
+    [opts.trace, () => JSON.stringify(toChromeTrace(profile, strategy!))],
+    [opts.collapsed, () => toCollapsed(strategy!)],
+    [opts.html, () => buildHtmlReport(profile, loadWebviewAssets(opts.mediaDir))],
+  ];
+  const written: string[] = [];
+  for (const [file, render] of outputs) {
+    if (!file) continue;
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await writeFile(file, render());
+    written.push(file);
+  }
+  return written;
+}

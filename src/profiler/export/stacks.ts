@@ -1,0 +1,62 @@
+// Pure helpers over one strategy's frame table and stack trie, shared by the exports and the
+// webview (which bundles them): resolve a leaf node to its frames and name frames readably.
+import type { FrameTable, StackTable, StrategyResult } from '../profile';
+
+/** Frames of stack node `leaf`, root first; empty for -1 (no Python stack). */
+export function stackFrames(stacks: StackTable, leaf: number): number[] {
+  const frames: number[] = [];
+  for (let node = leaf; node >= 0; node = stacks.parent[node]!) frames.push(stacks.frame[node]!);
+  return frames.reverse();
+}
+
+/** Nodes of the path to `leaf`, root first. */
+export function stackNodes(stacks: StackTable, leaf: number): number[] {
+  const nodes: number[] = [];
+  for (let node = leaf; node >= 0; node = stacks.parent[node]!) nodes.push(node);
+  return nodes.reverse();
+}
+
+/** Depth of every trie node (a node whose parent is -1 has depth 0), whatever the node order. */
+export function nodeDepths(stacks: StackTable): Int32Array {
+  const depth = new Int32Array(stacks.parent.length).fill(-1);
+  const path: number[] = [];
+  for (let i = 0; i < depth.length; i++) {
+    let node = i;
+    while (node >= 0 && depth[node] === -1) {
+      path.push(node);
+      node = stacks.parent[node]!;
+    }
+    let d = node >= 0 ? depth[node]! : -1;
+    while (path.length > 0) depth[path.pop()!] = ++d;
+  }
+  return depth;
+}
+
+export function baseName(file: string): string {
+  const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return cut >= 0 ? file.slice(cut + 1) : file;
+}
+
+/** "name (file.py:12)", the form py-spy and flamegraph users expect. */
+export function frameLabel(frames: FrameTable, frame: number): string {
+  return `${frames.name[frame]} (${baseName(frames.file[frame] ?? '')}:${frames.line[frame]})`;
+}
+
+/** Time one sample stands for: the sampler's interval. */
+export function sampleIntervalMs(sampleHz: number): number {
+  return sampleHz > 0 ? 1000 / sampleHz : 5;
+}
+
+/** Indices of the samples of each thread, in time order. */
+export function samplesByThread(strategy: StrategyResult): number[][] {
+  const byThread: number[][] = strategy.threads.map(() => []);
+  const { thread, t } = strategy.samples;
+  for (let i = 0; i < thread.length; i++) byThread[thread[i]!]?.push(i);
+  for (const list of byThread) if (!isSorted(list, t)) list.sort((a, b) => t[a]! - t[b]!);
+  return byThread;
+}
+
+function isSorted(indices: number[], t: number[]): boolean {
+  for (let k = 1; k < indices.length; k++) if (t[indices[k]!]! < t[indices[k - 1]!]!) return false;
+  return true;
+}
