@@ -1,0 +1,48 @@
+// Starts the language server (dist/server.js) over IPC for Python files and passes it what the
+// host learns: run results for the lenses and the CodeLens setting.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { HOST_TO_SERVER, type HostToServer, type ServerInitOptions } from '../shared/serverProtocol';
+import { SECTION, readSettings } from './settings';
+
+export class LensServer implements vscode.Disposable {
+  private readonly client: LanguageClient;
+  private readonly started: Promise<void>;
+  private readonly configListener: vscode.Disposable;
+
+  constructor(context: vscode.ExtensionContext, log: vscode.LogOutputChannel) {
+    const module = context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const initializationOptions: ServerInitOptions = { codeLensEnabled: readSettings().codeLensEnabled };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'python' },
+        { scheme: 'untitled', language: 'python' },
+      ],
+      initializationOptions,
+      outputChannel: log,
+    };
+    this.client = new LanguageClient('concurrencyProfiler', 'Concurrency Profiler', serverOptions, clientOptions);
+    this.started = this.client.start().catch((error: Error) => {
+      log.error(`The CodeLens server did not start: ${error.message}`);
+    });
+    this.configListener = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`${SECTION}.codeLens.enabled`)) {
+        void this.send({ type: 'settings', codeLensEnabled: readSettings().codeLensEnabled });
+      }
+    });
+  }
+
+  async send(message: HostToServer): Promise<void> {
+    await this.started;
+    if (this.client.isRunning()) await this.client.sendNotification(HOST_TO_SERVER, message);
+  }
+
+  async dispose(): Promise<void> {
+    this.configListener.dispose();
+    await this.client.dispose();
+  }
+}

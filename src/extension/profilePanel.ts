@@ -1,0 +1,204 @@
+// The profile webview, host side: one panel, reused; the profile is posted once the webview says
+// `ready` (on first load and after every reload); requests from the webview (open source, export,
+// copy) are served here. The panel comes back after a window reload through the serializer, which
+// reloads the profile the panel last showed.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { writeExports, type ExportOptions } from '../profiler/export/index';
+import type { Profile } from '../profiler/profile';
+import type { HostToWebview, WebviewToHost } from '../shared/webviewProtocol';
+import { isProfileShaped, readProfile } from './profileStore';
+import { newNonce, webviewHtml } from './webviewHtml';
+
+export const PROFILE_VIEW_TYPE = 'concurrencyProfiler.profile';
+
+/** What the host remembers of a panel across reloads (its webview state is the webview's own). */
+const LAST_SHOWN_KEY = 'concurrencyProfiler.panelProfilePath';
+
+const EXPORT_FORMATS: Record<Extract<WebviewToHost, { type: 'export' }>['format'], { label: string; extension: string }> = {
+  speedscope: { label: 'speedscope', extension: 'speedscope.json' },
+  trace: { label: 'Chrome trace (Perfetto)', extension: 'trace.json' },
+  collapsed: { label: 'Collapsed stacks', extension: 'collapsed.txt' },
+  html: { label: 'HTML report', extension: 'html' },
+};
+
+interface Shown {
+  profile: Profile;
+  source: string | null;
+}
+
+export class ProfilePanels implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private shown: Shown | undefined;
+  private webviewReady = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(PROFILE_VIEW_TYPE, {
+        deserializeWebviewPanel: (panel, state) => this.revive(panel, state),
+      }),
+    );
+  }
+
+  /** Shows `profile` (saved at `source`) in the panel, creating the panel if needed. */
+  show(profile: Profile, source: string | null): void {
+    this.shown = { profile, source };
+    void this.context.workspaceState.update(LAST_SHOWN_KEY, source ?? undefined);
+    if (!this.panel) {
+      this.adopt(vscode.window.createWebviewPanel(PROFILE_VIEW_TYPE, panelTitle(profile), vscode.ViewColumn.Beside, this.webviewOptions()));
+    } else {
+      this.panel.title = panelTitle(profile);
+      this.panel.reveal(undefined, true);
+    }
+    this.postShown();
+  }
+
+  /** Forwards run progress to the panel when one is open; it never opens one by itself. */
+  postRunning(message: Extract<HostToWebview, { type: 'running' }>): void {
+    if (this.panel && this.webviewReady) void this.panel.webview.postMessage(message);
+  }
+
+  private async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    this.adopt(panel);
+    const kept = keptByWebview(state);
+    const source = kept.source ?? this.context.workspaceState.get<string>(LAST_SHOWN_KEY) ?? null;
+    if (kept.profile) {
+      this.shown = { profile: kept.profile, source };
+    } else if (source) {
+      try {
+        this.shown = { profile: await readProfile(source), source };
+      } catch (error) {
+        this.log.warn(`Could not restore the profile panel from ${source}: ${(error as Error).message}`);
+        await this.post({ type: 'error', message: `Could not reload the profile (${(error as Error).message}).` });
+        return;
+      }
+    } else {
+      await this.post({ type: 'error', message: 'The profile this panel showed is no longer known. Run "Concurrency: Show Last Profile".' });
+      return;
+    }
+    panel.title = panelTitle(this.shown.profile);
+    this.postShown();
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.webviewReady = false;
+    panel.webview.options = this.webviewOptions();
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.png');
+    panel.webview.html = webviewHtml(
+      {
+        cspSource: panel.webview.cspSource,
+        scriptUri: panel.webview.asWebviewUri(this.mediaUri('webview.js')).toString(),
+        styleUri: panel.webview.asWebviewUri(this.mediaUri('webview.css')).toString(),
+      },
+      newNonce(),
+    );
+    const listeners = [
+      panel.webview.onDidReceiveMessage((message: WebviewToHost) => this.receive(message)),
+      panel.onDidDispose(() => {
+        for (const listener of listeners) listener.dispose();
+        if (this.panel === panel) {
+          this.panel = undefined;
+          this.webviewReady = false;
+        }
+      }),
+    ];
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      enableFindWidget: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'media')],
+    };
+  }
+
+  private mediaUri(file: string): vscode.Uri {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'media', file);
+  }
+
+  private async receive(message: WebviewToHost): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'ready':
+          this.webviewReady = true;
+          this.postShown();
+          break;
+        case 'openSource':
+          await openSource(message.file, message.line);
+          break;
+        case 'export':
+          await this.export(message.format, message.strategy);
+          break;
+        case 'copy':
+          await vscode.env.clipboard.writeText(message.text);
+          void vscode.window.setStatusBarMessage('Copied to the clipboard', 3_000);
+          break;
+      }
+    } catch (error) {
+      this.log.error(`Webview request ${message.type} failed: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`Concurrency Profiler: ${(error as Error).message}`);
+    }
+  }
+
+  private async export(format: keyof typeof EXPORT_FORMATS, strategy: string | null): Promise<void> {
+    if (!this.shown) return;
+    const { label, extension } = EXPORT_FORMATS[format];
+    const base = this.shown.source ? path.dirname(this.shown.source) : undefined;
+    const fileStem = (this.shown.profile.workload.function ?? path.parse(this.shown.profile.workload.file).name).replace(/[^\w.-]+/g, '_');
+    const defaultFolder = vscode.workspace.workspaceFolders?.[0]?.uri ?? (base ? vscode.Uri.file(base) : undefined);
+    const target = await vscode.window.showSaveDialog({
+      title: `Export ${label}`,
+      defaultUri: defaultFolder ? vscode.Uri.joinPath(defaultFolder, `${fileStem}${strategy ? `.${strategy}` : ''}.${extension}`) : undefined,
+      filters: { [label]: [extension.split('.').pop() ?? extension] },
+    });
+    if (!target) return;
+    const options: ExportOptions = { [format]: target.fsPath, strategy, mediaDir: this.mediaUri('').fsPath };
+    const written = await writeExports(this.shown.profile, options);
+    this.log.info(`Exported ${label} to ${written.join(', ')}`);
+    const reveal = 'Reveal';
+    if ((await vscode.window.showInformationMessage(`Exported ${label} to ${target.fsPath}`, reveal)) === reveal) {
+      await vscode.commands.executeCommand('revealFileInOS', target);
+    }
+  }
+
+  private postShown(): void {
+    if (!this.shown || !this.webviewReady) return;
+    void this.post({ type: 'profile', profile: this.shown.profile, source: this.shown.source });
+  }
+
+  private async post(message: HostToWebview): Promise<void> {
+    await this.panel?.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+function panelTitle(profile: Profile): string {
+  return `Concurrency: ${profile.workload.function ?? path.basename(profile.workload.file)}`;
+}
+
+/** The webview may keep the profile itself, or where it came from, in its own state. */
+function keptByWebview(state: unknown): { profile?: Profile; source?: string } {
+  if (typeof state !== 'object' || state === null) return {};
+  const { profile, source } = state as { profile?: unknown; source?: unknown };
+  return { profile: isProfileShaped(profile) ? profile : undefined, source: typeof source === 'string' ? source : undefined };
+}
+
+async function openSource(file: string, line: number): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  // Profile lines are Python's, one-based.
+  const position = new vscode.Position(Math.max(0, line - 1), 0);
+  await vscode.window.showTextDocument(document, {
+    viewColumn: vscode.ViewColumn.One,
+    selection: new vscode.Range(position, position),
+  });
+}

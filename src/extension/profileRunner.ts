@@ -1,0 +1,199 @@
+// One profiling run from the editor: resolve the interpreter, run the engine under a cancellable
+// progress notification, then show the profile, annotate the function's lens and tell the user
+// what happened. One run at a time: two at once would skew each other's measurements.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { EngineEvent } from '../profiler/events';
+import type { Profile } from '../profiler/profile';
+import { startEngine, type EngineOutcome, type EngineRun } from './engineProcess';
+import { askForInterpreter, type InterpreterResolver } from './interpreter';
+import type { LensServer } from './languageClient';
+import type { ProfilePanels } from './profilePanel';
+import { newProfilePath, pruneProfiles, readProfile } from './profileStore';
+import { resultSummary } from './resultSummary';
+import { readSettings } from './settings';
+import type { ProfileTarget } from './targetPicker';
+import type { Telemetry } from './telemetry';
+import { runEvent, type RunOutcome } from './telemetryEvent';
+
+export const LAST_PROFILE_KEY = 'concurrencyProfiler.lastProfile';
+const SHOW_LOG = 'Show Log';
+
+export interface RunnerServices {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  interpreters: InterpreterResolver;
+  panels: ProfilePanels;
+  lenses: LensServer;
+  telemetry: Telemetry;
+}
+
+export class ProfileRunner implements vscode.Disposable {
+  private current: EngineRun | undefined;
+
+  constructor(private readonly services: RunnerServices) {}
+
+  async run(target: ProfileTarget): Promise<void> {
+    const { log } = this.services;
+    if (this.current) {
+      const cancel = 'Cancel It';
+      if ((await vscode.window.showWarningMessage('A profile is already running.', cancel)) === cancel) this.current?.cancel();
+      return;
+    }
+    const { document, fn, args } = target;
+    if (document.isUntitled) {
+      void vscode.window.showErrorMessage('Save the file first: the profiler runs it from disk.');
+      return;
+    }
+    if (document.isDirty && !(await document.save())) return;
+
+    const python = await this.python(document.uri);
+    if (!python) return;
+    const settings = readSettings(document.uri);
+    const folder = path.join((this.services.context.storageUri ?? this.services.context.globalStorageUri).fsPath, 'profiles');
+    const outPath = await newProfilePath(folder, document.uri.fsPath, fn?.qualifiedName ?? null);
+    const subject = fn?.qualifiedName ?? path.basename(document.uri.fsPath);
+    const started = Date.now();
+    log.info(`Profiling ${subject} with ${python}; profile: ${outPath}`);
+
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Profiling ${subject}`, cancellable: true },
+      (progress, token) => {
+        const engine = startEngine(
+          {
+            cliPath: path.join(this.services.context.extensionPath, 'dist', 'cli.js'),
+            file: document.uri.fsPath,
+            functionName: fn?.qualifiedName ?? null,
+            args,
+            python,
+            workers: settings.workers,
+            strategies: settings.strategies,
+            timeoutSeconds: settings.timeoutSeconds,
+            sampleHz: settings.sampleHz,
+            outPath,
+          },
+          {
+            onEvent: (event) => this.reportProgress(event, progress, document.uri.fsPath, fn?.qualifiedName ?? null),
+            onOutput: (line, stream) => (stream === 'stderr' && line.startsWith('{') ? log.trace(line) : log.info(line)),
+          },
+        );
+        this.current = engine;
+        const cancellation = token.onCancellationRequested(() => {
+          log.info('Cancel requested: stopping the engine and its process tree.');
+          engine.cancel();
+        });
+        return engine.finished.finally(() => {
+          cancellation.dispose();
+          this.current = undefined;
+        });
+      },
+    );
+    log.info(`Engine exited with code ${outcome.exitCode}${outcome.cancelled ? ' (cancelled)' : ''}`);
+
+    const profile = await this.loadProfile(outPath, outcome);
+    const result = await this.report(outcome, profile, outPath, document.uri, fn?.qualifiedName ?? null);
+    this.services.telemetry.sendRun(runEvent(result, profile, (Date.now() - started) / 1000));
+    await pruneProfiles(folder).catch((error: Error) => log.warn(`Could not prune old profiles: ${error.message}`));
+  }
+
+  private async python(resource: vscode.Uri): Promise<string | undefined> {
+    const resolution = await this.services.interpreters.resolve(resource);
+    if (resolution.ok) return resolution.python.executable;
+    return askForInterpreter(resolution.tried, resource);
+  }
+
+  private reportProgress(
+    event: EngineEvent,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    file: string,
+    functionName: string | null,
+  ): void {
+    const { log, panels } = this.services;
+    switch (event.type) {
+      case 'strategy-start':
+        progress.report({ message: `${event.id} (${event.index + 1} of ${event.total})` });
+        panels.postRunning({ type: 'running', file, functionName, strategy: event.id, done: event.index, total: event.total });
+        break;
+      case 'heartbeat':
+        progress.report({ message: `${event.id}: ${Math.round(event.elapsedSeconds)} s` });
+        break;
+      case 'strategy-end':
+        progress.report({ increment: 100 / event.total });
+        log.info(`${event.id}: ${event.status}${event.wallSeconds === null ? '' : `, ${event.wallSeconds.toFixed(2)} s`}${event.speedup === null ? '' : `, ${event.speedup.toFixed(2)}x`}`);
+        break;
+      case 'log':
+        log[event.level](event.message);
+        break;
+    }
+  }
+
+  private async loadProfile(outPath: string, outcome: EngineOutcome): Promise<Profile | null> {
+    if (outcome.exitCode === 2) return null; // usage errors write no profile
+    try {
+      return await readProfile(outPath);
+    } catch (error) {
+      this.services.log.warn(`No profile to show from ${outPath}: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  private async report(
+    outcome: EngineOutcome,
+    profile: Profile | null,
+    outPath: string,
+    uri: vscode.Uri,
+    functionName: string | null,
+  ): Promise<RunOutcome> {
+    const { context, panels, lenses, log } = this.services;
+    if (profile) await context.workspaceState.update(LAST_PROFILE_KEY, outPath);
+
+    if (outcome.cancelled) {
+      if (!profile) {
+        void vscode.window.showInformationMessage('Profiling cancelled.');
+        return 'cancelled';
+      }
+      const show = 'Show Partial Profile';
+      void vscode.window.showInformationMessage('Profiling cancelled. The partial profile was saved.', show).then((answer) => {
+        if (answer === show) panels.show(profile, outPath);
+      });
+      return 'cancelled';
+    }
+    if (outcome.exitCode === 2) {
+      this.showError(`The profiler could not start: ${firstLines(outcome.messages) || 'see the log'}`);
+      return 'usageError';
+    }
+    if (!profile) {
+      this.showError(`The profiler stopped unexpectedly (exit code ${outcome.exitCode ?? 'none'}). ${firstLines(outcome.messages)}`);
+      return 'engineCrashed';
+    }
+
+    panels.show(profile, outPath);
+    const summary = resultSummary(profile);
+    if (functionName !== null) {
+      await lenses.send({ type: 'runResult', uri: uri.toString(), functionName, summary, profilePath: outPath });
+    }
+    if (outcome.exitCode === 1) {
+      const serial = profile.strategies.find((s) => s.kind === 'serial' || s.kind === 'script');
+      this.showError(`The serial run failed: ${serial?.error ?? firstLines(outcome.messages)}`);
+      return 'serialFailed';
+    }
+    log.info(`Result: ${summary}`);
+    void vscode.window.setStatusBarMessage(`Concurrency: ${summary}`, 10_000);
+    return 'ok';
+  }
+
+  private showError(message: string): void {
+    this.services.log.error(message);
+    void vscode.window.showErrorMessage(message, SHOW_LOG).then((answer) => {
+      if (answer === SHOW_LOG) this.services.log.show(true);
+    });
+  }
+
+  dispose(): void {
+    this.current?.cancel();
+  }
+}
+
+function firstLines(text: string, count = 6): string {
+  return text.split('\n').slice(0, count).join('\n').trim();
+}

@@ -1,0 +1,31 @@
+// The extension's settings, read for the file being profiled (they are resource-scoped).
+import * as vscode from 'vscode';
+
+export const SECTION = 'concurrencyProfiler';
+
+export interface ProfilerSettings {
+  pythonPath: string;
+  workers: number | null;
+  strategies: string[];
+  timeoutSeconds: number;
+  sampleHz: number;
+  codeLensEnabled: boolean;
+}
+
+export function readSettings(resource?: vscode.Uri): ProfilerSettings {
+  const config = vscode.workspace.getConfiguration(SECTION, resource);
+  const workers = config.get<number | null>('workers', null);
+  return {
+    pythonPath: config.get<string>('pythonPath', '').trim(),
+    workers: typeof workers === 'number' && workers > 0 ? Math.floor(workers) : null,
+    strategies: config.get<string[]>('strategies', []).map((s) => s.trim()).filter((s) => s !== ''),
+    timeoutSeconds: config.get<number>('timeout', 120),
+    sampleHz: config.get<number>('sampleHz', 200),
+    codeLensEnabled: config.get<boolean>('codeLens.enabled', true),
+  };
+}
+
+/** Telemetry is off unless this application-scoped setting holds an Application Insights connection string. */
+export function telemetryConnectionString(): string {
+  return vscode.workspace.getConfiguration(SECTION).get<string>('telemetry.connectionString', '').trim();
+}

@@ -1,0 +1,68 @@
+// Language server for Python files: serves the "Profile concurrency" CodeLenses. Started by the
+// extension over IPC. Parsing happens per lens request on the synced text, so a lens is never
+// computed from a stale tree.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  CodeLensRefreshRequest,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  createConnection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { lensesFor } from './lenses';
+import { outlinePython } from './pythonOutline';
+import { RunResults } from './runResults';
+import { HOST_TO_SERVER, type HostToServer, type ServerInitOptions } from '../shared/serverProtocol';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const results = new RunResults();
+let codeLensEnabled = true;
+let canRefreshLenses = false;
+
+connection.onInitialize((params) => {
+  const options = params.initializationOptions as Partial<ServerInitOptions> | undefined;
+  codeLensEnabled = options?.codeLensEnabled ?? true;
+  canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeLensProvider: { resolveProvider: false },
+    },
+  };
+});
+
+connection.onCodeLens(({ textDocument }) => {
+  const document = documents.get(textDocument.uri);
+  if (!codeLensEnabled || !document) return [];
+  const text = document.getText();
+  return lensesFor(textDocument.uri, outlinePython(text), results.forText(textDocument.uri, text));
+});
+
+connection.onNotification(HOST_TO_SERVER, async (message: HostToServer) => {
+  switch (message.type) {
+    case 'runResult': {
+      const text = documents.get(message.uri)?.getText() ?? (await readFromDisk(message.uri));
+      if (text === null) return;
+      results.record(message.uri, text, message.functionName, { summary: message.summary, profilePath: message.profilePath });
+      break;
+    }
+    case 'settings':
+      codeLensEnabled = message.codeLensEnabled;
+      break;
+  }
+  if (canRefreshLenses) await connection.sendRequest(CodeLensRefreshRequest.type);
+});
+
+async function readFromDisk(uri: string): Promise<string | null> {
+  try {
+    return await readFile(fileURLToPath(uri), 'utf8');
+  } catch {
+    return null; // not a file: URI, or gone: no lens to annotate
+  }
+}
+
+documents.listen(connection);
+connection.listen();
