@@ -1,0 +1,62 @@
+// What went wrong under some strategy, said so the user can act on it: wrong results (shared
+// mutable state), pickling failures (with the fix), other failures and timeouts.
+import { label, type Facts, type StrategyFacts } from './facts';
+
+/** Longest excerpt of a returned value quoted in a caveat. */
+export const MAX_VALUE_CHARS = 80;
+
+function clip(v: string): string {
+  return v.length > MAX_VALUE_CHARS ? `${v.slice(0, MAX_VALUE_CHARS - 1)}…` : v;
+}
+
+export function mismatchCaveats(f: Facts): string[] {
+  return f.all
+    .filter((s) => s.result.status === 'ok' && s.result.resultsMatchBaseline === false)
+    .map((s) => {
+      const d = s.result.firstDifference;
+      const where = d ? `task ${d.task} returned ${clip(d.actual)} where serial returned ${clip(d.expected)}` : 'its results differ from serial';
+      const how =
+        s.result.kind === 'processes'
+          ? 'each worker process changed its own copy of module-level state'
+          : 'tasks raced on objects they share';
+      return `${label(s)} is not recommended: ${where}. The function shares mutable state (${how}); make each task independent (return its result, combine in the caller).`;
+    });
+}
+
+export function isPicklingFailure(s: StrategyFacts): boolean {
+  if (s.result.status !== 'failed') return false;
+  const d = s.result.errorDetail;
+  const text = `${d?.type ?? ''} ${d?.message ?? ''} ${s.result.error ?? ''}`;
+  return /pickl|Can't get local object|Can't get attribute/i.test(text);
+}
+
+export function failureCaveats(f: Facts): string[] {
+  const out: string[] = [];
+  for (const s of f.all) {
+    const r = s.result;
+    if (r.kind === 'serial' || r.status === 'ok' || r.status === 'skipped') continue;
+    const what = r.errorDetail ? `${r.errorDetail.type}: ${clip(r.errorDetail.message)}` : (r.error ?? r.status);
+    if (isPicklingFailure(s)) {
+      out.push(
+        `${label(s)} failed to pickle (${what}). Process pools send the function and its arguments by pickling: define the function at module level with def (not a lambda, a nested function or a closure), and pass plain data (numbers, strings, arrays, paths) instead of locks, open files, sockets or generators; open those inside the task.`,
+      );
+    } else if (r.status === 'timeout') {
+      out.push(`${label(s)} did not finish within the timeout; it was stopped and is not compared.`);
+    } else {
+      out.push(`${label(s)} ${r.status}: ${what}.`);
+    }
+  }
+  return out;
+}
+
+/** The module-level-function fix, as code, when a process strategy failed to pickle. */
+export function pickleFix(f: Facts): string | null {
+  if (!f.processes.some(isPicklingFailure)) return null;
+  const name = f.profile.workload.function ?? 'task';
+  return (
+    '# Process pools pickle the function by name: it must be a module-level def.\n' +
+    `# Instead of   ${name} = lambda x: ...   or a def nested inside another function:\n` +
+    `def ${name.includes('.') ? 'task' : name}(x):\n` +
+    '    ...  # same body; pass plain data in, open files/sockets/locks inside\n'
+  );
+}

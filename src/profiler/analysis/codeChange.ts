@@ -1,0 +1,128 @@
+// Copyable snippets that apply the recommended route to the user's own function.
+import type { StartMethod, VerdictKind, Workload } from '../profile';
+import { SMALL_TASK_SECONDS } from './rules/taskOverhead';
+
+/** A pool's map gets this many chunks per worker for small tasks: enough to balance, few round trips. */
+export const CHUNKS_PER_WORKER = 4;
+
+export interface CodeTarget {
+  kind: 'threads' | 'processes' | 'asyncio' | 'serial' | 'free-threaded' | 'native-threads';
+  workers: number;
+  startMethod: StartMethod | null;
+  verdict: VerdictKind;
+  /** Mean serial task duration, seconds. */
+  taskSeconds: number | null;
+  /** Results differed from serial under some strategy: shared mutable state. */
+  sharesState: boolean;
+}
+
+function moduleName(file: string): string {
+  return (file.split(/[\\/]/).pop() ?? file).replace(/\.py$/, '');
+}
+
+/** The callable expression and the lines that make it available (a module-level name or Class.method). */
+function callable(w: Workload): { name: string; setup: string } {
+  const fn = w.function ?? 'main';
+  const dot = fn.indexOf('.');
+  if (dot < 0) return { name: fn, setup: '' };
+  return { name: 'fn', setup: `fn = ${fn.slice(0, dot)}()${fn.slice(dot)}\n` };
+}
+
+function callsLine(w: Workload, indent: string): string {
+  return w.args
+    ? `${indent}calls = [a if isinstance(a, tuple) else (a,) for a in (${w.args})]  # one argument tuple per task\n`
+    : `${indent}calls = [()] * ${w.tasks}  # one argument tuple per task\n`;
+}
+
+export function chunksize(t: CodeTarget, tasks: number): number {
+  if (t.taskSeconds === null || t.taskSeconds >= SMALL_TASK_SECONDS) return 1;
+  return Math.max(1, Math.ceil(tasks / (Math.max(1, t.workers) * CHUNKS_PER_WORKER)));
+}
+
+export function codeChange(w: Workload, t: CodeTarget): string | null {
+  if (w.function === null) return null;
+  const mod = moduleName(w.file);
+  const { name, setup } = callable(w);
+  const header = `# at the bottom of ${mod}.py (or import ${name.split('.')[0]} from ${mod})\n`;
+  switch (t.kind) {
+    case 'processes': {
+      const chunks = chunksize(t, w.tasks);
+      const method = t.startMethod ?? 'fork';
+      const run =
+        chunks > 1 && w.args
+          ? `        results = list(pool.map(${name}, *zip(*calls), chunksize=${chunks}))  # batches of ${chunks}: tasks are tiny\n`
+          : `        results = [f.result() for f in [pool.submit(${name}, *a) for a in calls]]\n`;
+      return (
+        header +
+        'import multiprocessing as mp\nfrom concurrent.futures import ProcessPoolExecutor\n\n' +
+        `${setup}if __name__ == "__main__":  # required: spawn/forkserver workers re-import this file\n` +
+        callsLine(w, '    ') +
+        `    # "${method}" measured best here; macOS/Windows default to "spawn" (Windows has nothing else)\n` +
+        `    with ProcessPoolExecutor(max_workers=${t.workers}, mp_context=mp.get_context("${method}")) as pool:\n` +
+        run +
+        `# ${name} must be a module-level def (not a lambda or nested function) so workers can unpickle it.\n`
+      );
+    }
+    case 'threads':
+    case 'free-threaded':
+    case 'native-threads': {
+      const prefix =
+        t.kind === 'free-threaded'
+          ? '# run with python3.13t / python3.14t (free-threaded build): threads then use every core\n'
+          : t.kind === 'native-threads'
+            ? '# after moving the hot loop into code that releases the GIL, e.g.:\n#   from numba import njit\n#   @njit(nogil=True)\n#   def kernel(...): ...\n'
+            : '';
+      return (
+        header +
+        prefix +
+        'from concurrent.futures import ThreadPoolExecutor\n\n' +
+        setup +
+        callsLine(w, '') +
+        `with ThreadPoolExecutor(max_workers=${t.workers}) as pool:\n` +
+        `    results = list(pool.map(lambda a: ${name}(*a), calls))\n`
+      );
+    }
+    case 'asyncio':
+      return (
+        header +
+        'import asyncio\n\n' +
+        setup +
+        'async def main():\n' +
+        callsLine(w, '    ') +
+        `    return await asyncio.gather(*(${name}(*a) for a in calls))  # all tasks on one event loop\n\n` +
+        'results = asyncio.run(main())\n'
+      );
+    case 'serial':
+      return serialAdvice(w, t, name);
+  }
+}
+
+function serialAdvice(w: Workload, t: CodeTarget, name: string): string | null {
+  if (t.sharesState) {
+    return (
+      '# Make each task independent: return what it produces instead of changing shared state,\n' +
+      '# and combine the results in the caller (then threads/processes give the same answer).\n' +
+      `results = [${name}(*a) for a in calls]\n` +
+      'total = combine(results)  # e.g. sum(...), a dict merge, ...\n'
+    );
+  }
+  if (t.verdict === 'lock-contention') {
+    return (
+      '# Hold the lock only around the shared update, never around slow work (I/O, sleeps, computing):\n' +
+      'def task(x):\n' +
+      '    value = slow_part(x)      # outside the lock: tasks overlap here\n' +
+      '    with lock:\n' +
+      '        shared.update(value)  # short critical section\n' +
+      '    return value\n'
+    );
+  }
+  if (t.verdict === 'overhead-bound') {
+    const chunks = Math.max(1, Math.ceil(w.tasks / (Math.max(2, t.workers) * CHUNKS_PER_WORKER)));
+    return (
+      '# Tasks this small are fastest in a plain loop. To parallelise, make each task bigger (a batch):\n' +
+      `#   with ProcessPoolExecutor() as pool:\n#       results = list(pool.map(${name}, *zip(*calls), chunksize=${chunks}))\n` +
+      `results = [${name}(*a) for a in calls]\n`
+    );
+  }
+  return null;
+}

@@ -1,0 +1,176 @@
+// Measured facts the rules and the recommendation read, derived once from a profile.
+// Nothing here judges: it only condenses the profile into per-strategy numbers.
+import type { Profile, StrategyResult, ThreadStateFractions } from '../profile';
+import { hotLines, type HotLines } from './hotspots';
+
+/** Thread-state shares of one strategy's task samples, grouped the way the rules use them. */
+export interface StateShares {
+  /** On a core or on a run queue: the thread wanted CPU. */
+  cpu: number;
+  running: number;
+  runnable: number;
+  gil: number;
+  lock: number;
+  io: number;
+  sleep: number;
+  /** Blocked in I/O or sleeping: time another thread (or the event loop) could use. */
+  wait: number;
+  other: number;
+  samples: number;
+}
+
+export interface StrategyFacts {
+  result: StrategyResult;
+  id: string;
+  workers: number;
+  /** Speedup vs serial, null when not measured. */
+  speedup: number | null;
+  /** ok, timed, and its results equal serial's (or were not compared). */
+  usable: boolean;
+  states: StateShares | null;
+  /** CPU seconds of the process tree per wall second: how many cores it kept busy. */
+  coresUsed: number | null;
+  meanLatenessMs: number | null;
+}
+
+export interface Facts {
+  profile: Profile;
+  logicalCores: number;
+  tasks: number;
+  isAsync: boolean;
+  all: StrategyFacts[];
+  serial: StrategyFacts | null;
+  threads: StrategyFacts[];
+  processes: StrategyFacts[];
+  asyncio: StrategyFacts | null;
+  /** The thread pool whose states show contention: the ok `threads` run with the fewest workers >= 2 (a multi-threaded script in script mode). */
+  contentionPool: StrategyFacts | null;
+  /** Mean duration of one serial task, seconds. */
+  serialTaskSeconds: number | null;
+  /** Share of the serial task thread's time on CPU; from states, else from CPU seconds / wall. */
+  serialCpuShare: number | null;
+  /** Share of the serial task thread's time blocked in I/O or sleeping. */
+  serialWaitShare: number | null;
+  /** Mean share of the cores busy with work that is not the workload's, during the serial run. */
+  externalLoad: number | null;
+  /** Where in the user's file each state was spent, per strategy (computed on first use). */
+  hot(s: StrategyFacts): HotLines;
+}
+
+export function stateShares(states: ThreadStateFractions | null, samples: number): StateShares | null {
+  if (!states || samples <= 0) return null;
+  const total = states.running + states.runnable + states.gilWait + states.lockWait + states.io + states.sleep + states.other;
+  if (!(total > 0)) return null;
+  const f = (v: number): number => v / total;
+  return {
+    cpu: f(states.running + states.runnable),
+    running: f(states.running),
+    runnable: f(states.runnable),
+    gil: f(states.gilWait),
+    lock: f(states.lockWait),
+    io: f(states.io),
+    sleep: f(states.sleep),
+    wait: f(states.io + states.sleep),
+    other: f(states.other),
+    samples,
+  };
+}
+
+function strategyFacts(result: StrategyResult): StrategyFacts {
+  const wall = result.wallSeconds;
+  const cpu = result.cpuSeconds;
+  return {
+    result,
+    id: result.id,
+    workers: result.workers,
+    speedup: result.speedup,
+    usable: result.status === 'ok' && result.wallSeconds !== null && result.resultsMatchBaseline !== false,
+    states: stateShares(result.threadStates, result.threadStateSamples),
+    coresUsed: cpu && wall && wall > 0 ? (cpu.user + cpu.system) / wall : null,
+    meanLatenessMs: result.stackSampler ? result.stackSampler.meanLatenessMs : null,
+  };
+}
+
+function meanTaskSeconds(result: StrategyResult): number | null {
+  const { start, end } = result.tasks;
+  const n = Math.min(start.length, end.length);
+  if (n === 0) return null;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += end[i] - start[i];
+  return sum / n / 1000;
+}
+
+function meanExternalLoad(result: StrategyResult): number | null {
+  const cores = result.cores;
+  if (!cores || cores.busy.length === 0) return null;
+  let sum = 0;
+  let n = 0;
+  for (let c = 0; c < cores.busy.length; c++) {
+    const busy = cores.busy[c];
+    const own = cores.workload[c] ?? [];
+    for (let i = 0; i < busy.length; i++) {
+      sum += Math.max(0, busy[i] - (own[i] ?? 0));
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : null;
+}
+
+export function collectFacts(profile: Profile): Facts {
+  const all = profile.strategies.map(strategyFacts);
+  // In whole-script mode the one run of the script is the baseline the rules read.
+  const baselineKind = profile.mode === 'script' ? 'script' : 'serial';
+  const serial = all.find((s) => s.result.kind === baselineKind && s.result.status === 'ok') ?? null;
+  const threads = all.filter((s) => s.result.kind === 'threads' && s.result.status === 'ok');
+  const processes = all.filter((s) => s.result.kind === 'processes');
+  const asyncio = all.find((s) => s.result.kind === 'asyncio') ?? null;
+  const pools = threads.filter((s) => s.workers >= 2 && s.states).sort((a, b) => a.workers - b.workers);
+  // A script that starts its own threads shows its contention in its own run.
+  if (profile.mode === 'script' && serial?.states && serial.result.threads.filter((t) => t.taskSamples > 0).length >= 2) pools.push(serial);
+  // Without /proc states the serial CPU share falls back to CPU seconds per wall second; that
+  // includes interpreter start-up, so it is an overestimate the rules treat with lower confidence.
+  const serialCpuShare = serial?.states ? serial.states.cpu : serial?.coresUsed != null ? Math.min(1, serial.coresUsed) : null;
+  const serialWaitShare = serial?.states ? serial.states.wait : serialCpuShare !== null ? 1 - serialCpuShare : null;
+  const hotCache = new Map<StrategyFacts, HotLines>();
+  const hot = (s: StrategyFacts): HotLines => {
+    let h = hotCache.get(s);
+    if (!h) hotCache.set(s, (h = hotLines(s.result, profile.workload.file)));
+    return h;
+  };
+  return {
+    profile,
+    hot,
+    logicalCores: Math.max(1, profile.machine.logicalCores),
+    tasks: profile.workload.tasks,
+    isAsync: profile.workload.isAsync,
+    all,
+    serial,
+    threads,
+    processes,
+    asyncio,
+    contentionPool: pools[0] ?? null,
+    serialTaskSeconds: serial ? meanTaskSeconds(serial.result) : null,
+    serialCpuShare,
+    serialWaitShare,
+    externalLoad: serial ? meanExternalLoad(serial.result) : null,
+  };
+}
+
+/** "threads x2", or the id alone when it already names its pool size ("threads-8"). */
+export function label(s: StrategyFacts | StrategyResult): string {
+  return /\d$/.test(s.id) || s.workers <= 1 ? s.id : `${s.id} x${s.workers}`;
+}
+
+export const pct = (v: number): string => `${Math.round(v * 100)}%`;
+export const times = (v: number): string => `${v >= 10 ? v.toFixed(1) : v.toFixed(2)}x`;
+export function seconds(v: number): string {
+  if (v >= 1) return `${v.toFixed(2)} s`;
+  if (v >= 1e-3) return `${(v * 1e3).toFixed(1)} ms`;
+  return `${(v * 1e6).toFixed(1)} µs`;
+}
+export function bytes(v: number): string {
+  if (v >= 1 << 30) return `${(v / (1 << 30)).toFixed(1)} GiB`;
+  if (v >= 1 << 20) return `${(v / (1 << 20)).toFixed(1)} MiB`;
+  if (v >= 1 << 10) return `${(v / (1 << 10)).toFixed(1)} KiB`;
+  return `${Math.round(v)} B`;
+}

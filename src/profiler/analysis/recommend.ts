@@ -1,0 +1,194 @@
+// Picks the route: the fastest strategy that is correct and beats serial by the noise margin,
+// preferring the simpler one on near-ties; explains the others and every unmeasured route.
+import type { Alternative, Recommendation, Verdict } from '../profile';
+import { projectOnCores, projectWaitOverlap } from './amdahl';
+import { codeChange, type CodeTarget } from './codeChange';
+import { label, pct, times, type Facts, type StrategyFacts } from './facts';
+import { SPEEDUP_MARGIN, fastest } from './margin';
+import { routeNotes, type RouteNote } from './routes';
+import { pickleFix, failureCaveats, mismatchCaveats } from './caveats';
+import { GIL_WAIT_SHARE_MIN } from './rules/gilContention';
+import { gilShareOfDemand } from './rules/gilShare';
+
+/** A simpler strategy within 10% of the fastest wins: the gap is inside run-to-run noise, its costs are not. */
+export const PREFER_SIMPLER_WITHIN = 1.1;
+/** Other programs using more than this share of the cores make measured speedups pessimistic. */
+export const EXTERNAL_LOAD_CAVEAT = 0.2;
+
+/** Lower = simpler to adopt and cheaper to run (no pickling, no worker processes). */
+function simplicity(s: StrategyFacts): number {
+  switch (s.result.kind) {
+    case 'asyncio':
+      return 0;
+    case 'threads':
+      return 1;
+    case 'processes':
+      return s.result.startMethod === 'fork' ? 2 : s.result.startMethod === 'forkserver' ? 3 : 4;
+    default:
+      return 5;
+  }
+}
+
+function candidates(f: Facts, v: Verdict): StrategyFacts[] {
+  return f.all.filter(
+    (s) =>
+      s.usable &&
+      s.speedup !== null &&
+      s.result.kind !== 'serial' &&
+      s.result.kind !== 'script' &&
+      // Under lock contention a process pool is faster only because every process has its own lock.
+      !(v.kind === 'lock-contention' && s.result.kind === 'processes'),
+  );
+}
+
+function choose(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | null {
+  const best = fastest(pool);
+  if (!best || best.speedup! < SPEEDUP_MARGIN) return null;
+  const ioish = v.kind === 'io-bound' || (v.kind === 'mixed' && (v.shares?.['io-bound'] ?? 0) >= 0.5);
+  if (f.isAsync && ioish && f.asyncio && pool.includes(f.asyncio) && f.asyncio.speedup! * SPEEDUP_MARGIN >= best.speedup!) return f.asyncio;
+  const near = pool.filter((s) => s.speedup! >= SPEEDUP_MARGIN && s.speedup! * PREFER_SIMPLER_WITHIN >= best.speedup!);
+  near.sort((a, b) => simplicity(a) - simplicity(b) || b.speedup! - a.speedup!);
+  return near[0];
+}
+
+function whyLower(s: StrategyFacts, chosen: StrategyFacts | null): string {
+  const sp = s.speedup!;
+  if (sp < SPEEDUP_MARGIN) return `${times(sp)}: below the ${SPEEDUP_MARGIN}x margin, so not distinguishable from serial on this noisy machine.`;
+  if (!chosen) return `${times(sp)}.`;
+  if (sp > chosen.speedup!) return `${times(sp)}, within ${Math.round((PREFER_SIMPLER_WITHIN - 1) * 100)}% of ${label(chosen)} but ${s.result.kind === 'processes' ? 'pays for worker processes and pickling' : 'is harder to adopt'}.`;
+  return `${times(sp)}, slower than ${label(chosen)} (${times(chosen.speedup!)}).`;
+}
+
+function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recommendation['projected'] {
+  if (!chosen) {
+    return { cores2x: 1, cores4x: 1, model: 'serial', assumptions: 'One task at a time: more cores are not used.' };
+  }
+  const kind = chosen.result.kind;
+  if (kind === 'processes') return projectOnCores(f, f.processes);
+  const gil = gilShareOfDemand(f.contentionPool);
+  if (kind === 'threads' && (v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded || (gil !== null && gil < GIL_WAIT_SHARE_MIN && v.kind !== 'io-bound'))) {
+    return projectOnCores(f, f.threads);
+  }
+  return projectWaitOverlap(chosen.speedup!, f.serialCpuShare);
+}
+
+function targetKind(s: StrategyFacts | null): CodeTarget['kind'] {
+  const k = s?.result.kind;
+  return k === 'threads' || k === 'processes' || k === 'asyncio' ? k : 'serial';
+}
+
+/** The seed's routes, each measured or explained, with the CPU family's projection for the cluster route. */
+export function coverRoutes(f: Facts, v: Verdict): RouteNote[] {
+  // The family that runs the computing in parallel: threads only when the work releases the GIL.
+  const family = v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded ? f.threads : f.processes;
+  const cpuFamily = fastest(family);
+  const cpuProjection = cpuFamily ? projectOnCores(f, family) : null;
+  return routeNotes(f, v, cpuFamily, cpuProjection);
+}
+
+export function recommend(f: Facts, v: Verdict): Recommendation {
+  if (f.profile.mode === 'script') return recommendForScript(f, v);
+  const pool = candidates(f, v);
+  const chosen = choose(f, v, pool);
+  const best = fastest(pool);
+  const notes = coverRoutes(f, v);
+
+  const alternatives: Alternative[] = pool
+    .filter((s) => s !== chosen)
+    .sort((a, b) => b.speedup! - a.speedup!)
+    .map((s) => ({ strategy: s.id, expectedSpeedup: s.speedup, why: whyLower(s, chosen) }));
+  if (v.kind === 'overhead-bound') {
+    alternatives.unshift({ strategy: 'serial', expectedSpeedup: null, why: 'Batch the work: give each task many items (or pass chunksize to pool.map) so a task runs for milliseconds, then re-measure.' });
+  }
+  for (const n of notes) if (n.alternative) alternatives.push(n.alternative);
+
+  const caveats = [...mismatchCaveats(f), ...failureCaveats(f)];
+  if (v.kind === 'lock-contention') {
+    const faster = f.processes.filter((p) => p.usable && (p.speedup ?? 0) >= SPEEDUP_MARGIN);
+    if (faster.length > 0) {
+      caveats.push(
+        `${faster.map((p) => `${label(p)} (${times(p.speedup!)})`).join(', ')} ran faster only because each process has its own copy of the lock and of the state it guards: it no longer protects anything across tasks. Not recommended unless that state is per-task.`,
+      );
+    }
+  }
+  if (f.externalLoad !== null && f.externalLoad > EXTERNAL_LOAD_CAVEAT) {
+    caveats.push(`Other programs kept ${pct(f.externalLoad)} of the cores busy during the serial run: parallel speedups here are pessimistic and noisier than usual.`);
+  }
+  if (chosen && chosen.result.kind !== 'asyncio' && f.tasks < 2 * chosen.workers && chosen.workers > 1) {
+    caveats.push(`Only ${f.tasks} tasks for ${chosen.workers} workers: the last round leaves workers idle; more, smaller tasks balance better.`);
+  }
+  if (chosen?.result.kind === 'processes' && chosen.result.startMethod === 'fork') {
+    caveats.push('fork is not available on Windows and not safe on macOS: there the pool uses spawn, with the start-up cost measured for processes-spawn.');
+  }
+  if (f.profile.sampling.note) caveats.push(`Sampling: ${f.profile.sampling.note}`);
+
+  const sharesState = f.all.some((s) => s.result.resultsMatchBaseline === false);
+  const code = codeChange(f.profile.workload, {
+    kind: targetKind(chosen),
+    workers: chosen?.workers ?? f.logicalCores,
+    startMethod: chosen?.result.startMethod ?? null,
+    verdict: v.kind,
+    taskSeconds: f.serialTaskSeconds,
+    sharesState,
+  });
+  const fix = pickleFix(f);
+
+  return {
+    strategy: chosen ? chosen.id : 'serial',
+    workers: chosen ? chosen.workers : 1,
+    expectedSpeedup: chosen ? chosen.speedup : 1,
+    projected: projection(f, v, chosen),
+    rationale: rationale(f, v, chosen, best),
+    alternatives,
+    caveats,
+    codeChange: code ?? fix,
+  };
+}
+
+function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: StrategyFacts | null): string {
+  if (!f.serial) return 'The serial baseline failed, so no speedup could be measured; fix the error it reports first.';
+  if (!chosen) {
+    const near = best ? ` The fastest correct strategy, ${label(best)}, reached ${times(best.speedup!)}.` : ' No other strategy completed with results matching serial.';
+    return `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin that separates a real gain from run-to-run noise on this machine.${near}`;
+  }
+  const why: Record<Verdict['kind'], string> = {
+    'io-bound': 'the tasks mostly wait, and waits overlap',
+    'cpu-bound-gil': 'separate processes each get their own GIL',
+    'cpu-bound-releases-gil': 'the work releases the GIL, so threads share the cores without pickling',
+    'lock-contention': 'it was fastest despite the lock',
+    'overhead-bound': 'it was fastest despite the per-task overhead',
+    'copy-bound': 'it avoids copying the arguments between processes',
+    mixed: 'it overlaps the waits and the computing best of those measured',
+  };
+  const tie = chosen !== best && best ? ` (${label(best)} reached ${times(best.speedup!)}, within noise)` : '';
+  return `${label(chosen)}: ${times(chosen.speedup!)} faster than serial${tie}, above the ${SPEEDUP_MARGIN}x margin; it fits because ${why[v.kind]}.`;
+}
+
+/**
+ * Whole-script mode runs the script once, so nothing was compared: the advice names the route the
+ * thread states point to, unmeasured, and asks for a --function run to measure it.
+ */
+function recommendForScript(f: Facts, v: Verdict): Recommendation {
+  const notes = coverRoutes(f, v);
+  const multiThreaded = f.contentionPool === f.serial && f.serial !== null;
+  const strategy = v.kind === 'cpu-bound-gil' && multiThreaded ? 'free-threaded' : v.kind === 'cpu-bound-gil' ? 'native-threads' : (f.serial?.id ?? 'script');
+  const next: Record<Verdict['kind'], string> = {
+    'io-bound': 'threads or asyncio overlap waits like these',
+    'cpu-bound-gil': multiThreaded ? "the script's threads queue for the GIL: a free-threaded build (or processes) lets them run together" : 'pure-Python computing needs processes, or the hot loop in GIL-releasing native code, to use more cores',
+    'cpu-bound-releases-gil': 'the work releases the GIL, so threads can share the cores',
+    'lock-contention': 'a lock serialises the threads: shorten what runs under it',
+    'overhead-bound': 'the units of work are too small to hand out one by one',
+    'copy-bound': 'moving data between processes dominates',
+    mixed: 'both waits and computing matter',
+  };
+  return {
+    strategy,
+    workers: null,
+    expectedSpeedup: null,
+    projected: null,
+    rationale: `Whole-script mode ran the script once, so no strategy was compared; from its thread states, ${next[v.kind]}. Profile the hot function with --function to measure threads, processes and asyncio.`,
+    alternatives: notes.filter((n) => n.alternative && n.route !== strategy).map((n) => n.alternative!),
+    caveats: f.profile.sampling.note ? [`Sampling: ${f.profile.sampling.note}`] : [],
+    codeChange: null,
+  };
+}

@@ -1,0 +1,39 @@
+// Fallback when no rule's threshold was met: name the kind whose share of the serial time is
+// largest, with low confidence, so every profile still gets a verdict.
+import type { VerdictKind } from '../../profile';
+import { pct, type Facts } from '../facts';
+import type { Finding } from './types';
+
+/** Confidence of a verdict that no threshold backed. */
+export const FALLBACK_SCORE = 0.3;
+
+export function dominantState(f: Facts): Finding {
+  const st = f.serial?.states;
+  if (!f.serial) {
+    return { rule: 'dominantState', kind: 'mixed', score: 0, evidence: ['The serial baseline did not complete, so nothing could be compared.'] };
+  }
+  if (!st) {
+    const cpu = f.serialCpuShare;
+    const kind: VerdictKind = cpu !== null && cpu >= 0.5 ? 'cpu-bound-gil' : 'io-bound';
+    return {
+      rule: 'dominantState',
+      kind,
+      score: cpu === null ? 0 : FALLBACK_SCORE,
+      evidence: [cpu === null ? 'No thread states or CPU times were measured.' : `serial kept ${pct(cpu)} of a core busy; thread states were unavailable.`],
+    };
+  }
+  const parts: [VerdictKind, number][] = [
+    ['cpu-bound-gil', st.cpu],
+    ['io-bound', st.wait],
+    ['lock-contention', st.lock],
+  ];
+  parts.sort((a, b) => b[1] - a[1]);
+  return {
+    rule: 'dominantState',
+    kind: parts[0][0],
+    score: FALLBACK_SCORE,
+    evidence: [
+      `No rule's threshold was met; serial task samples: on CPU ${pct(st.cpu)}, blocked ${pct(st.wait)}, lock waits ${pct(st.lock)}, other ${pct(st.other)}.`,
+    ],
+  };
+}

@@ -1,0 +1,74 @@
+// cpu-bound-gil: CPU work that holds the GIL, so a thread pool runs one task at a time.
+import { label, pct, times, type Facts } from '../facts';
+import { describeHotLine } from '../hotspots';
+import { SPEEDUP_MARGIN, fastest } from '../margin';
+import { gilShareOfDemand } from './gilShare';
+import type { Finding } from './types';
+
+/**
+ * 0.6: the serial task thread is on CPU at least 60% of the time; below that, waiting is a
+ * large enough part that the io-bound or mixed rules describe it better.
+ */
+export const CPU_SHARE_MIN = 0.6;
+/**
+ * 0.25 of the pool's CPU demand spent in gilWait. n CPU-bound threads under one GIL wait
+ * (n-1)/n of the time (>= 0.5 for 2 threads); code that releases the GIL waits ~0-5%.
+ */
+export const GIL_WAIT_SHARE_MIN = 0.25;
+/**
+ * Stack-sampler lateness (used when thread states are unavailable): the sampler thread wakes
+ * about switch interval x busy threads late under GIL contention; 2x serial's lateness and at
+ * least 2 ms (under half the 5 ms switch interval) is beyond timer jitter.
+ */
+export const LATENESS_RATIO_MIN = 2;
+export const LATENESS_MIN_MS = 2;
+/** Score multiplier when threads did beat serial anyway, or when states were unavailable. */
+export const CONTRADICTED_FACTOR = 0.7;
+export const NO_STATES_FACTOR = 0.8;
+
+function latenessSaysGil(f: Facts): boolean {
+  const pool = f.contentionPool ?? f.threads.find((t) => t.workers >= 2) ?? null;
+  const late = pool?.meanLatenessMs;
+  const base = f.serial?.meanLatenessMs ?? 0;
+  return late != null && late >= LATENESS_MIN_MS && late >= LATENESS_RATIO_MIN * base;
+}
+
+export function gilContention(f: Facts): Finding | null {
+  const cpu = f.serialCpuShare;
+  if (!f.serial || cpu === null || cpu < CPU_SHARE_MIN) return null;
+  const pool = f.contentionPool;
+  const gil = gilShareOfDemand(pool);
+  const bestThreads = fastest(f.threads);
+  const bestProcesses = fastest(f.processes);
+  let byStates = false;
+  if (gil !== null) {
+    if (gil < GIL_WAIT_SHARE_MIN) return null;
+    byStates = true;
+  } else if (!latenessSaysGil(f)) {
+    // Last resort without states or lateness: threads flat while processes scale.
+    const flat = !bestThreads || (bestThreads.speedup ?? 0) < SPEEDUP_MARGIN;
+    if (!(flat && bestProcesses && (bestProcesses.speedup ?? 0) >= SPEEDUP_MARGIN)) return null;
+  }
+  const evidence: string[] = [];
+  if (pool && pool.states && gil !== null) {
+    evidence.push(
+      `${label(pool)}: ${pool.speedup !== null ? times(pool.speedup) : 'no'} speedup while ${pct(pool.states.gil)} of thread samples waited for the GIL (${pct(gil)} of the time they wanted to run).`,
+    );
+  }
+  const st = f.serial.states;
+  if (st) {
+    const where = f.hot(f.serial).running;
+    evidence.push(`serial: on CPU ${pct(st.cpu)} of ${st.samples} task samples${where ? `, mostly in ${describeHotLine(where)} (${pct(where.share)})` : ''}.`);
+  }
+  const late = pool?.meanLatenessMs;
+  if (late != null && f.serial.meanLatenessMs != null) {
+    evidence.push(`The in-process stack sampler woke ${late.toFixed(1)} ms late on average under ${label(pool!)} vs ${f.serial.meanLatenessMs.toFixed(1)} ms in serial: it queued for the GIL too.`);
+  }
+  if (bestProcesses && bestProcesses.speedup !== null) {
+    evidence.push(`${label(bestProcesses)}: ${times(bestProcesses.speedup)}: each process has its own interpreter and GIL.`);
+  }
+  let score = Math.min(1, cpu);
+  if (bestThreads && (bestThreads.speedup ?? 0) >= SPEEDUP_MARGIN) score *= CONTRADICTED_FACTOR;
+  if (!byStates) score *= NO_STATES_FACTOR;
+  return { rule: 'gilContention', kind: 'cpu-bound-gil', score, evidence };
+}

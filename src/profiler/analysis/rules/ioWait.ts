@@ -1,0 +1,40 @@
+// io-bound: the task thread spends most of its time blocked (I/O, child processes, sleeps), so
+// other threads or an event loop can run while it waits.
+import { label, pct, times, type Facts } from '../facts';
+import { describeHotLine } from '../hotspots';
+import { SPEEDUP_MARGIN, fastest } from '../margin';
+import type { Finding } from './types';
+
+/**
+ * 0.5: above half the time waiting, overlapping the waits gains at least 2x with enough threads
+ * (Amdahl with the CPU part as the serial fraction), more than any CPU route can on 2 cores.
+ */
+export const IO_WAIT_SHARE_MIN = 0.5;
+/** Score multiplier when no thread pool or event loop actually beat serial: the waits did not overlap. */
+export const UNCONFIRMED_FACTOR = 0.75;
+
+export function ioWait(f: Facts): Finding | null {
+  const wait = f.serialWaitShare;
+  if (!f.serial || wait === null || wait < IO_WAIT_SHARE_MIN) return null;
+  const evidence: string[] = [];
+  const st = f.serial.states;
+  if (st) {
+    evidence.push(
+      `serial: the task thread was blocked ${pct(wait)} of ${st.samples} samples (I/O or child processes ${pct(st.io)}, sleeping ${pct(st.sleep)}) and on CPU only ${pct(st.cpu)}.`,
+    );
+    const hot = f.hot(f.serial);
+    const where = (st.io >= st.sleep ? hot.io : hot.sleep) ?? hot.io ?? hot.sleep;
+    if (where) evidence.push(`Most of that waiting is in ${describeHotLine(where)} (${pct(where.share)} of the waiting samples).`);
+  } else if (f.serial.coresUsed !== null) {
+    evidence.push(`serial used ${f.serial.coresUsed.toFixed(2)} CPU seconds per wall second: the rest of its time it waited (thread states unavailable here).`);
+  }
+  const overlap = fastest([...f.threads, ...(f.asyncio ? [f.asyncio] : [])]);
+  let score = wait;
+  if (overlap && overlap.speedup !== null) {
+    evidence.push(`${label(overlap)}: ${times(overlap.speedup)} speedup, because the waits overlap.`);
+    if (overlap.speedup < SPEEDUP_MARGIN) score *= UNCONFIRMED_FACTOR;
+  } else {
+    score *= UNCONFIRMED_FACTOR;
+  }
+  return { rule: 'ioWait', kind: 'io-bound', score, evidence };
+}

@@ -1,0 +1,42 @@
+// cpu-bound-releases-gil: CPU work done in native code that releases the GIL (hashlib, zlib,
+// sqlite3, numpy, ...): a thread pool keeps several cores busy without process costs.
+import { label, pct, times, type Facts } from '../facts';
+import { SPEEDUP_MARGIN, fastest } from '../margin';
+import { CPU_SHARE_MIN, GIL_WAIT_SHARE_MIN } from './gilContention';
+import { gilShareOfDemand } from './gilShare';
+import type { Finding } from './types';
+
+/**
+ * 1.3 cores: a serial run that keeps more than this busy runs its own native threads (a
+ * multi-threaded BLAS, numexpr); more Python threads then mostly compete for the same cores.
+ */
+export const NATIVE_THREADS_CORES_MIN = 1.3;
+/** Score multiplier when no thread pool beat serial (cores taken by other work, or too few tasks). */
+export const UNCONFIRMED_FACTOR = 0.7;
+
+export function releasesGil(f: Facts): Finding | null {
+  const cpu = f.serialCpuShare;
+  if (!f.serial || cpu === null || cpu < CPU_SHARE_MIN) return null;
+  const pool = f.contentionPool;
+  const gil = gilShareOfDemand(pool);
+  const bestThreads = fastest(f.threads);
+  const threadsScale = !!bestThreads && (bestThreads.speedup ?? 0) >= SPEEDUP_MARGIN;
+  const evidence: string[] = [];
+  if (gil !== null && pool?.states) {
+    // The pool's threads must be on CPU together (not merely free of GIL waits).
+    if (gil >= GIL_WAIT_SHARE_MIN || pool.states.cpu < CPU_SHARE_MIN) return null;
+    evidence.push(
+      `${label(pool)}: task threads on CPU ${pct(pool.states.cpu)} of samples and waiting for the GIL only ${pct(pool.states.gil)}: the work runs with the GIL released.`,
+    );
+  } else if (!threadsScale) {
+    return null;
+  }
+  if (bestThreads && bestThreads.speedup !== null) {
+    evidence.push(`${label(bestThreads)}: ${times(bestThreads.speedup)} speedup with no pickling or process start-up.`);
+  }
+  const serialCores = f.serial.coresUsed;
+  if (serialCores !== null && serialCores >= NATIVE_THREADS_CORES_MIN) {
+    evidence.push(`serial already kept ${serialCores.toFixed(1)} cores busy: the native library runs its own threads.`);
+  }
+  return { rule: 'releasesGil', kind: 'cpu-bound-releases-gil', score: Math.min(1, cpu) * (threadsScale ? 1 : UNCONFIRMED_FACTOR), evidence };
+}

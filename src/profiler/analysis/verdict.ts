@@ -1,0 +1,64 @@
+// Combines the rules' findings into one verdict. The first rule in PRECEDENCE that fires names
+// the kind: the earlier a rule, the more directly it decides which route can work.
+import type { Verdict, VerdictKind } from '../profile';
+import type { Facts } from './facts';
+import { copyCost } from './rules/copyCost';
+import { dominantState } from './rules/dominantState';
+import { gilContention } from './rules/gilContention';
+import { ioWait } from './rules/ioWait';
+import { lockContention } from './rules/lockContention';
+import { mixedWork } from './rules/mixedWork';
+import { releasesGil } from './rules/releasesGil';
+import { taskOverhead } from './rules/taskOverhead';
+import type { Finding, Rule } from './rules/types';
+
+/**
+ * Copy and overhead costs decide against process pools whatever the work is; a contended lock
+ * decides against threads even when the serial thread looked I/O-bound (it slept holding the
+ * lock); a split between CPU and waiting beats either pure kind; the pure kinds exclude each other.
+ */
+export const PRECEDENCE: readonly Rule[] = [copyCost, taskOverhead, lockContention, mixedWork, ioWait, gilContention, releasesGil];
+
+/** Fewer serial task samples than this (at 200 Hz: 0.1 s) make the state shares coarse. */
+export const MIN_SERIAL_SAMPLES = 20;
+export const FEW_SAMPLES_FACTOR = 0.7;
+
+export const VERDICT_LABELS: Record<VerdictKind, string> = {
+  'io-bound': 'I/O-bound',
+  'cpu-bound-gil': 'CPU-bound (GIL)',
+  'cpu-bound-releases-gil': 'CPU-bound (releases the GIL)',
+  'lock-contention': 'Lock contention',
+  'overhead-bound': 'Overhead-bound',
+  'copy-bound': 'Copy-bound',
+  mixed: 'Mixed',
+};
+
+export function findings(facts: Facts): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of PRECEDENCE) {
+    const f = rule(facts);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+export function decideVerdict(facts: Facts): Verdict {
+  const fired = findings(facts);
+  const winner = fired[0] ?? dominantState(facts);
+  let confidence = winner.score;
+  const samples = facts.serial?.states?.samples;
+  if (samples !== undefined && samples < MIN_SERIAL_SAMPLES) confidence *= FEW_SAMPLES_FACTOR;
+  const evidence = [...winner.evidence];
+  for (const other of fired.slice(1)) {
+    if (other.kind !== winner.kind) evidence.push(`Also consistent with ${VERDICT_LABELS[other.kind]}: ${other.evidence[0]}`);
+  }
+  const verdict: Verdict = {
+    kind: winner.kind,
+    label: VERDICT_LABELS[winner.kind],
+    confidence: Math.round(Math.max(0, Math.min(1, confidence)) * 100) / 100,
+    evidence,
+    rules: (fired.length > 0 ? fired : [winner]).map((f) => f.rule),
+  };
+  if (winner.shares) verdict.shares = winner.shares;
+  return verdict;
+}
