@@ -1,0 +1,30 @@
+// The printed advice covers the verdict, the recommendation and every route of the seed.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatAdvice } from '../../src/profiler/analysis/index';
+import { CPU, GIL2, profile } from './analysis-builders';
+
+const cpuProfile = () =>
+  profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 1.0 }, { id: 'processes-fork', speedup: 1.73 }, { id: 'processes-spawn', speedup: 1.5 }] });
+
+test('formatAdvice prints verdict, recommendation, projection, every route and the code', () => {
+  const text = formatAdvice(cpuProfile());
+  assert.match(text, /^Verdict: CPU-bound \(GIL\) \(confidence 0\.\d\d\)/);
+  assert.match(text, /Recommendation: processes-fork with 2 workers, expected speedup 1\.73x/);
+  assert.match(text, /Projected: \d\.\d\dx at 4 cores, \d\.\d\dx at 8 cores \(Amdahl/);
+  for (const route of ['Threads', 'Processes', 'Native code releasing the GIL', 'GPU', 'Clusters \\(Dask, Ray\\)', 'Free-threaded CPython', 'PyPy']) {
+    assert.match(text, new RegExp(`^  - ${route}`, 'm'), route);
+  }
+  assert.match(text, /GPU[^\n]*not suitable here, because the work is not array-shaped/);
+  assert.match(text, /Free-threaded CPython: not measured here, because this run used CPython 3\.11\.2/);
+  assert.match(text, /spawn/);
+  assert.match(text, /Code change:\n {4}# at the bottom of work\.py/);
+  for (const line of text.split('\n')) assert.ok(line.length <= 100 || line.startsWith('    '), line);
+});
+
+test('formatAdvice uses the verdict already in the profile', () => {
+  const p = cpuProfile();
+  p.verdict = { kind: 'mixed', label: 'Mixed', confidence: 0.4, evidence: ['given'] };
+  p.recommendation = { strategy: 'threads', workers: 2, expectedSpeedup: 1, projected: null, rationale: 'given', alternatives: [], caveats: [], codeChange: null };
+  assert.match(formatAdvice(p), /^Verdict: Mixed \(confidence 0\.40\)\n {2}- given/);
+});

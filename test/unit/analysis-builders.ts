@@ -1,0 +1,134 @@
+// Hand-built profiles for the analysis unit tests: each test states only the numbers its rule reads.
+import {
+  PROFILE_SCHEMA_VERSION,
+  THREAD_STATES,
+  type Profile,
+  type StrategyResult,
+  type ThreadState,
+  type ThreadStateFractions,
+} from '../../src/profiler/profile';
+
+export type States = Partial<Record<ThreadState, number>>;
+
+export interface StrategySpec {
+  id: string;
+  kind?: StrategyResult['kind'];
+  workers?: number;
+  speedup?: number | null;
+  states?: States | null;
+  stateSamples?: number;
+  status?: StrategyResult['status'];
+  startMethod?: StrategyResult['startMethod'];
+  match?: boolean | null;
+  firstDifference?: StrategyResult['firstDifference'];
+  errorDetail?: StrategyResult['errorDetail'];
+  processCosts?: Partial<NonNullable<StrategyResult['processCosts']>>;
+  latenessMs?: number;
+  cpuSeconds?: number;
+  /** Mean task duration in ms (serial: spans are built from it). */
+  taskMs?: number;
+}
+
+export interface ProfileSpec {
+  strategies: StrategySpec[];
+  serialWall?: number;
+  tasks?: number;
+  cores?: number;
+  isAsync?: boolean;
+  args?: string | null;
+  mode?: Profile['mode'];
+  freeThreaded?: boolean;
+}
+
+function fractions(s: States): ThreadStateFractions {
+  const out = {} as ThreadStateFractions;
+  for (const k of THREAD_STATES) out[k] = s[k] ?? 0;
+  return out;
+}
+
+function kindOf(id: string): StrategyResult['kind'] {
+  if (id === 'serial') return 'serial';
+  if (id.startsWith('threads')) return 'threads';
+  if (id.startsWith('processes')) return 'processes';
+  if (id === 'asyncio') return 'asyncio';
+  return 'script';
+}
+
+export function strategy(spec: StrategySpec, serialWall: number, tasks: number): StrategyResult {
+  const kind = spec.kind ?? kindOf(spec.id);
+  const status = spec.status ?? 'ok';
+  const speedup = status === 'ok' ? (spec.speedup === undefined ? 1 : spec.speedup) : null;
+  const wall = speedup ? serialWall / speedup : null;
+  const taskMs = spec.taskMs ?? (serialWall * 1000) / tasks;
+  const start = Array.from({ length: tasks }, (_, i) => i * taskMs);
+  const method = spec.startMethod ?? (kind === 'processes' ? ((spec.id.split('-')[1] as 'fork') ?? 'fork') : null);
+  return {
+    id: spec.id,
+    kind,
+    startMethod: method,
+    workers: spec.workers ?? (kind === 'serial' || kind === 'asyncio' ? 1 : 2),
+    status,
+    error: spec.errorDetail ? spec.errorDetail.message : status === 'ok' ? null : status,
+    errorDetail: spec.errorDetail ?? null,
+    wallSeconds: wall,
+    speedup,
+    efficiency: null,
+    cpuSeconds: spec.cpuSeconds !== undefined ? { user: spec.cpuSeconds, system: 0 } : null,
+    peakRssBytes: null,
+    threadStates: spec.states ? fractions(spec.states) : null,
+    threadStateSamples: spec.states ? (spec.stateSamples ?? 400) : 0,
+    resultsMatchBaseline: kind === 'serial' ? true : spec.match === undefined ? true : spec.match,
+    firstDifference: spec.firstDifference ?? null,
+    timing: { interpreterStartSeconds: null, importSeconds: null, tasksSeconds: wall, engineOverheadSeconds: null, totalSeconds: wall ?? 0 },
+    processCosts:
+      kind === 'processes'
+        ? {
+            workerStartupSeconds: [0.01, 0.01],
+            pickledBytesSentPerTask: 100,
+            pickledBytesSentTotal: 100 * tasks,
+            pickledBytesReceivedPerTask: 20,
+            pickledBytesReceivedTotal: 20 * tasks,
+            ...spec.processCosts,
+          }
+        : null,
+    stackSampler: spec.latenessMs !== undefined ? { samples: 100, hz: 100, meanLatenessMs: spec.latenessMs, p95LatenessMs: spec.latenessMs * 2 } : null,
+    processes: [],
+    threads: [],
+    tasks: { thread: start.map(() => 0), start, end: start.map((s) => s + taskMs), failed: start.map(() => 0) },
+    cores: null,
+    samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
+    frames: { name: [], file: [], line: [] },
+    stacks: { parent: [], frame: [], line: [] },
+    output: { stdout: '', stderr: '', truncatedBytes: 0 },
+  };
+}
+
+export function profile(spec: ProfileSpec): Profile {
+  const tasks = spec.tasks ?? 8;
+  const serialWall = spec.serialWall ?? 0.8;
+  return {
+    schemaVersion: PROFILE_SCHEMA_VERSION,
+    tool: { name: 'concurrency-profiler', version: '0.0.0-test' },
+    createdAt: '2026-01-01T00:00:00Z',
+    mode: spec.mode ?? 'function',
+    workload: {
+      file: '/nonexistent/work.py',
+      function: 'work',
+      args: spec.args === undefined ? '[(1,)] * 8' : spec.args,
+      tasks,
+      isAsync: spec.isAsync ?? false,
+      python: { executable: '/usr/bin/python3', version: '3.11.2', implementation: 'CPython', freeThreaded: spec.freeThreaded ?? false },
+    },
+    machine: { logicalCores: spec.cores ?? 2, physicalCores: spec.cores ?? 2, cpuModel: 'test', memoryBytes: 8e9, os: 'linux', arch: 'x64', gpus: [] },
+    settings: { workers: spec.cores ?? 2, timeoutSeconds: 120, sampleHz: 200, stackSampleHz: 100, strategies: spec.strategies.map((s) => s.id) },
+    sampling: { threadStates: 'proc', note: null, gilDetection: null },
+    strategies: spec.strategies.map((s) => strategy(s, serialWall, tasks)),
+    interrupted: false,
+  };
+}
+
+/** Typical shapes, reused across tests. */
+export const CPU: States = { running: 0.97, other: 0.03 };
+export const GIL2: States = { running: 0.49, gilWait: 0.49, other: 0.02 };
+export const NOGIL2: States = { running: 0.9, runnable: 0.06, gilWait: 0.02, other: 0.02 };
+export const IO: States = { running: 0.08, io: 0.9, other: 0.02 };

@@ -1,0 +1,127 @@
+// Verdict precedence and the recommendation's rules: margin, ties, correctness, pickling, locks.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyzeProfile } from '../../src/profiler/analysis/index';
+import { SPEEDUP_MARGIN } from '../../src/profiler/analysis/margin';
+import { PREFER_SIMPLER_WITHIN } from '../../src/profiler/analysis/recommend';
+import { CPU, GIL2, IO, NOGIL2, profile } from './analysis-builders';
+
+test('a lock that serial slept under is lock contention, not I/O', () => {
+  const { verdict, recommendation } = analyzeProfile(
+    profile({
+      strategies: [
+        { id: 'serial', states: { sleep: 0.97, running: 0.03 } },
+        { id: 'threads', speedup: 1.0, states: { lockWait: 0.5, sleep: 0.5 } },
+        { id: 'threads-8', workers: 8, speedup: 1.0, states: { lockWait: 0.87, sleep: 0.13 } },
+        { id: 'processes-fork', speedup: 1.6, states: { sleep: 0.95 } },
+      ],
+    }),
+  );
+  assert.equal(verdict.kind, 'lock-contention');
+  assert.equal(recommendation.strategy, 'serial', 'processes only win by having a lock each');
+  assert.ok(recommendation.caveats.some((c) => /processes-fork.*own copy of the lock/.test(c)));
+  assert.match(recommendation.codeChange ?? '', /with lock:/);
+});
+
+test('the margin: 1.15x stays serial, 1.25x is recommended', () => {
+  const rec = (sp: number) =>
+    analyzeProfile(profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 1.0 }, { id: 'processes-fork', speedup: sp }] })).recommendation;
+  const below = rec(SPEEDUP_MARGIN - 0.05);
+  assert.equal(below.strategy, 'serial');
+  assert.match(below.rationale, /1\.2x margin/);
+  assert.ok(below.alternatives.some((a) => a.strategy === 'processes-fork' && /below the 1\.2x margin/.test(a.why)));
+  const above = rec(SPEEDUP_MARGIN + 0.05);
+  assert.equal(above.strategy, 'processes-fork');
+  assert.match(above.codeChange ?? '', /if __name__ == "__main__":/);
+  assert.match(above.codeChange ?? '', /ProcessPoolExecutor\(max_workers=2, mp_context=mp\.get_context\("fork"\)\)/);
+});
+
+test('threads win a near-tie with processes', () => {
+  const r = analyzeProfile(
+    profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: NOGIL2, speedup: 1.8 }, { id: 'processes-fork', speedup: 1.8 * PREFER_SIMPLER_WITHIN - 0.05 }] }),
+  );
+  assert.equal(r.verdict.kind, 'cpu-bound-releases-gil');
+  assert.equal(r.recommendation.strategy, 'threads');
+  assert.match(r.recommendation.codeChange ?? '', /ThreadPoolExecutor\(max_workers=2\)/);
+});
+
+test('asyncio wins ties within the margin for an I/O-bound async def', () => {
+  const r = analyzeProfile(
+    profile({ isAsync: true, strategies: [{ id: 'serial', states: IO }, { id: 'threads-8', workers: 8, speedup: 7.5, states: IO }, { id: 'asyncio', speedup: 7.5 / SPEEDUP_MARGIN + 0.05, states: IO }] }),
+  );
+  assert.equal(r.verdict.kind, 'io-bound');
+  assert.equal(r.recommendation.strategy, 'asyncio');
+  assert.match(r.recommendation.codeChange ?? '', /asyncio\.gather/);
+  const far = analyzeProfile(
+    profile({ isAsync: true, strategies: [{ id: 'serial', states: IO }, { id: 'threads-8', workers: 8, speedup: 7.5, states: IO }, { id: 'asyncio', speedup: 3, states: IO }] }),
+  );
+  assert.equal(far.recommendation.strategy, 'threads-8');
+});
+
+test('a strategy with different results is never recommended, and the caveat names it', () => {
+  const r = analyzeProfile(
+    profile({
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'threads', states: GIL2, speedup: 1.0, match: false, firstDifference: { task: 3, expected: '3', actual: '1' } },
+        { id: 'processes-fork', speedup: 1.8, match: false, firstDifference: { task: 1, expected: '1', actual: '0' } },
+      ],
+    }),
+  );
+  assert.equal(r.recommendation.strategy, 'serial');
+  assert.ok(!r.recommendation.alternatives.some((a) => a.strategy === 'processes-fork'));
+  const caveat = r.recommendation.caveats.find((c) => c.startsWith('processes-fork'));
+  assert.match(caveat ?? '', /task 1 returned 0 where serial returned 1.*shares mutable state/);
+  assert.match(r.recommendation.codeChange ?? '', /return what it produces instead of changing shared state/);
+});
+
+test('a pickling failure explains the module-level fix', () => {
+  const r = analyzeProfile(
+    profile({
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'threads', states: GIL2, speedup: 1.0 },
+        { id: 'processes-fork', status: 'failed', errorDetail: { type: 'PicklingError', message: "Can't pickle <function <lambda>>: attribute lookup <lambda> failed", traceback: '' } },
+      ],
+    }),
+  );
+  assert.equal(r.verdict.kind, 'cpu-bound-gil');
+  assert.equal(r.recommendation.strategy, 'serial');
+  assert.ok(r.recommendation.caveats.some((c) => /failed to pickle.*module level with def/.test(c)));
+  assert.match(r.recommendation.codeChange ?? '', /^def work\(x\):/m);
+});
+
+test('overhead-bound small tasks stay serial and suggest batching', () => {
+  const r = analyzeProfile(
+    profile({ tasks: 20000, serialWall: 0.1, strategies: [{ id: 'serial', states: CPU, taskMs: 0.005 }, { id: 'threads', speedup: 0.02, states: GIL2 }, { id: 'processes-fork', speedup: 0.08 }] }),
+  );
+  assert.equal(r.verdict.kind, 'overhead-bound');
+  assert.equal(r.recommendation.strategy, 'serial');
+  assert.match(r.recommendation.alternatives[0].why, /chunksize/);
+  assert.match(r.recommendation.codeChange ?? '', /chunksize=/);
+});
+
+test('processes for small-but-worthwhile tasks get a chunksize', () => {
+  const r = analyzeProfile(
+    profile({ tasks: 4000, serialWall: 3.2, strategies: [{ id: 'serial', states: CPU, taskMs: 0.8 }, { id: 'threads', speedup: 1.0, states: GIL2 }, { id: 'processes-fork', speedup: 1.5 }] }),
+  );
+  assert.equal(r.recommendation.strategy, 'processes-fork');
+  assert.match(r.recommendation.codeChange ?? '', /pool\.map\(work, \*zip\(\*calls\), chunksize=500\)/);
+});
+
+test('evidence cites measured numbers and the confidence is a 0-1 number', () => {
+  const { verdict } = analyzeProfile(profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 0.98 }, { id: 'processes-fork', speedup: 1.73 }] }));
+  assert.equal(verdict.label, 'CPU-bound (GIL)');
+  assert.ok(verdict.confidence > 0.5 && verdict.confidence <= 1);
+  assert.ok(verdict.evidence.some((e) => /0\.98x/.test(e) && /49%/.test(e)));
+  assert.deepEqual(verdict.rules, ['gilContention']);
+});
+
+test('whole-script mode still gets a verdict and an unmeasured route', () => {
+  const r = analyzeProfile(profile({ mode: 'script', tasks: 1, strategies: [{ id: 'script', states: CPU }] }));
+  assert.equal(r.verdict.kind, 'cpu-bound-gil');
+  assert.ok(r.verdict.confidence < 0.5, 'no pool was measured, so no threshold backs it');
+  assert.equal(r.recommendation.strategy, 'native-threads');
+  assert.match(r.recommendation.rationale, /Whole-script mode/);
+  assert.equal(r.recommendation.expectedSpeedup, null);
+});
