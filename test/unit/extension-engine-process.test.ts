@@ -1,0 +1,121 @@
+// Runs the real engine CLI (dist/cli.js, from `npm run build`) the way the extension does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { EngineEvent } from '../../src/profiler/events';
+import { engineArguments, parseProgressLine, startEngine, type EngineRequest } from '../../src/extension/engineProcess';
+
+const cliPath = path.resolve(__dirname, '../../dist/cli.js');
+
+function workspace(): string {
+  // Spaces, quotes and $(...) in the path: no shell may ever see it.
+  const dir = mkdtempSync(path.join(tmpdir(), 'engine process $(touch pwned) \'q\' '));
+  writeFileSync(
+    path.join(dir, 'work.py'),
+    'import time\n\ndef crunch(n):\n    return sum(i * i for i in range(n))\n\ndef forever():\n    while True:\n        time.sleep(0.05)\n',
+  );
+  return dir;
+}
+
+function request(dir: string, overrides: Partial<EngineRequest>): EngineRequest {
+  return {
+    cliPath,
+    file: path.join(dir, 'work.py'),
+    functionName: 'crunch',
+    args: '[(20_000,)] * 2',
+    python: 'python3',
+    workers: 2,
+    strategies: ['serial', 'threads'],
+    timeoutSeconds: 60,
+    sampleHz: 100,
+    outPath: path.join(dir, 'out.profile.json'),
+    ...overrides,
+  };
+}
+
+/** Processes whose working directory is `dir`: the workload runs from its file's folder. */
+function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+test('the built engine CLI exists (run `npm run build` first)', () => {
+  assert.ok(existsSync(cliPath), `${cliPath} is missing`);
+});
+
+test('a run reports each strategy and writes the profile', async () => {
+  const dir = workspace();
+  const events: EngineEvent[] = [];
+  const run = startEngine(request(dir, {}), { onEvent: (e) => events.push(e), onOutput: () => {} });
+  const outcome = await run.finished;
+  assert.equal(outcome.exitCode, 0, outcome.messages);
+  assert.equal(outcome.cancelled, false);
+  assert.deepEqual(
+    events.filter((e) => e.type === 'strategy-start').map((e) => e.type === 'strategy-start' && [e.id, e.index, e.total]),
+    [['serial', 0, 2], ['threads', 1, 2]],
+  );
+  const profile = JSON.parse(readFileSync(path.join(dir, 'out.profile.json'), 'utf8'));
+  assert.equal(profile.workload.file, path.join(dir, 'work.py'));
+  assert.deepEqual(profile.strategies.map((s: { id: string }) => s.id), ['serial', 'threads']);
+  assert.equal(existsSync(path.join(dir, 'pwned')), false);
+});
+
+test('an unknown function is a usage error that names the functions that exist', async () => {
+  const dir = workspace();
+  const outcome = await startEngine(request(dir, { functionName: 'missing' }), { onEvent: () => {}, onOutput: () => {} }).finished;
+  assert.equal(outcome.exitCode, 2);
+  assert.match(outcome.messages, /missing/);
+  assert.match(outcome.messages, /crunch/);
+});
+
+test('cancel stops the engine and the whole workload tree within seconds and keeps the partial profile', async () => {
+  const dir = workspace();
+  let sawStart!: () => void;
+  const started = new Promise<void>((resolve) => (sawStart = resolve));
+  const run = startEngine(
+    request(dir, { functionName: 'forever', args: '[()] * 4', strategies: ['serial', 'threads', 'processes-fork'] }),
+    { onEvent: (e) => e.type === 'strategy-start' && sawStart(), onOutput: () => {} },
+  );
+  await started;
+  // Give the workload time to start its interpreter.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  assert.ok(processesIn(dir).length > 0, 'the workload was running before the cancel');
+  const cancelledAt = Date.now();
+  run.cancel();
+  const outcome = await run.finished;
+  const elapsedMs = Date.now() - cancelledAt;
+  assert.equal(outcome.cancelled, true);
+  assert.ok(elapsedMs < 3_000, `the engine took ${elapsedMs} ms to stop`);
+  assert.deepEqual(processesIn(dir), []);
+  const profile = JSON.parse(readFileSync(path.join(dir, 'out.profile.json'), 'utf8'));
+  assert.equal(profile.interrupted, true);
+});
+
+test('arguments carry every setting and no shell quoting', () => {
+  assert.deepEqual(engineArguments(request('/w s', { strategies: [], workers: null, args: null, functionName: null })), [
+    'profile', '/w s/work.py', '--python', 'python3', '--timeout', '60', '--sample-hz', '100', '--out', '/w s/out.profile.json', '--progress=json',
+  ]);
+  assert.deepEqual(engineArguments(request('/w', { args: "[('a b',)] * 2" })).slice(0, 10), [
+    'profile', '/w/work.py', '--function', 'crunch', '--args', "[('a b',)] * 2", '--workers', '2', '--strategies', 'serial,threads',
+  ]);
+});
+
+test('progress lines are events, everything else is text', () => {
+  assert.deepEqual(parseProgressLine('{"type":"heartbeat","id":"threads","elapsedSeconds":2}'), {
+    kind: 'event',
+    event: { type: 'heartbeat', id: 'threads', elapsedSeconds: 2 },
+  });
+  assert.deepEqual(parseProgressLine('{not json'), { kind: 'text', text: '{not json' });
+  assert.deepEqual(parseProgressLine('{"type":"other"}'), { kind: 'text', text: '{"type":"other"}' });
+  assert.deepEqual(parseProgressLine('Traceback (most recent call last):'), { kind: 'text', text: 'Traceback (most recent call last):' });
+});
