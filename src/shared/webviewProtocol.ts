@@ -11,5 +11,35 @@ export type HostToWebview =
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'openSource'; file: string; line: number }
-  | { type: 'export'; format: 'speedscope' | 'trace' | 'collapsed' | 'html'; strategy: string | null }
+  | { type: 'export'; format: ExportFormat; strategy: string | null }
   | { type: 'copy'; text: string };
+
+export type ExportFormat = 'speedscope' | 'trace' | 'collapsed' | 'html';
+
+export type ChartView = 'cores' | 'threads' | 'flamegraph' | 'functions';
+
+/** Zoom and scroll of one chart; times in ms since the strategy's start. */
+export interface ChartViewport {
+  t0: number;
+  t1: number;
+  scrollY: number;
+}
+
+/**
+ * What the webview keeps with vscode.setState: the extension's panel serializer receives it after a
+ * window reload, and can use `source` to load the same profile file again and send it.
+ */
+export interface WebviewPersistedState {
+  source: string | null;
+  /** Strategy ids shown: the left pane and, when comparing, the right one. */
+  left: string | null;
+  right: string | null;
+  view: ChartView;
+  colorBy: 'function' | 'thread';
+  search: string;
+  /** Keyed by `${strategyId}/${view}`. */
+  viewports: Record<string, ChartViewport>;
+}
+
+/** Id of the JSON script tag that carries the profile in the standalone HTML report (no host there). */
+export const PROFILE_SCRIPT_ID = 'profile-data';

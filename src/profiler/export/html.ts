@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Profile } from '../profile';
 
-export const PROFILE_SCRIPT_ID = 'profile-data';
+import { PROFILE_SCRIPT_ID } from '../../shared/webviewProtocol';
+export { PROFILE_SCRIPT_ID };
 
 export interface WebviewAssets {
   js: string;

@@ -1,0 +1,138 @@
+// What a FlameCanvas needs to know about its content, for the three charts that share it:
+// per-core and per-thread flame charts (x = time) and the aggregated flame graph (x = sampled time).
+import { THREAD_STATES, type StrategyResult } from '../profiler/profile';
+import { STATE_LABELS } from './colors';
+import { milliseconds, percent } from './format';
+import type { CallTree, Lane, TimelineModel } from './model';
+import { firstAbove, type Runs } from './runs';
+
+export interface ChartLane {
+  key: string;
+  label: string;
+  rows: Runs[];
+  ribbon: Runs | null;
+}
+
+export interface Hit {
+  lane: number;
+  row: number;
+  run: number;
+  /** x position (ms) under the cursor. */
+  at: number;
+}
+
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+export interface ChartData {
+  axis: 'time' | 'aggregate';
+  lanes: ChartLane[];
+  start: number;
+  end: number;
+  frameName(frame: number): string;
+  /** Thread index a run belongs to (for colour by thread), -1 if none. */
+  threadOf(lane: number, row: number, run: number): number;
+  threadName(thread: number): string;
+  /** Tooltip lines: the first is the title. */
+  describe(hit: Hit): string[];
+  source(hit: Hit): SourceRef | null;
+}
+
+const functionName = (strategy: StrategyResult, frame: number): string => strategy.frames.name[frame] ?? '?';
+
+/** The stack node at `depth` of sample i's stack (root = 0), or -1. */
+function nodeAtDepth(strategy: StrategyResult, sample: number, depth: number): { node: number; leafDepth: number } {
+  const path: number[] = [];
+  for (let n = strategy.samples.stack[sample]!; n >= 0; n = strategy.stacks.parent[n]!) path.push(n);
+  return { node: path[path.length - 1 - depth] ?? -1, leafDepth: path.length - 1 };
+}
+
+export function timelineData(model: TimelineModel, strategy: StrategyResult): ChartData {
+  const lanes: Lane[] = model.lanes;
+  const { samples, threads, frames, stacks } = strategy;
+  const sampleAt = (lane: Lane, at: number): number => {
+    const k = firstAbove(lane.times, at) - 1;
+    return k >= 0 ? lane.samples[k]! : -1;
+  };
+  const stackDepthOf = (lane: Lane, row: number): number => row - (lane.threadRow ? 1 : 0);
+  return {
+    axis: 'time',
+    lanes,
+    start: model.start,
+    end: model.end,
+    frameName: (frame) => functionName(strategy, frame),
+    threadOf: (lane, row, run) => samples.thread[lanes[lane]!.rows[row]!.ref[run]!] ?? -1,
+    threadName: (thread) => threads[thread]?.name ?? `thread ${thread}`,
+    describe(hit) {
+      const lane = lanes[hit.lane]!;
+      const runs = lane.rows[hit.row]!;
+      const i = sampleAt(lane, hit.at);
+      const frame = runs.frame[hit.run]!;
+      const depth = stackDepthOf(lane, hit.row);
+      const lines: string[] = [];
+      if (frame <= -2) lines.push(`thread ${threads[-2 - frame]?.name ?? '?'}`);
+      else {
+        const { node } = i >= 0 ? nodeAtDepth(strategy, i, depth) : { node: -1 };
+        const line = node >= 0 ? stacks.line[node]! : frames.line[frame]!;
+        lines.push(functionName(strategy, frame), `${frames.file[frame]}:${line}`);
+        // Self: samples of this run where this frame was the leaf.
+        let self = 0;
+        let count = 0;
+        const from = firstAbove(lane.times, runs.start[hit.run]! - 1e-9) - 1;
+        for (let k = Math.max(0, from); k < lane.times.length && lane.times[k]! < runs.end[hit.run]!; k++) {
+          if (lane.times[k]! < runs.start[hit.run]! - 1e-9) continue;
+          count++;
+          if (nodeAtDepth(strategy, lane.samples[k]!, 0).leafDepth === depth) self++;
+        }
+        const total = runs.end[hit.run]! - runs.start[hit.run]!;
+        lines.push(`total ${milliseconds(total)}, self ${count > 0 ? milliseconds((total * self) / count) : '—'}`);
+      }
+      if (i >= 0) {
+        const state = THREAD_STATES[samples.state[i]!] ?? 'other';
+        lines.push(`state ${STATE_LABELS[state]}`, `core ${samples.core[i]! >= 0 ? samples.core[i] : '?'}`, `thread ${threads[samples.thread[i]!]?.name ?? '?'}`);
+      }
+      lines.push(`at ${milliseconds(hit.at)}`);
+      return lines;
+    },
+    source(hit) {
+      const lane = lanes[hit.lane]!;
+      const frame = lane.rows[hit.row]!.frame[hit.run]!;
+      if (frame < 0) return null;
+      const i = sampleAt(lane, hit.at);
+      const { node } = i >= 0 ? nodeAtDepth(strategy, i, stackDepthOf(lane, hit.row)) : { node: -1 };
+      return { file: frames.file[frame]!, line: node >= 0 && stacks.frame[node] === frame ? stacks.line[node]! : frames.line[frame]! };
+    },
+  };
+}
+
+export function flameGraphData(tree: CallTree, rows: Runs[], strategy: StrategyResult, intervalMs: number): ChartData {
+  const { frames, stacks } = strategy;
+  const lane: ChartLane = { key: 'all', label: `all threads (${tree.samples} samples)`, rows, ribbon: null };
+  const end = Math.max(tree.samples * intervalMs, intervalMs);
+  return {
+    axis: 'aggregate',
+    lanes: [lane],
+    start: 0,
+    end,
+    frameName: (frame) => functionName(strategy, frame),
+    threadOf: () => -1,
+    threadName: (thread) => strategy.threads[thread]?.name ?? '',
+    describe(hit) {
+      const a = rows[hit.row]!.ref[hit.run]!;
+      const frame = tree.frame[a]!;
+      return [
+        functionName(strategy, frame),
+        `${frames.file[frame]}:${stacks.line[tree.node[a]!]}`,
+        `total ${milliseconds(tree.total[a]! * intervalMs)} (${percent(tree.total[a]! / tree.samples, 1)})`,
+        `self ${milliseconds(tree.self[a]! * intervalMs)} (${percent(tree.self[a]! / tree.samples, 1)})`,
+        `GIL wait ${percent(tree.gilWait[a]! / tree.total[a]!)} of its samples`,
+      ];
+    },
+    source(hit) {
+      const a = rows[hit.row]!.ref[hit.run]!;
+      return { file: frames.file[tree.frame[a]!]!, line: stacks.line[tree.node[a]!]! };
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// Who the webview talks to: VS Code's extension host, or (in the standalone HTML report) the page
+// itself, which then reads the inlined profile and answers the messages it can.
+import { PROFILE_SCRIPT_ID, type HostToWebview, type WebviewPersistedState, type WebviewToHost } from '../shared/webviewProtocol';
+
+export interface Host {
+  /** False in the standalone report, where there is no editor to open files or write exports. */
+  readonly inEditor: boolean;
+  post(message: WebviewToHost): void;
+  getState(): WebviewPersistedState | undefined;
+  setState(state: WebviewPersistedState): void;
+  onMessage(handler: (message: HostToWebview) => void): void;
+  /** Tell the user something briefly (standalone: where the source is, since nothing opens it). */
+  notify?: (text: string) => void;
+}
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare const acquireVsCodeApi: (() => VsCodeApi) | undefined;
+
+function vscodeHost(api: VsCodeApi): Host {
+  return {
+    inEditor: true,
+    post: (message) => api.postMessage(message),
+    getState: () => (api.getState() as WebviewPersistedState | undefined) ?? undefined,
+    setState: (state) => api.setState(state),
+    onMessage: (handler) => window.addEventListener('message', (event: MessageEvent<HostToWebview>) => handler(event.data)),
+  };
+}
+
+/** The report page as host: state lives in the page's history entry (survives a reload, no storage needed). */
+function standaloneHost(notify: (text: string) => void): Host {
+  let handler: ((message: HostToWebview) => void) | null = null;
+  return {
+    inEditor: false,
+    post(message) {
+      if (message.type === 'ready') {
+        const tag = document.getElementById(PROFILE_SCRIPT_ID);
+        if (!tag?.textContent) handler?.({ type: 'error', message: 'This report holds no profile.' });
+        else handler?.({ type: 'profile', profile: JSON.parse(tag.textContent), source: null });
+      } else if (message.type === 'openSource') notify(`${message.file}:${message.line}`);
+      else if (message.type === 'copy') void navigator.clipboard?.writeText(message.text).then(() => notify('Copied.'), () => notify('Copy failed.'));
+    },
+    getState: () => (history.state as { cp?: WebviewPersistedState } | null)?.cp,
+    setState: (state) => history.replaceState({ cp: state }, ''),
+    onMessage: (h) => {
+      handler = h;
+    },
+    notify,
+  };
+}
+
+export function connectHost(notify: (text: string) => void): Host {
+  return typeof acquireVsCodeApi === 'function' ? vscodeHost(acquireVsCodeApi()) : standaloneHost(notify);
+}

@@ -1,0 +1,91 @@
+// Webview entry: says `ready` to the host, then renders each profile it is sent. The same bundle
+// runs in the standalone HTML report, where the page itself plays the host.
+import type { Profile } from '../profiler/profile';
+import type { HostToWebview, WebviewPersistedState } from '../shared/webviewProtocol';
+import { ChartsSection, defaultStrategy } from './charts';
+import { readTheme } from './colors';
+import { el } from './dom';
+import { connectHost } from './host';
+import { overviewSection } from './overview';
+import { recommendationSection, strategiesTable, verdictSection, workloadLine } from './summary';
+
+const app = document.getElementById('app') ?? document.body.appendChild(el('div', { attrs: { id: 'app' } }));
+const toast = el('div', { class: 'toast', attrs: { role: 'status', 'aria-live': 'polite' } });
+document.body.append(toast);
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+function notify(text: string): void {
+  toast.textContent = text;
+  toast.classList.add('visible');
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => toast.classList.remove('visible'), 4000);
+}
+
+const host = connectHost(notify);
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+function initialState(profile: Profile, source: string | null): WebviewPersistedState {
+  const saved = host.getState();
+  const base: WebviewPersistedState = {
+    source,
+    left: defaultStrategy(profile),
+    right: null,
+    view: 'cores',
+    colorBy: 'function',
+    search: '',
+    viewports: {},
+  };
+  // A saved state belongs to the profile it was saved with: keep it only for the same source.
+  return saved && saved.source === source ? { ...base, ...saved } : base;
+}
+
+function renderProfile(profile: Profile, source: string | null): void {
+  const state = initialState(profile, source);
+  const saveState = (): void => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => host.setState(state), 150);
+  };
+  host.setState(state);
+  const theme = readTheme();
+  const openSource = ({ file, line }: { file: string; line: number }): void => host.post({ type: 'openSource', file, line });
+  const copy = (text: string): void => host.post({ type: 'copy', text });
+  const charts = new ChartsSection({
+    profile,
+    theme,
+    state,
+    saveState,
+    openSource,
+    exportAs: host.inEditor ? (format, strategy) => host.post({ type: 'export', format, strategy }) : undefined,
+  });
+  app.replaceChildren(
+    el('main', { class: 'report' }, [
+      workloadLine(profile, source),
+      el('div', { class: 'summary-grid' }, [verdictSection(profile), recommendationSection(profile, copy)]),
+      strategiesTable(profile),
+      charts.element,
+      overviewSection(profile, theme),
+    ]),
+  );
+}
+
+function render(message: HostToWebview): void {
+  switch (message.type) {
+    case 'profile':
+      renderProfile(message.profile, message.source);
+      break;
+    case 'running':
+      app.replaceChildren(
+        el('main', { class: 'report' }, [
+          el('h1', { text: 'Profiling…' }),
+          el('p', { text: `${message.functionName ?? message.file}: ${message.strategy ?? 'starting'} (${message.done} of ${message.total} strategies done)` }),
+        ]),
+      );
+      break;
+    case 'error':
+      app.replaceChildren(el('main', { class: 'report' }, [el('h1', { text: 'Profile failed' }), el('pre', { class: 'traceback', text: message.message })]));
+      break;
+  }
+}
+
+host.onMessage(render);
+host.post({ type: 'ready' });

@@ -1,0 +1,264 @@
+// Turns one strategy's samples into what the charts draw: lanes of runs per thread and per core,
+// the aggregated call tree (flame graph) and per-function totals. Pure; built once per strategy
+// and view, on demand.
+import { THREAD_STATES, type StrategyResult } from '../profiler/profile';
+import { sampleIntervalMs, samplesByThread, stackFrames } from '../profiler/export/stacks';
+import { RunsBuilder, type Runs } from './runs';
+
+const RUNNING = THREAD_STATES.indexOf('running');
+const GIL_WAIT = THREAD_STATES.indexOf('gilWait');
+
+export interface Lane {
+  key: string;
+  label: string;
+  rows: Runs[];
+  /** Thread lanes: the thread's state over time (frame = state code). */
+  ribbon: Runs | null;
+  /** Sample indices in time order and their times, to find the sample under the cursor. */
+  samples: Int32Array;
+  times: Float64Array;
+  /** Core lanes start with a row naming the thread that ran. */
+  threadRow: boolean;
+}
+
+export interface TimelineModel {
+  kind: 'threads' | 'cores';
+  lanes: Lane[];
+  start: number;
+  end: number;
+  intervalMs: number;
+}
+
+/** Frames root-first of each leaf node, computed once per node. */
+class PathCache {
+  private readonly cache = new Map<number, Int32Array>();
+  private static readonly EMPTY = new Int32Array(0);
+  constructor(private readonly strategy: StrategyResult) {}
+  of(leaf: number): Int32Array {
+    if (leaf < 0) return PathCache.EMPTY;
+    let path = this.cache.get(leaf);
+    if (!path) this.cache.set(leaf, (path = Int32Array.from(stackFrames(this.strategy.stacks, leaf))));
+    return path;
+  }
+}
+
+/**
+ * One lane from samples in time order. A sample stands for the time until the next one, unless
+ * the gap is longer than 1.5 intervals (the thread was not sampled: idle or gone). A frame's run
+ * continues while consecutive samples keep the same frames from the root down to it.
+ */
+export function buildLane(
+  strategy: StrategyResult,
+  indices: ArrayLike<number>,
+  intervalMs: number,
+  options: { key: string; label: string; threadRow: boolean; ribbon: boolean },
+  paths = new PathCache(strategy),
+): Lane {
+  const { t, stack, state, thread } = strategy.samples;
+  const rows: RunsBuilder[] = [];
+  const ribbon = options.ribbon ? new RunsBuilder() : null;
+  const openFrame: number[] = [];
+  const openRun: number[] = [];
+  let openDepth = 0;
+  let ribbonRun = -1;
+  let ribbonState = -1;
+  let lastEnd = -Infinity;
+  const times = new Float64Array(indices.length);
+  const offset = options.threadRow ? 1 : 0;
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    const start = t[i]!;
+    times[k] = start;
+    const next = k + 1 < indices.length ? t[indices[k + 1]!]! : Infinity;
+    const end = next - start <= 1.5 * intervalMs ? next : start + intervalMs;
+    const contiguous = start <= lastEnd + 1e-9;
+    const path = paths.of(stack[i]!);
+    const depth = path.length + offset;
+    const frameAt = (d: number): number => (d < offset ? -2 - thread[i]! : path[d - offset]!);
+    let same = 0;
+    if (contiguous) while (same < openDepth && same < depth && openFrame[same] === frameAt(same)) same++;
+    for (let d = 0; d < same; d++) rows[d]!.extend(openRun[d]!, end);
+    for (let d = same; d < depth; d++) {
+      rows[d] ??= new RunsBuilder();
+      openFrame[d] = frameAt(d);
+      openRun[d] = rows[d]!.push(start, end, openFrame[d]!, i);
+    }
+    openDepth = depth;
+    if (ribbon) {
+      if (contiguous && state[i] === ribbonState) ribbon.extend(ribbonRun, end);
+      else ribbonRun = ribbon.push(start, end, (ribbonState = state[i]!), i);
+    }
+    lastEnd = end;
+  }
+  return {
+    key: options.key,
+    label: options.label,
+    rows: rows.map((r) => r.build()),
+    ribbon: ribbon?.build() ?? null,
+    samples: Int32Array.from(indices),
+    times,
+    threadRow: options.threadRow,
+  };
+}
+
+function timeRange(strategy: StrategyResult, intervalMs: number): { start: number; end: number } {
+  const { t } = strategy.samples;
+  if (t.length === 0) return { start: 0, end: Math.max(1, (strategy.wallSeconds ?? 1) * 1000) };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of t) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { start: Math.min(0, min), end: max + intervalMs };
+}
+
+export function threadLanes(strategy: StrategyResult, sampleHz: number): TimelineModel {
+  const intervalMs = sampleIntervalMs(sampleHz);
+  const paths = new PathCache(strategy);
+  const lanes = samplesByThread(strategy).map((indices, th) => {
+    const thread = strategy.threads[th]!;
+    return buildLane(strategy, indices, intervalMs, { key: `t${th}`, label: `${thread.name} (${thread.tid})`, threadRow: false, ribbon: true }, paths);
+  });
+  return { kind: 'threads', lanes, ...timeRange(strategy, intervalMs), intervalMs };
+}
+
+/** One lane per core: the running samples that last ran on it; idle time stays a gap. */
+export function coreLanes(strategy: StrategyResult, sampleHz: number, logicalCores: number): TimelineModel {
+  const intervalMs = sampleIntervalMs(sampleHz);
+  const { core, state, t } = strategy.samples;
+  let cores = Math.max(logicalCores, strategy.cores?.busy.length ?? 0);
+  for (const c of core) if (c + 1 > cores) cores = c + 1;
+  const byCore: number[][] = Array.from({ length: cores }, () => []);
+  for (let i = 0; i < core.length; i++) if (state[i] === RUNNING && core[i]! >= 0) byCore[core[i]!]!.push(i);
+  for (const list of byCore) list.sort((a, b) => t[a]! - t[b]! || a - b);
+  const paths = new PathCache(strategy);
+  const lanes = byCore.map((indices, c) =>
+    buildLane(strategy, indices, intervalMs, { key: `c${c}`, label: `core ${c}`, threadRow: true, ribbon: false }, paths),
+  );
+  return { kind: 'cores', lanes, ...timeRange(strategy, intervalMs), intervalMs };
+}
+
+// ---- Aggregated call tree ----
+
+export interface CallTree {
+  frame: Int32Array;
+  parent: Int32Array;
+  /** A trie node of the first stack that reached this node: its line is where the call was. */
+  node: Int32Array;
+  total: Float64Array;
+  self: Float64Array;
+  gilWait: Float64Array;
+  /** Samples in the tree (those with a Python stack) and without a stack. */
+  samples: number;
+  stackless: number;
+}
+
+/** Leaf node -> [samples, of which GIL wait]. */
+function countLeaves(strategy: StrategyResult): { counts: Map<number, [number, number]>; stackless: number } {
+  const { stack, state } = strategy.samples;
+  const counts = new Map<number, [number, number]>();
+  let stackless = 0;
+  for (let i = 0; i < stack.length; i++) {
+    const leaf = stack[i]!;
+    if (leaf < 0) {
+      stackless++;
+      continue;
+    }
+    let c = counts.get(leaf);
+    if (!c) counts.set(leaf, (c = [0, 0]));
+    c[0]++;
+    if (state[i] === GIL_WAIT) c[1]++;
+  }
+  return { counts, stackless };
+}
+
+/** Trie nodes merged by function path (the trie also splits on line numbers). */
+export function callTree(strategy: StrategyResult): CallTree {
+  const { stacks } = strategy;
+  const { counts, stackless } = countLeaves(strategy);
+  const frame: number[] = [];
+  const parent: number[] = [];
+  const node: number[] = [];
+  const childKey = new Map<string, number>();
+  const aggOfNode = new Map<number, number>();
+  const aggOf = (n: number): number => {
+    const known = aggOfNode.get(n);
+    if (known !== undefined) return known;
+    const p = stacks.parent[n]! >= 0 ? aggOf(stacks.parent[n]!) : -1;
+    const key = `${p}:${stacks.frame[n]}`;
+    let a = childKey.get(key);
+    if (a === undefined) {
+      a = frame.push(stacks.frame[n]!) - 1;
+      parent.push(p);
+      node.push(n);
+      childKey.set(key, a);
+    }
+    aggOfNode.set(n, a);
+    return a;
+  };
+  for (const leaf of counts.keys()) aggOf(leaf);
+  const total = new Float64Array(frame.length);
+  const self = new Float64Array(frame.length);
+  const gilWait = new Float64Array(frame.length);
+  let samples = 0;
+  for (const [leaf, [count, gil]] of counts) {
+    samples += count;
+    const a = aggOf(leaf);
+    self[a] += count;
+    for (let x = a; x >= 0; x = parent[x]!) {
+      total[x] += count;
+      gilWait[x] += gil;
+    }
+  }
+  return { frame: Int32Array.from(frame), parent: Int32Array.from(parent), node: Int32Array.from(node), total, self, gilWait, samples, stackless };
+}
+
+/** The call tree laid out as rows, heaviest child first, x in milliseconds of sampled time. */
+export function flameGraphRows(tree: CallTree, intervalMs: number): Runs[] {
+  const children: number[][] = Array.from({ length: tree.frame.length }, () => []);
+  const roots: number[] = [];
+  tree.parent.forEach((p, a) => (p >= 0 ? children[p]! : roots).push(a));
+  const byWeight = (a: number, b: number): number => tree.total[b]! - tree.total[a]!;
+  const rows: RunsBuilder[] = [];
+  const place = (nodes: number[], depth: number, x: number): void => {
+    nodes.sort(byWeight);
+    for (const a of nodes) {
+      const width = tree.total[a]! * intervalMs;
+      (rows[depth] ??= new RunsBuilder()).push(x, x + width, tree.frame[a]!, a);
+      place(children[a]!, depth + 1, x);
+      x += width;
+    }
+  };
+  place(roots, 0, 0);
+  return rows.map((r) => r.build());
+}
+
+// ---- Per-function totals ----
+
+export interface FunctionStats {
+  frame: number;
+  self: number;
+  total: number;
+  gilWait: number;
+}
+
+/** Self, total (once per sample, however often the function recurses) and GIL-wait samples. */
+export function functionStats(strategy: StrategyResult): FunctionStats[] {
+  const { counts } = countLeaves(strategy);
+  const stats = new Map<number, FunctionStats>();
+  const get = (f: number): FunctionStats => {
+    let s = stats.get(f);
+    if (!s) stats.set(f, (s = { frame: f, self: 0, total: 0, gilWait: 0 }));
+    return s;
+  };
+  for (const [leaf, [count, gil]] of counts) {
+    get(strategy.stacks.frame[leaf]!).self += count;
+    for (const f of new Set(stackFrames(strategy.stacks, leaf))) {
+      const s = get(f);
+      s.total += count;
+      s.gilWait += gil;
+    }
+  }
+  return [...stats.values()].sort((a, b) => b.total - a.total || b.self - a.self);
+}

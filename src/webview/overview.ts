@@ -1,0 +1,99 @@
+// Per strategy: how busy each core was over time, and where the threads' time went by state.
+import { THREAD_STATES, type Profile, type StrategyResult } from '../profiler/profile';
+import { STATE_COLORS, STATE_LABELS, type Theme } from './colors';
+import { el } from './dom';
+import { percent, seconds } from './format';
+
+const CORE_ROW_H = 14;
+const OTHER_COLOR = 'rgba(128,128,128,0.45)';
+
+function coreChart(strategy: StrategyResult, theme: Theme): HTMLElement {
+  const cores = strategy.cores;
+  if (!cores || cores.workload.length === 0) return el('p', { class: 'muted', text: 'No per-core data.' });
+  const ticks = Math.max(...cores.workload.map((w) => w.length));
+  const canvas = el('canvas', {
+    class: 'core-canvas',
+    attrs: { role: 'img', 'aria-label': `Per-core utilisation of ${strategy.id} over ${seconds((ticks * cores.intervalMs) / 1000)}` },
+  });
+  const height = cores.workload.length * CORE_ROW_H;
+  const draw = (): void => {
+    const width = Math.max(100, canvas.clientWidth);
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    canvas.style.height = `${height}px`;
+    const ctx = canvas.getContext('2d')!;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const xOf = (k: number): number => Math.round((k * width) / ticks);
+    cores.workload.forEach((series, c) => {
+      const base = (c + 1) * CORE_ROW_H - 1;
+      const h = CORE_ROW_H - 2;
+      ctx.fillStyle = theme.grid;
+      ctx.fillRect(0, base, width, 1);
+      series.forEach((mine, k) => {
+        const other = Math.max(0, (cores.busy[c]?.[k] ?? mine) - mine);
+        const x = xOf(k);
+        const w = Math.max(xOf(k + 1) - x, 1);
+        ctx.fillStyle = theme.highlight;
+        ctx.fillRect(x, base - mine * h, w, mine * h);
+        ctx.fillStyle = OTHER_COLOR;
+        ctx.fillRect(x, base - (mine + other) * h, w, other * h);
+      });
+    });
+  };
+  new ResizeObserver(draw).observe(canvas);
+  const labels = el('div', { class: 'core-labels' }, cores.workload.map((_, c) => el('div', { text: `cpu ${c}` })));
+  return el('div', { class: 'core-chart' }, [labels, canvas]);
+}
+
+function stateBar(strategy: StrategyResult): HTMLElement {
+  const fractions = strategy.threadStates;
+  if (!fractions) return el('p', { class: 'muted', text: 'No thread states.' });
+  const bar = el('div', { class: 'state-bar', attrs: { role: 'img' } });
+  const described: string[] = [];
+  for (const state of THREAD_STATES) {
+    const f = fractions[state];
+    if (f <= 0) continue;
+    described.push(`${STATE_LABELS[state]} ${percent(f)}`);
+    const segment = el('div', { class: 'state-seg', title: `${STATE_LABELS[state]}: ${percent(f, 1)}` });
+    segment.style.width = `${f * 100}%`;
+    segment.style.background = STATE_COLORS[state];
+    if (f >= 0.08) segment.textContent = percent(f);
+    bar.append(segment);
+  }
+  bar.setAttribute('aria-label', described.join(', '));
+  return bar;
+}
+
+export function stateLegend(): HTMLElement {
+  return el(
+    'div',
+    { class: 'legend' },
+    THREAD_STATES.map((state) => {
+      const swatch = el('span', { class: 'swatch' });
+      swatch.style.background = STATE_COLORS[state];
+      return el('span', { class: 'legend-item' }, [swatch, STATE_LABELS[state]]);
+    }),
+  );
+}
+
+export function overviewSection(profile: Profile, theme: Theme): HTMLElement {
+  const measured = profile.strategies.filter((s) => s.status === 'ok' || s.samples.t.length > 0);
+  return el('section', { class: 'card' }, [
+    el('h2', { text: 'Cores and thread states' }),
+    el('p', { class: 'muted', text: 'Per core: the workload (blue) and other programs (grey) over the run. Per strategy: the share of thread samples in each state while tasks ran.' }),
+    stateLegend(),
+    el(
+      'div',
+      { class: 'overview-grid' },
+      measured.map((s) =>
+        el('div', { class: 'overview-item' }, [
+          el('h3', { text: `${s.id} · ${seconds(s.wallSeconds)}` }),
+          stateBar(s),
+          coreChart(s, theme),
+        ]),
+      ),
+    ),
+  ]);
+}

@@ -1,0 +1,142 @@
+// The top of the panel: the verdict and its evidence, the recommendation, and the strategies table.
+// Analysis fields may be absent (older profiles, or analysis not run): those sections say so.
+import type { Profile, StrategyResult } from '../profiler/profile';
+import { el } from './dom';
+import { bytes, percent, seconds, speedup } from './format';
+
+export function verdictSection(profile: Profile): HTMLElement {
+  const verdict = profile.verdict;
+  if (!verdict) {
+    return el('section', { class: 'card verdict' }, [
+      el('h2', { text: 'Verdict' }),
+      el('p', { class: 'muted', testid: 'verdict-label', text: 'No verdict in this profile: the analysis did not run.' }),
+    ]);
+  }
+  return el('section', { class: 'card verdict', attrs: { 'aria-labelledby': 'verdict-heading' } }, [
+    el('h2', { text: 'Verdict', attrs: { id: 'verdict-heading' } }),
+    el('p', { class: 'verdict-label' }, [
+      el('span', { testid: 'verdict-label', text: verdict.label }),
+      el('span', { class: 'badge', text: `confidence ${percent(verdict.confidence)}` }),
+    ]),
+    verdict.evidence.length ? el('ul', { class: 'evidence' }, verdict.evidence.map((line) => el('li', { text: line }))) : null,
+    verdict.shares
+      ? el('p', { class: 'muted', text: `Mix: ${Object.entries(verdict.shares).map(([k, v]) => `${k} ${percent(v)}`).join(', ')}` })
+      : null,
+  ]);
+}
+
+export function recommendationSection(profile: Profile, copy: (text: string) => void): HTMLElement | null {
+  const rec = profile.recommendation;
+  if (!rec) return null;
+  const measured = profile.strategies.find((s) => s.id === rec.strategy);
+  const workers = rec.workers ? ` with ${rec.workers} workers` : '';
+  const projected = rec.projected
+    ? `Projected: ${speedup(rec.projected.cores2x)} on twice the cores, ${speedup(rec.projected.cores4x)} on four times (${rec.projected.model}; ${rec.projected.assumptions})`
+    : null;
+  return el('section', { class: 'card recommendation', testid: 'recommendation' }, [
+    el('h2', { text: 'Recommendation' }),
+    el('p', { class: 'rec-headline' }, [
+      el('strong', { text: `${rec.strategy}${workers}` }),
+      el('span', { text: ` — expected ${speedup(rec.expectedSpeedup)}` }),
+      measured ? null : el('span', { class: 'badge', text: 'not measured' }),
+    ]),
+    el('p', { text: rec.rationale }),
+    projected ? el('p', { class: 'muted', text: projected }) : null,
+    rec.codeChange
+      ? el('div', { class: 'code-change' }, [
+          el('pre', {}, [el('code', { text: rec.codeChange })]),
+          el('button', { class: 'button', text: 'Copy code', on: { click: () => copy(rec.codeChange!) } }),
+        ])
+      : null,
+    rec.alternatives.length
+      ? el('div', {}, [
+          el('h3', { text: 'Alternatives' }),
+          el('ul', {}, rec.alternatives.map((a) => el('li', { text: `${a.strategy} (${speedup(a.expectedSpeedup)}): ${a.why}` }))),
+        ])
+      : null,
+    rec.caveats.length
+      ? el('div', {}, [el('h3', { text: 'Caveats' }), el('ul', {}, rec.caveats.map((c) => el('li', { text: c })))])
+      : null,
+  ]);
+}
+
+function matchCell(s: StrategyResult): string {
+  if (s.resultsMatchBaseline === null) return '—';
+  if (s.resultsMatchBaseline) return 'yes';
+  return s.firstDifference ? `no (task ${s.firstDifference.task})` : 'no';
+}
+
+function cpuCell(s: StrategyResult): string {
+  return s.cpuSeconds ? `${seconds(s.cpuSeconds.user)} / ${seconds(s.cpuSeconds.system)}` : '—';
+}
+
+export function strategiesTable(profile: Profile): HTMLElement {
+  const recommended = profile.recommendation?.strategy;
+  const head = ['Strategy', 'Status', 'Wall', 'Speedup', 'Efficiency', 'CPU user / sys', 'Peak RSS', 'Results match'];
+  const rows: HTMLElement[] = [];
+  for (const s of profile.strategies) {
+    const name = `${s.id}${s.startMethod ? ` (${s.startMethod})` : ''}`;
+    rows.push(
+      el('tr', { class: s.id === recommended ? 'recommended' : '' }, [
+        el('th', { attrs: { scope: 'row' }, text: name, title: s.id === recommended ? 'recommended' : '' }),
+        el('td', {}, [el('span', { class: `status status-${s.status}`, text: s.status })]),
+        el('td', { class: 'num', text: seconds(s.wallSeconds) }),
+        el('td', { class: 'num', text: speedup(s.speedup) }),
+        el('td', { class: 'num', text: percent(s.efficiency) }),
+        el('td', { class: 'num', text: cpuCell(s) }),
+        el('td', { class: 'num', text: bytes(s.peakRssBytes) }),
+        el('td', { text: matchCell(s) }),
+      ]),
+    );
+    const difference = s.firstDifference;
+    if (difference) {
+      rows.push(
+        el('tr', { class: 'detail' }, [
+          el('td', { attrs: { colspan: String(head.length) } }, [
+            el('div', { text: `First difference at task ${difference.task}: expected ${difference.expected}, got ${difference.actual}` }),
+          ]),
+        ]),
+      );
+    }
+    if (s.status !== 'ok' && (s.error || s.errorDetail)) {
+      const detail = s.errorDetail;
+      rows.push(
+        el('tr', { class: 'detail error-row' }, [
+          el('td', { attrs: { colspan: String(head.length) } }, [
+            el('div', { class: 'error-title', text: detail ? `${detail.type}: ${detail.message}` : s.error ?? '' }),
+            detail?.traceback ? el('pre', { class: 'traceback', text: detail.traceback }) : null,
+          ]),
+        ]),
+      );
+    }
+  }
+  return el('section', { class: 'card' }, [
+    el('h2', { text: 'Strategies' }),
+    el('div', { class: 'table-scroll' }, [
+      el('table', { class: 'strategies', testid: 'strategy-table' }, [
+        el('thead', {}, [el('tr', {}, head.map((h) => el('th', { attrs: { scope: 'col' }, text: h })))]),
+        el('tbody', {}, rows),
+      ]),
+    ]),
+  ]);
+}
+
+export function workloadLine(profile: Profile, source: string | null): HTMLElement {
+  const w = profile.workload;
+  const what = w.function ? `${w.function} in ${w.file}` : `script ${w.file}`;
+  const m = profile.machine;
+  const parts = [
+    `${what}`,
+    `${w.tasks} task${w.tasks === 1 ? '' : 's'}`,
+    `${w.python.implementation} ${w.python.version}${w.python.freeThreaded ? ' (free-threaded)' : ''}`,
+    `${m.logicalCores} logical cores (${m.cpuModel})`,
+    new Date(profile.createdAt).toLocaleString(),
+  ];
+  return el('div', { class: 'workload' }, [
+    el('h1', { text: 'Concurrency profile' }),
+    el('p', { class: 'muted', text: parts.join(' · ') }),
+    source ? el('p', { class: 'muted', text: `from ${source}` }) : null,
+    profile.interrupted ? el('p', { class: 'warning', text: 'The run was interrupted: this profile is partial.' }) : null,
+    profile.sampling.note ? el('p', { class: 'muted', text: profile.sampling.note }) : null,
+  ]);
+}
