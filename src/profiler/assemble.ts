@@ -1,0 +1,313 @@
+// Joins what one strategy's run produced (the harness's result, the /proc samples, the Python
+// traces) into the profile's StrategyResult: thread states while tasks ran, stacks placed on
+// cores, per-core series.
+import type { CoreSampler } from './sampler/coreSampler';
+import type { ThreadSampler } from './sampler/threadSampler';
+import type { StrategySpec } from './strategies';
+import type { TraceData } from './traces';
+import {
+  THREAD_STATES,
+  type CoreSeries,
+  type ErrorDetail,
+  type FirstDifference,
+  type ProcessCosts,
+  type ProcessInfo,
+  type Samples,
+  type StackSamplerStats,
+  type StrategyResult,
+  type StrategyStatus,
+  type TaskSpans,
+  type ThreadInfo,
+  type ThreadStateFractions,
+} from './profile';
+
+/** What cp_harness.py writes to its result file. */
+export interface HarnessResult {
+  status: 'ok' | 'failed' | 'usage' | 'skipped';
+  error: ErrorDetail | null;
+  harnessStartNs: number;
+  importStartNs?: number;
+  importEndNs?: number;
+  taskStartNs?: number;
+  taskEndNs?: number;
+  endNs: number;
+  tasks?: number;
+  isAsync?: boolean;
+  available?: string[];
+  cpuSeconds?: { user: number; system: number };
+  pickledBytesSent?: number[];
+  pickledBytesReceived?: number[];
+  resultsMatchBaseline?: boolean | null;
+  firstDifference?: FirstDifference | null;
+}
+
+export interface RunRecord {
+  spec: StrategySpec;
+  t0: bigint;
+  endedMs: number;
+  status: StrategyStatus;
+  error: string | null;
+  errorDetail: ErrorDetail | null;
+  harness: HarnessResult | null;
+  traces: TraceData;
+  threadSampler: ThreadSampler | null;
+  coreSampler: CoreSampler | null;
+  gilOffsets: number[] | null;
+  output: { stdout: string; stderr: string; truncatedBytes: number };
+}
+
+/** A stack sample farther than this from a /proc sample is not joined to it. The stack sampler
+ * wakes late under the GIL (about the switch interval x busy threads), so allow a few periods. */
+export const STACK_JOIN_WINDOW_MS = 30;
+
+function msSince(t0: bigint, ns: number): number {
+  return (ns - Number(t0)) / 1e6;
+}
+
+function round(value: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function mean(values: number[]): number {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+}
+
+function percentile(values: number[], p: number): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/** Index of the first element >= value in a sorted array. */
+function lowerBound(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Per native tid: sorted times (ms) with their values. */
+function byThread(times: number[], tids: number[], values: number[]): Map<number, { t: number[]; v: number[] }> {
+  const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]!);
+  const map = new Map<number, { t: number[]; v: number[] }>();
+  for (const i of order) {
+    let entry = map.get(tids[i]!);
+    if (!entry) map.set(tids[i]!, (entry = { t: [], v: [] }));
+    entry.t.push(times[i]!);
+    entry.v.push(values[i]!);
+  }
+  return map;
+}
+
+function nearestStack(entry: { t: number[]; v: number[] } | undefined, t: number): number {
+  if (!entry) return -1;
+  const i = lowerBound(entry.t, t);
+  let best = -1;
+  let bestDistance = STACK_JOIN_WINDOW_MS;
+  for (const j of [i - 1, i]) {
+    const candidate = entry.t[j];
+    if (candidate !== undefined && Math.abs(candidate - t) <= bestDistance) {
+      bestDistance = Math.abs(candidate - t);
+      best = entry.v[j]!;
+    }
+  }
+  return best;
+}
+
+function insideSpan(spans: { start: number; end: number }[] | undefined, t: number): boolean {
+  return !!spans && spans.some((s) => s.start <= t && t <= s.end);
+}
+
+function gilWordsByPid(traces: TraceData, offsets: number[] | null): Map<number, number[]> {
+  const map = new Map<number, number[]>();
+  if (!offsets) return map;
+  for (const p of traces.processes) if (p.runtime !== null) map.set(p.pid, offsets.map((o) => p.runtime! + o));
+  return map;
+}
+
+export function assemble(run: RunRecord): StrategyResult {
+  const { spec, t0, harness, traces } = run;
+  const threads: ThreadInfo[] = [];
+  const processes: ProcessInfo[] = [];
+  const samples: Samples = { t: [], thread: [], core: [], state: [], stack: [], inTask: [] };
+  const counts = new Array<number>(THREAD_STATES.length).fill(0);
+  let taskSamples = 0;
+
+  const tasksByTid = new Map<number, { start: number; end: number }[]>();
+  for (const task of traces.tasks) {
+    const list = tasksByTid.get(task.tid) ?? [];
+    list.push({ start: msSince(t0, task.startNs), end: msSince(t0, task.endNs) });
+    tasksByTid.set(task.tid, list);
+  }
+
+  const sampler = run.threadSampler;
+  const threadIndexByTid = new Map<number, number>();
+  let cores: CoreSeries | null = null;
+  if (sampler) {
+    const harnessPids = new Map(traces.processes.map((p) => [p.pid, p.role]));
+    const processIndex = new Map<number, number>();
+    for (const p of sampler.processes.values()) {
+      processIndex.set(p.pid, processes.length);
+      processes.push({ pid: p.pid, ppid: p.ppid, role: harnessPids.get(p.pid) ?? 'child', command: p.command });
+    }
+    for (const t of sampler.threads) {
+      threadIndexByTid.set(t.tid, threads.length);
+      threads.push({ pid: t.pid, tid: t.tid, name: traces.threadNames.get(t.tid) ?? t.name, process: processIndex.get(t.pid) ?? -1, samples: 0, taskSamples: 0 });
+    }
+    const stacksByTid = byThread(traces.stackSamples.ns.map((ns) => msSince(t0, ns)), traces.stackSamples.tid, traces.stackSamples.stack);
+    const gil = gilWordsByPid(traces, run.gilOffsets);
+    const noWords: number[] = [];
+    const raw = sampler.samples;
+    for (let i = 0; i < raw.t.length; i++) {
+      const thread = threads[raw.thread[i]!]!;
+      const t = raw.t[i]!;
+      const state = sampler.stateOf(i, (pid) => gil.get(pid) ?? noWords);
+      const inTask = insideSpan(tasksByTid.get(thread.tid), t) ? 1 : 0;
+      samples.t.push(round(t, 2));
+      samples.thread.push(raw.thread[i]!);
+      samples.core.push(raw.core[i]!);
+      samples.state.push(state);
+      samples.stack.push(nearestStack(stacksByTid.get(thread.tid), t));
+      samples.inTask.push(inTask);
+      thread.samples++;
+      if (inTask) {
+        thread.taskSamples++;
+        taskSamples++;
+        counts[state]!++;
+      }
+    }
+    if (run.coreSampler) cores = coreSeries(run.coreSampler, samples, 1000 / sampler.hz);
+  }
+
+  const tasks: TaskSpans = { thread: [], start: [], end: [], failed: [] };
+  for (const task of [...traces.tasks].sort((a, b) => a.index - b.index)) {
+    tasks.thread.push(threadIndexByTid.get(task.tid) ?? -1);
+    tasks.start.push(round(msSince(t0, task.startNs), 2));
+    tasks.end.push(round(msSince(t0, task.endNs), 2));
+    tasks.failed.push(task.failed);
+  }
+
+  const threadStates: ThreadStateFractions | null =
+    sampler && taskSamples > 0
+      ? (Object.fromEntries(THREAD_STATES.map((s, i) => [s, round(counts[i]! / taskSamples, 4)])) as ThreadStateFractions)
+      : null;
+
+  const wallSeconds =
+    run.status === 'ok' && harness?.taskStartNs !== undefined && harness.taskEndNs !== undefined
+      ? (harness.taskEndNs - harness.taskStartNs) / 1e9
+      : null;
+
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    startMethod: spec.startMethod,
+    workers: spec.workers,
+    status: run.status,
+    error: run.error,
+    errorDetail: run.errorDetail,
+    wallSeconds: wallSeconds === null ? null : round(wallSeconds, 6),
+    speedup: null,
+    efficiency: null,
+    cpuSeconds: treeCpuSeconds(spec, harness, traces),
+    peakRssBytes: sampler ? sampler.peakRssBytes : null,
+    threadStates,
+    threadStateSamples: taskSamples,
+    resultsMatchBaseline: run.status === 'ok' ? (harness?.resultsMatchBaseline ?? null) : null,
+    firstDifference: run.status === 'ok' ? (harness?.firstDifference ?? null) : null,
+    timing: phaseTimings(run),
+    processCosts: spec.kind === 'processes' ? processCosts(traces, harness) : null,
+    stackSampler: stackSamplerStats(traces, harness),
+    processes,
+    threads,
+    tasks,
+    cores,
+    samples,
+    frames: traces.frames,
+    stacks: traces.stacks,
+    output: run.output,
+  };
+}
+
+/** The harness measures its own CPU and its reaped children's. forkserver workers are children
+ * of the fork server, which is only reaped when the harness exits, so theirs are added from what
+ * each worker reported at its exit. */
+function treeCpuSeconds(spec: StrategySpec, harness: HarnessResult | null, traces: TraceData): StrategyResult['cpuSeconds'] {
+  if (!harness?.cpuSeconds) return null;
+  let { user, system } = harness.cpuSeconds;
+  if (spec.startMethod === 'forkserver') {
+    for (const worker of traces.workersCpu) {
+      user += worker.user;
+      system += worker.system;
+    }
+  }
+  return { user: round(user, 4), system: round(system, 4) };
+}
+
+/** Busy share of each core from /proc/stat, and the workload's share from its running samples. */
+function coreSeries(coreSampler: CoreSampler, samples: Samples, samplePeriodMs: number): CoreSeries {
+  const interval = coreSampler.intervalMs;
+  const ticks = Math.max(0, ...coreSampler.busy.map((series) => series.length));
+  const expectedPerTick = interval / samplePeriodMs; // samples one thread gets per tick
+  const running = THREAD_STATES.indexOf('running');
+  const workload = coreSampler.busy.map(() => new Array<number>(ticks).fill(0));
+  for (let i = 0; i < samples.t.length; i++) {
+    if (samples.state[i] !== running) continue;
+    const tick = Math.floor((samples.t[i]! - coreSampler.startMs) / interval);
+    const lane = workload[samples.core[i]!];
+    if (lane && tick >= 0 && tick < ticks) lane[tick]! += 1 / expectedPerTick;
+  }
+  return {
+    intervalMs: interval,
+    startMs: round(coreSampler.startMs, 2),
+    busy: coreSampler.busy.map((series) => series.map((v) => round(v, 3))),
+    workload: workload.map((series) => series.map((v) => round(Math.min(1, v), 3))),
+  };
+}
+
+function phaseTimings(run: RunRecord): StrategyResult['timing'] {
+  const h = run.harness;
+  const total = run.endedMs / 1000;
+  const interpreter = h ? msSince(run.t0, h.harnessStartNs) / 1000 : null;
+  const importSeconds = h?.importStartNs !== undefined && h.importEndNs !== undefined ? (h.importEndNs - h.importStartNs) / 1e9 : null;
+  const tasks = h?.taskStartNs !== undefined && h.taskEndNs !== undefined ? (h.taskEndNs - h.taskStartNs) / 1e9 : null;
+  const overhead = interpreter === null ? null : total - interpreter - (importSeconds ?? 0) - (tasks ?? 0);
+  return {
+    interpreterStartSeconds: interpreter === null ? null : round(interpreter, 4),
+    importSeconds: importSeconds === null ? null : round(importSeconds, 4),
+    tasksSeconds: tasks === null ? null : round(tasks, 4),
+    engineOverheadSeconds: overhead === null ? null : round(overhead, 4),
+    totalSeconds: round(total, 4),
+  };
+}
+
+function processCosts(traces: TraceData, harness: HarnessResult | null): ProcessCosts {
+  const sent = harness?.pickledBytesSent ?? [];
+  const received = harness?.pickledBytesReceived ?? [];
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  return {
+    workerStartupSeconds: traces.workersReady.map((w) => round((w.readyNs - w.poolCreatedNs) / 1e9, 4)),
+    pickledBytesSentPerTask: Math.round(mean(sent)),
+    pickledBytesSentTotal: sum(sent),
+    pickledBytesReceivedPerTask: Math.round(mean(received)),
+    pickledBytesReceivedTotal: sum(received),
+  };
+}
+
+function stackSamplerStats(traces: TraceData, harness: HarnessResult | null): StackSamplerStats | null {
+  const count = traces.latenessNs.length;
+  if (count === 0) return null;
+  const perProcess = Math.max(1, traces.processes.length);
+  const spanSeconds = harness ? Math.max(1e-3, (harness.endNs - harness.harnessStartNs) / 1e9) : 1;
+  const lateMs = traces.latenessNs.map((ns) => ns / 1e6);
+  return {
+    samples: traces.stackSamples.ns.length,
+    hz: round(count / perProcess / spanSeconds, 1),
+    meanLatenessMs: round(mean(lateMs), 3),
+    p95LatenessMs: round(percentile(lateMs, 0.95), 3),
+  };
+}

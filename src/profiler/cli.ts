@@ -1,0 +1,137 @@
+// concurrency-profiler: the engine's command line.
+//   concurrency-profiler profile FILE.py [--function NAME] [--args EXPR] [--workers K] ...
+//   concurrency-profiler export PROFILE.json [--speedscope F] [--trace F] [--collapsed F] [--html F]
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEFAULTS, runProfile, UsageError, VERSION } from './engine';
+import type { EngineEvent } from './events';
+import type { Profile } from './profile';
+import { formatTable } from './table';
+
+const USAGE = `Usage:
+  concurrency-profiler profile FILE.py [options]
+      --function NAME     module-level function (def, async def, lambda, callable or Class.method);
+                          without it the whole script runs once as __main__
+      --args EXPR         Python expression, evaluated in the module, yielding one argument tuple per task
+      --workers K         pool size (default: logical cores)
+      --strategies LIST   comma-separated: serial, threads, threads-N, processes-fork,
+                          processes-forkserver, processes-spawn, asyncio
+      --python PATH       interpreter (default: python3)
+      --timeout SECONDS   per strategy (default: ${DEFAULTS.timeoutSeconds})
+      --sample-hz N       thread-state sampling rate (default: ${DEFAULTS.sampleHz})
+      --out FILE          write the profile JSON (- for stdout)
+      --progress text|json  progress on stderr (default: text)
+  concurrency-profiler --version
+
+Exit codes: 0 the serial baseline completed, 1 it did not, 2 usage error, 130/143 interrupted.`;
+
+const EXIT_USAGE = 2;
+
+function fail(message: string): never {
+  process.stderr.write(`concurrency-profiler: ${message}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+function positiveNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) fail(`--${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+function progressPrinter(mode: string): (event: EngineEvent) => void {
+  if (mode === 'json') return (event) => process.stderr.write(`${JSON.stringify(event)}\n`);
+  return (event) => {
+    if (event.type === 'strategy-start') process.stderr.write(`[${event.index + 1}/${event.total}] ${event.id} ...\n`);
+    else if (event.type === 'strategy-end') {
+      const wall = event.wallSeconds === null ? '' : ` ${event.wallSeconds.toFixed(3)} s`;
+      const speedup = event.speedup === null ? '' : ` (${event.speedup.toFixed(2)}x)`;
+      process.stderr.write(`[${event.index + 1}/${event.total}] ${event.id}: ${event.status}${wall}${speedup}\n`);
+    } else if (event.type === 'heartbeat' && Math.round(event.elapsedSeconds) % 5 === 0) {
+      process.stderr.write(`      ${event.id}: ${Math.round(event.elapsedSeconds)} s elapsed\n`);
+    } else if (event.type === 'log') process.stderr.write(`${event.message}\n`);
+  };
+}
+
+function writeProfile(profile: Profile, out: string | undefined): void {
+  if (!out) return;
+  const json = JSON.stringify(profile);
+  if (out === '-') process.stdout.write(`${json}\n`);
+  else writeFileSync(out, json);
+}
+
+async function profileCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      function: { type: 'string' },
+      args: { type: 'string' },
+      workers: { type: 'string' },
+      strategies: { type: 'string' },
+      python: { type: 'string' },
+      timeout: { type: 'string' },
+      'sample-hz': { type: 'string' },
+      out: { type: 'string' },
+      progress: { type: 'string', default: 'text' },
+    },
+  });
+  if (positionals.length !== 1) fail(`profile takes one FILE.py\n${USAGE}`);
+  if (values.progress !== 'text' && values.progress !== 'json') fail('--progress must be text or json');
+  const workers = positiveNumber('workers', values.workers);
+  if (workers !== undefined && !Number.isInteger(workers)) fail('--workers must be a whole number');
+
+  // Ctrl-C / SIGTERM: the engine kills the running tree; the partial profile is still written.
+  const abort = new AbortController();
+  let signalCode = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalCode = signal === 'SIGINT' ? 130 : 143;
+    process.stderr.write(`\n${signal}: stopping, writing the partial profile\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const outcome = await runProfile({
+    file: positionals[0]!,
+    functionName: values.function ?? null,
+    args: values.args ?? null,
+    workers,
+    strategies: values.strategies ? values.strategies.split(',') : null,
+    python: values.python,
+    timeoutSeconds: positiveNumber('timeout', values.timeout),
+    sampleHz: positiveNumber('sample-hz', values['sample-hz']),
+    signal: abort.signal,
+    onEvent: progressPrinter(values.progress),
+  });
+  const { profile } = outcome;
+  writeProfile(profile, values.out);
+  // With --out - stdout carries the JSON, so the table goes to stderr.
+  (values.out === '-' ? process.stderr : process.stdout).write(formatTable(profile));
+  return signalCode || outcome.exitCode;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : EXIT_USAGE;
+  }
+  if (command === 'profile') return profileCommand(rest);
+  fail(`unknown command "${command}"\n${USAGE}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) fail(error.message);
+    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) fail(`${error.message}\n${USAGE}`);
+    process.stderr.write(`concurrency-profiler: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(70);
+  },
+);
+

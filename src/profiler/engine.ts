@@ -1,0 +1,311 @@
+// Runs a profile: checks the interpreter and the file, then each strategy in a fresh interpreter
+// under the samplers, and returns the profile. Free of `vscode`: the CLI and the extension (through
+// the CLI) both use it.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { assemble, type HarnessResult, type RunRecord } from './assemble';
+import type { EngineEvent } from './events';
+import { killTree, launch } from './launcher';
+import { describeMachine } from './machine';
+import { PROFILE_SCHEMA_VERSION, type Profile, type StrategyResult, type StrategyStatus } from './profile';
+import { formatSyntaxError, probe, pythonDir, UsageError, type ProbeResult } from './python';
+import { CoreSampler } from './sampler/coreSampler';
+import { ThreadSampler } from './sampler/threadSampler';
+import {
+  CPU_BOUND_SHARE_FOR_NO_IO_POOL,
+  DEFAULT_STRATEGIES,
+  ioPoolId,
+  KNOWN_STRATEGY_FORMS,
+  parseStrategy,
+  type StrategySpec,
+} from './strategies';
+import { readTraces } from './traces';
+
+export { UsageError } from './python';
+
+export const VERSION = '0.1.0';
+export const DEFAULTS = { timeoutSeconds: 120, sampleHz: 200, stackSampleHz: 100, coreIntervalMs: 100 };
+/** Exit code the harness uses for a usage error (function not found, bad --args, ...). */
+const HARNESS_USAGE_EXIT = 3;
+
+export interface ProfileOptions {
+  file: string;
+  functionName: string | null;
+  args: string | null;
+  workers?: number;
+  /** Strategy ids; null = the default sweep. */
+  strategies?: string[] | null;
+  python?: string;
+  timeoutSeconds?: number;
+  sampleHz?: number;
+  stackSampleHz?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+export interface ProfileOutcome {
+  profile: Profile;
+  /** 0 when the serial baseline completed, 1 otherwise. */
+  exitCode: 0 | 1;
+}
+
+interface RunContext {
+  options: Required<Omit<ProfileOptions, 'signal' | 'onEvent' | 'strategies' | 'functionName' | 'args'>> & ProfileOptions;
+  probe: ProbeResult;
+  runDir: string;
+  defaultTasks: number;
+  emit: (event: EngineEvent) => void;
+}
+
+export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome> {
+  const file = resolve(input.file);
+  const workers = input.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${input.workers}`);
+  const options = {
+    ...input,
+    file,
+    workers,
+    python: input.python ?? 'python3',
+    timeoutSeconds: input.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
+    sampleHz: input.sampleHz ?? DEFAULTS.sampleHz,
+    stackSampleHz: input.stackSampleHz ?? DEFAULTS.stackSampleHz,
+  };
+  const requested = input.strategies ? parseRequested(input.strategies, workers) : null;
+  const emit = input.onEvent ?? (() => {});
+
+  const machinePromise = describeMachine();
+  const info = await probe(options.python, file);
+  if (info.fileError) throw new UsageError(`Cannot read ${file}: ${info.fileError}`);
+  if (info.syntaxError) throw new UsageError(formatSyntaxError(info.syntaxError));
+  const machine = await machinePromise;
+
+  const runDir = mkdtempSync(join(tmpdir(), 'concurrency-profiler-'));
+  const context: RunContext = { options, probe: info, runDir, defaultTasks: Math.max(8, 2 * machine.logicalCores), emit };
+  const profile: Profile = {
+    schemaVersion: PROFILE_SCHEMA_VERSION,
+    tool: { name: 'concurrency-profiler', version: VERSION },
+    createdAt: new Date().toISOString(),
+    mode: input.functionName ? 'function' : 'script',
+    workload: {
+      file,
+      function: input.functionName,
+      args: input.args,
+      tasks: 0,
+      isAsync: false,
+      python: { executable: info.executable, version: info.version, implementation: info.implementation, freeThreaded: info.freeThreaded },
+    },
+    machine,
+    settings: { workers, timeoutSeconds: options.timeoutSeconds, sampleHz: options.sampleHz, stackSampleHz: options.stackSampleHz, strategies: [] },
+    sampling: {
+      threadStates: ThreadSampler.supported() ? 'proc' : 'unavailable',
+      note: ThreadSampler.supported() ? info.gilNote : `thread states need Linux /proc (this is ${process.platform} ${process.arch}): not sampled, not guessed`,
+      gilDetection: info.gilOffsets
+        ? `futex words at _PyRuntime${info.gilOffsets.map((o) => `+0x${o.toString(16)}`).join(', ')}, learned at start-up from two spinning threads`
+        : null,
+    },
+    strategies: [],
+    interrupted: false,
+  };
+
+  try {
+    const plan: StrategySpec[] = input.functionName
+      ? (requested ?? DEFAULT_STRATEGIES.map((id) => parseStrategy(id, workers)!))
+      : [{ id: 'script', kind: 'script', workers: 1, startMethod: null }];
+    if (input.functionName && plan[0]?.id !== 'serial') {
+      plan.splice(0, plan.length, parseStrategy('serial', workers)!, ...plan.filter((s) => s.id !== 'serial'));
+    }
+    for (let index = 0; index < plan.length; index++) {
+      const spec = plan[index]!;
+      if (input.signal?.aborted) {
+        profile.strategies.push(notRun(spec, 'cancelled', 'not run: the run was interrupted'));
+        continue;
+      }
+      emit({ type: 'strategy-start', id: spec.id, index, total: plan.length });
+      const { result, harness } = await runStrategy(spec, context, profile.strategies[0] ?? null);
+      profile.strategies.push(result);
+      emit({ type: 'strategy-end', id: spec.id, index, total: plan.length, status: result.status, wallSeconds: result.wallSeconds, speedup: result.speedup });
+      if (index === 0 && harness) {
+        profile.workload.tasks = harness.tasks ?? 0;
+        profile.workload.isAsync = harness.isAsync ?? false;
+        if (!requested && input.functionName && result.status === 'ok') plan.push(...adaptiveStrategies(result, profile.workload.isAsync, workers));
+      }
+      if (index === 0 && result.status !== 'ok' && input.functionName) {
+        // Without a baseline nothing can be compared: the rest is not run.
+        for (const rest of plan.slice(1)) {
+          profile.strategies.push(
+            input.signal?.aborted
+              ? notRun(rest, 'cancelled', 'not run: the run was interrupted')
+              : notRun(rest, 'skipped', 'not run: the serial baseline did not complete'),
+          );
+        }
+        break;
+      }
+    }
+  } finally {
+    profile.interrupted = !!input.signal?.aborted;
+    profile.settings.strategies = profile.strategies.map((s) => s.id);
+    rmSync(runDir, { recursive: true, force: true });
+  }
+  return { profile, exitCode: profile.strategies[0]?.status === 'ok' ? 0 : 1 };
+}
+
+function parseRequested(ids: string[], workers: number): StrategySpec[] {
+  const specs: StrategySpec[] = [];
+  for (const id of ids.map((s) => s.trim()).filter(Boolean)) {
+    const spec = parseStrategy(id, workers);
+    if (!spec) throw new UsageError(`Unknown strategy "${id}". Known: ${KNOWN_STRATEGY_FORMS}.`);
+    if (specs.some((s) => s.id === spec.id)) throw new UsageError(`Strategy "${id}" is listed twice.`);
+    specs.push(spec);
+  }
+  return specs;
+}
+
+/** The I/O-sized thread pool unless the serial task thread was CPU-bound; asyncio for coroutines. */
+function adaptiveStrategies(serial: StrategyResult, isAsync: boolean, workers: number): StrategySpec[] {
+  const extra: StrategySpec[] = [];
+  const states = serial.threadStates;
+  const onCpu = states ? states.running + states.runnable : 0;
+  if (onCpu < CPU_BOUND_SHARE_FOR_NO_IO_POOL) extra.push(parseStrategy(ioPoolId(workers), workers)!);
+  if (isAsync) extra.push(parseStrategy('asyncio', workers)!);
+  return extra;
+}
+
+function notRun(spec: StrategySpec, status: StrategyStatus, reason: string): StrategyResult {
+  return {
+    id: spec.id, kind: spec.kind, startMethod: spec.startMethod, workers: spec.workers, status, error: reason, errorDetail: null,
+    wallSeconds: null, speedup: null, efficiency: null, cpuSeconds: null, peakRssBytes: null, threadStates: null, threadStateSamples: 0,
+    resultsMatchBaseline: null, firstDifference: null,
+    timing: { interpreterStartSeconds: null, importSeconds: null, tasksSeconds: null, engineOverheadSeconds: null, totalSeconds: 0 },
+    processCosts: null, stackSampler: null, processes: [], threads: [], tasks: { thread: [], start: [], end: [], failed: [] }, cores: null,
+    samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] }, frames: { name: [], file: [], line: [] },
+    stacks: { parent: [], frame: [], line: [] }, output: { stdout: '', stderr: '', truncatedBytes: 0 },
+  };
+}
+
+function readHarnessResult(path: string): HarnessResult | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as HarnessResult;
+  } catch {
+    return null;
+  }
+}
+
+async function runStrategy(
+  spec: StrategySpec,
+  context: RunContext,
+  serial: StrategyResult | null,
+): Promise<{ result: StrategyResult; harness: HarnessResult | null }> {
+  const { options, probe: info, runDir, emit } = context;
+  const dir = join(runDir, spec.id);
+  mkdirSync(dir, { recursive: true });
+  const config = {
+    file: options.file,
+    function: options.functionName,
+    args: options.args,
+    strategy: spec,
+    traceDir: dir,
+    resultPath: join(dir, 'result.json'),
+    baselinePath: options.functionName ? join(runDir, 'baseline.pickle') : null,
+    stackHz: options.stackSampleHz,
+    defaultTasks: context.defaultTasks,
+  };
+  const configPath = join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(config));
+
+  const t0 = process.hrtime.bigint();
+  const launched = launch(info.executable, [join(pythonDir(), 'cp_harness.py'), configPath], dirname(options.file), process.env);
+  const pid = launched.child.pid;
+  const threadSampler = pid !== undefined && ThreadSampler.supported() ? new ThreadSampler(pid, options.sampleHz, t0) : null;
+  const coreSampler = CoreSampler.supported() ? new CoreSampler(DEFAULTS.coreIntervalMs, t0) : null;
+  threadSampler?.start();
+  coreSampler?.start();
+
+  let status: StrategyStatus = 'ok';
+  let stopReason: 'timeout' | 'cancelled' | null = null;
+  const stop = (reason: 'timeout' | 'cancelled') => {
+    if (stopReason || pid === undefined) return;
+    stopReason = reason;
+    void killTree(pid);
+  };
+  const timer = setTimeout(() => stop('timeout'), options.timeoutSeconds * 1000);
+  const heartbeat = setInterval(() => emit({ type: 'heartbeat', id: spec.id, elapsedSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }), 1000);
+  const onAbort = () => stop('cancelled');
+  options.signal?.addEventListener('abort', onAbort);
+  let exitCode: number | null = null;
+  let launchError: Error | null = null;
+  try {
+    exitCode = await launched.exited;
+  } catch (error) {
+    launchError = error as Error;
+  } finally {
+    clearTimeout(timer);
+    clearInterval(heartbeat);
+    options.signal?.removeEventListener('abort', onAbort);
+    threadSampler?.stop();
+    coreSampler?.stop();
+  }
+  // Whatever the workload left behind (a pool it did not shut down, a grandchild) goes too.
+  if (pid !== undefined) await killTree(pid);
+  const endedMs = Number(process.hrtime.bigint() - t0) / 1e6;
+
+  const harness = readHarnessResult(config.resultPath);
+  let error: string | null = null;
+  let errorDetail = harness?.error ?? null;
+  if (stopReason === 'timeout') {
+    status = 'timeout';
+    error = `no result after ${options.timeoutSeconds} s (--timeout): the process tree was killed`;
+    errorDetail = null;
+  } else if (stopReason === 'cancelled') {
+    status = 'cancelled';
+    error = 'cancelled: the process tree was killed';
+    errorDetail = null;
+  } else if (launchError) {
+    status = 'failed';
+    error = `could not start ${info.executable}: ${launchError.message}`;
+  } else if (!harness) {
+    status = 'failed';
+    const tail = launched.stderr.text().trim().split('\n').slice(-5).join('\n');
+    error = `the interpreter exited with code ${exitCode} before reporting a result${tail ? `:\n${tail}` : ''}`;
+  } else if (serial === null && (harness.status === 'usage' || exitCode === HARNESS_USAGE_EXIT)) {
+    const message = harness.error?.message ?? 'usage error';
+    const available = harness.available?.length ? `\nFunctions in ${options.file}: ${harness.available.join(', ')}` : '';
+    throw new UsageError(harness.error?.type === 'SyntaxError' ? `SyntaxError: ${message}` : `${message}${available}`);
+  } else if (harness.status !== 'ok') {
+    status = harness.status === 'skipped' ? 'skipped' : 'failed';
+    error = harness.error ? `${harness.error.type}: ${harness.error.message}` : harness.status;
+  }
+  if (status === 'failed' && errorDetail?.traceback) emit({ type: 'log', level: 'error', message: `${spec.id} failed:\n${errorDetail.traceback.trimEnd()}` });
+
+  const run: RunRecord = {
+    spec,
+    t0,
+    endedMs,
+    status,
+    error,
+    errorDetail,
+    harness,
+    traces: readTraces(dir),
+    threadSampler,
+    coreSampler,
+    gilOffsets: info.gilOffsets,
+    output: {
+      stdout: launched.stdout.text(),
+      stderr: launched.stderr.text(),
+      truncatedBytes: launched.stdout.droppedBytes + launched.stderr.droppedBytes,
+    },
+  };
+  const result = assemble(run);
+  if (result.wallSeconds !== null && serial?.wallSeconds && result.id !== 'serial') {
+    result.speedup = round3(serial.wallSeconds / result.wallSeconds);
+    result.efficiency = round3(result.speedup / result.workers);
+  } else if (result.id === 'serial' && result.wallSeconds !== null) {
+    result.speedup = 1;
+    result.efficiency = 1;
+  }
+  return { result, harness };
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,69 @@
+// Finds the Python files that ship with the engine and asks the user's interpreter about itself
+// and the user's file before anything runs.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** dist/python next to the bundled cli.js, or src/profiler/python when run from source. */
+export function pythonDir(): string {
+  for (const candidate of [join(__dirname, 'python'), join(__dirname, '..', 'dist', 'python'), join(__dirname, 'python', '..', 'python')]) {
+    if (existsSync(join(candidate, 'cp_harness.py'))) return candidate;
+  }
+  throw new Error(`the engine's Python files (cp_harness.py) are missing next to ${__dirname}`);
+}
+
+export interface SyntaxErrorInfo {
+  message: string;
+  file: string;
+  line: number;
+  offset: number | null;
+  text: string;
+}
+
+export interface ProbeResult {
+  executable: string;
+  version: string;
+  implementation: string;
+  freeThreaded: boolean;
+  startMethods: string[];
+  cpuCount: number;
+  syntaxError: SyntaxErrorInfo | null;
+  fileError?: string;
+  callables: string[];
+  gilOffsets: number[] | null;
+  gilNote: string | null;
+}
+
+export class UsageError extends Error {}
+
+export const MINIMUM_PYTHON: [number, number] = [3, 8];
+
+export function probe(python: string, file: string): Promise<ProbeResult> {
+  return new Promise((resolve, reject) => {
+    execFile(python, [join(pythonDir(), 'cp_probe.py'), file], { timeout: 30_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+        reject(new UsageError(`Python not found: ${python}. Install Python ${MINIMUM_PYTHON.join('.')}+ or pass --python PATH.`));
+        return;
+      }
+      let result: ProbeResult;
+      try {
+        result = JSON.parse(stdout) as ProbeResult;
+      } catch {
+        const detail = (stderr || String(error ?? '')).trim().split('\n').slice(-3).join('\n');
+        reject(new UsageError(`${python} could not run the engine's probe (Python ${MINIMUM_PYTHON.join('.')}+ is needed):\n${detail}`));
+        return;
+      }
+      const [major, minor] = result.version.split('.').map(Number) as [number, number];
+      if (major < MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor < MINIMUM_PYTHON[1])) {
+        reject(new UsageError(`${python} is Python ${result.version}; ${MINIMUM_PYTHON.join('.')} or newer is needed. Pass --python PATH to another interpreter.`));
+        return;
+      }
+      resolve(result);
+    });
+  });
+}
+
+export function formatSyntaxError(error: SyntaxErrorInfo): string {
+  const caret = error.offset ? `\n    ${' '.repeat(Math.max(0, error.offset - 1))}^` : '';
+  return `SyntaxError: ${error.message}\n  File "${error.file}", line ${error.line}\n    ${error.text.trimEnd()}${caret}`;
+}

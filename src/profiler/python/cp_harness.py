@@ -1,0 +1,362 @@
+"""Runs the user's workload under one concurrency strategy, in a fresh interpreter started by the
+engine: `python cp_harness.py CONFIG.json`. Writes RESULT.json (path in the config) at the end;
+the per-process trace files (cp_tracer) hold stacks and task spans as they happen.
+
+Exit codes: 0 ran (the tasks may still have failed: see the result), 3 usage error (the result
+says which), anything else is a crash of the harness itself.
+"""
+import time
+
+HARNESS_START_NS = time.monotonic_ns()
+
+import inspect  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import pickle  # noqa: E402
+import re  # noqa: E402
+import resource  # noqa: E402
+import runpy  # noqa: E402
+import sys  # noqa: E402
+import traceback  # noqa: E402
+from concurrent import futures  # noqa: E402
+
+import cp_tracer  # noqa: E402
+import cp_worker  # noqa: E402
+
+USAGE_EXIT = 3
+HIDDEN_FILE_PARTS = (cp_tracer.HARNESS_DIR, os.sep + "concurrent" + os.sep + "futures" + os.sep, os.sep + "multiprocessing" + os.sep)
+REPR_LIMIT = 300
+
+
+class UsageError(Exception):
+    pass
+
+
+# -- errors ----------------------------------------------------------------------------------
+def user_traceback(exc):
+    """The traceback without the harness's and the pool machinery's frames; for an exception
+    raised in a process-pool worker, the worker's frames come from the remote traceback text."""
+    lines = ["Traceback (most recent call last):\n"]
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if not any(part in frame.filename for part in HIDDEN_FILE_PARTS):
+            lines.extend(traceback.format_list([frame]))
+    remote = getattr(exc, "__cause__", None)
+    if remote is not None and type(remote).__name__ == "_RemoteTraceback":
+        blocks = re.split(r'(?m)^(?=  File ")', str(remote.tb))
+        for block in blocks:
+            match = re.match(r'  File "([^"]+)"', block)
+            if match and not any(p in match.group(1) for p in HIDDEN_FILE_PARTS):
+                lines.append(block if block.endswith("\n") else block + "\n")
+    lines.extend(traceback.format_exception_only(type(exc), exc))
+    return "".join(lines)
+
+
+def describe(exc):
+    return {"type": type(exc).__name__, "message": str(exc), "traceback": user_traceback(exc)}
+
+
+# -- the workload ----------------------------------------------------------------------------
+def resolve(module, name):
+    """A module-level name, or Class.method of a class built with no arguments."""
+    target = module
+    parts = name.split(".")
+    for depth, part in enumerate(parts):
+        if not hasattr(target, part):
+            raise UsageError("not-found")
+        attr = getattr(target, part)
+        if inspect.isclass(attr) and depth < len(parts) - 1:
+            raw = inspect.getattr_static(attr, parts[depth + 1], None)
+            if inspect.isfunction(raw):  # a plain method needs an instance
+                try:
+                    attr = attr()
+                except Exception as exc:
+                    raise UsageError("cannot build %s() with no arguments: %s: %s" % (part, type(exc).__name__, exc))
+        target = attr
+    if not callable(target):
+        raise UsageError("%s is a %s, not a callable" % (name, type(target).__name__))
+    return target
+
+
+def required_parameters(fn):
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name
+        for p in signature.parameters.values()
+        if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+
+
+def task_inputs(module, fn, expression, default_tasks):
+    if expression is None:
+        missing = required_parameters(fn)
+        if missing:
+            raise UsageError(
+                "the function needs arguments (%s): pass --args with an expression yielding one tuple per task, e.g. --args \"[(%s) for _ in range(8)]\""
+                % (", ".join(missing), ", ".join("..." for _ in missing))
+            )
+        return [()] * default_tasks
+    try:
+        items = eval(expression, vars(module))  # the user's own expression, in their module
+        return [item if isinstance(item, tuple) else (item,) for item in items]
+    except Exception as exc:
+        raise UsageError("--args %r failed: %s: %s" % (expression, type(exc).__name__, exc))
+
+
+def is_async(fn):
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
+
+
+# -- strategies: each returns a list of (result, error) in task order ------------------------
+def run_serial(fn, tasks, strategy, state):
+    outcomes = []
+    if is_async(fn):
+        import asyncio
+
+        async def one_after_another():
+            for index, args in enumerate(tasks):
+                start = time.monotonic_ns()
+                try:
+                    outcomes.append((await fn(*args), None))
+                    cp_tracer.current.record_task(index, start, time.monotonic_ns(), False)
+                except Exception as exc:
+                    cp_tracer.current.record_task(index, start, time.monotonic_ns(), True)
+                    outcomes.append((None, exc))
+                    return
+
+        asyncio.run(one_after_another())
+        return outcomes
+    for index, args in enumerate(tasks):
+        try:
+            outcomes.append((cp_worker.run_task(fn, args, index), None))
+        except Exception as exc:
+            outcomes.append((None, exc))
+            break
+    return outcomes
+
+
+def run_asyncio(fn, tasks, strategy, state):
+    if not is_async(fn):
+        raise Skip("asyncio runs coroutines: the function is not an async def")
+    import asyncio
+
+    tracer = cp_tracer.current
+
+    async def timed(index, args):
+        start = time.monotonic_ns()
+        try:
+            result = await fn(*args)
+        except BaseException:
+            tracer.record_task(index, start, time.monotonic_ns(), True)
+            raise
+        tracer.record_task(index, start, time.monotonic_ns(), False)
+        return result
+
+    async def gather_all():
+        return await asyncio.gather(*(timed(i, a) for i, a in enumerate(tasks)), return_exceptions=True)
+
+    return [(None, r) if isinstance(r, BaseException) else (r, None) for r in asyncio.run(gather_all())]
+
+
+def collect(pending):
+    """Results in task order; after the first failure the tasks not yet started are cancelled."""
+    outcomes = []
+    failed = False
+    for future in pending:
+        if failed:
+            future.cancel()
+            continue
+        try:
+            outcomes.append((future.result(), None))
+        except Exception as exc:
+            outcomes.append((None, exc))
+            failed = True
+    return outcomes
+
+
+def run_threads(fn, tasks, strategy, state):
+    with futures.ThreadPoolExecutor(max_workers=strategy["workers"], thread_name_prefix="task") as pool:
+        return collect([pool.submit(cp_worker.run_task, fn, args, i) for i, args in enumerate(tasks)])
+
+
+def run_processes(fn, tasks, strategy, state):
+    import multiprocessing
+
+    method = strategy["startMethod"]
+    if method not in multiprocessing.get_all_start_methods():
+        raise Skip("the %r start method does not exist on %s" % (method, sys.platform))
+    context = multiprocessing.get_context(method)
+    created = time.monotonic_ns()
+    initargs = (state["traceDir"], state["stackHz"], state["file"], created)
+    with futures.ProcessPoolExecutor(strategy["workers"], mp_context=context, initializer=cp_worker.init_worker, initargs=initargs) as pool:
+        outcomes = collect([pool.submit(cp_worker.run_task, fn, args, i) for i, args in enumerate(tasks)])
+    return outcomes
+
+
+class Skip(Exception):
+    pass
+
+
+RUNNERS = {"serial": run_serial, "threads": run_threads, "processes": run_processes, "asyncio": run_asyncio}
+
+
+# -- results against the serial baseline -----------------------------------------------------
+def short_repr(value):
+    text = repr(value)
+    return text if len(text) <= REPR_LIMIT else text[: REPR_LIMIT - 3] + "..."
+
+
+def values_equal(a, b):
+    if a is b:
+        return True
+    try:
+        same = a == b
+        if isinstance(same, bool):
+            return same
+        all_of = getattr(same, "all", None)  # numpy arrays compare element-wise
+        if all_of is not None and getattr(a, "shape", None) == getattr(b, "shape", None):
+            return bool(all_of())
+    except Exception:
+        pass
+    try:
+        return pickle.dumps(a) == pickle.dumps(b)
+    except Exception:
+        return repr(a) == repr(b)
+
+
+def save_baseline(path, results):
+    try:
+        payload = {"kind": "pickle", "values": pickle.dumps(results)}
+    except Exception:
+        payload = {"kind": "repr", "values": [repr(r) for r in results]}
+    with open(path, "wb") as handle:
+        pickle.dump(payload, handle)
+
+
+def compare_with_baseline(path, results):
+    try:
+        with open(path, "rb") as handle:
+            payload = pickle.load(handle)
+        expected = pickle.loads(payload["values"]) if payload["kind"] == "pickle" else payload["values"]
+    except Exception:
+        return None, None
+    if len(expected) != len(results):
+        return False, {"task": min(len(expected), len(results)), "expected": "%d results" % len(expected), "actual": "%d results" % len(results)}
+    for index, (want, got) in enumerate(zip(expected, results)):
+        same = values_equal(want, got) if payload["kind"] == "pickle" else want == repr(got)
+        if not same:
+            return False, {"task": index, "expected": short_repr(want) if payload["kind"] == "pickle" else want[:REPR_LIMIT], "actual": short_repr(got)}
+    return True, None
+
+
+def pickled_size(value):
+    try:
+        return len(pickle.dumps(value))
+    except Exception:
+        return None
+
+
+# -- main ------------------------------------------------------------------------------------
+def cpu_times():
+    self_usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return self_usage.ru_utime + children.ru_utime, self_usage.ru_stime + children.ru_stime
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        config = json.load(handle)
+    result = {"harnessStartNs": HARNESS_START_NS, "status": "ok", "error": None}
+    try:
+        run(config, result)
+    except UsageError as exc:
+        result.update(status="usage", error={"type": "UsageError", "message": str(exc), "traceback": ""})
+    except Skip as exc:
+        result.update(status="skipped", error={"type": "Skipped", "message": str(exc), "traceback": ""})
+    except SyntaxError as exc:
+        result.update(status="usage", error={"type": "SyntaxError", "message": str(exc), "traceback": user_traceback(exc)})
+    except BaseException as exc:  # the user's import or script raised: a failure of the workload
+        result.update(status="failed", error=describe(exc))
+        sys.stderr.write(result["error"]["traceback"])
+    finally:
+        if cp_tracer.current is not None:
+            cp_tracer.current.stop()
+        result["endNs"] = time.monotonic_ns()
+        temporary = config["resultPath"] + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(result, handle)
+        os.replace(temporary, config["resultPath"])
+    sys.stdout.flush()
+    return USAGE_EXIT if result["status"] == "usage" else 0
+
+
+def run(config, result):
+    strategy = config["strategy"]
+    path = config["file"]
+    cp_tracer.start(os.path.join(config["traceDir"], "trace-%d.jsonl" % os.getpid()), config["stackHz"], "harness")
+    folder = os.path.dirname(path)
+    sys.path.insert(0, folder)
+    result["importStartNs"] = time.monotonic_ns()
+    if config["function"] is None:
+        sys.argv = [path]
+        start = time.monotonic_ns()
+        result["taskStartNs"] = start
+        cpu_before = cpu_times()
+        try:
+            runpy.run_path(path, run_name="__main__")
+        except SystemExit as exc:
+            if exc.code not in (None, 0):
+                raise
+        finally:
+            cp_tracer.current.record_task(0, start, time.monotonic_ns(), False)
+            result["taskEndNs"] = time.monotonic_ns()
+            cpu_after = cpu_times()
+            result["cpuSeconds"] = {"user": cpu_after[0] - cpu_before[0], "system": cpu_after[1] - cpu_before[1]}
+        result["tasks"] = 1
+        result["importEndNs"] = result["importStartNs"]
+        return
+
+    module = cp_worker.load_user_module(path)
+    try:
+        fn = resolve(module, config["function"])
+    except UsageError as exc:
+        if str(exc) == "not-found":
+            names = sorted(n for n, v in vars(module).items() if callable(v) and not n.startswith("_") and getattr(v, "__module__", None) == module.__name__)
+            result["available"] = names
+            raise UsageError("%r is not defined in %s" % (config["function"], path))
+        raise
+    result["isAsync"] = is_async(fn)
+    tasks = task_inputs(module, fn, config["args"], config["defaultTasks"])
+    result["tasks"] = len(tasks)
+    result["importEndNs"] = time.monotonic_ns()
+
+    cpu_before = cpu_times()
+    result["taskStartNs"] = time.monotonic_ns()
+    outcomes = RUNNERS[strategy["kind"]](fn, tasks, strategy, config)
+    result["taskEndNs"] = time.monotonic_ns()
+    cpu_after = cpu_times()
+    result["cpuSeconds"] = {"user": cpu_after[0] - cpu_before[0], "system": cpu_after[1] - cpu_before[1]}
+
+    failure = next((error for _, error in outcomes if error is not None), None)
+    if failure is not None:
+        result.update(status="failed", error=describe(failure))
+        sys.stderr.write(result["error"]["traceback"])
+        return
+    results = [value for value, _ in outcomes]
+    if strategy["kind"] == "processes":
+        sent = [pickled_size((fn, args)) for args in tasks]
+        received = [pickled_size(value) for value in results]
+        result["pickledBytesSent"] = [s for s in sent if s is not None]
+        result["pickledBytesReceived"] = [r for r in received if r is not None]
+    if config["baselinePath"]:
+        if strategy["id"] == "serial":
+            save_baseline(config["baselinePath"], results)
+            result["resultsMatchBaseline"], result["firstDifference"] = True, None
+        else:
+            result["resultsMatchBaseline"], result["firstDifference"] = compare_with_baseline(config["baselinePath"], results)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

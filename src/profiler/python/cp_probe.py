@@ -1,0 +1,125 @@
+"""Checks the interpreter and the user's file before any strategy runs:
+`python cp_probe.py FILE` prints one JSON object on stdout. Standard library only, Python >= 3.8.
+
+It also learns where this CPython build keeps its GIL: two threads spin for a moment while a
+second interpreter reads which futex words they sleep on (/proc/PID/task/TID/syscall). Those words are
+reported as offsets from _PyRuntime, so that each process of a run (whose addresses differ under
+ASLR) can turn them back into addresses.
+"""
+import ast
+import json
+import multiprocessing
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+
+FUTEX = {"x86_64": 202, "aarch64": 98}
+SELF_TEST_SECONDS = 0.08
+
+
+# Runs in a separate interpreter so that it reads the spinners' state without needing our GIL.
+OBSERVER = r"""
+import sys, time
+pid, futex, tids = sys.argv[1], sys.argv[2], sys.argv[3:]
+seen = {}
+deadline = time.monotonic() + %r
+while time.monotonic() < deadline:
+    for tid in tids:
+        try:
+            with open("/proc/%%s/task/%%s/syscall" %% (pid, tid)) as handle:
+                fields = handle.read().split()
+        except OSError:
+            continue
+        if fields and fields[0] == futex:
+            seen[fields[1]] = seen.get(fields[1], 0) + 1
+print(seen)
+""" % SELF_TEST_SECONDS
+
+
+def gil_words():
+    futex = FUTEX.get(platform.machine())
+    if futex is None or not os.path.exists("/proc/self/task"):
+        return None, "no /proc syscall numbers for %s" % platform.machine()
+    if sys.implementation.name != "cpython":
+        return None, "%s: GIL waits cannot be told apart from lock waits" % sys.implementation.name
+    if not getattr(sys, "_is_gil_enabled", lambda: True)():
+        return None, "free-threaded build: there is no GIL to wait for"
+    from cp_tracer import runtime_address
+
+    runtime = runtime_address()
+    if runtime is None:
+        return None, "_PyRuntime is not visible through ctypes"
+    stop = []
+    ids = []
+
+    def spin():
+        ids.append(threading.get_native_id())
+        x = 0
+        while not stop:
+            x += 1
+
+    threads = [threading.Thread(target=spin) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        while len(ids) < 2:
+            time.sleep(0.001)
+        observed = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", OBSERVER, str(os.getpid()), str(futex)] + [str(i) for i in ids],
+            capture_output=True, text=True, timeout=10,
+        ).stdout
+    finally:
+        stop.append(True)
+        for thread in threads:
+            thread.join()
+    seen = {int(address, 16): count for address, count in ast.literal_eval(observed.strip() or "{}").items()}
+    if not seen:
+        return None, "the GIL's futex was not seen in the self-test"
+    total = sum(seen.values())
+    words = sorted(a for a, n in seen.items() if n * 20 >= total)  # drop one-off stray waits
+    return [a - runtime for a in words], None
+
+
+def list_callables(tree):
+    names = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.append(node.name)
+        elif isinstance(node, ast.ClassDef):
+            names.extend("%s.%s" % (node.name, item.name) for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not item.name.startswith("__"))
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+            names.extend(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def main():
+    info = {
+        "executable": sys.executable,
+        "version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "freeThreaded": not getattr(sys, "_is_gil_enabled", lambda: True)(),
+        "startMethods": multiprocessing.get_all_start_methods(),
+        "cpuCount": os.cpu_count(),
+        "syntaxError": None,
+        "callables": [],
+    }
+    path = sys.argv[1]
+    try:
+        with open(path, "rb") as handle:
+            source = handle.read()
+        tree = ast.parse(source, filename=path)
+        compile(tree, path, "exec")
+        info["callables"] = list_callables(tree)
+    except SyntaxError as exc:
+        info["syntaxError"] = {"message": exc.msg, "file": exc.filename, "line": exc.lineno, "offset": exc.offset, "text": (exc.text or "").rstrip("\n")}
+    except OSError as exc:
+        info["fileError"] = "%s: %s" % (type(exc).__name__, exc)
+    info["gilOffsets"], info["gilNote"] = gil_words()
+    json.dump(info, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""In-process recorder, one per Python process of a profiled run (the harness and each pool worker).
+
+It runs a daemon thread that samples every thread's Python stack with sys._current_frames(),
+notes how late it woke up (under the GIL that lateness grows with the number of CPU-bound
+threads), and records when each task started and ended on which native thread. Everything is
+appended to a JSON-lines trace file every FLUSH_SECONDS, so a run that is killed keeps what was
+recorded up to then. Standard library only.
+"""
+import json
+import os
+import sys
+import threading
+import time
+
+FLUSH_SECONDS = 0.25
+HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
+
+current = None  # the Tracer of this process, replaced in each pool worker
+
+
+def runtime_address():
+    """Address of CPython's _PyRuntime, or None (PyPy, other implementations)."""
+    try:
+        import ctypes
+
+        return ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_PyRuntime"))
+    except Exception:
+        return None
+
+
+class Tracer:
+    def __init__(self, path, hz, role):
+        self.path = path
+        self.period = 1.0 / hz if hz > 0 else 0.0
+        self.role = role
+        self.tasks = []  # (index, native tid, start ns, end ns, failed); list.append is atomic
+        self._frames = {}  # code object -> frame index
+        self._stacks = {}  # tuple of (code, line), leaf first -> stack index
+        self._new_frames = []
+        self._new_stacks = []
+        self._samples = []
+        self._lateness = []
+        self._native_ids = {}
+        self._thread_names = {}
+        self._flushed_tasks = 0
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._file = open(path, "a", encoding="utf-8")
+        self._write(
+            {
+                "process": {
+                    "pid": os.getpid(),
+                    "ppid": os.getppid(),
+                    "role": role,
+                    "runtime": runtime_address(),
+                    "startNs": time.monotonic_ns(),
+                }
+            }
+        )
+        self._thread = None
+
+    def start(self):
+        if self.period > 0:
+            self._thread = threading.Thread(target=self._run, name="concurrency-profiler-sampler", daemon=True)
+            self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(1.0)
+        self.flush()
+
+    def record_task(self, index, start_ns, end_ns, failed):
+        self.tasks.append((index, threading.get_native_id(), start_ns, end_ns, 1 if failed else 0))
+
+    def note(self, record):
+        """Write an extra record (e.g. worker ready time) right away."""
+        with self._lock:
+            self._write(record)
+
+    # -- sampling ---------------------------------------------------------------------------
+    def _run(self):
+        me = threading.get_ident()
+        next_ns = time.monotonic_ns() + int(self.period * 1e9)
+        last_flush = time.monotonic()
+        while not self._stop.is_set():
+            delay = (next_ns - time.monotonic_ns()) / 1e9
+            if delay > 0:
+                time.sleep(delay)
+            now = time.monotonic_ns()
+            self._lateness.append(max(0, now - next_ns))
+            self._sample(me, now)
+            next_ns += int(self.period * 1e9)
+            if next_ns < now:  # fell behind (GIL held by others): do not burst to catch up
+                next_ns = now + int(self.period * 1e9)
+            if time.monotonic() - last_flush >= FLUSH_SECONDS:
+                self.flush()
+                last_flush = time.monotonic()
+
+    def _native_id(self, ident):
+        native = self._native_ids.get(ident)
+        if native is None:
+            for thread in threading.enumerate():
+                if thread.ident is not None and thread.ident not in self._native_ids:
+                    self._native_ids[thread.ident] = thread.native_id
+                    self._thread_names[thread.native_id] = thread.name
+            native = self._native_ids.get(ident, -1)
+        return native
+
+    def _sample(self, me, now):
+        for ident, frame in sys._current_frames().items():
+            if ident == me:
+                continue
+            key = []
+            while frame is not None:
+                code = frame.f_code
+                if not code.co_filename.startswith(HARNESS_DIR):
+                    key.append((code, frame.f_lineno))
+                frame = frame.f_back
+            key = tuple(key)
+            stack = self._stacks.get(key)
+            if stack is None:
+                stack = self._intern(key)
+            self._samples.append((now, self._native_id(ident), stack))
+
+    def _intern(self, key):
+        entries = []
+        for code, line in reversed(key):  # root first
+            index = self._frames.get(code)
+            if index is None:
+                index = len(self._frames)
+                self._frames[code] = index
+                name = getattr(code, "co_qualname", code.co_name)
+                self._new_frames.append((name, code.co_filename, code.co_firstlineno))
+            entries.append((index, line or 0))
+        stack = len(self._stacks)
+        self._stacks[key] = stack
+        self._new_stacks.append(entries)
+        return stack
+
+    # -- output -----------------------------------------------------------------------------
+    def flush(self):
+        with self._lock:
+            tasks = self.tasks[self._flushed_tasks :]
+            self._flushed_tasks += len(tasks)
+            record = {
+                "frames": self._new_frames,
+                "stacks": self._new_stacks,
+                "samples": self._samples,
+                "lateness": self._lateness,
+                "tasks": tasks,
+                "threads": list(self._thread_names.items()),
+            }
+            self._new_frames, self._new_stacks, self._samples, self._lateness = [], [], [], []
+            self._thread_names = {}
+            self._write(record)
+
+    def _write(self, record):
+        try:
+            self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
+            self._file.flush()
+        except (OSError, ValueError):
+            pass  # the file is gone or closed at exit: losing trace data must not break the workload
+
+
+def start(path, hz, role):
+    global current
+    current = Tracer(path, hz, role)
+    current.start()
+    return current

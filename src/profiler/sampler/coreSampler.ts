@@ -1,0 +1,67 @@
+// Per-core utilisation over time from /proc/stat, kept open and read at a low rate (a read is only
+// meaningful over >= 100 ms of jiffies).
+import { closeSync, openSync, readSync } from 'node:fs';
+
+const BUFFER = Buffer.alloc(16384);
+
+interface CoreTimes {
+  busy: number;
+  total: number;
+}
+
+function readCores(fd: number): CoreTimes[] {
+  const n = readSync(fd, BUFFER, 0, BUFFER.length, 0);
+  const cores: CoreTimes[] = [];
+  for (const line of BUFFER.toString('latin1', 0, n).split('\n')) {
+    if (!/^cpu\d/.test(line)) continue;
+    // user nice system idle iowait irq softirq steal (guest time is already inside user/nice)
+    const v = line.split(/\s+/).slice(1, 9).map(Number);
+    const idle = v[3]! + v[4]!;
+    const total = v.reduce((a, b) => a + b, 0);
+    cores[Number(line.slice(3, line.indexOf(' ')))] = { busy: total - idle, total };
+  }
+  return cores;
+}
+
+export class CoreSampler {
+  /** [core][tick] busy fraction. */
+  readonly busy: number[][] = [];
+  startMs = 0;
+  private fd = -1;
+  private last: CoreTimes[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly intervalMs: number,
+    private readonly t0: bigint,
+  ) {}
+
+  static supported(): boolean {
+    return process.platform === 'linux';
+  }
+
+  start(): void {
+    this.fd = openSync('/proc/stat', 'r');
+    this.last = readCores(this.fd);
+    this.startMs = Number(process.hrtime.bigint() - this.t0) / 1e6;
+    for (let c = 0; c < this.last.length; c++) this.busy.push([]);
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private tick(): void {
+    const now = readCores(this.fd);
+    now.forEach((core, c) => {
+      const before = this.last[c];
+      const total = before ? core.total - before.total : 0;
+      this.busy[c]?.push(total > 0 ? Math.min(1, Math.max(0, (core.busy - before!.busy) / total)) : 0);
+    });
+    this.last = now;
+  }
+}

@@ -1,0 +1,135 @@
+// Reads the JSON-lines trace files that the Python recorder (python/cp_tracer.py) writes, one per
+// process, and merges their per-process frame and stack tables into one table per strategy.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameTable, StackTable } from './profile';
+
+export interface TraceProcess {
+  pid: number;
+  ppid: number;
+  role: 'harness' | 'worker';
+  /** Address of _PyRuntime in that process, null when not CPython. */
+  runtime: number | null;
+}
+
+export interface TraceData {
+  processes: TraceProcess[];
+  frames: FrameTable;
+  stacks: StackTable;
+  /** Python stack samples, columnar: monotonic ns, native tid, index into `stacks` (leaf). */
+  stackSamples: { ns: number[]; tid: number[]; stack: number[] };
+  latenessNs: number[];
+  /** Task spans: index, native tid, start and end (monotonic ns), failed 0/1, pid. */
+  tasks: { index: number; tid: number; pid: number; startNs: number; endNs: number; failed: number }[];
+  workersReady: { pid: number; poolCreatedNs: number; readyNs: number }[];
+  /** CPU seconds each pool worker reported when it exited (its own and its children's). */
+  workersCpu: { pid: number; user: number; system: number }[];
+  threadNames: Map<number, string>;
+}
+
+type Frame = [string, string, number];
+type Stack = [number, number][];
+
+interface TraceRecord {
+  process?: { pid: number; ppid: number; role: 'harness' | 'worker'; runtime: number | null };
+  frames?: Frame[];
+  stacks?: Stack[];
+  samples?: [number, number, number][];
+  lateness?: number[];
+  tasks?: [number, number, number, number, number][];
+  threads?: [number, string][];
+  workerReady?: { pid: number; poolCreatedNs: number; readyNs: number };
+  workerCpu?: { pid: number; user: number; system: number };
+}
+
+/** Builds the merged frame table and stack trie, interning as it goes. */
+class TableBuilder {
+  readonly frames: FrameTable = { name: [], file: [], line: [] };
+  readonly stacks: StackTable = { parent: [], frame: [], line: [] };
+  private readonly frameIndex = new Map<string, number>();
+  private readonly nodeIndex = new Map<string, number>();
+
+  frame([name, file, line]: Frame): number {
+    const key = `${file}\0${line}\0${name}`;
+    let index = this.frameIndex.get(key);
+    if (index === undefined) {
+      index = this.frames.name.length;
+      this.frameIndex.set(key, index);
+      this.frames.name.push(name);
+      this.frames.file.push(file);
+      this.frames.line.push(line);
+    }
+    return index;
+  }
+
+  /** Leaf node of the path root->leaf, each entry [global frame index, line]. */
+  stack(entries: [number, number][]): number {
+    let parent = -1;
+    for (const [frame, line] of entries) {
+      const key = `${parent},${frame},${line}`;
+      let node = this.nodeIndex.get(key);
+      if (node === undefined) {
+        node = this.stacks.parent.length;
+        this.nodeIndex.set(key, node);
+        this.stacks.parent.push(parent);
+        this.stacks.frame.push(frame);
+        this.stacks.line.push(line);
+      }
+      parent = node;
+    }
+    return parent;
+  }
+}
+
+export function readTraces(traceDir: string): TraceData {
+  const data: TraceData = {
+    processes: [],
+    frames: { name: [], file: [], line: [] },
+    stacks: { parent: [], frame: [], line: [] },
+    stackSamples: { ns: [], tid: [], stack: [] },
+    latenessNs: [],
+    tasks: [],
+    workersReady: [],
+    workersCpu: [],
+    threadNames: new Map(),
+  };
+  const tables = new TableBuilder();
+  let files: string[] = [];
+  try {
+    files = readdirSync(traceDir).filter((f) => f.startsWith('trace-') && f.endsWith('.jsonl'));
+  } catch {
+    // no trace written: the interpreter died before the recorder started
+  }
+  for (const file of files.sort()) {
+    const localFrames: number[] = [];
+    const localStacks: number[] = [];
+    let pid = 0;
+    for (const line of readFileSync(join(traceDir, file), 'utf8').split('\n')) {
+      let record: TraceRecord;
+      try {
+        record = JSON.parse(line) as TraceRecord;
+      } catch {
+        continue; // empty, or the last line of a killed process cut mid-write
+      }
+      if (record.process) {
+        pid = record.process.pid;
+        data.processes.push({ ...record.process });
+      }
+      for (const frame of record.frames ?? []) localFrames.push(tables.frame(frame));
+      for (const stack of record.stacks ?? []) localStacks.push(tables.stack(stack.map(([f, l]) => [localFrames[f]!, l])));
+      for (const [ns, tid, stack] of record.samples ?? []) {
+        data.stackSamples.ns.push(ns);
+        data.stackSamples.tid.push(tid);
+        data.stackSamples.stack.push(localStacks[stack] ?? -1);
+      }
+      data.latenessNs.push(...(record.lateness ?? []));
+      for (const [index, tid, startNs, endNs, failed] of record.tasks ?? []) data.tasks.push({ index, tid, pid, startNs, endNs, failed });
+      for (const [tid, name] of record.threads ?? []) data.threadNames.set(tid, name);
+      if (record.workerReady) data.workersReady.push(record.workerReady);
+      if (record.workerCpu) data.workersCpu.push(record.workerCpu);
+    }
+  }
+  data.frames = tables.frames;
+  data.stacks = tables.stacks;
+  return data;
+}

@@ -1,0 +1,278 @@
+// The engine on real Python processes, real /proc, real sockets. Margins are wide enough for a
+// noisy 2-core machine; the figures they guard are measured in bench/.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ENGINE_FIXTURES, processesWithMarker, profileFixture, PYTHON, runCli, strategy } from '../helpers/cli';
+import { assertValidProfile } from '../helpers/schema';
+
+const TWO_WORKERS = ['--workers', '2'];
+
+describe('CPU-bound pure Python', () => {
+  test('processes scale, threads wait for the GIL, stacks land on cores', async () => {
+    const { run, profile } = await profileFixture('cpu_loop.py', [
+      '--function', 'spin', '--args', '[(600_000,)] * 8', '--strategies', 'serial,threads,processes-fork', ...TWO_WORKERS,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assertValidProfile(profile);
+    const serial = strategy(profile, 'serial');
+    const threads = strategy(profile, 'threads');
+    const fork = strategy(profile, 'processes-fork');
+    assert.equal(profile.workload.tasks, 8);
+    assert.ok(fork.speedup! > 1.3, `processes-fork speedup ${fork.speedup}`);
+    assert.ok(threads.threadStates!.gilWait > 0.3, `threads gilWait ${JSON.stringify(threads.threadStates)}`);
+    assert.ok(serial.threadStates!.running + serial.threadStates!.runnable > 0.9, JSON.stringify(serial.threadStates));
+    for (const s of [serial, threads, fork]) assert.equal(s.resultsMatchBaseline, true, s.id);
+    // Stacks from the in-process sampler are joined to /proc samples, so `spin` is seen on a core.
+    const spinFrame = fork.frames.name.indexOf('spin');
+    assert.ok(spinFrame >= 0, 'spin is in the frame table');
+    const onCoreWithSpin = fork.samples.stack.filter((leaf, i) => leaf >= 0 && fork.stacks.frame[leaf] === spinFrame && fork.samples.core[i]! >= 0);
+    assert.ok(onCoreWithSpin.length > 20, `samples of spin with a core: ${onCoreWithSpin.length}`);
+    assert.equal(fork.cores!.busy.length, profile.machine.logicalCores);
+    assert.ok(fork.cores!.workload.every((lane) => lane.some((share) => share > 0.3)), 'each core ran the workload');
+    assert.equal(fork.processCosts!.workerStartupSeconds.length, 2);
+    assert.ok(fork.processCosts!.pickledBytesSentPerTask > 0);
+    assert.ok(fork.cpuSeconds!.user > serial.cpuSeconds!.user * 0.7, 'worker CPU is counted');
+    assert.match(run.stderr, /\[1\/3\] serial/);
+  });
+});
+
+describe('blocking socket I/O against a slow local server', () => {
+  let server: Server;
+  let port = 0;
+  before(async () => {
+    server = createServer((socket) => {
+      socket.once('data', () => setTimeout(() => socket.end('pong\n'), 40));
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  after(() => server.close());
+
+  test('threads overlap the waits and the states say io', async () => {
+    const { run, profile } = await profileFixture('socket_io.py', [
+      '--function', 'fetch', '--args', `[(${port},)] * 16`, '--strategies', 'serial,threads,threads-8', ...TWO_WORKERS,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assertValidProfile(profile);
+    const threads = strategy(profile, 'threads');
+    assert.ok(threads.speedup! > 1.8, `threads speedup ${threads.speedup}`);
+    assert.ok(strategy(profile, 'threads-8').speedup! > 3, `threads-8 speedup ${strategy(profile, 'threads-8').speedup}`);
+    assert.ok(threads.threadStates!.io > 0.6, JSON.stringify(threads.threadStates));
+  });
+});
+
+describe('native code that releases the GIL', () => {
+  test('hashlib threads run on both cores with little GIL waiting', async () => {
+    const { run, profile } = await profileFixture('hashing.py', ['--function', 'digest', '--strategies', 'serial,threads', ...TWO_WORKERS]);
+    assert.equal(run.code, 0, run.stderr);
+    const threads = strategy(profile, 'threads');
+    assert.ok(threads.threadStates!.gilWait < 0.15, JSON.stringify(threads.threadStates));
+    assert.ok(threads.threadStates!.running + threads.threadStates!.runnable > 0.8, JSON.stringify(threads.threadStates));
+    assert.ok(threads.speedup! > 1.3, `threads speedup ${threads.speedup}`);
+  });
+});
+
+describe('a lock held while sleeping', () => {
+  test('lock waits dominate the threads run', async () => {
+    const { run, profile } = await profileFixture('lock_sleep.py', ['--function', 'guarded', '--strategies', 'serial,threads-4', ...TWO_WORKERS]);
+    assert.equal(run.code, 0, run.stderr);
+    const states = strategy(profile, 'threads-4').threadStates!;
+    const largest = Object.entries(states).sort((a, b) => b[1] - a[1])[0]![0];
+    assert.equal(largest, 'lockWait', JSON.stringify(states));
+    assert.ok(strategy(profile, 'threads-4').speedup! < 1.3);
+  });
+});
+
+describe('async def', () => {
+  test('asyncio gathers the coroutines on one loop', async () => {
+    const { run, profile } = await profileFixture('async_sleep.py', ['--function', 'nap', ...TWO_WORKERS, '--strategies', 'serial,asyncio,threads']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(profile.workload.isAsync, true);
+    const asyncio = strategy(profile, 'asyncio');
+    assert.equal(asyncio.status, 'ok');
+    assert.ok(asyncio.speedup! > 3, `asyncio speedup ${asyncio.speedup}`);
+    assert.equal(asyncio.resultsMatchBaseline, true);
+    assert.ok(asyncio.threadStates!.io + asyncio.threadStates!.sleep > 0.6, JSON.stringify(asyncio.threadStates));
+  });
+
+  test('the default sweep adds asyncio and the I/O-sized pool for an async def', async () => {
+    const { profile } = await profileFixture('async_sleep.py', ['--function', 'nap', '--args', '[(0.02,)] * 4', ...TWO_WORKERS, '--timeout', '60']);
+    assert.deepEqual(
+      profile.strategies.map((s) => s.id),
+      ['serial', 'threads', 'processes-fork', 'processes-forkserver', 'processes-spawn', 'threads-8', 'asyncio'],
+    );
+    for (const s of profile.strategies) assert.equal(s.status, 'ok', `${s.id}: ${s.error}`);
+  });
+});
+
+describe('results are compared with the serial run', () => {
+  test('a race on shared state is caught with the first difference', async () => {
+    const { run, profile } = await profileFixture('methods.py', ['--function', 'racy', '--strategies', 'serial,threads,processes-fork', ...TWO_WORKERS]);
+    assert.equal(run.code, 0);
+    for (const id of ['threads', 'processes-fork']) {
+      const s = strategy(profile, id);
+      assert.equal(s.resultsMatchBaseline, false, id);
+      assert.ok(s.firstDifference && s.firstDifference.expected !== s.firstDifference.actual, JSON.stringify(s.firstDifference));
+    }
+    assert.match(run.stderr, /results differ from serial at task/);
+  });
+
+  test('Class.method of a class built with no arguments', async () => {
+    const { run, profile } = await profileFixture('methods.py', ['--function', 'Worker.work', '--strategies', 'serial,processes-spawn', ...TWO_WORKERS]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(strategy(profile, 'processes-spawn').status, 'ok', strategy(profile, 'processes-spawn').error ?? '');
+    assert.equal(strategy(profile, 'processes-spawn').resultsMatchBaseline, true);
+  });
+});
+
+describe('failures', () => {
+  test('a raising function: serial failed with the user frames, exit 1, profile still written', async () => {
+    const { run, profile } = await profileFixture('raising.py', ['--function', 'divide', '--args', '[0, 1]', ...TWO_WORKERS]);
+    assert.equal(run.code, 1);
+    assertValidProfile(profile);
+    const serial = strategy(profile, 'serial');
+    assert.equal(serial.status, 'failed');
+    assert.equal(serial.errorDetail!.type, 'ZeroDivisionError');
+    assert.match(serial.errorDetail!.traceback, /in divide\n[\s\S]*in helper\n/);
+    assert.doesNotMatch(serial.errorDetail!.traceback, /cp_harness|cp_worker|concurrent/);
+    assert.match(run.stderr, /ZeroDivisionError: division by zero/);
+    assert.ok(profile.strategies.slice(1).every((s) => s.status === 'skipped'));
+  });
+
+  test('a task failing in a process pool reports the worker-side user frames', async () => {
+    const { run, profile } = await profileFixture('raising.py', [
+      '--function', 'divide', '--args', '[1, 2, 0]', '--strategies', 'serial,processes-fork', ...TWO_WORKERS,
+    ]);
+    assert.equal(run.code, 1); // serial fails first
+    assert.equal(strategy(profile, 'serial').status, 'failed');
+    assert.match(strategy(profile, 'serial').errorDetail!.traceback, /in helper/);
+  });
+
+  test('a lambda: process pools fail to pickle it, threads run it, exit 0', async () => {
+    const { run, profile } = await profileFixture('lambdas.py', [
+      '--function', 'square', '--args', 'range(6)', '--strategies', 'serial,threads,processes-fork,processes-spawn', ...TWO_WORKERS,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(strategy(profile, 'threads').status, 'ok');
+    for (const id of ['processes-fork', 'processes-spawn']) {
+      const s = strategy(profile, id);
+      assert.equal(s.status, 'failed', id);
+      assert.match(s.error!, /PicklingError|pickle/i, s.error!);
+    }
+  });
+
+  test('an endless task ends at --timeout and leaves no process behind', async () => {
+    const marker = randomUUID();
+    const { run, profile } = await profileFixture(
+      'endless.py',
+      ['--function', 'forever', '--args', '[()] * 2', '--strategies', 'serial', '--timeout', '2', ...TWO_WORKERS],
+      { marker },
+    );
+    assert.equal(run.code, 1);
+    const serial = strategy(profile, 'serial');
+    assert.equal(serial.status, 'timeout');
+    assert.ok(run.elapsedMs < 2000 + 4000, `took ${run.elapsedMs} ms`);
+    assert.ok(serial.timing.totalSeconds >= 1.9 && serial.timing.totalSeconds < 3.5, `strategy ran ${serial.timing.totalSeconds} s`);
+    assert.deepEqual(processesWithMarker(marker), []);
+  });
+
+  test('SIGTERM kills the tree within a second and writes the partial profile', async () => {
+    const marker = randomUUID();
+    let cliPid = 0;
+    const out = join(require('node:os').tmpdir(), `cp-partial-${marker}.json`);
+    const running = runCli(
+      ['profile', join(ENGINE_FIXTURES, 'endless.py'), '--function', 'forever', '--python', PYTHON, '--strategies', 'serial,processes-fork', '--timeout', '60', '--out', out, ...TWO_WORKERS],
+      { marker, onSpawn: (pid) => (cliPid = pid) },
+    );
+    // Wait until the workload (and its grandchild) runs, then interrupt.
+    const deadline = Date.now() + 15_000;
+    while (processesWithMarker(marker).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(processesWithMarker(marker).length >= 3, 'the workload started');
+    const sent = Date.now();
+    process.kill(cliPid, 'SIGTERM');
+    const run = await running;
+    assert.ok(Date.now() - sent < 1500, `exited ${Date.now() - sent} ms after SIGTERM`);
+    assert.equal(run.code, 143);
+    assert.deepEqual(processesWithMarker(marker), []);
+    const profile = JSON.parse(require('node:fs').readFileSync(out, 'utf8'));
+    assertValidProfile(profile);
+    assert.equal(profile.interrupted, true);
+    assert.equal(profile.strategies[0].status, 'cancelled');
+    assert.equal(profile.strategies[1].status, 'cancelled');
+  });
+
+  test('huge output is kept to a bounded tail', async () => {
+    const { run, profile } = await profileFixture('noisy.py', ['--function', 'shout', '--args', '[()]', '--strategies', 'serial']);
+    assert.equal(run.code, 0, run.stderr.slice(-500));
+    const serial = strategy(profile, 'serial');
+    assert.ok(serial.output.stdout.length <= 16 * 1024 && serial.output.stdout.length > 1000);
+    assert.ok(serial.output.truncatedBytes > 1024 * 1024);
+  });
+});
+
+describe('usage errors exit 2 with a clear message', () => {
+  test('syntax error names SyntaxError, file:line and the line', async () => {
+    const file = join(ENGINE_FIXTURES, 'syntax_error.py');
+    const run = await runCli(['profile', file, '--function', 'fine', '--python', PYTHON]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /SyntaxError/);
+    assert.ok(run.stderr.includes(`File "${file}", line 5`), run.stderr);
+    assert.match(run.stderr, /def broken\(:/);
+  });
+
+  test('unknown function lists the ones that exist', async () => {
+    const run = await runCli(['profile', join(ENGINE_FIXTURES, 'methods.py'), '--function', 'nope', '--python', PYTHON]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /'nope' is not defined/);
+    assert.match(run.stderr, /racy/);
+    assert.match(run.stderr, /Worker/);
+  });
+
+  test('required parameters without --args are named', async () => {
+    const run = await runCli(['profile', join(ENGINE_FIXTURES, 'socket_io.py'), '--function', 'fetch', '--python', PYTHON]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /needs arguments \(port\)/);
+    assert.match(run.stderr, /--args/);
+  });
+
+  test('missing file, missing python, unknown strategy', async () => {
+    const missing = await runCli(['profile', '/nonexistent/x.py', '--function', 'f', '--python', PYTHON]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /x\.py/);
+    const noPython = await runCli(['profile', join(ENGINE_FIXTURES, 'cpu_loop.py'), '--function', 'spin', '--python', '/nonexistent/python3']);
+    assert.equal(noPython.code, 2);
+    assert.match(noPython.stderr, /Python not found: \/nonexistent\/python3/);
+    const badStrategy = await runCli(['profile', join(ENGINE_FIXTURES, 'cpu_loop.py'), '--function', 'spin', '--python', PYTHON, '--strategies', 'serial,gpu']);
+    assert.equal(badStrategy.code, 2);
+    assert.match(badStrategy.stderr, /Unknown strategy "gpu"/);
+  });
+});
+
+describe('whole-script mode and awkward paths', () => {
+  test('the script runs once as __main__ with states and per-core data', async () => {
+    const { run, profile } = await profileFixture('whole_script.py', []);
+    assert.equal(run.code, 0, run.stderr);
+    assertValidProfile(profile);
+    assert.equal(profile.mode, 'script');
+    const script = strategy(profile, 'script');
+    assert.equal(script.status, 'ok');
+    assert.match(script.output.stdout, /^total \d+/);
+    assert.ok(script.threadStates && script.threadStateSamples > 0);
+    assert.ok(script.cores && script.cores.busy.length === profile.machine.logicalCores);
+  });
+
+  test('spaces, quotes and $(...) in the path are passed as data, never to a shell', async () => {
+    const folder = join(ENGINE_FIXTURES, 'odd dir $(touch pwned)');
+    const { run, profile } = await profileFixture(join(folder, "cpu 'quoted'.py"), [
+      '--function', 'spin', '--args', '[(1000,)] * 2', '--strategies', 'serial,processes-spawn', ...TWO_WORKERS,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(strategy(profile, 'processes-spawn').status, 'ok', strategy(profile, 'processes-spawn').error ?? '');
+    assert.equal(existsSync(join(ENGINE_FIXTURES, 'pwned')) || existsSync(join(folder, 'pwned')), false);
+  });
+});
