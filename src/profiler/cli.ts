@@ -1,11 +1,13 @@
 // concurrency-profiler: the engine's command line.
 //   concurrency-profiler profile FILE.py [--function NAME] [--args EXPR] [--workers K] ...
 //   concurrency-profiler export PROFILE.json [--speedscope F] [--trace F] [--collapsed F] [--html F]
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { formatAdvice } from './analysis';
 import { DEFAULTS, runProfile, UsageError, VERSION } from './engine';
 import type { EngineEvent } from './events';
-import type { Profile } from './profile';
+import { writeExports, type ExportOptions } from './export';
+import { PROFILE_SCHEMA_VERSION, type Profile } from './profile';
 import { formatTable } from './table';
 
 const USAGE = `Usage:
@@ -21,6 +23,14 @@ const USAGE = `Usage:
       --sample-hz N       thread-state sampling rate (default: ${DEFAULTS.sampleHz})
       --out FILE          write the profile JSON (- for stdout)
       --progress text|json  progress on stderr (default: text)
+      --speedscope F, --trace F, --collapsed F, --html F, --strategy ID   exports, as below
+  concurrency-profiler export PROFILE.json [options]
+      --speedscope FILE   speedscope JSON, one profile per thread
+      --trace FILE        Chrome Trace Event JSON (Perfetto, chrome://tracing)
+      --collapsed FILE    collapsed stacks for flamegraph.pl
+      --html FILE         standalone HTML report with every strategy
+      --strategy ID       strategy for speedscope/trace/collapsed (default: the recommended one,
+                          else the one with most threads)
   concurrency-profiler --version
 
 Exit codes: 0 the serial baseline completed, 1 it did not, 2 usage error, 130/143 interrupted.`;
@@ -53,6 +63,24 @@ function progressPrinter(mode: string): (event: EngineEvent) => void {
   };
 }
 
+const EXPORT_OPTIONS = {
+  speedscope: { type: 'string' },
+  trace: { type: 'string' },
+  collapsed: { type: 'string' },
+  html: { type: 'string' },
+  strategy: { type: 'string' },
+} as const;
+
+type ExportFlags = Partial<Record<keyof typeof EXPORT_OPTIONS, string>>;
+
+async function exportFlags(profile: Profile, flags: ExportFlags): Promise<void> {
+  const options: ExportOptions = { ...flags, strategy: flags.strategy ?? null };
+  if (flags.strategy && !profile.strategies.some((s) => s.id === flags.strategy)) {
+    fail(`--strategy ${flags.strategy} is not in the profile (${profile.strategies.map((s) => s.id).join(', ')})`);
+  }
+  for (const written of await writeExports(profile, options)) process.stderr.write(`wrote ${written}\n`);
+}
+
 function writeProfile(profile: Profile, out: string | undefined): void {
   if (!out) return;
   const json = JSON.stringify(profile);
@@ -74,6 +102,7 @@ async function profileCommand(argv: string[]): Promise<number> {
       'sample-hz': { type: 'string' },
       out: { type: 'string' },
       progress: { type: 'string', default: 'text' },
+      ...EXPORT_OPTIONS,
     },
   });
   if (positionals.length !== 1) fail(`profile takes one FILE.py\n${USAGE}`);
@@ -107,8 +136,26 @@ async function profileCommand(argv: string[]): Promise<number> {
   const { profile } = outcome;
   writeProfile(profile, values.out);
   // With --out - stdout carries the JSON, so the table goes to stderr.
-  (values.out === '-' ? process.stderr : process.stdout).write(formatTable(profile));
+  (values.out === '-' ? process.stderr : process.stdout).write(`${formatTable(profile)}\n${formatAdvice(profile)}`);
+  await exportFlags(profile, values);
   return signalCode || outcome.exitCode;
+}
+
+async function exportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: EXPORT_OPTIONS });
+  if (positionals.length !== 1) fail(`export takes one PROFILE.json\n${USAGE}`);
+  if (!values.speedscope && !values.trace && !values.collapsed && !values.html) fail('export needs at least one of --speedscope, --trace, --collapsed, --html');
+  let profile: Profile;
+  try {
+    profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
+  } catch (error) {
+    fail(`cannot read ${positionals[0]}: ${(error as Error).message}`);
+  }
+  if (profile.schemaVersion !== PROFILE_SCHEMA_VERSION) {
+    fail(`${positionals[0]} is not a profile of format version ${PROFILE_SCHEMA_VERSION} (schemaVersion: ${String(profile.schemaVersion)})`);
+  }
+  await exportFlags(profile, values);
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -122,6 +169,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : EXIT_USAGE;
   }
   if (command === 'profile') return profileCommand(rest);
+  if (command === 'export') return exportCommand(rest);
   fail(`unknown command "${command}"\n${USAGE}`);
 }
 

@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { analyzeProfile } from './analysis';
 import { assemble, type HarnessResult, type RunRecord } from './assemble';
 import type { EngineEvent } from './events';
 import { killTree, launch } from './launcher';
@@ -146,6 +147,12 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     profile.interrupted = !!input.signal?.aborted;
     profile.settings.strategies = profile.strategies.map((s) => s.id);
     rmSync(runDir, { recursive: true, force: true });
+  }
+  try {
+    Object.assign(profile, analyzeProfile(profile));
+  } catch (error) {
+    // The measurements are worth keeping even when the advice cannot be made.
+    emit({ type: 'log', level: 'error', message: `analysis failed: ${(error as Error).stack ?? String(error)}` });
   }
   return { profile, exitCode: profile.strategies[0]?.status === 'ok' ? 0 : 1 };
 }
