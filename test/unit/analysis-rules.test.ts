@@ -8,7 +8,7 @@ import { IO_WAIT_SHARE_MIN, ioWait } from '../../src/profiler/analysis/rules/ioW
 import { LOCK_WAIT_SHARE_MIN, lockContention } from '../../src/profiler/analysis/rules/lockContention';
 import { MIXED_SHARE_MIN, mixedWork } from '../../src/profiler/analysis/rules/mixedWork';
 import { releasesGil } from '../../src/profiler/analysis/rules/releasesGil';
-import { SMALL_TASK_SECONDS, STARTUP_SHARE_MIN, taskOverhead } from '../../src/profiler/analysis/rules/taskOverhead';
+import { SMALL_TASK_SECONDS, taskOverhead } from '../../src/profiler/analysis/rules/taskOverhead';
 import { CPU, GIL2, IO, NOGIL2, profile } from './analysis-builders';
 
 const facts = (spec: Parameters<typeof profile>[0]) => collectFacts(profile(spec));
@@ -68,13 +68,6 @@ test('taskOverhead: tiny tasks that every pool runs slower', () => {
   assert.match(hit!.evidence[0], /10000 tasks of 4\.0 µs/);
   assert.equal(run(SMALL_TASK_SECONDS * 1000 * 2, 0.3), null, 'tasks above the threshold are not overhead by size');
   assert.equal(run(0.004, 0.5), null, 'a pool at 1.5x beats the margin: not overhead-bound');
-});
-
-test('taskOverhead: worker start-up as long as the whole serial run', () => {
-  const run = (startup: number) =>
-    taskOverhead(facts({ serialWall: 0.2, strategies: [{ id: 'serial', states: CPU }, { id: 'processes-spawn', speedup: 0.6, processCosts: { workerStartupSeconds: [startup, startup] } }] }));
-  assert.equal(run(0.2 * STARTUP_SHARE_MIN + 0.01)?.kind, 'overhead-bound');
-  assert.equal(run(0.2 * STARTUP_SHARE_MIN - 0.05), null);
 });
 
 test('copyCost compares the estimated copy time with the serial run', () => {

@@ -31,6 +31,8 @@ export interface StrategyFacts {
   /** CPU seconds of the process tree per wall second: how many cores it kept busy. */
   coresUsed: number | null;
   meanLatenessMs: number | null;
+  /** Mean share of the cores other programs kept busy during this run (null without core series). */
+  externalLoad: number | null;
 }
 
 export interface Facts {
@@ -88,6 +90,7 @@ function strategyFacts(result: StrategyResult): StrategyFacts {
     states: stateShares(result.threadStates, result.threadStateSamples),
     coresUsed: cpu && wall && wall > 0 ? (cpu.user + cpu.system) / wall : null,
     meanLatenessMs: result.stackSampler ? result.stackSampler.meanLatenessMs : null,
+    externalLoad: meanExternalLoad(result),
   };
 }
 
@@ -152,7 +155,7 @@ export function collectFacts(profile: Profile): Facts {
     serialTaskSeconds: serial ? meanTaskSeconds(serial.result) : null,
     serialCpuShare,
     serialWaitShare,
-    externalLoad: serial ? meanExternalLoad(serial.result) : null,
+    externalLoad: serial ? serial.externalLoad : null,
   };
 }
 

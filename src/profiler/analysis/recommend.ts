@@ -12,8 +12,13 @@ import { gilShareOfDemand } from './rules/gilShare';
 
 /** A simpler strategy within 10% of the fastest wins: the gap is inside run-to-run noise, its costs are not. */
 export const PREFER_SIMPLER_WITHIN = 1.1;
-/** Other programs using more than this share of the cores make measured speedups pessimistic. */
-export const EXTERNAL_LOAD_CAVEAT = 0.2;
+/**
+ * 0.25: when other programs kept more than a quarter of the cores busy during serial or a compared
+ * run, strategies ran against different, changing competition: on this project's machines such
+ * runs swung the same strategy between 0.7x and 3x. Then measured gaps between strategies that
+ * all beat the margin are not trusted, and the one the verdict predicts wins.
+ */
+export const DISTURBED_LOAD = 0.25;
 
 /** Lower = simpler to adopt and cheaper to run (no pickling, no worker processes). */
 function simplicity(s: StrategyFacts): number {
@@ -41,12 +46,36 @@ function candidates(f: Facts, v: Verdict): StrategyFacts[] {
   );
 }
 
+/** The strategy kind the verdict predicts will work, or null when it predicts none or several. */
+export function predictedKind(v: Verdict): StrategyFacts['result']['kind'] | null {
+  switch (v.kind) {
+    case 'io-bound':
+    case 'cpu-bound-releases-gil':
+    case 'copy-bound':
+      return 'threads';
+    case 'cpu-bound-gil':
+      return 'processes';
+    default:
+      return null;
+  }
+}
+
+/** Runs measured while other programs held the cores: their speedups cannot be ranked against each other. */
+export function disturbed(f: Facts, pool: StrategyFacts[]): boolean {
+  return [f.serial, ...pool].some((s) => s && s.externalLoad !== null && s.externalLoad > DISTURBED_LOAD);
+}
+
 function choose(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | null {
   const best = fastest(pool);
   if (!best || best.speedup! < SPEEDUP_MARGIN) return null;
   const ioish = v.kind === 'io-bound' || (v.kind === 'mixed' && (v.shares?.['io-bound'] ?? 0) >= 0.5);
   if (f.isAsync && ioish && f.asyncio && pool.includes(f.asyncio) && f.asyncio.speedup! * SPEEDUP_MARGIN >= best.speedup!) return f.asyncio;
-  const near = pool.filter((s) => s.speedup! >= SPEEDUP_MARGIN && s.speedup! * PREFER_SIMPLER_WITHIN >= best.speedup!);
+  const winners = pool.filter((s) => s.speedup! >= SPEEDUP_MARGIN);
+  if (disturbed(f, pool)) {
+    const fits = winners.filter((s) => s.result.kind === predictedKind(v));
+    if (fits.length > 0) return fits.sort((a, b) => b.speedup! - a.speedup!)[0];
+  }
+  const near = winners.filter((s) => s.speedup! * PREFER_SIMPLER_WITHIN >= best.speedup!);
   near.sort((a, b) => simplicity(a) - simplicity(b) || b.speedup! - a.speedup!);
   return near[0];
 }
@@ -111,8 +140,11 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
       );
     }
   }
-  if (f.externalLoad !== null && f.externalLoad > EXTERNAL_LOAD_CAVEAT) {
-    caveats.push(`Other programs kept ${pct(f.externalLoad)} of the cores busy during the serial run: parallel speedups here are pessimistic and noisier than usual.`);
+  if (disturbed(f, pool)) {
+    const loads = [f.serial, ...pool].filter((s) => s?.externalLoad != null).map((s) => `${label(s!)} ${pct(s!.externalLoad!)}`);
+    caveats.push(
+      `Other programs kept the cores busy while this ran (${loads.join(', ')}): speedups are noisy and usually pessimistic${chosen && predictedKind(v) === chosen.result.kind ? `; ${label(chosen)} was picked because the thread states predict it, not for its exact number` : ''}. Re-run on a quieter machine to confirm.`,
+    );
   }
   if (chosen && chosen.result.kind !== 'asyncio' && f.tasks < 2 * chosen.workers && chosen.workers > 1) {
     caveats.push(`Only ${f.tasks} tasks for ${chosen.workers} workers: the last round leaves workers idle; more, smaller tasks balance better.`);
