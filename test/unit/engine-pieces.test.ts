@@ -1,0 +1,90 @@
+// Engine pieces that need no workload: syscall classification, output bounding, strategy names,
+// trace merging, the table.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { BoundedTail } from '../../src/profiler/launcher';
+import { classifyBlocked, syscallTable } from '../../src/profiler/sampler/syscalls';
+import { parseStrategy } from '../../src/profiler/strategies';
+import { readTraces } from '../../src/profiler/traces';
+
+describe('classifyBlocked (x86_64)', () => {
+  const table = syscallTable('x64')!;
+  const gil = [0x1000, 0x1004];
+  test('a futex on a GIL word is a GIL wait, any other futex a lock wait', () => {
+    assert.equal(classifyBlocked(table, 'S', 202, 0x1004, gil), 'gilWait');
+    assert.equal(classifyBlocked(table, 'S', 202, 0x2000, gil), 'lockWait');
+    assert.equal(classifyBlocked(table, 'S', 202, 0x1000, []), 'lockWait');
+  });
+  test('sockets, poll, child waits are io; nanosleep is sleep; the rest other, D is io', () => {
+    for (const nr of [0, 7, 45, 232, 43, 42, 61, 247]) assert.equal(classifyBlocked(table, 'S', nr, 0, gil), 'io', String(nr));
+    assert.equal(classifyBlocked(table, 'S', 230, 0, gil), 'sleep');
+    assert.equal(classifyBlocked(table, 'S', 35, 0, gil), 'sleep');
+    assert.equal(classifyBlocked(table, 'S', 9999, 0, gil), 'other');
+    assert.equal(classifyBlocked(table, 'D', -1, 0, gil), 'io');
+  });
+  test('aarch64 has its own numbers', () => {
+    const arm = syscallTable('arm64')!;
+    assert.equal(classifyBlocked(arm, 'S', 98, 0x1000, gil), 'gilWait');
+    assert.equal(classifyBlocked(arm, 'S', 101, 0, gil), 'sleep');
+    assert.equal(syscallTable('ia32'), null);
+  });
+});
+
+describe('BoundedTail', () => {
+  test('keeps only the last bytes and counts the dropped ones', () => {
+    const tail = new BoundedTail(10);
+    tail.push(Buffer.from('0123456789'));
+    tail.push(Buffer.from('abcdef'));
+    assert.equal(tail.text(), '6789abcdef');
+    assert.equal(tail.droppedBytes, 6);
+    tail.push(Buffer.from('x'.repeat(25)));
+    assert.equal(tail.text(), 'x'.repeat(10));
+    assert.equal(tail.droppedBytes, 6 + 10 + 15);
+  });
+});
+
+describe('parseStrategy', () => {
+  test('known forms', () => {
+    assert.deepEqual(parseStrategy('threads', 4), { id: 'threads', kind: 'threads', workers: 4, startMethod: null });
+    assert.deepEqual(parseStrategy('threads-16', 4), { id: 'threads-16', kind: 'threads', workers: 16, startMethod: null });
+    assert.deepEqual(parseStrategy('processes-spawn', 3), { id: 'processes-spawn', kind: 'processes', workers: 3, startMethod: 'spawn' });
+    assert.equal(parseStrategy('serial', 8)!.workers, 1);
+  });
+  test('unknown or malformed forms are rejected', () => {
+    for (const id of ['gpu', 'threads-0', 'threads-x', 'processes-fork2', 'processes']) assert.equal(parseStrategy(id, 2), null, id);
+  });
+});
+
+describe('readTraces', () => {
+  test('merges per-process tables into one trie and skips a line cut by a kill', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-traces-'));
+    const lines = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n');
+    writeFileSync(
+      join(dir, 'trace-10.jsonl'),
+      lines([
+        { process: { pid: 10, ppid: 1, role: 'harness', runtime: 4096 } },
+        { frames: [['main', 'a.py', 1], ['work', 'a.py', 5]], stacks: [[[0, 2], [1, 6]]], samples: [[100, 11, 0]], lateness: [1000], tasks: [[0, 11, 50, 150, 0]], threads: [[11, 'MainThread']] },
+      ]) + '\n{"samples": [[1',
+    );
+    writeFileSync(
+      join(dir, 'trace-20.jsonl'),
+      lines([
+        { process: { pid: 20, ppid: 10, role: 'worker', runtime: 8192 } },
+        // Same functions in another order: they must map onto the same global frames and trie nodes.
+        { frames: [['work', 'a.py', 5], ['main', 'a.py', 1]], stacks: [[[1, 2], [0, 6]], [[1, 2]]], samples: [[200, 21, 0], [210, 21, 1]], tasks: [[1, 21, 150, 250, 1]] },
+        { workerReady: { pid: 20, poolCreatedNs: 10, readyNs: 40 } },
+      ]),
+    );
+    const data = readTraces(dir);
+    assert.deepEqual(data.frames.name, ['main', 'work']);
+    assert.deepEqual(data.stacks, { parent: [-1, 0], frame: [0, 1], line: [2, 6] });
+    assert.deepEqual(data.stackSamples, { ns: [100, 200, 210], tid: [11, 21, 21], stack: [1, 1, 0] });
+    assert.deepEqual(data.tasks.map((t) => [t.index, t.pid, t.failed]), [[0, 10, 0], [1, 20, 1]]);
+    assert.equal(data.processes.length, 2);
+    assert.equal(data.workersReady[0]!.readyNs, 40);
+    assert.equal(data.threadNames.get(11), 'MainThread');
+  });
+});
