@@ -1,0 +1,21 @@
+// Headless Chromium for the report tests and the render benchmark: Debian's browser, no network.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export const MEDIA_DIR = path.join(__dirname, '..', '..', 'media');
+
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  if (!existsSync(path.join(MEDIA_DIR, 'webview.js'))) throw new Error('media/webview.js is missing: run `npm run build` first.');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
+}

@@ -1,0 +1,119 @@
+// The standalone HTML report opened offline in Chromium: one file, no request beyond itself, the
+// UI renders, workload strings stay text, clicks and hovers work, zoom survives a reload.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { HOSTILE_NAME, syntheticProfile } from '../../bench/synthetic-profile';
+import { writeExports } from '../../src/profiler/export/index';
+import { MEDIA_DIR, launchChromium } from './report-browser';
+
+let browser: Browser;
+let reportUrl: string;
+const dir = mkdtempSync(path.join(tmpdir(), 'cp-report-'));
+
+before(async () => {
+  const file = path.join(dir, 'report.html');
+  await writeExports(syntheticProfile({ threads: 4, samplesPerThread: 400, hostileName: true }), { html: file, mediaDir: MEDIA_DIR });
+  reportUrl = `file://${file}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+interface Opened {
+  page: Page;
+  requests: string[];
+  problems: string[];
+}
+
+async function open(): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  const requests: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(reportUrl);
+  await page.getByTestId('per-core-lanes').waitFor();
+  return { page, requests, problems };
+}
+
+test('the report renders offline from one file with no other request', async () => {
+  const { page, requests, problems } = await open();
+  assert.deepEqual(requests, [reportUrl]);
+  assert.deepEqual(problems, []);
+  assert.equal(await page.getByTestId('verdict-label').textContent(), 'CPU-bound, holding the GIL');
+  const rows = await page.getByTestId('strategy-table').locator('tbody th').allTextContents();
+  assert.deepEqual(rows, ['serial', 'threads-4', 'processes (spawn)']);
+  assert.match((await page.getByTestId('strategy-table').textContent())!, /PicklingError: Can't pickle <function <lambda> at 0x7f>/);
+  assert.equal(await page.getByTestId('per-core-lanes').getAttribute('data-lanes'), '2');
+  await page.close();
+});
+
+test('a function named like HTML renders as text everywhere', async () => {
+  const { page, problems } = await open();
+  await page.getByTestId('view-functions').click();
+  const names = await page.getByTestId('top-functions').locator('button.fn').allTextContents();
+  assert.ok(names.includes(HOSTILE_NAME), names.join(', '));
+  assert.equal(await page.locator('img').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('hover shows the frame, click reports its source line, the wheel zooms and the zoom survives a reload', async () => {
+  const { page, problems } = await open();
+  await page.getByTestId('view-threads').click();
+  const canvas = page.getByTestId('per-thread-lanes').locator('canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  // First lane's first frame row: axis 18 + header 16 + ribbon 8 + half a row.
+  const x = box.x + box.width / 2;
+  const y = box.y + 18 + 16 + 8 + 7;
+  await page.mouse.move(x, y);
+  const tooltip = page.locator('.chart-tooltip');
+  await tooltip.waitFor({ state: 'visible' });
+  const text = (await tooltip.textContent())!;
+  assert.match(text, /^worker\/w\/word_stats\.py:12total/);
+  assert.match(text, /state (running|GIL wait|I\/O)/);
+  assert.match(text, /thread ThreadPoolExecutor-0_0/);
+
+  await page.mouse.click(x, y);
+  await page.waitForFunction(() => document.querySelector('.toast')?.textContent === '/w/word_stats.py:12');
+
+  await page.mouse.move(x, y);
+  await page.mouse.wheel(0, -600);
+  const zoomed = await page.waitForFunction(() => {
+    const cp = (history.state as { cp?: { viewports: Record<string, { t0: number; t1: number }> } })?.cp;
+    const v = cp?.viewports['threads-4/threads'];
+    return v && v.t1 - v.t0 < 1000 ? v : null;
+  });
+  const view = (await zoomed.jsonValue()) as { t0: number; t1: number };
+  await page.reload();
+  await page.getByTestId('per-thread-lanes').waitFor();
+  const restored = await page.evaluate(() => (history.state as { cp: { view: string; viewports: Record<string, unknown> } }).cp);
+  assert.equal(restored.view, 'threads');
+  assert.deepEqual(restored.viewports['threads-4/threads'], view);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('two strategies side by side, and search keeps only matching functions in the table highlighted', async () => {
+  const { page, problems } = await open();
+  await page.getByTestId('strategy-right').selectOption('serial');
+  assert.equal(await page.locator('.panes.side-by-side [data-testid="per-core-lanes"]').count(), 2);
+  await page.getByTestId('view-functions').click();
+  await page.getByTestId('search').fill('lower');
+  const highlighted = await page.locator('[data-testid="top-functions"] tr.match button.fn').allTextContents();
+  assert.deepEqual(highlighted, ['lower', 'lower']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,84 @@
+// The webview bundle as VS Code runs it: acquireVsCodeApi present, `ready` first, the profile
+// arrives as a message, clicks post openSource, state goes to setState and comes back after reload.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { syntheticProfile } from '../../bench/synthetic-profile';
+import { MEDIA_DIR, launchChromium } from './report-browser';
+
+let browser: Browser;
+const webviewHtml = `<!DOCTYPE html><html><head><meta charset="utf-8"><style>${readFileSync(path.join(MEDIA_DIR, 'webview.css'), 'utf8')}</style></head>
+<body><div id="app"></div><script>${readFileSync(path.join(MEDIA_DIR, 'webview.js'), 'utf8')}</script></body></html>`;
+
+/**
+ * A stand-in for VS Code's webview API that records what the webview sends. A string, not a
+ * function: tsx's transpiled functions reference helpers that do not exist in the page.
+ */
+const fakeVsCodeApi = (saved: unknown): string => `
+  window.sent = [];
+  window.savedState = ${JSON.stringify(saved ?? null)} ?? undefined;
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.sent.push(m),
+    getState: () => window.savedState,
+    setState: (s) => { window.savedState = s; },
+  });`;
+
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function openWebview(saved: unknown = undefined): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  await page.addInitScript({ content: fakeVsCodeApi(saved) });
+  // Served by interception (init scripts run on navigation, not on setContent); nothing leaves the machine.
+  await page.route('https://webview.test/', (route) => route.fulfill({ body: webviewHtml, contentType: 'text/html' }));
+  await page.goto('https://webview.test/');
+  return page;
+}
+
+const sent = (page: Page) => page.evaluate(() => (window as unknown as { sent: { type: string }[] }).sent);
+
+test('the webview says ready first, renders the profile it is sent, and posts openSource and export', async () => {
+  const page = await openWebview();
+  assert.deepEqual(await sent(page), [{ type: 'ready' }]);
+  const profile = syntheticProfile({ threads: 2, samplesPerThread: 200 });
+  delete profile.verdict;
+  delete profile.recommendation;
+  await page.evaluate((p) => window.postMessage({ type: 'profile', profile: p, source: '/tmp/p.json' }, '*'), profile as never);
+  await page.getByTestId('per-core-lanes').waitFor();
+  assert.match((await page.getByTestId('verdict-label').textContent())!, /No verdict/);
+  assert.equal(await page.getByTestId('recommendation').count(), 0);
+
+  await page.getByTestId('view-functions').click();
+  await page.getByTestId('top-functions').getByRole('button', { name: 'tokenize' }).click();
+  await page.getByRole('button', { name: 'speedscope' }).click();
+  const messages = await sent(page);
+  assert.deepEqual(messages.slice(1), [
+    { type: 'openSource', file: '/w/word_stats.py', line: 24 },
+    { type: 'export', format: 'speedscope', strategy: 'threads-2' },
+  ]);
+  await page.close();
+});
+
+test('state saved through setState is restored for the same profile source', async () => {
+  const page = await openWebview();
+  const profile = syntheticProfile({ threads: 2, samplesPerThread: 200 });
+  const post = (p: Page) => p.evaluate((pr) => window.postMessage({ type: 'profile', profile: pr, source: '/tmp/p.json' }, '*'), profile as never);
+  await post(page);
+  await page.getByTestId('view-flamegraph').click();
+  await page.getByTestId('strategy-right').selectOption('serial');
+  await page.waitForFunction(() => (window as unknown as { savedState?: { right?: string } }).savedState?.right === 'serial');
+  const saved = await page.evaluate(() => (window as unknown as { savedState: unknown }).savedState);
+  await page.close();
+
+  const reopened = await openWebview(saved);
+  await post(reopened);
+  assert.equal(await reopened.locator('[data-testid="flame-graph"]').count(), 2);
+  assert.equal(await reopened.getByTestId('view-flamegraph').getAttribute('aria-selected'), 'true');
+  await reopened.close();
+});
