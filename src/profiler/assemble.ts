@@ -51,7 +51,7 @@ export interface RunRecord {
   harness: HarnessResult | null;
   traces: TraceData;
   threadSampler: ThreadSampler | null;
-  coreSampler: CoreSampler | null;
+  coreSampler: CoreSampler;
   gilOffsets: number[] | null;
   output: { stdout: string; stderr: string; truncatedBytes: number };
 }
@@ -147,7 +147,6 @@ export function assemble(run: RunRecord): StrategyResult {
 
   const sampler = run.threadSampler;
   const threadIndexByTid = new Map<number, number>();
-  let cores: CoreSeries | null = null;
   if (sampler) {
     const harnessPids = new Map(traces.processes.map((p) => [p.pid, p.role]));
     const processIndex = new Map<number, number>();
@@ -181,8 +180,8 @@ export function assemble(run: RunRecord): StrategyResult {
         counts[state]!++;
       }
     }
-    if (run.coreSampler) cores = coreSeries(run.coreSampler, samples, 1000 / sampler.hz);
   }
+  const cores = coreSeries(run.coreSampler, samples, sampler ? 1000 / sampler.hz : null);
 
   const tasks: TaskSpans = { thread: [], start: [], end: [], failed: [] };
   for (const task of [...traces.tasks].sort((a, b) => a.index - b.index)) {
@@ -249,12 +248,13 @@ function treeCpuSeconds(spec: StrategySpec, harness: HarnessResult | null, trace
 }
 
 /** Busy share of each core from /proc/stat, and the workload's share from its running samples. */
-function coreSeries(coreSampler: CoreSampler, samples: Samples, samplePeriodMs: number): CoreSeries {
+function coreSeries(coreSampler: CoreSampler, samples: Samples, samplePeriodMs: number | null): CoreSeries {
   const interval = coreSampler.intervalMs;
   const ticks = Math.max(0, ...coreSampler.busy.map((series) => series.length));
-  const expectedPerTick = interval / samplePeriodMs; // samples one thread gets per tick
+  const expectedPerTick = samplePeriodMs ? interval / samplePeriodMs : 1; // samples one thread gets per tick
   const running = THREAD_STATES.indexOf('running');
-  const workload = coreSampler.busy.map(() => new Array<number>(ticks).fill(0));
+  // Without thread samples (no /proc) the workload's share is unknown: empty lanes, not zeros.
+  const workload = coreSampler.busy.map(() => new Array<number>(samplePeriodMs ? ticks : 0).fill(0));
   for (let i = 0; i < samples.t.length; i++) {
     if (samples.state[i] !== running) continue;
     const tick = Math.floor((samples.t[i]! - coreSampler.startMs) / interval);

@@ -224,9 +224,9 @@ async function runStrategy(
   const launched = launch(info.executable, [join(pythonDir(), 'cp_harness.py'), configPath], dirname(options.file), process.env);
   const pid = launched.child.pid;
   const threadSampler = pid !== undefined && ThreadSampler.supported() ? new ThreadSampler(pid, options.sampleHz, t0) : null;
-  const coreSampler = CoreSampler.supported() ? new CoreSampler(DEFAULTS.coreIntervalMs, t0) : null;
+  const coreSampler = new CoreSampler(DEFAULTS.coreIntervalMs, t0);
   threadSampler?.start();
-  coreSampler?.start();
+  coreSampler.start();
 
   let status: StrategyStatus = 'ok';
   let stopReason: 'timeout' | 'cancelled' | null = null;
@@ -250,7 +250,7 @@ async function runStrategy(
     clearInterval(heartbeat);
     options.signal?.removeEventListener('abort', onAbort);
     threadSampler?.stop();
-    coreSampler?.stop();
+    coreSampler.stop();
   }
   // Whatever the workload left behind (a pool it did not shut down, a grandchild) goes too.
   if (pid !== undefined) await killTree(pid);

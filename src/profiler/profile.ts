@@ -151,7 +151,8 @@ export interface CoreSeries {
   startMs: number;
   /** [core][tick] fraction (0-1) of that core busy with anything (from /proc/stat). */
   busy: number[][];
-  /** [core][tick] fraction (0-1) of that core used by the workload's own threads. */
+  /** [core][tick] fraction (0-1) of that core used by the workload's own threads; empty lanes
+   * when thread states are unavailable (no /proc). */
   workload: number[][];
 }
 

@@ -1,6 +1,8 @@
 // Per-core utilisation over time from /proc/stat, kept open and read at a low rate (a read is only
-// meaningful over >= 100 ms of jiffies).
-import { closeSync, openSync, readSync } from 'node:fs';
+// meaningful over >= 100 ms of jiffies). Without /proc (macOS, Windows) Node's os.cpus() gives the
+// same per-core times.
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 const BUFFER = Buffer.alloc(16384);
 
@@ -23,6 +25,10 @@ function readCores(fd: number): CoreTimes[] {
   return cores;
 }
 
+function cpusTimes(): CoreTimes[] {
+  return cpus().map(({ times }) => ({ busy: times.user + times.nice + times.sys + times.irq, total: times.user + times.nice + times.sys + times.irq + times.idle }));
+}
+
 export class CoreSampler {
   /** [core][tick] busy fraction. */
   readonly busy: number[][] = [];
@@ -36,13 +42,9 @@ export class CoreSampler {
     private readonly t0: bigint,
   ) {}
 
-  static supported(): boolean {
-    return process.platform === 'linux';
-  }
-
   start(): void {
-    this.fd = openSync('/proc/stat', 'r');
-    this.last = readCores(this.fd);
+    if (existsSync('/proc/stat')) this.fd = openSync('/proc/stat', 'r');
+    this.last = this.read();
     this.startMs = Number(process.hrtime.bigint() - this.t0) / 1e6;
     for (let c = 0; c < this.last.length; c++) this.busy.push([]);
     this.timer = setInterval(() => this.tick(), this.intervalMs);
@@ -55,8 +57,12 @@ export class CoreSampler {
     this.fd = -1;
   }
 
+  private read(): CoreTimes[] {
+    return this.fd >= 0 ? readCores(this.fd) : cpusTimes();
+  }
+
   private tick(): void {
-    const now = readCores(this.fd);
+    const now = this.read();
     now.forEach((core, c) => {
       const before = this.last[c];
       const total = before ? core.total - before.total : 0;
