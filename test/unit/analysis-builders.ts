@@ -27,6 +27,8 @@ export interface StrategySpec {
   cpuSeconds?: number;
   /** Mean task duration in ms (serial: spans are built from it). */
   taskMs?: number;
+  /** Share of both cores other programs kept busy during the run. */
+  externalLoad?: number;
 }
 
 export interface ProfileSpec {
@@ -38,6 +40,8 @@ export interface ProfileSpec {
   args?: string | null;
   mode?: Profile['mode'];
   freeThreaded?: boolean;
+  /** false: the sampler did not recognise the GIL (its waits count as lock waits). */
+  gilDetected?: boolean;
 }
 
 function fractions(s: States): ThreadStateFractions {
@@ -95,7 +99,10 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
     processes: [],
     threads: [],
     tasks: { thread: start.map(() => 0), start, end: start.map((s) => s + taskMs), failed: start.map(() => 0) },
-    cores: null,
+    cores:
+      spec.externalLoad !== undefined
+        ? { intervalMs: 100, startMs: 0, busy: [[spec.externalLoad + 0.5], [spec.externalLoad + 0.5]], workload: [[0.5], [0.5]] }
+        : null,
     samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
     frames: { name: [], file: [], line: [] },
     stacks: { parent: [], frame: [], line: [] },
@@ -121,7 +128,7 @@ export function profile(spec: ProfileSpec): Profile {
     },
     machine: { logicalCores: spec.cores ?? 2, physicalCores: spec.cores ?? 2, cpuModel: 'test', memoryBytes: 8e9, os: 'linux', arch: 'x64', gpus: [] },
     settings: { workers: spec.cores ?? 2, timeoutSeconds: 120, sampleHz: 200, stackSampleHz: 100, strategies: spec.strategies.map((s) => s.id) },
-    sampling: { threadStates: 'proc', note: null, gilDetection: null },
+    sampling: { threadStates: 'proc', note: null, gilDetection: spec.gilDetected === false ? null : 'futex words at _PyRuntime+0x1b0 (test)' },
     strategies: spec.strategies.map((s) => strategy(s, serialWall, tasks)),
     interrupted: false,
   };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeProfile } from '../../src/profiler/analysis/index';
 import { SPEEDUP_MARGIN } from '../../src/profiler/analysis/margin';
-import { PREFER_SIMPLER_WITHIN } from '../../src/profiler/analysis/recommend';
+import { DISTURBED_LOAD, PREFER_SIMPLER_WITHIN } from '../../src/profiler/analysis/recommend';
 import { CPU, GIL2, IO, NOGIL2, profile } from './analysis-builders';
 
 test('a lock that serial slept under is lock contention, not I/O', () => {
@@ -124,4 +124,21 @@ test('whole-script mode still gets a verdict and an unmeasured route', () => {
   assert.equal(r.recommendation.strategy, 'native-threads');
   assert.match(r.recommendation.rationale, /Whole-script mode/);
   assert.equal(r.recommendation.expectedSpeedup, null);
+});
+
+test('on a busy machine the verdict picks among strategies that beat the margin; on a quiet one the numbers do', () => {
+  const run = (load: number) =>
+    analyzeProfile(
+      profile({
+        strategies: [
+          { id: 'serial', states: CPU, externalLoad: load },
+          { id: 'threads', states: NOGIL2, speedup: 1.36, externalLoad: load },
+          { id: 'processes-forkserver', speedup: 3.28, externalLoad: 0.05 },
+        ],
+      }),
+    ).recommendation;
+  const busy = run(DISTURBED_LOAD + 0.3);
+  assert.equal(busy.strategy, 'threads');
+  assert.ok(busy.caveats.some((c) => /Other programs kept the cores busy.*serial 55%/.test(c)));
+  assert.equal(run(0.05).strategy, 'processes-forkserver');
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { collectFacts } from '../../src/profiler/analysis/facts';
 import { COPY_BYTES_PER_SECOND, COPY_SHARE_MIN, copyCost } from '../../src/profiler/analysis/rules/copyCost';
-import { CPU_SHARE_MIN, GIL_WAIT_SHARE_MIN, LATENESS_MIN_MS, gilContention } from '../../src/profiler/analysis/rules/gilContention';
+import { CPU_SHARE_MIN, GIL_WAIT_SHARE_MIN, gilContention } from '../../src/profiler/analysis/rules/gilContention';
+import { LATENESS_MIN_MS } from '../../src/profiler/analysis/rules/gilShare';
 import { IO_WAIT_SHARE_MIN, ioWait } from '../../src/profiler/analysis/rules/ioWait';
 import { LOCK_WAIT_SHARE_MIN, lockContention } from '../../src/profiler/analysis/rules/lockContention';
 import { MIXED_SHARE_MIN, mixedWork } from '../../src/profiler/analysis/rules/mixedWork';
@@ -92,4 +93,26 @@ test('mixedWork needs both CPU and waiting above the share', () => {
   assert.deepEqual(Object.keys(hit!.shares!).sort(), ['cpu-bound-gil', 'io-bound']);
   assert.equal(run(MIXED_SHARE_MIN - 0.05), null);
   assert.equal(run(1 - MIXED_SHARE_MIN + 0.05), null);
+});
+
+test('GIL share leaves out run-queue time: a GIL-bound pool on a busy machine is still GIL-bound', () => {
+  // Measured: pure-Python loop, threads x2 while other programs held ~75% of the cores.
+  const busy = { running: 0.33, runnable: 0.52, gilWait: 0.14 };
+  const f = facts({ strategies: [{ id: 'serial', states: { running: 0.55, runnable: 0.41 } }, { id: 'threads', speedup: 1.17, states: busy }] });
+  assert.equal(gilContention(f)?.kind, 'cpu-bound-gil');
+  assert.equal(releasesGil(f), null);
+});
+
+test('without a recognised GIL, lock waits with a late stack sampler are not called lock contention', () => {
+  const run = (late: number) =>
+    facts({
+      gilDetected: false,
+      strategies: [
+        { id: 'serial', states: CPU, latenessMs: 1 },
+        { id: 'threads', speedup: 1.0, states: { running: 0.5, lockWait: 0.5 }, latenessMs: late },
+      ],
+    });
+  assert.equal(lockContention(run(10)), null);
+  assert.equal(gilContention(run(10))?.kind, 'cpu-bound-gil');
+  assert.equal(lockContention(run(1))?.kind, 'lock-contention');
 });

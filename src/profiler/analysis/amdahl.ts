@@ -63,7 +63,7 @@ export function projectOnCores(f: Facts, family: StrategyFacts[]): Recommendatio
  * CPU part runs one task at a time whatever the core count, so more cores change nothing.
  */
 export function projectWaitOverlap(measured: number, cpuShare: number | null): Recommendation['projected'] {
-  const ceiling = cpuShare && cpuShare > 0 ? ` Ceiling 1/${cpuShare.toFixed(2)} = ${(1 / cpuShare).toFixed(1)}x from the serial CPU share, reached with enough concurrent tasks.` : '';
+  const ceiling = cpuShare && cpuShare > 0 && 1 / cpuShare > measured ? ` Ceiling 1/${cpuShare.toFixed(2)} = ${(1 / cpuShare).toFixed(1)}x from the serial CPU share, reached with enough concurrent tasks.` : '';
   return {
     cores2x: round2(measured),
     cores4x: round2(measured),

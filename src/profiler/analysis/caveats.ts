@@ -32,21 +32,27 @@ export function isPicklingFailure(s: StrategyFacts): boolean {
 
 export function failureCaveats(f: Facts): string[] {
   const out: string[] = [];
+  const pickling: StrategyFacts[] = [];
   for (const s of f.all) {
     const r = s.result;
     if (r.kind === 'serial' || r.status === 'ok' || r.status === 'skipped') continue;
-    const what = r.errorDetail ? `${r.errorDetail.type}: ${clip(r.errorDetail.message)}` : (r.error ?? r.status);
-    if (isPicklingFailure(s)) {
-      out.push(
-        `${label(s)} failed to pickle (${what}). Process pools send the function and its arguments by pickling: define the function at module level with def (not a lambda, a nested function or a closure), and pass plain data (numbers, strings, arrays, paths) instead of locks, open files, sockets or generators; open those inside the task.`,
-      );
-    } else if (r.status === 'timeout') {
-      out.push(`${label(s)} did not finish within the timeout; it was stopped and is not compared.`);
-    } else {
-      out.push(`${label(s)} ${r.status}: ${what}.`);
-    }
+    if (isPicklingFailure(s)) pickling.push(s);
+    else if (r.status === 'timeout') out.push(`${label(s)} did not finish within the timeout; it was stopped and is not compared.`);
+    else out.push(`${label(s)} ${r.status}: ${describeError(s)}.`);
+  }
+  if (pickling.length > 0) {
+    out.unshift(
+      `${pickling.map(label).join(', ')} failed to pickle (${describeError(pickling[0])}). Process pools send the function and its arguments by pickling: define the function at module level with def (not a lambda, a nested function or a closure), and pass plain data (numbers, strings, arrays, paths) instead of locks, open files, sockets or generators; open those inside the task.`,
+    );
   }
   return out;
+}
+
+function describeError(s: StrategyFacts): string {
+  const d = s.result.errorDetail;
+  // Object addresses differ per process and say nothing to the reader.
+  const text = d ? `${d.type}: ${d.message}` : (s.result.error ?? s.result.status);
+  return clip(text.replace(/ at 0x[0-9a-f]+/g, ''));
 }
 
 /** The module-level-function fix, as code, when a process strategy failed to pickle. */

@@ -102,6 +102,7 @@ function serialAdvice(w: Workload, t: CodeTarget, name: string): string | null {
     return (
       '# Make each task independent: return what it produces instead of changing shared state,\n' +
       '# and combine the results in the caller (then threads/processes give the same answer).\n' +
+      callsLine(w, '') +
       `results = [${name}(*a) for a in calls]\n` +
       'total = combine(results)  # e.g. sum(...), a dict merge, ...\n'
     );
@@ -121,6 +122,7 @@ function serialAdvice(w: Workload, t: CodeTarget, name: string): string | null {
     return (
       '# Tasks this small are fastest in a plain loop. To parallelise, make each task bigger (a batch):\n' +
       `#   with ProcessPoolExecutor() as pool:\n#       results = list(pool.map(${name}, *zip(*calls), chunksize=${chunks}))\n` +
+      callsLine(w, '') +
       `results = [${name}(*a) for a in calls]\n`
     );
   }

@@ -55,6 +55,8 @@ export interface Facts {
   serialWaitShare: number | null;
   /** Mean share of the cores busy with work that is not the workload's, during the serial run. */
   externalLoad: number | null;
+  /** The sampler recognised GIL waits; without that, GIL waits are counted as lock waits. */
+  gilDetected: boolean;
   /** Where in the user's file each state was spent, per strategy (computed on first use). */
   hot(s: StrategyFacts): HotLines;
 }
@@ -156,6 +158,7 @@ export function collectFacts(profile: Profile): Facts {
     serialCpuShare,
     serialWaitShare,
     externalLoad: serial ? serial.externalLoad : null,
+    gilDetected: profile.sampling.threadStates === 'proc' && profile.sampling.gilDetection !== null,
   };
 }
 

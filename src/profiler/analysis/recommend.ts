@@ -93,10 +93,13 @@ function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recomme
     return { cores2x: 1, cores4x: 1, model: 'serial', assumptions: 'One task at a time: more cores are not used.' };
   }
   const kind = chosen.result.kind;
-  if (kind === 'processes') return projectOnCores(f, f.processes);
-  const gil = gilShareOfDemand(f.contentionPool);
+  // Fit on the chosen run and its siblings of the same kind and start method only: a slow start
+  // method would otherwise drag the fitted serial fraction of a fast one.
+  const siblings = f.all.filter((s) => s.result.kind === kind && s.result.startMethod === chosen.result.startMethod);
+  if (kind === 'processes') return projectOnCores(f, siblings);
+  const gil = gilShareOfDemand(f, f.contentionPool);
   if (kind === 'threads' && (v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded || (gil !== null && gil < GIL_WAIT_SHARE_MIN && v.kind !== 'io-bound'))) {
-    return projectOnCores(f, f.threads);
+    return projectOnCores(f, siblings);
   }
   return projectWaitOverlap(chosen.speedup!, f.serialCpuShare);
 }
@@ -111,7 +114,7 @@ export function coverRoutes(f: Facts, v: Verdict): RouteNote[] {
   // The family that runs the computing in parallel: threads only when the work releases the GIL.
   const family = v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded ? f.threads : f.processes;
   const cpuFamily = fastest(family);
-  const cpuProjection = cpuFamily ? projectOnCores(f, family) : null;
+  const cpuProjection = cpuFamily ? projectOnCores(f, family.filter((s) => s.result.startMethod === cpuFamily.result.startMethod)) : null;
   return routeNotes(f, v, cpuFamily, cpuProjection);
 }
 

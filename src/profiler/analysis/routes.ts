@@ -4,6 +4,7 @@ import type { Alternative, Recommendation, UnmeasuredRoute, Verdict } from '../p
 import { arrayEvidence } from './arrays';
 import { bytes, label, seconds, type Facts, type StrategyFacts } from './facts';
 import { describeHotLine } from './hotspots';
+import { SPEEDUP_MARGIN } from './margin';
 import { COPY_BYTES_PER_SECOND } from './rules/copyCost';
 
 /** Projected 4x-cores speedup this many times the measured one means the machine's cores are the cap. */
@@ -55,10 +56,10 @@ function processesNote(f: Facts): RouteNote {
   }
   const parts = f.processes.map((p) => {
     const st = p.result.processCosts?.workerStartupSeconds ?? [];
-    const start = st.length > 0 ? `, workers ready in ${seconds(Math.max(...st))}` : '';
+    const start = st.length > 0 && p.result.status === 'ok' ? `, workers ready in ${seconds(Math.max(...st))}` : '';
     return `${label(p)} ${p.speedup !== null ? `${p.speedup.toFixed(2)}x` : p.result.status}${start}`;
   });
-  const costs = f.processes.map((p) => p.result.processCosts).find((c) => c);
+  const costs = f.processes.filter((p) => p.result.status === 'ok').map((p) => p.result.processCosts).find((c) => c);
   const copy = costs
     ? ` Each task pickled ${bytes(costs.pickledBytesSentPerTask)} of arguments and ${bytes(costs.pickledBytesReceivedPerTask)} of results (${bytes(costs.pickledBytesSentTotal + costs.pickledBytesReceivedTotal)} in all, ~${seconds((costs.pickledBytesSentTotal + costs.pickledBytesReceivedTotal) / COPY_BYTES_PER_SECOND)} of copying at ~${COPY_BYTES_PER_SECOND / 1e6} MB/s).`
     : '';
@@ -98,8 +99,8 @@ function gpuNote(f: Facts, v: Verdict): RouteNote {
 }
 
 function clusterNote(f: Facts, v: Verdict, best: StrategyFacts | null, projected: Recommendation['projected']): RouteNote {
-  if (!cpuAny(v) || !best || best.speedup === null || !projected || projected.cores4x === null) {
-    return { route: 'cluster', measured: false, text: 'Clusters (Dask, Ray): not relevant here, because no CPU-parallel run scaled on this machine.', alternative: null };
+  if (!cpuAny(v) || !best || best.speedup === null || best.speedup < SPEEDUP_MARGIN || !projected || projected.cores4x === null) {
+    return { route: 'cluster', measured: false, text: `Clusters (Dask, Ray): not relevant here, because no CPU-parallel run beat serial by the ${SPEEDUP_MARGIN}x margin on this machine.`, alternative: null };
   }
   const capped = projected.cores4x >= CLUSTER_GAIN_MIN * best.speedup;
   const why = capped

@@ -16,7 +16,7 @@ export const MIXED_SHARE_MIN = 0.3;
 export function mixedWork(f: Facts): Finding | null {
   const st = f.serial?.states;
   if (!st || st.cpu < MIXED_SHARE_MIN || st.wait < MIXED_SHARE_MIN) return null;
-  const gil = gilShareOfDemand(f.contentionPool);
+  const gil = gilShareOfDemand(f, f.contentionPool);
   const cpuKind: VerdictKind = gil !== null && gil < GIL_WAIT_SHARE_MIN ? 'cpu-bound-releases-gil' : 'cpu-bound-gil';
   const total = st.cpu + st.wait;
   const shares: Partial<Record<VerdictKind, number>> = { 'io-bound': st.wait / total, [cpuKind]: st.cpu / total };

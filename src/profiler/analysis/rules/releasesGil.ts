@@ -18,7 +18,7 @@ export function releasesGil(f: Facts): Finding | null {
   const cpu = f.serialCpuShare;
   if (!f.serial || cpu === null || cpu < CPU_SHARE_MIN) return null;
   const pool = f.contentionPool;
-  const gil = gilShareOfDemand(pool);
+  const gil = gilShareOfDemand(f, pool);
   const bestThreads = fastest(f.threads);
   const threadsScale = !!bestThreads && (bestThreads.speedup ?? 0) >= SPEEDUP_MARGIN;
   const evidence: string[] = [];
