@@ -62,6 +62,11 @@ export class ProfilePanels implements vscode.Disposable {
     if (this.panel && this.webviewReady) void this.panel.webview.postMessage(message);
   }
 
+  /** A run ended without a new profile to show (cancelled, failed): back to the one shown before. */
+  runEnded(): void {
+    this.postShown();
+  }
+
   private async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     this.adopt(panel);
     const kept = keptByWebview(state);

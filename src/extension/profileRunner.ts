@@ -89,6 +89,7 @@ export class ProfileRunner implements vscode.Disposable {
       },
     );
     log.info(`Engine exited with code ${outcome.exitCode}${outcome.cancelled ? ' (cancelled)' : ''}`);
+    this.services.panels.runEnded();
 
     const profile = await this.loadProfile(outPath, outcome);
     const result = await this.report(outcome, profile, outPath, document.uri, fn?.qualifiedName ?? null);
