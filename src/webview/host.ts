@@ -1,6 +1,7 @@
 // Who the webview talks to: VS Code's extension host, or (in the standalone HTML report) the page
 // itself, which then reads the inlined profile and answers the messages it can.
-import { PROFILE_SCRIPT_ID, type HostToWebview, type WebviewPersistedState, type WebviewToHost } from '../shared/webviewProtocol';
+import type { Profile } from '../profiler/profile';
+import { PROFILE_GZIP_TYPE, PROFILE_SCRIPT_ID, type HostToWebview, type WebviewPersistedState, type WebviewToHost } from '../shared/webviewProtocol';
 
 export interface Host {
   /** False in the standalone report, where there is no editor to open files or write exports. */
@@ -31,6 +32,24 @@ function vscodeHost(api: VsCodeApi): Host {
   };
 }
 
+/** The profile inlined in the report; the tag is removed after, to free its text (tens of MB when big). */
+async function readInlinedProfile(): Promise<Profile> {
+  const tag = document.getElementById(PROFILE_SCRIPT_ID) as HTMLScriptElement | null;
+  const text = tag?.textContent;
+  if (!tag || !text) throw new Error('the report holds no profile');
+  tag.remove();
+  performance.mark('cp:parse-start');
+  let profile: Profile;
+  if (tag.type === PROFILE_GZIP_TYPE) {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    profile = (await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).json()) as Profile;
+  } else profile = JSON.parse(text) as Profile;
+  performance.measure('cp:parse', 'cp:parse-start');
+  return profile;
+}
+
 /** The report page as host: state lives in the page's history entry (survives a reload, no storage needed). */
 function standaloneHost(notify: (text: string) => void): Host {
   let handler: ((message: HostToWebview) => void) | null = null;
@@ -38,9 +57,10 @@ function standaloneHost(notify: (text: string) => void): Host {
     inEditor: false,
     post(message) {
       if (message.type === 'ready') {
-        const tag = document.getElementById(PROFILE_SCRIPT_ID);
-        if (!tag?.textContent) handler?.({ type: 'error', message: 'This report holds no profile.' });
-        else handler?.({ type: 'profile', profile: JSON.parse(tag.textContent), source: null });
+        readInlinedProfile().then(
+          (profile) => handler?.({ type: 'profile', profile, source: null }),
+          (error: unknown) => handler?.({ type: 'error', message: `This report's profile cannot be read: ${String(error)}` }),
+        );
       } else if (message.type === 'openSource') notify(`${message.file}:${message.line}`);
       else if (message.type === 'copy') void navigator.clipboard?.writeText(message.text).then(() => notify('Copied.'), () => notify('Copy failed.'));
     },

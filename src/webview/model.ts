@@ -42,6 +42,11 @@ class PathCache {
   }
 }
 
+/** Row d of a lane: the thread row first when there is one (offset 1), then the stack's frames. */
+function frameAt(path: Int32Array, offset: number, threadFrame: number, d: number): number {
+  return d < offset ? threadFrame : path[d - offset]!;
+}
+
 /**
  * One lane from samples in time order. A sample stands for the time until the next one, unless
  * the gap is longer than 1.5 intervals (the thread was not sampled: idle or gone). A frame's run
@@ -74,13 +79,13 @@ export function buildLane(
     const contiguous = start <= lastEnd + 1e-9;
     const path = paths.of(stack[i]!);
     const depth = path.length + offset;
-    const frameAt = (d: number): number => (d < offset ? -2 - thread[i]! : path[d - offset]!);
+    const threadFrame = -2 - thread[i]!;
     let same = 0;
-    if (contiguous) while (same < openDepth && same < depth && openFrame[same] === frameAt(same)) same++;
+    if (contiguous) while (same < openDepth && same < depth && openFrame[same] === frameAt(path, offset, threadFrame, same)) same++;
     for (let d = 0; d < same; d++) rows[d]!.extend(openRun[d]!, end);
     for (let d = same; d < depth; d++) {
       rows[d] ??= new RunsBuilder();
-      openFrame[d] = frameAt(d);
+      openFrame[d] = frameAt(path, offset, threadFrame, d);
       openRun[d] = rows[d]!.push(start, end, openFrame[d]!, i);
     }
     openDepth = depth;
@@ -127,16 +132,25 @@ export function threadLanes(strategy: StrategyResult, sampleHz: number): Timelin
 export function coreLanes(strategy: StrategyResult, sampleHz: number, logicalCores: number): TimelineModel {
   const intervalMs = sampleIntervalMs(sampleHz);
   const { core, state, t } = strategy.samples;
-  let cores = Math.max(logicalCores, strategy.cores?.busy.length ?? 0);
-  for (const c of core) if (c + 1 > cores) cores = c + 1;
-  const byCore: number[][] = Array.from({ length: cores }, () => []);
-  for (let i = 0; i < core.length; i++) if (state[i] === RUNNING && core[i]! >= 0) byCore[core[i]!]!.push(i);
-  for (const list of byCore) list.sort((a, b) => t[a]! - t[b]! || a - b);
+  const byCore: number[][] = Array.from({ length: Math.max(logicalCores, strategy.cores?.busy.length ?? 0) }, () => []);
+  for (let i = 0; i < core.length; i++) {
+    const c = core[i]!;
+    if (state[i] !== RUNNING || c < 0) continue;
+    while (byCore.length <= c) byCore.push([]);
+    byCore[c]!.push(i);
+  }
+  // Samples arrive in time order from the sampler; sort only when they do not.
+  for (const list of byCore) if (!inTimeOrder(list, t)) list.sort((a, b) => t[a]! - t[b]! || a - b);
   const paths = new PathCache(strategy);
   const lanes = byCore.map((indices, c) =>
     buildLane(strategy, indices, intervalMs, { key: `c${c}`, label: `core ${c}`, threadRow: true, ribbon: false }, paths),
   );
   return { kind: 'cores', lanes, ...timeRange(strategy, intervalMs), intervalMs };
+}
+
+function inTimeOrder(indices: number[], t: number[]): boolean {
+  for (let k = 1; k < indices.length; k++) if (t[indices[k]!]! < t[indices[k - 1]!]!) return false;
+  return true;
 }
 
 // ---- Aggregated call tree ----

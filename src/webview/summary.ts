@@ -29,7 +29,7 @@ export function recommendationSection(profile: Profile, copy: (text: string) => 
   const rec = profile.recommendation;
   if (!rec) return null;
   const measured = profile.strategies.find((s) => s.id === rec.strategy);
-  const workers = rec.workers ? ` with ${rec.workers} workers` : '';
+  const workers = rec.workers ? ` with ${rec.workers} worker${rec.workers === 1 ? '' : 's'}` : '';
   const projected = rec.projected
     ? `Projected: ${speedup(rec.projected.cores2x)} on twice the cores, ${speedup(rec.projected.cores4x)} on four times (${rec.projected.model}; ${rec.projected.assumptions})`
     : null;

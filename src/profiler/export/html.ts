@@ -2,11 +2,12 @@
 // so one file opens offline in any browser. The webview sees no VS Code API there and reads the
 // profile from the JSON script tag, playing the host's part itself.
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Profile } from '../profile';
 
-import { PROFILE_SCRIPT_ID } from '../../shared/webviewProtocol';
+import { PROFILE_GZIP_TYPE, PROFILE_SCRIPT_ID } from '../../shared/webviewProtocol';
 export { PROFILE_SCRIPT_ID };
 
 export interface WebviewAssets {
@@ -30,7 +31,23 @@ export function jsonForScriptTag(value: unknown): string {
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-export function buildHtmlReport(profile: Profile, assets: WebviewAssets): string {
+/**
+ * Profiles above this size are inlined gzip-compressed (base64): a 1M-sample profile is ~22 MB of
+ * JSON but ~4 MB compressed, which the browser parses and holds far faster; the page inflates it
+ * with the built-in DecompressionStream. Smaller ones stay readable JSON.
+ */
+export const COMPRESS_ABOVE_BYTES = 2_000_000;
+
+function profileScriptTag(profile: Profile, compressAbove: number): string {
+  const json = JSON.stringify(profile);
+  if (json.length <= compressAbove) {
+    return `${profileScriptTag(profile, compressAbove)}`;
+  }
+  const base64 = gzipSync(json, { level: 6 }).toString('base64');
+  return `<script type="${PROFILE_GZIP_TYPE}" id="${PROFILE_SCRIPT_ID}">${base64}</script>`;
+}
+
+export function buildHtmlReport(profile: Profile, assets: WebviewAssets, compressAbove = COMPRESS_ABOVE_BYTES): string {
   if (/<\/script/i.test(assets.js)) throw new Error('webview.js contains "</script" and cannot be inlined.');
   if (/<\/style/i.test(assets.css)) throw new Error('webview.css contains "</style" and cannot be inlined.');
   const nonce = randomBytes(16).toString('base64');
@@ -48,7 +65,7 @@ export function buildHtmlReport(profile: Profile, assets: WebviewAssets): string
 </head>
 <body class="standalone">
 <div id="app"></div>
-<script type="application/json" id="${PROFILE_SCRIPT_ID}">${jsonForScriptTag(profile)}</script>
+${profileScriptTag(profile, compressAbove)}
 <script nonce="${nonce}">${assets.js}</script>
 </body>
 </html>
