@@ -1,23 +1,27 @@
 // The standalone HTML report opened offline in Chromium: one file, no request beyond itself, the
 // UI renders, workload strings stay text, clicks and hovers work, zoom survives a reload.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { HOSTILE_NAME, syntheticProfile } from '../../bench/synthetic-profile';
-import { writeExports } from '../../src/profiler/export/index';
+import { buildHtmlReport, loadWebviewAssets, writeExports } from '../../src/profiler/export/index';
 import { MEDIA_DIR, launchChromium } from './report-browser';
 
 let browser: Browser;
 let reportUrl: string;
+let compressedUrl: string;
 const dir = mkdtempSync(path.join(tmpdir(), 'cp-report-'));
 
 before(async () => {
   const file = path.join(dir, 'report.html');
   await writeExports(syntheticProfile({ threads: 4, samplesPerThread: 400, hostileName: true }), { html: file, mediaDir: MEDIA_DIR });
   reportUrl = `file://${file}`;
+  const compressed = path.join(dir, 'compressed.html');
+  writeFileSync(compressed, buildHtmlReport(syntheticProfile({ threads: 2, samplesPerThread: 300 }), loadWebviewAssets(MEDIA_DIR), 0));
+  compressedUrl = `file://${compressed}`;
   browser = await launchChromium();
 });
 
@@ -31,7 +35,7 @@ interface Opened {
   problems: string[];
 }
 
-async function open(): Promise<Opened> {
+async function open(url = reportUrl): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
   const requests: string[] = [];
   const problems: string[] = [];
@@ -42,7 +46,7 @@ async function open(): Promise<Opened> {
     problems.push(`dialog: ${d.message()}`);
     void d.dismiss();
   });
-  await page.goto(reportUrl);
+  await page.goto(url);
   await page.getByTestId('per-core-lanes').waitFor();
   return { page, requests, problems };
 }
@@ -56,6 +60,15 @@ test('the report renders offline from one file with no other request', async () 
   assert.deepEqual(rows, ['serial', 'threads-4', 'processes (spawn)']);
   assert.match((await page.getByTestId('strategy-table').textContent())!, /PicklingError: Can't pickle <function <lambda> at 0x7f>/);
   assert.equal(await page.getByTestId('per-core-lanes').getAttribute('data-lanes'), '2');
+  await page.close();
+});
+
+test('a report with the profile compressed inside renders the same, still without requests', async () => {
+  const { page, requests, problems } = await open(compressedUrl);
+  assert.deepEqual(requests, [compressedUrl]);
+  assert.deepEqual(problems, []);
+  assert.equal(await page.getByTestId('verdict-label').textContent(), 'CPU-bound, holding the GIL');
+  assert.match((await page.getByTestId('per-core-lanes').locator('..').locator('h3').textContent())!, /threads-2 · 2 threads · 600 samples/);
   await page.close();
 });
 

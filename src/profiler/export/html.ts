@@ -24,8 +24,8 @@ export function loadWebviewAssets(mediaDir?: string): WebviewAssets {
 }
 
 /** JSON inside <script> ends at the first "</script": escaping every "<" makes that impossible. */
-export function jsonForScriptTag(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+export function escapeJsonForScript(json: string): string {
+  return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 const escapeHtml = (text: string): string =>
@@ -41,7 +41,7 @@ export const COMPRESS_ABOVE_BYTES = 2_000_000;
 function profileScriptTag(profile: Profile, compressAbove: number): string {
   const json = JSON.stringify(profile);
   if (json.length <= compressAbove) {
-    return `${profileScriptTag(profile, compressAbove)}`;
+    return `<script type="application/json" id="${PROFILE_SCRIPT_ID}">${escapeJsonForScript(json)}</script>`;
   }
   const base64 = gzipSync(json, { level: 6 }).toString('base64');
   return `<script type="${PROFILE_GZIP_TYPE}" id="${PROFILE_SCRIPT_ID}">${base64}</script>`;

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { syntheticProfile } from '../../bench/synthetic-profile';
+import { buildHtmlReport, escapeJsonForScript } from '../../src/profiler/export/html';
+import { writeExports } from '../../src/profiler/export/index';
+import { pickStrategy } from '../../src/profiler/export/strategy';
+import { PROFILE_GZIP_TYPE } from '../../src/shared/webviewProtocol';
+
+const assets = { js: 'console.log("webview")', css: 'body{}' };
+
+test('profile JSON cannot close its script tag', () => {
+  const text = escapeJsonForScript(JSON.stringify({ name: '</script><script>alert(1)</script>' }));
+  assert.ok(!text.includes('</script'));
+  assert.deepEqual(JSON.parse(text), { name: '</script><script>alert(1)</script>' });
+});
+
+test('the report forbids every network load and inlines script, style and profile', () => {
+  const profile = syntheticProfile({ threads: 2, samplesPerThread: 10 });
+  const html = buildHtmlReport(profile, assets);
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
+  assert.match(csp, /^default-src 'none'; script-src 'nonce-[^']+'; style-src 'nonce-[^']+'; img-src data:$/);
+  assert.ok(html.includes('console.log("webview")') && html.includes('body{}'));
+  const json = /<script type="application\/json" id="profile-data">([^<]*)<\/script>/.exec(html)![1]!;
+  assert.deepEqual(JSON.parse(json), profile);
+  const withoutProfile = html.slice(0, html.indexOf(json)) + html.slice(html.indexOf(json) + json.length);
+  assert.ok(!/src=|href=/.test(withoutProfile));
+});
+
+test('big profiles are inlined gzip-compressed and decode to the same profile', () => {
+  const profile = syntheticProfile({ threads: 2, samplesPerThread: 10 });
+  const html = buildHtmlReport(profile, assets, 100);
+  const payload = new RegExp(`<script type="${PROFILE_GZIP_TYPE.replace('+', '\\+')}" id="profile-data">([A-Za-z0-9+/=]+)</script>`).exec(html)![1]!;
+  assert.deepEqual(JSON.parse(gunzipSync(Buffer.from(payload, 'base64')).toString('utf8')), profile);
+});
+
+test('a bundle that could close its own tag is refused', () => {
+  assert.throws(() => buildHtmlReport(syntheticProfile(), { js: 'x = "</script>"', css: '' }), /cannot be inlined/);
+});
+
+test('default strategy: asked, else recommended when measured, else most threads', () => {
+  const profile = syntheticProfile({ threads: 3 });
+  assert.equal(pickStrategy(profile, 'serial').id, 'serial');
+  assert.equal(pickStrategy(profile).id, 'processes'); // the recommendation
+  profile.recommendation!.strategy = 'gpu'; // an unmeasured route
+  assert.equal(pickStrategy(profile).id, 'threads-3');
+  assert.throws(() => pickStrategy(profile, 'nope'), /No strategy 'nope'.*serial, threads-3, processes/);
+});
+
+test('writeExports writes each asked-for file and returns the paths', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cp-exports-'));
+  const profile = syntheticProfile({ threads: 2, samplesPerThread: 20 });
+  const files = { speedscope: path.join(dir, 'a.speedscope.json'), collapsed: path.join(dir, 'sub', 'c.txt'), html: path.join(dir, 'r.html') };
+  const mediaDir = mkdtempSync(path.join(tmpdir(), 'cp-media-'));
+  writeFileSync(path.join(mediaDir, 'webview.js'), assets.js);
+  writeFileSync(path.join(mediaDir, 'webview.css'), assets.css);
+  const written = await writeExports(profile, { ...files, strategy: 'threads-2', mediaDir });
+  assert.deepEqual(written, [files.speedscope, files.collapsed, files.html]);
+  assert.equal(JSON.parse(readFileSync(files.speedscope, 'utf8')).profiles.length, 2);
+  assert.match(readFileSync(files.collapsed, 'utf8'), /^worker \(word_stats\.py:10\)/m);
+  assert.match(readFileSync(files.html, 'utf8'), /^<!DOCTYPE html>/);
+});
