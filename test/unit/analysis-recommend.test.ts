@@ -139,6 +139,24 @@ test('on a busy machine the verdict picks among strategies that beat the margin;
     ).recommendation;
   const busy = run(DISTURBED_LOAD + 0.3);
   assert.equal(busy.strategy, 'threads');
-  assert.ok(busy.caveats.some((c) => /Other programs kept the cores busy.*serial 55%/.test(c)));
+  assert.ok(busy.caveats.some((c) => c.includes(`Other programs kept the cores busy while this ran (serial ${Math.round((DISTURBED_LOAD + 0.3) * 100)}%`)));
   assert.equal(run(0.05).strategy, 'processes-forkserver');
+});
+
+test('on a busy machine a threads gain for GIL-bound work is discarded as noise', () => {
+  const rec = (load: number) =>
+    analyzeProfile(
+      profile({
+        strategies: [
+          { id: 'serial', states: CPU, externalLoad: load },
+          { id: 'threads', states: GIL2, speedup: 1.25, externalLoad: load },
+          { id: 'processes-fork', speedup: 1.1, externalLoad: load },
+        ],
+      }),
+    ).recommendation;
+  const busy = rec(DISTURBED_LOAD + 0.3);
+  assert.equal(busy.strategy, 'serial');
+  assert.match(busy.rationale, /threads x2 reached 1\.25x, but its threads waited for the GIL/);
+  assert.match(busy.alternatives.find((a) => a.strategy === 'threads')?.why ?? '', /waited for the GIL/);
+  assert.equal(rec(0).strategy, 'threads', 'on a quiet machine a measured gain stands');
 });

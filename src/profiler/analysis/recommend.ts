@@ -12,13 +12,16 @@ import { gilShareOfDemand } from './rules/gilShare';
 
 /** A simpler strategy within 10% of the fastest wins: the gap is inside run-to-run noise, its costs are not. */
 export const PREFER_SIMPLER_WITHIN = 1.1;
+/** Below this many tasks per worker, an uneven last round costs a visible share of the run. */
+export const IMBALANCE_ROUNDS = 4;
 /**
- * 0.25: when other programs kept more than a quarter of the cores busy during serial or a compared
- * run, strategies ran against different, changing competition: on this project's machines such
- * runs swung the same strategy between 0.7x and 3x. Then measured gaps between strategies that
- * all beat the margin are not trusted, and the one the verdict predicts wins.
+ * 0.15: the engine's own samplers account for ~5% of a 2-core machine; beyond 15% other programs
+ * held the cores during serial or a compared run, so strategies ran against different, changing
+ * competition: on this project's machines such runs swung the same strategy between 0.7x and 3x.
+ * Then measured gaps between strategies that all beat the margin are not trusted, and the one the
+ * verdict predicts wins (a gain the verdict rules out is discarded).
  */
-export const DISTURBED_LOAD = 0.25;
+export const DISTURBED_LOAD = 0.15;
 
 /** Lower = simpler to adopt and cheaper to run (no pickling, no worker processes). */
 function simplicity(s: StrategyFacts): number {
@@ -60,6 +63,11 @@ export function predictedKind(v: Verdict): StrategyFacts['result']['kind'] | nul
   }
 }
 
+/** The verdict says this strategy cannot scale: threads for GIL-bound work on an interpreter with a GIL. */
+export function ruledOut(f: Facts, v: Verdict, s: StrategyFacts): boolean {
+  return v.kind === 'cpu-bound-gil' && s.result.kind === 'threads' && !f.profile.workload.python.freeThreaded;
+}
+
 /** Runs measured while other programs held the cores: their speedups cannot be ranked against each other. */
 export function disturbed(f: Facts, pool: StrategyFacts[]): boolean {
   return [f.serial, ...pool].some((s) => s && s.externalLoad !== null && s.externalLoad > DISTURBED_LOAD);
@@ -70,20 +78,27 @@ function choose(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | nu
   if (!best || best.speedup! < SPEEDUP_MARGIN) return null;
   const ioish = v.kind === 'io-bound' || (v.kind === 'mixed' && (v.shares?.['io-bound'] ?? 0) >= 0.5);
   if (f.isAsync && ioish && f.asyncio && pool.includes(f.asyncio) && f.asyncio.speedup! * SPEEDUP_MARGIN >= best.speedup!) return f.asyncio;
-  const winners = pool.filter((s) => s.speedup! >= SPEEDUP_MARGIN);
+  let winners = pool.filter((s) => s.speedup! >= SPEEDUP_MARGIN);
   if (disturbed(f, pool)) {
+    // A gain the thread states rule out (GIL-bound threads) is the load's doing, not the strategy's.
+    winners = winners.filter((s) => !ruledOut(f, v, s));
     const fits = winners.filter((s) => s.result.kind === predictedKind(v));
     if (fits.length > 0) return fits.sort((a, b) => b.speedup! - a.speedup!)[0];
+    if (winners.length === 0) return null;
   }
   const near = winners.filter((s) => s.speedup! * PREFER_SIMPLER_WITHIN >= best.speedup!);
   near.sort((a, b) => simplicity(a) - simplicity(b) || b.speedup! - a.speedup!);
   return near[0];
 }
 
-function whyLower(s: StrategyFacts, chosen: StrategyFacts | null): string {
+function whyLower(s: StrategyFacts, chosen: StrategyFacts | null, busy: boolean, ruledOut: boolean): string {
   const sp = s.speedup!;
   if (sp < SPEEDUP_MARGIN) return `${times(sp)}: below the ${SPEEDUP_MARGIN}x margin, so not distinguishable from serial on this noisy machine.`;
+  if (busy && ruledOut) return `${times(sp)}, but its threads waited for the GIL, so on this busy machine the gain is the load's doing (serial ran slowed), not a real speedup.`;
   if (!chosen) return `${times(sp)}.`;
+  if (sp > chosen.speedup! * PREFER_SIMPLER_WITHIN && busy) {
+    return `${times(sp)} here, but measured while other programs held the cores; the thread states point to ${chosen.result.kind}, so treat the gap as noise until a quiet re-run confirms it.`;
+  }
   if (sp > chosen.speedup!) return `${times(sp)}, within ${Math.round((PREFER_SIMPLER_WITHIN - 1) * 100)}% of ${label(chosen)} but ${s.result.kind === 'processes' ? 'pays for worker processes and pickling' : 'is harder to adopt'}.`;
   return `${times(sp)}, slower than ${label(chosen)} (${times(chosen.speedup!)}).`;
 }
@@ -128,7 +143,7 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
   const alternatives: Alternative[] = pool
     .filter((s) => s !== chosen)
     .sort((a, b) => b.speedup! - a.speedup!)
-    .map((s) => ({ strategy: s.id, expectedSpeedup: s.speedup, why: whyLower(s, chosen) }));
+    .map((s) => ({ strategy: s.id, expectedSpeedup: s.speedup, why: whyLower(s, chosen, disturbed(f, pool), ruledOut(f, v, s)) }));
   if (v.kind === 'overhead-bound') {
     alternatives.unshift({ strategy: 'serial', expectedSpeedup: null, why: 'Batch the work: give each task many items (or pass chunksize to pool.map) so a task runs for milliseconds, then re-measure.' });
   }
@@ -149,8 +164,9 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
       `Other programs kept the cores busy while this ran (${loads.join(', ')}): speedups are noisy and usually pessimistic${chosen && predictedKind(v) === chosen.result.kind ? `; ${label(chosen)} was picked because the thread states predict it, not for its exact number` : ''}. Re-run on a quieter machine to confirm.`,
     );
   }
-  if (chosen && chosen.result.kind !== 'asyncio' && f.tasks < 2 * chosen.workers && chosen.workers > 1) {
-    caveats.push(`Only ${f.tasks} tasks for ${chosen.workers} workers: the last round leaves workers idle; more, smaller tasks balance better.`);
+  const idle = chosen && chosen.workers > 1 ? (chosen.workers - (f.tasks % chosen.workers)) % chosen.workers : 0;
+  if (chosen && idle > 0 && f.tasks < IMBALANCE_ROUNDS * chosen.workers) {
+    caveats.push(`${f.tasks} tasks on ${chosen.workers} workers: the last round leaves ${idle} worker(s) idle; more, smaller tasks balance better.`);
   }
   if (chosen?.result.kind === 'processes' && chosen.result.startMethod === 'fork') {
     caveats.push('fork is not available on Windows and not safe on macOS: there the pool uses spawn, with the start-up cost measured for processes-spawn.');
@@ -183,6 +199,9 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
 function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: StrategyFacts | null): string {
   if (!f.serial) return 'The serial baseline failed, so no speedup could be measured; fix the error it reports first.';
   if (!chosen) {
+    if (best && best.speedup! >= SPEEDUP_MARGIN) {
+      return `Keep it serial: ${label(best)} reached ${times(best.speedup!)}, but its threads waited for the GIL and other programs held the cores meanwhile, so that gain is noise; no other strategy beat serial by the ${SPEEDUP_MARGIN}x margin.`;
+    }
     const near = best ? ` The fastest correct strategy, ${label(best)}, reached ${times(best.speedup!)}.` : ' No other strategy completed with results matching serial.';
     return `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin that separates a real gain from run-to-run noise on this machine.${near}`;
   }

@@ -25,7 +25,7 @@ function list(strategies: StrategyFacts[]): string {
 }
 
 function cpuGil(v: Verdict): boolean {
-  return v.kind === 'cpu-bound-gil' || (v.kind === 'mixed' && v.shares?.['cpu-bound-gil'] !== undefined) || v.kind === 'overhead-bound';
+  return v.kind === 'cpu-bound-gil' || (v.kind === 'mixed' && v.shares?.['cpu-bound-gil'] !== undefined);
 }
 
 function cpuAny(v: Verdict): boolean {
@@ -37,17 +37,16 @@ function threadsNote(f: Facts, v: Verdict): RouteNote {
   if (ran.length === 0) {
     return { route: 'threads', measured: false, text: 'Threads: not measured here, because no threads strategy was run (see --strategies).', alternative: null };
   }
-  const why =
-    v.kind === 'cpu-bound-gil'
-      ? 'the GIL lets one thread run Python at a time.'
-      : v.kind === 'cpu-bound-releases-gil'
-        ? 'the work releases the GIL, so threads share the cores without copying.'
-        : v.kind === 'io-bound'
-          ? 'waiting threads release the GIL, so their waits overlap.'
-          : v.kind === 'lock-contention'
-            ? 'they queue on your lock.'
-            : 'see the verdict.';
-  return { route: 'threads', measured: true, text: `Threads (measured): ${list(ran)}; ${why}`, alternative: null };
+  const why: Record<Verdict['kind'], string> = {
+    'cpu-bound-gil': 'the GIL lets one thread run Python at a time.',
+    'cpu-bound-releases-gil': 'the work releases the GIL, so threads share the cores without copying.',
+    'io-bound': 'waiting threads release the GIL, so their waits overlap.',
+    'lock-contention': 'they queue on your lock.',
+    'overhead-bound': 'handing each tiny task to a thread costs more than running it.',
+    'copy-bound': 'threads share the arguments in memory, nothing is copied.',
+    mixed: 'the waits overlap, the computing only as far as the GIL allows.',
+  };
+  return { route: 'threads', measured: true, text: `Threads (measured): ${list(ran)}; ${why[v.kind]}`, alternative: null };
 }
 
 function processesNote(f: Facts): RouteNote {
@@ -73,7 +72,8 @@ function nativeNote(f: Facts, v: Verdict): RouteNote {
     return { route: 'native-threads', measured: true, text: 'Native code releasing the GIL (measured): your work already runs in native code that releases the GIL, which is why threads scale.', alternative: null };
   }
   if (!cpuGil(v)) {
-    return { route: 'native-threads', measured: false, text: 'Native code releasing the GIL (numpy, numexpr, Cython nogil, Numba nogil): not relevant here, because the time is not spent computing in Python.', alternative: null };
+    const because = v.kind === 'overhead-bound' ? 'per-task overhead, not computing, dominates' : v.kind === 'copy-bound' ? 'moving the data, not computing on it, is what costs' : 'the time is not spent computing in Python';
+    return { route: 'native-threads', measured: false, text: `Native code releasing the GIL (numpy, numexpr, Cython nogil, Numba nogil): not relevant here, because ${because}.`, alternative: null };
   }
   const hot = f.serial ? f.hot(f.serial).running : undefined;
   const where = hot ? `the hot loop (${describeHotLine(hot)})` : 'the hot loop';
