@@ -162,7 +162,7 @@ export function assemble(run: RunRecord): StrategyResult {
     const gil = gilWordsByPid(traces, run.gilOffsets);
     const noWords: number[] = [];
     const raw = sampler.samples;
-    for (let i = 0; i < raw.t.length; i++) {
+    for (let i = 0; i < raw.length; i++) {
       const thread = threads[raw.thread[i]!]!;
       const t = raw.t[i]!;
       const state = sampler.stateOf(i, (pid) => gil.get(pid) ?? noWords);

@@ -50,3 +50,10 @@ export function classifyBlocked(
   if (kind === 'sleep') return 'sleep';
   return kernelState === 'D' ? 'io' : 'other'; // uninterruptible sleep is disk or page-in I/O
 }
+
+/** The futex syscall's number on this architecture (-1 when unknown). */
+export function futexSyscall(arch: string = process.arch): number {
+  const table = syscallTable(arch);
+  const entry = table && Object.entries(table).find(([, kind]) => kind === 'futex');
+  return entry ? Number(entry[0]) : -1;
+}

@@ -3,9 +3,10 @@
 // here); the tree (new processes, new threads) is re-listed less often than threads are sampled.
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { THREAD_STATES, type ThreadState } from '../profile';
-import { classifyBlocked, syscallTable } from './syscalls';
+import { classifyBlocked, futexSyscall, syscallTable } from './syscalls';
 
-const DISCOVER_EVERY_MS = 50;
+/** New processes and threads are looked for this often (sampling is 10-20x more frequent). */
+const DISCOVER_EVERY_MS = 100;
 const READ_BUFFER = Buffer.alloc(4096);
 const PAGE_SIZE = 4096;
 
@@ -21,15 +22,57 @@ export interface RawThread {
   name: string;
 }
 
-/** Columnar raw samples; `futex` holds the futex word address when the thread slept in futex. */
-export interface RawSamples {
-  t: number[];
-  thread: number[];
-  core: number[];
-  kernelState: string[];
-  syscall: number[];
-  futex: number[];
-  runnable: number[];
+/**
+ * Columnar raw samples in typed arrays that grow by doubling: 200 samples a second per thread must
+ * not churn the garbage collector. `futex` holds the futex word when the thread slept in futex.
+ */
+export class RawSamples {
+  length = 0;
+  t = new Float64Array(1024);
+  thread = new Int32Array(1024);
+  core = new Int32Array(1024);
+  /** Kernel state letter (R, S, D, ...) as a char code. */
+  kernelState = new Uint8Array(1024);
+  syscall = new Int32Array(1024);
+  futex = new Float64Array(1024);
+  runnable = new Uint8Array(1024);
+
+  push(t: number, thread: number, core: number, kernelState: number, syscall: number, futex: number, runnable: number): void {
+    if (this.length === this.t.length) this.grow();
+    const i = this.length++;
+    this.t[i] = t;
+    this.thread[i] = thread;
+    this.core[i] = core;
+    this.kernelState[i] = kernelState;
+    this.syscall[i] = syscall;
+    this.futex[i] = futex;
+    this.runnable[i] = runnable;
+  }
+
+  private grow(): void {
+    const size = this.t.length * 2;
+    const grown = <T extends Float64Array | Int32Array | Uint8Array>(old: T, make: new (n: number) => T): T => {
+      const next = new make(size);
+      next.set(old);
+      return next;
+    };
+    this.t = grown(this.t, Float64Array);
+    this.thread = grown(this.thread, Int32Array);
+    this.core = grown(this.core, Int32Array);
+    this.kernelState = grown(this.kernelState, Uint8Array);
+    this.syscall = grown(this.syscall, Int32Array);
+    this.futex = grown(this.futex, Float64Array);
+    this.runnable = grown(this.runnable, Uint8Array);
+  }
+}
+
+const R = 0x52;
+const S = 0x53;
+const D = 0x44;
+
+interface WatchedProcess {
+  statm: number;
+  threads: WatchedThread[];
 }
 
 interface WatchedThread {
@@ -38,18 +81,45 @@ interface WatchedThread {
   stat: number;
   syscall: number;
   schedstat: number;
+  children: number;
   lastRunNs: number;
   lastWaitNs: number;
   gone: boolean;
 }
 
-function readOpen(fd: number): string | null {
+/** Reads a /proc file kept open into the shared buffer; returns the byte count, -1 if gone. */
+function readOpen(fd: number): number {
   try {
-    const n = readSync(fd, READ_BUFFER, 0, READ_BUFFER.length, 0);
-    return READ_BUFFER.toString('latin1', 0, n);
+    return readSync(fd, READ_BUFFER, 0, READ_BUFFER.length, 0);
   } catch {
-    return null; // the thread exited between listing and reading
+    return -1; // the thread exited between listing and reading
   }
+}
+
+const SPACE = 0x20;
+const CLOSE_PAREN = 0x29;
+
+/** Position of field `n` (1-based, as in proc(5)) of the stat line in READ_BUFFER, -1 if absent.
+ * Works on bytes: this runs for every thread 200 times a second. */
+function statFieldAt(length: number, n: number): number {
+  let pos = READ_BUFFER.lastIndexOf(CLOSE_PAREN, length - 1) + 2; // field 3 starts here
+  for (let field = 3; field < n; field++) {
+    pos = READ_BUFFER.indexOf(SPACE, pos) + 1;
+    if (pos <= 0 || pos >= length) return -1;
+  }
+  return pos;
+}
+
+/** The decimal number at `pos` in READ_BUFFER. */
+function decimalAt(pos: number, length: number): number {
+  let value = 0;
+  let digits = 0;
+  for (let i = pos; i < length; i++, digits++) {
+    const c = READ_BUFFER[i]!;
+    if (c < 0x30 || c > 0x39) break;
+    value = value * 10 + (c - 0x30);
+  }
+  return digits ? value : -1;
 }
 
 function openOrNull(path: string): number {
@@ -98,20 +168,17 @@ export function processTree(rootPid: number): number[] {
   return [...seen];
 }
 
-/** Fields after the command name of a stat line; field N of proc(5) is at index N - 3. */
-function statFields(text: string): string[] {
-  return text.slice(text.lastIndexOf(')') + 2).split(' ');
-}
-
 export class ThreadSampler {
-  readonly samples: RawSamples = { t: [], thread: [], core: [], kernelState: [], syscall: [], futex: [], runnable: [] };
+  readonly samples = new RawSamples();
   readonly threads: RawThread[] = [];
   readonly processes = new Map<number, RawProcess>();
   peakRssBytes = 0;
   private readonly watched = new Map<string, WatchedThread>();
+  private readonly watchedProcesses = new Map<number, WatchedProcess>();
   private timer: NodeJS.Timeout | null = null;
   private lastDiscovery = -Infinity;
   private readonly table = syscallTable();
+  private readonly futexNumber = futexSyscall();
 
   constructor(
     private readonly rootPid: number,
@@ -133,6 +200,8 @@ export class ThreadSampler {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const thread of this.watched.values()) this.close(thread);
+    for (const p of this.watchedProcesses.values()) if (p.statm >= 0) closeSync(p.statm);
+    this.watchedProcesses.clear();
   }
 
   private nowMs(): number {
@@ -148,103 +217,139 @@ export class ThreadSampler {
     for (const thread of this.watched.values()) if (!thread.gone) this.sample(thread, now);
   }
 
+  /** Finds new processes and threads: walks the tree through each thread's `children` file. */
   private discover(): void {
     let rss = 0;
-    for (const pid of processTree(this.rootPid)) {
-      const statm = readText(`/proc/${pid}/statm`);
-      if (statm) rss += Number(statm.split(' ')[1]) * PAGE_SIZE;
-      if (!this.processes.has(pid)) {
-        const stat = readText(`/proc/${pid}/stat`);
-        const command = (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
-        this.processes.set(pid, { pid, ppid: stat ? Number(statFields(stat)[1]) : 0, command });
-      }
+    const queue = [this.rootPid];
+    const seen = new Set<number>();
+    while (queue.length > 0) {
+      const pid = queue.pop()!;
+      if (seen.has(pid)) continue;
+      seen.add(pid);
       let tids: string[];
       try {
         tids = readdirSync(`/proc/${pid}/task`);
       } catch {
-        continue;
+        continue; // exited
       }
-      for (const tid of tids) {
-        const key = `${pid}/${tid}`;
-        if (this.watched.get(key)?.gone === false) continue; // a gone one listed again is a new thread reusing the tid
-        const base = `/proc/${pid}/task/${tid}`;
-        const name = (readText(`${base}/comm`) ?? '').trim();
-        const stat = openOrNull(`${base}/stat`);
-        if (stat < 0) continue;
-        this.watched.set(key, {
-          index: this.threads.length,
-          pid,
-          stat,
-          syscall: openOrNull(`${base}/syscall`),
-          schedstat: openOrNull(`${base}/schedstat`),
-          lastRunNs: -1,
-          lastWaitNs: -1,
-          gone: false,
-        });
-        this.threads.push({ pid, tid: Number(tid), name });
+      let watchedProcess = this.watchedProcesses.get(pid);
+      if (!watchedProcess) {
+        const stat = readText(`/proc/${pid}/stat`);
+        const command = (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
+        const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : 0;
+        this.processes.set(pid, { pid, ppid, command });
+        watchedProcess = { statm: openOrNull(`/proc/${pid}/statm`), threads: [] };
+        this.watchedProcesses.set(pid, watchedProcess);
+      }
+      if (watchedProcess.statm >= 0) {
+        const n = readOpen(watchedProcess.statm);
+        if (n > 0) rss += decimalAt(READ_BUFFER.indexOf(SPACE, 0) + 1, n) * PAGE_SIZE;
+      }
+      for (const tid of tids) this.watch(pid, tid, watchedProcess);
+      for (const thread of watchedProcess.threads) {
+        if (thread.gone || thread.children < 0) continue;
+        const n = readOpen(thread.children);
+        if (n <= 0) continue;
+        for (const child of READ_BUFFER.toString('latin1', 0, n).trim().split(' ')) if (child) queue.push(Number(child));
       }
     }
     this.peakRssBytes = Math.max(this.peakRssBytes, rss);
   }
 
+  private watch(pid: number, tid: string, owner: WatchedProcess): void {
+    const key = `${pid}/${tid}`;
+    if (this.watched.get(key)?.gone === false) return; // a gone one listed again is a new thread reusing the tid
+    const base = `/proc/${pid}/task/${tid}`;
+    const stat = openOrNull(`${base}/stat`);
+    if (stat < 0) return;
+    const thread: WatchedThread = {
+      index: this.threads.length,
+      pid,
+      stat,
+      syscall: openOrNull(`${base}/syscall`),
+      schedstat: openOrNull(`${base}/schedstat`),
+      children: openOrNull(`${base}/children`),
+      lastRunNs: -1,
+      lastWaitNs: -1,
+      gone: false,
+    };
+    this.watched.set(key, thread);
+    owner.threads.push(thread);
+    this.threads.push({ pid, tid: Number(tid), name: (readText(`${base}/comm`) ?? '').trim() });
+  }
+
+  /**
+   * One sample of one thread, with as few reads as possible: the syscall file alone says whether
+   * the thread is on a CPU ("running") and, if not, what it sleeps in. Only threads in state R
+   * also need stat (their CPU) and schedstat (on a CPU, or waiting on a run queue).
+   */
   private sample(thread: WatchedThread, now: number): void {
-    const stat = readOpen(thread.stat);
-    if (stat === null || stat.length === 0) {
-      this.close(thread);
-      return;
-    }
-    const fields = statFields(stat);
-    const kernelState = fields[0]!;
-    if (kernelState === 'Z' || kernelState === 'X') {
-      this.close(thread);
-      return;
-    }
     let syscall = -1;
     let futex = 0;
+    let core = -1;
     let runnable = 0;
-    if (kernelState === 'R') {
-      // R covers both on a CPU and waiting on a run queue: schedstat's run-queue time tells them apart.
-      const sched = thread.schedstat >= 0 ? readOpen(thread.schedstat) : null;
-      if (sched) {
-        const [run, wait] = sched.split(' ').map(Number) as [number, number];
+    let kernelState = R;
+    if (thread.syscall >= 0) {
+      const n = readOpen(thread.syscall);
+      if (n <= 0) {
+        this.close(thread);
+        return;
+      }
+      if (READ_BUFFER[0] !== 0x72 /* 'running' */) {
+        kernelState = S;
+        syscall = decimalAt(0, n);
+        if (syscall === this.futexNumber) {
+          const start = READ_BUFFER.indexOf(SPACE, 0) + 3; // skip " 0x"
+          const end = READ_BUFFER.indexOf(SPACE, start);
+          futex = Number.parseInt(READ_BUFFER.toString('latin1', start, end > 0 && end < n ? end : n), 16) || 0;
+        }
+      }
+    }
+    // stat for threads on a CPU (their core), and for sleeps the syscall does not explain (D = disk).
+    if (kernelState === R || !this.table || this.table[syscall] === undefined) {
+      const length = readOpen(thread.stat);
+      if (length <= 0) {
+        this.close(thread);
+        return;
+      }
+      const statePos = statFieldAt(length, 3);
+      kernelState = statePos < 0 ? 0 : READ_BUFFER[statePos]!;
+      if (kernelState === 0x5a /* Z */ || kernelState === 0x58 /* X */) {
+        this.close(thread);
+        return;
+      }
+      const corePos = statFieldAt(length, 39);
+      core = corePos < 0 ? -1 : decimalAt(corePos, length);
+    }
+    if (kernelState === R && thread.schedstat >= 0) {
+      const n = readOpen(thread.schedstat);
+      if (n > 0) {
+        const space = READ_BUFFER.indexOf(SPACE, 0);
+        const run = decimalAt(0, n);
+        const wait = decimalAt(space + 1, n);
         if (thread.lastRunNs >= 0 && wait - thread.lastWaitNs > run - thread.lastRunNs) runnable = 1;
         thread.lastRunNs = run;
         thread.lastWaitNs = wait;
       }
-    } else if (thread.syscall >= 0) {
-      const text = readOpen(thread.syscall);
-      if (text && text[0] !== 'r') {
-        const parts = text.split(' ');
-        syscall = Number(parts[0]);
-        if (Number.isFinite(syscall)) futex = Number.parseInt(parts[1] ?? '0', 16) || 0;
-        else syscall = -1;
-      }
     }
-    const s = this.samples;
-    s.t.push(now);
-    s.thread.push(thread.index);
-    s.core.push(Number(fields[36] ?? -1));
-    s.kernelState.push(kernelState);
-    s.syscall.push(syscall);
-    s.futex.push(futex);
-    s.runnable.push(runnable);
+    this.samples.push(now, thread.index, core, kernelState, syscall, futex, runnable);
   }
 
   private close(thread: WatchedThread): void {
     if (thread.gone) return;
     thread.gone = true;
-    for (const fd of [thread.stat, thread.syscall, thread.schedstat]) if (fd >= 0) closeSync(fd);
+    for (const fd of [thread.stat, thread.syscall, thread.schedstat, thread.children]) if (fd >= 0) closeSync(fd);
   }
 
   /** Thread state code (index into THREAD_STATES) of sample i, given each process's GIL words. */
   stateOf(i: number, gilWords: (pid: number) => readonly number[]): number {
     const s = this.samples;
     let state: ThreadState;
-    if (s.kernelState[i] === 'R') state = s.runnable[i] ? 'runnable' : 'running';
+    if (s.kernelState[i] === R) state = s.runnable[i] ? 'runnable' : 'running';
     else if (!this.table) state = 'other';
     else {
       const pid = this.threads[s.thread[i]!]!.pid;
-      state = classifyBlocked(this.table, s.kernelState[i]!, s.syscall[i]!, s.futex[i]!, gilWords(pid));
+      state = classifyBlocked(this.table, s.kernelState[i] === D ? 'D' : 'S', s.syscall[i]!, s.futex[i]!, gilWords(pid));
     }
     return THREAD_STATES.indexOf(state);
   }

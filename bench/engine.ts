@@ -1,0 +1,98 @@
+// Engine costs, measured side by side in one run (medians; runs interleaved because these 2-core
+// machines are noisy):
+//   1. the in-process stack sampler's slowdown of a CPU-bound workload, 1 and 4 threads;
+//   2. the /proc thread-state sampler's CPU cost at 200 Hz over 10 threads, against not sampling;
+//   3. what the engine adds per strategy beyond interpreter start-up and the module import.
+// Usage: npm run build && node --import tsx bench/engine.ts [--rounds N] [--python PATH]
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runProfile } from '../src/profiler/engine';
+import { ThreadSampler } from '../src/profiler/sampler/threadSampler';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, python: { type: 'string', default: '/usr/bin/python3' } } });
+const ROUNDS = Math.max(5, Number(values.rounds));
+const PYTHON = values.python!;
+const ROOT = join(__dirname, '..');
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function stackSamplerOverhead(): void {
+  const out = execFileSync(PYTHON, [join(__dirname, 'python', 'sampler_overhead.py'), join(ROOT, 'src', 'profiler', 'python'), '100', String(ROUNDS)], {
+    encoding: 'utf8',
+  });
+  const result = JSON.parse(out) as Record<string, { plainSeconds: number; sampledSeconds: number; slowdown: number; pairedSlowdownMedian: number }>;
+  console.log(`\n1. In-process stack sampler at 100 Hz (budget: <= 1.03x with 1 thread, <= 1.05x with 4), median of ${ROUNDS}:`);
+  for (const [name, r] of Object.entries(result)) {
+    console.log(`   ${name}: ${r.plainSeconds.toFixed(3)} s plain, ${r.sampledSeconds.toFixed(3)} s sampled -> ${r.slowdown.toFixed(3)}x (paired median ${r.pairedSlowdownMedian.toFixed(3)}x)`);
+  }
+}
+
+async function cpuShareWhile(sampling: boolean, seconds: number): Promise<number> {
+  const child = spawn(PYTHON, [join(__dirname, 'python', 'idle_threads.py'), String(seconds + 1)], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 300)); // let its threads start
+  const sampler = sampling ? new ThreadSampler(child.pid!, 200, process.hrtime.bigint()) : null;
+  const before = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  sampler?.start();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  sampler?.stop();
+  const used = process.cpuUsage(before);
+  const wallUs = Number(process.hrtime.bigint() - started) / 1000;
+  child.kill('SIGKILL');
+  if (sampler && sampler.threads.filter((t) => t.pid === child.pid).length < 10) throw new Error('the sampler did not see the 10 threads');
+  return (used.user + used.system) / wallUs;
+}
+
+async function procSamplerCost(): Promise<void> {
+  const idle: number[] = [];
+  const sampling: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    idle.push(await cpuShareWhile(false, 3));
+    sampling.push(await cpuShareWhile(true, 3));
+  }
+  const cost = median(sampling) - median(idle);
+  console.log(`\n2. /proc thread-state sampler at 200 Hz over 10 threads (budget: <= 7% of one core), median of ${ROUNDS}:`);
+  console.log(`   this process used ${(median(idle) * 100).toFixed(2)}% of a core idle, ${(median(sampling) * 100).toFixed(2)}% sampling -> sampler cost ${(cost * 100).toFixed(2)}% of one core`);
+}
+
+async function engineOverhead(): Promise<void> {
+  const phases = new Map<string, { interpreter: number[]; importing: number[]; overhead: number[]; tasks: number[] }>();
+  for (let i = 0; i < ROUNDS; i++) {
+    const { profile } = await runProfile({
+      file: join(ROOT, 'test', 'fixtures', 'engine', 'cpu_loop.py'),
+      functionName: 'spin',
+      args: '[(50_000,)] * 8',
+      workers: 2,
+      python: PYTHON,
+      strategies: ['serial', 'threads', 'processes-fork', 'processes-spawn'],
+    });
+    for (const s of profile.strategies) {
+      const entry = phases.get(s.id) ?? { interpreter: [], importing: [], overhead: [], tasks: [] };
+      entry.interpreter.push(s.timing.interpreterStartSeconds ?? NaN);
+      entry.importing.push(s.timing.importSeconds ?? NaN);
+      entry.overhead.push(s.timing.engineOverheadSeconds ?? NaN);
+      entry.tasks.push(s.timing.tasksSeconds ?? NaN);
+      phases.set(s.id, entry);
+    }
+  }
+  console.log(`\n3. Per strategy (budget: engine overhead <= 0.3 s), median of ${ROUNDS} profiles of a 8-task CPU loop:`);
+  console.log('   strategy          interpreter  import   tasks    engine overhead');
+  for (const [id, p] of phases) {
+    const ms = (values: number[]) => `${(median(values) * 1000).toFixed(0)} ms`.padEnd(9);
+    console.log(`   ${id.padEnd(17)} ${ms(p.interpreter)}    ${ms(p.importing)}${ms(p.tasks)}${ms(p.overhead)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Engine benchmarks with ${PYTHON}, ${ROUNDS} rounds each`);
+  stackSamplerOverhead();
+  await procSamplerCost();
+  await engineOverhead();
+}
+
+void main();

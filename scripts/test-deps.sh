@@ -1,0 +1,18 @@
+#!/bin/sh
+# Debian packages the tests need, installed once (npm runs this before `npm test`):
+#   python3-numpy, python3-numexpr  fixtures of the analysis accuracy suite (Debian's /usr/bin/python3)
+#   chromium                        the HTML report and end-to-end tests
+# The end-to-end tests install code-server themselves (test/e2e/setup.sh).
+set -eu
+missing=""
+for pkg in python3-numpy python3-numexpr chromium; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "test-deps: missing Debian packages:$missing; run: sudo apt-get install -y$missing" >&2
+  exit 1
+fi
+echo "test-deps: apt-get install$missing"
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
