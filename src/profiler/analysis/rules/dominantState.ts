@@ -2,6 +2,7 @@
 // largest, with low confidence, so every profile still gets a verdict.
 import type { VerdictKind } from '../../profile';
 import { pct, type Facts } from '../facts';
+import { NATIVE_THREADS_CORES_MIN } from './releasesGil';
 import type { Finding } from './types';
 
 /** Confidence of a verdict that no threshold backed. */
@@ -28,12 +29,12 @@ export function dominantState(f: Facts): Finding {
     ['lock-contention', st.lock],
   ];
   parts.sort((a, b) => b[1] - a[1]);
-  return {
-    rule: 'dominantState',
-    kind: parts[0][0],
-    score: FALLBACK_SCORE,
-    evidence: [
-      `No rule's threshold was met; serial task samples: on CPU ${pct(st.cpu)}, blocked ${pct(st.wait)}, lock waits ${pct(st.lock)}, other ${pct(st.other)}.`,
-    ],
-  };
+  const evidence = [
+    `No rule's threshold was met; serial task samples: on CPU ${pct(st.cpu)}, blocked ${pct(st.wait)}, lock waits ${pct(st.lock)}, other ${pct(st.other)}.`,
+  ];
+  // One task thread cannot contend with itself: lock waits in serial are waits for threads or
+  // processes the function starts on its own.
+  if (parts[0][0] === 'lock-contention') evidence.push('In serial the task thread mostly waited on a lock or condition: the function probably waits for threads or processes it starts itself.');
+  if (f.serial.coresUsed !== null && f.serial.coresUsed >= NATIVE_THREADS_CORES_MIN) evidence.push(`serial kept ${f.serial.coresUsed.toFixed(1)} cores busy: the function is already parallel inside.`);
+  return { rule: 'dominantState', kind: parts[0][0], score: FALLBACK_SCORE, evidence };
 }
