@@ -50,19 +50,8 @@ const contexts = [
   },
 ];
 
-const existing = [];
-for (const options of contexts) {
-  const entry = Object.values(options.entryPoints)[0];
-  try {
-    (await import('node:fs')).accessSync(entry);
-    existing.push(options);
-  } catch {
-    // A context whose entry point does not exist yet is skipped, so the tree builds while it grows.
-  }
-}
-
 if (watch) {
-  for (const options of existing) await (await esbuild.context(options)).watch();
+  for (const options of contexts) await (await esbuild.context(options)).watch();
 } else {
-  await Promise.all(existing.map((options) => esbuild.build(options)));
+  await Promise.all(contexts.map((options) => esbuild.build(options)));
 }
