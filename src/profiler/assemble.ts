@@ -119,8 +119,30 @@ function nearestStack(entry: { t: number[]; v: number[] } | undefined, t: number
   return best;
 }
 
-function insideSpan(spans: { start: number; end: number }[] | undefined, t: number): boolean {
-  return !!spans && spans.some((s) => s.start <= t && t <= s.end);
+/** Task spans of one thread merged into sorted, disjoint intervals (asyncio tasks overlap). */
+interface Intervals {
+  start: number[];
+  end: number[];
+}
+
+function mergeSpans(spans: { start: number; end: number }[]): Intervals {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const merged: Intervals = { start: [], end: [] };
+  for (const span of sorted) {
+    const last = merged.end.length - 1;
+    if (last >= 0 && span.start <= merged.end[last]!) merged.end[last] = Math.max(merged.end[last]!, span.end);
+    else {
+      merged.start.push(span.start);
+      merged.end.push(span.end);
+    }
+  }
+  return merged;
+}
+
+function insideSpan(intervals: Intervals | undefined, t: number): boolean {
+  if (!intervals) return false;
+  const i = lowerBound(intervals.start, t + 1e-9) - 1; // last interval starting at or before t
+  return i >= 0 && t <= intervals.end[i]!;
 }
 
 function gilWordsByPid(traces: TraceData, offsets: number[] | null): Map<number, number[]> {
@@ -138,12 +160,13 @@ export function assemble(run: RunRecord): StrategyResult {
   const counts = new Array<number>(THREAD_STATES.length).fill(0);
   let taskSamples = 0;
 
-  const tasksByTid = new Map<number, { start: number; end: number }[]>();
+  const spansByTid = new Map<number, { start: number; end: number }[]>();
   for (const task of traces.tasks) {
-    const list = tasksByTid.get(task.tid) ?? [];
+    const list = spansByTid.get(task.tid) ?? [];
     list.push({ start: msSince(t0, task.startNs), end: msSince(t0, task.endNs) });
-    tasksByTid.set(task.tid, list);
+    spansByTid.set(task.tid, list);
   }
+  const tasksByTid = new Map([...spansByTid].map(([tid, spans]) => [tid, mergeSpans(spans)]));
 
   const sampler = run.threadSampler;
   const threadIndexByTid = new Map<number, number>();
