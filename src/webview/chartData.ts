@@ -11,6 +11,7 @@ export interface ChartLane {
   label: string;
   rows: Runs[];
   ribbon: Runs | null;
+  ribbonKind: 'state' | 'otherLoad';
 }
 
 export interface Hit {
@@ -109,7 +110,7 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
 
 export function flameGraphData(tree: CallTree, rows: Runs[], strategy: StrategyResult, intervalMs: number): ChartData {
   const { frames, stacks } = strategy;
-  const lane: ChartLane = { key: 'all', label: `all threads (${tree.samples} samples)`, rows, ribbon: null };
+  const lane: ChartLane = { key: 'all', label: `all threads (${tree.samples} samples)`, rows, ribbon: null, ribbonKind: 'state' };
   const end = Math.max(tree.samples * intervalMs, intervalMs);
   return {
     axis: 'aggregate',

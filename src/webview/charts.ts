@@ -62,7 +62,7 @@ export class ChartsSection {
       this.toolbar(),
       el('p', {
         class: 'muted help',
-        text: 'Wheel: zoom at the cursor · drag: pan · ←/→ pan, ↑/↓ scroll, +/− zoom · Enter: zoom to the selected frame · Esc: reset · click or o: open the source',
+        text: 'Wheel: zoom at the cursor · drag: pan · click: open the source · keys: ←/→ pan, ↑/↓ scroll, +/− zoom, Enter selects a frame, then arrows move between frames, Enter zooms to it, o opens its source, Esc resets',
       }),
       this.panesEl,
     ]);
@@ -204,6 +204,12 @@ export class ChartsSection {
     const testid = view === 'cores' ? 'per-core-lanes' : view === 'threads' ? 'per-thread-lanes' : 'flame-graph';
     canvas.element.dataset.testid = testid;
     canvas.element.dataset.lanes = String(data.lanes.length);
-    return el('div', { class: 'pane' }, [title, view === 'threads' ? stateLegend() : null, canvas.element]);
+    const legend =
+      view === 'threads'
+        ? stateLegend()
+        : view === 'cores'
+          ? el('p', { class: 'legend', text: 'Each core: the thread that ran on it (top row) and its Python stack; the grey strip is other programs’ load on that core; blank means idle or not this workload.' })
+          : null;
+    return el('div', { class: 'pane' }, [title, legend, canvas.element]);
   }
 }

@@ -32,6 +32,8 @@ const ROW_H = 15;
 const LANE_GAP = 6;
 const DIM = 'rgba(140,140,140,0.35)';
 const MIN_LABEL_PX = 36;
+/** Other programs' share of a core, by quarter (index 1..4). */
+const OTHER_LOAD_COLORS = ['', 'rgba(128,128,128,0.3)', 'rgba(128,128,128,0.5)', 'rgba(128,128,128,0.7)', 'rgba(128,128,128,0.9)'];
 
 interface LaneBox {
   top: number;
@@ -71,7 +73,7 @@ export class FlameCanvas {
     this.view = options.view && options.view.t1 > options.view.t0 ? { ...options.view } : this.fullView();
     this.canvas = el('canvas', { class: 'flame-canvas', attrs: { tabindex: '0', role: 'img', 'aria-label': options.ariaLabel } });
     this.ctx = this.canvas.getContext('2d', { alpha: false })!;
-    this.tooltip = el('div', { class: 'chart-tooltip', attrs: { role: 'tooltip' } });
+    this.tooltip = el('div', { class: 'chart-tooltip', attrs: { role: 'tooltip', 'aria-live': 'polite' } });
     this.tooltip.hidden = true;
     this.element = el('div', { class: 'flame-wrap' }, [this.canvas, this.tooltip]);
     this.attachEvents();
@@ -205,7 +207,11 @@ export class FlameCanvas {
       if (top + box.height < AXIS_H || top > height) return;
       if (lane.ribbon) {
         const ribbon = lane.ribbon;
-        drawRuns(ribbon, top + HEADER_H, RIBBON_H, (r) => STATE_COLORS[THREAD_STATES[ribbon.frame[r]!] ?? 'other'], null);
+        const color =
+          lane.ribbonKind === 'state'
+            ? (r: number) => STATE_COLORS[THREAD_STATES[ribbon.frame[r]!] ?? 'other']
+            : (r: number) => OTHER_LOAD_COLORS[ribbon.frame[r]!] ?? DIM;
+        drawRuns(ribbon, top + HEADER_H, RIBBON_H, color, null);
       }
       lane.rows.forEach((runs, row) => {
         const y = box.rowsTop - view.scrollY + row * ROW_H;
@@ -382,30 +388,105 @@ export class FlameCanvas {
     canvas.addEventListener('mouseleave', () => {
       if (!this.drag) this.showTooltip(null, 0, 0);
     });
-    canvas.addEventListener('keydown', (e) => {
-      const span = this.view.t1 - this.view.t0;
-      const pan = (fraction: number): void => this.setView({ ...this.view, t0: this.view.t0 + span * fraction, t1: this.view.t1 + span * fraction });
-      const target = this.selected ?? this.hover;
-      switch (e.key) {
-        case 'ArrowLeft': pan(-0.1); break;
-        case 'ArrowRight': pan(0.1); break;
-        case 'ArrowUp': this.setView({ ...this.view, scrollY: this.view.scrollY - ROW_H * 3 }); break;
-        case 'ArrowDown': this.setView({ ...this.view, scrollY: this.view.scrollY + ROW_H * 3 }); break;
-        case '+': case '=': this.zoomAt(this.width / 2, 0.5); break;
-        case '-': this.zoomAt(this.width / 2, 2); break;
-        case 'Enter':
-          if (target) this.zoomToHit(target);
-          else this.zoomAt(this.width / 2, 0.5);
-          break;
-        case 'o': this.openSource(target); break;
-        case 'Escape':
-          this.selected = null;
-          this.reset();
-          break;
-        default: return;
+    canvas.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  /**
+   * Without a selected frame the arrows pan and scroll; Enter selects the frame at the centre.
+   * With one, ←/→ go to the neighbouring frame, ↑/↓ to the caller/callee, Enter zooms to it,
+   * o opens its source. Esc clears the selection and resets the zoom. +/- zoom either way.
+   */
+  private onKey(e: KeyboardEvent): void {
+    const span = this.view.t1 - this.view.t0;
+    const pan = (fraction: number): void => this.setView({ ...this.view, t0: this.view.t0 + span * fraction, t1: this.view.t1 + span * fraction });
+    const selected = this.selected;
+    switch (e.key) {
+      case 'ArrowLeft':
+      case 'ArrowRight': {
+        const step = e.key === 'ArrowLeft' ? -1 : 1;
+        if (selected) this.select(this.neighbour(selected, step));
+        else pan(step * 0.1);
+        break;
       }
-      e.preventDefault();
-    });
+      case 'ArrowUp':
+      case 'ArrowDown': {
+        const step = e.key === 'ArrowUp' ? -1 : 1;
+        if (selected) this.select(this.callerOrCallee(selected, step));
+        else this.setView({ ...this.view, scrollY: this.view.scrollY + step * ROW_H * 3 });
+        break;
+      }
+      case '+':
+      case '=':
+        this.zoomAt(this.width / 2, 0.5);
+        break;
+      case '-':
+        this.zoomAt(this.width / 2, 2);
+        break;
+      case 'Enter':
+        if (selected) this.zoomToHit(selected);
+        else this.select(this.firstVisibleHit());
+        break;
+      case 'o':
+        this.openSource(selected ?? this.hover);
+        break;
+      case 'Escape':
+        this.selected = null;
+        this.tooltip.hidden = true;
+        this.reset();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  private select(hit: Hit | null): void {
+    if (!hit) return;
+    this.selected = hit;
+    const runs = this.options.data.lanes[hit.lane]!.rows[hit.row]!;
+    const start = runs.start[hit.run]!;
+    const end = runs.end[hit.run]!;
+    // Keep the selected frame in view: pan horizontally, scroll vertically.
+    const span = this.view.t1 - this.view.t0;
+    let { t0, scrollY } = this.view;
+    if (end < t0 || start > this.view.t1) t0 = (start + end) / 2 - span / 2;
+    const y = this.boxes[hit.lane]!.rowsTop + hit.row * ROW_H;
+    if (y - scrollY < AXIS_H + HEADER_H || y - scrollY + ROW_H > this.height) scrollY = y - this.height / 2;
+    this.setView({ t0, t1: t0 + span, scrollY });
+    const bounds = this.canvas.getBoundingClientRect();
+    const scale = this.width / span;
+    const x = Math.min(Math.max((Math.max(start, t0) - t0) * scale, 0), this.width - 40);
+    this.showTooltip(hit, bounds.left + x, bounds.top + y - this.view.scrollY + ROW_H);
+  }
+
+  private neighbour(hit: Hit, step: number): Hit | null {
+    const runs = this.options.data.lanes[hit.lane]!.rows[hit.row]!;
+    const run = hit.run + step;
+    if (run < 0 || run >= runs.length) return null;
+    return { ...hit, run, at: (runs.start[run]! + runs.end[run]!) / 2 };
+  }
+
+  private callerOrCallee(hit: Hit, step: number): Hit | null {
+    const runs = this.options.data.lanes[hit.lane]!.rows[hit.row + step];
+    if (!runs) return null;
+    const run = runAt(runs, hit.at);
+    return run >= 0 ? { lane: hit.lane, row: hit.row + step, run, at: hit.at } : null;
+  }
+
+  /** The frame at the middle of the view in the topmost visible row that has one. */
+  private firstVisibleHit(): Hit | null {
+    const at = (this.view.t0 + this.view.t1) / 2;
+    for (let lane = 0; lane < this.boxes.length; lane++) {
+      const rows = this.options.data.lanes[lane]!.rows;
+      for (let row = 0; row < rows.length; row++) {
+        const y = this.boxes[lane]!.rowsTop + row * ROW_H - this.view.scrollY;
+        if (y < AXIS_H) continue;
+        if (y > this.height) return null;
+        const run = runAt(rows[row]!, at);
+        if (run >= 0) return { lane, row, run, at };
+      }
+    }
+    return null;
   }
 }
 

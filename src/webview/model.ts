@@ -12,8 +12,12 @@ export interface Lane {
   key: string;
   label: string;
   rows: Runs[];
-  /** Thread lanes: the thread's state over time (frame = state code). */
+  /**
+   * A strip under the lane header. Thread lanes: the thread's state (frame = state code). Core
+   * lanes: how busy other programs kept the core (frame = 1..4 quarters), from the core series.
+   */
   ribbon: Runs | null;
+  ribbonKind: 'state' | 'otherLoad';
   /** Sample indices in time order and their times, to find the sample under the cursor. */
   samples: Int32Array;
   times: Float64Array;
@@ -100,6 +104,7 @@ export function buildLane(
     label: options.label,
     rows: rows.map((r) => r.build()),
     ribbon: ribbon?.build() ?? null,
+    ribbonKind: 'state',
     samples: Int32Array.from(indices),
     times,
     threadRow: options.threadRow,
@@ -142,10 +147,31 @@ export function coreLanes(strategy: StrategyResult, sampleHz: number, logicalCor
   // Samples arrive in time order from the sampler; sort only when they do not.
   for (const list of byCore) if (!inTimeOrder(list, t)) list.sort((a, b) => t[a]! - t[b]! || a - b);
   const paths = new PathCache(strategy);
-  const lanes = byCore.map((indices, c) =>
-    buildLane(strategy, indices, intervalMs, { key: `c${c}`, label: `core ${c}`, threadRow: true, ribbon: false }, paths),
-  );
+  const lanes = byCore.map((indices, c): Lane => ({
+    ...buildLane(strategy, indices, intervalMs, { key: `c${c}`, label: `core ${c}`, threadRow: true, ribbon: false }, paths),
+    ribbon: otherLoadRuns(strategy, c),
+    ribbonKind: 'otherLoad',
+  }));
   return { kind: 'cores', lanes, ...timeRange(strategy, intervalMs), intervalMs };
+}
+
+/** Other programs' share of a core (busy minus the workload's), in quarters; idle stretches left out. */
+export function otherLoadRuns(strategy: StrategyResult, core: number): Runs | null {
+  const series = strategy.cores;
+  const workload = series?.workload[core];
+  const busy = series?.busy[core];
+  if (!series || !workload || !busy) return null;
+  const runs = new RunsBuilder();
+  let run = -1;
+  let level = 0;
+  for (let k = 0; k < busy.length; k++) {
+    const next = Math.round(Math.max(0, busy[k]! - (workload[k] ?? 0)) * 4);
+    const start = series.startMs + k * series.intervalMs;
+    if (next > 0 && next === level) runs.extend(run, start + series.intervalMs);
+    else if (next > 0) run = runs.push(start, start + series.intervalMs, next, k);
+    level = next;
+  }
+  return runs.build();
 }
 
 function inTimeOrder(indices: number[], t: number[]): boolean {

@@ -119,6 +119,33 @@ test('hover shows the frame, click reports its source line, the wheel zooms and 
   await page.close();
 });
 
+test('keyboard: Enter selects a frame, arrows walk the stack, o opens the source, Esc resets', async () => {
+  const { page, problems } = await open();
+  await page.getByTestId('view-threads').click();
+  const canvas = page.getByTestId('per-thread-lanes').locator('canvas');
+  await canvas.focus();
+  await page.keyboard.press('Enter');
+  const title = page.locator('.chart-tooltip .tooltip-title');
+  await title.waitFor({ state: 'visible' });
+  assert.equal(await title.textContent(), 'worker');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => document.querySelector('.chart-tooltip .tooltip-title')?.textContent === 'count_words');
+  await page.keyboard.press('o');
+  await page.waitForFunction(() => document.querySelector('.toast')?.textContent === '/w/word_stats.py:20');
+  await page.keyboard.press('Enter'); // zoom to the selected frame
+  // The whole run is 2 s; a zoomed view is shorter, and Esc brings the whole run back.
+  const spanIs = (shorter: boolean) =>
+    page.waitForFunction((short) => {
+      const v = (history.state as { cp: { viewports: Record<string, { t0: number; t1: number }> } }).cp.viewports['threads-4/threads'];
+      return v !== undefined && (short ? v.t1 - v.t0 < 1900 : v.t1 - v.t0 >= 2000);
+    }, shorter);
+  await spanIs(true);
+  await page.keyboard.press('Escape');
+  await spanIs(false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('two strategies side by side, and search keeps only matching functions in the table highlighted', async () => {
   const { page, problems } = await open();
   await page.getByTestId('strategy-right').selectOption('serial');

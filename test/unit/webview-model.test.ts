@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { syntheticProfile } from '../../bench/synthetic-profile';
 import { THREAD_STATES, type StrategyResult } from '../../src/profiler/profile';
-import { callTree, coreLanes, flameGraphRows, functionStats, threadLanes } from '../../src/webview/model';
+import { callTree, coreLanes, flameGraphRows, functionStats, otherLoadRuns, threadLanes } from '../../src/webview/model';
 import { firstAbove, runAt } from '../../src/webview/runs';
 
 const S = (name: (typeof THREAD_STATES)[number]): number => THREAD_STATES.indexOf(name);
@@ -56,6 +56,13 @@ test('core lanes hold only running samples, with the thread that ran as the firs
   assert.deepEqual(runsOf(core0!.rows[0]!), [[0, 5, -2], [5, 10, -3]]);
   assert.deepEqual(runsOf(core0!.rows[1]!), [[0, 5, 0], [5, 10, 0]]);
   assert.equal(core1!.rows.length, 0);
+});
+
+test("other programs' load on a core becomes quarter levels, merged while equal, idle left out", () => {
+  const strategy = strategyWith([]);
+  strategy.cores = { intervalMs: 100, startMs: 10, busy: [[0.1, 0.6, 0.6, 1, 0.05]], workload: [[0.1, 0.1, 0.05, 0.2, 0]] };
+  assert.deepEqual(runsOf(otherLoadRuns(strategy, 0)!), [[110, 310, 2], [310, 410, 3]]);
+  assert.equal(otherLoadRuns(strategy, 1), null);
 });
 
 test('call tree: totals, self and GIL wait per function path, and the flame graph lays children inside parents', () => {
