@@ -31,6 +31,8 @@ export interface ChartViewport {
  */
 export interface WebviewPersistedState {
   source: string | null;
+  /** The shown profile's createdAt: saved zoom and choices apply only to that same profile. */
+  profileCreatedAt: string;
   /** Strategy ids shown: the left pane and, when comparing, the right one. */
   left: string | null;
   right: string | null;

@@ -28,6 +28,7 @@ function initialState(profile: Profile, source: string | null): WebviewPersisted
   const saved = host.getState();
   const base: WebviewPersistedState = {
     source,
+    profileCreatedAt: profile.createdAt,
     left: defaultStrategy(profile),
     right: null,
     view: 'cores',
@@ -35,8 +36,8 @@ function initialState(profile: Profile, source: string | null): WebviewPersisted
     search: '',
     viewports: {},
   };
-  // A saved state belongs to the profile it was saved with: keep it only for the same source.
-  return saved && saved.source === source ? { ...base, ...saved } : base;
+  // A saved state belongs to the profile it was saved with: keep it only for that one.
+  return saved && saved.source === source && saved.profileCreatedAt === profile.createdAt ? { ...base, ...saved } : base;
 }
 
 function renderProfile(profile: Profile, source: string | null): void {

@@ -81,4 +81,11 @@ test('state saved through setState is restored for the same profile source', asy
   assert.equal(await reopened.locator('[data-testid="flame-graph"]').count(), 2);
   assert.equal(await reopened.getByTestId('view-flamegraph').getAttribute('aria-selected'), 'true');
   await reopened.close();
+
+  // Another run (same source path, newer profile) starts from the defaults, not the old zoom.
+  const newer = await openWebview(saved);
+  await newer.evaluate((pr) => window.postMessage({ type: 'profile', profile: pr, source: '/tmp/p.json' }, '*'), { ...profile, createdAt: '2026-02-02T00:00:00.000Z' } as never);
+  await newer.getByTestId('per-core-lanes').waitFor();
+  assert.equal(await newer.locator('[data-testid="per-core-lanes"]').count(), 1);
+  await newer.close();
 });
