@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeExports, type ExportOptions } from '../profiler/export/index';
 import type { Profile } from '../profiler/profile';
-import type { HostToWebview, WebviewToHost } from '../shared/webviewProtocol';
-import { isProfileShaped, readProfile } from './profileStore';
+import type { ExportFormat, HostToWebview, WebviewPersistedState, WebviewToHost } from '../shared/webviewProtocol';
+import { readProfile } from './profileStore';
 import { newNonce, webviewHtml } from './webviewHtml';
 
 export const PROFILE_VIEW_TYPE = 'concurrencyProfiler.profile';
@@ -15,7 +15,7 @@ export const PROFILE_VIEW_TYPE = 'concurrencyProfiler.profile';
 /** What the host remembers of a panel across reloads (its webview state is the webview's own). */
 const LAST_SHOWN_KEY = 'concurrencyProfiler.panelProfilePath';
 
-const EXPORT_FORMATS: Record<Extract<WebviewToHost, { type: 'export' }>['format'], { label: string; extension: string }> = {
+const EXPORT_FORMATS: Record<ExportFormat, { label: string; extension: string }> = {
   speedscope: { label: 'speedscope', extension: 'speedscope.json' },
   trace: { label: 'Chrome trace (Perfetto)', extension: 'trace.json' },
   collapsed: { label: 'Collapsed stacks', extension: 'collapsed.txt' },
@@ -69,20 +69,16 @@ export class ProfilePanels implements vscode.Disposable {
 
   private async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     this.adopt(panel);
-    const kept = keptByWebview(state);
-    const source = kept.source ?? this.context.workspaceState.get<string>(LAST_SHOWN_KEY) ?? null;
-    if (kept.profile) {
-      this.shown = { profile: kept.profile, source };
-    } else if (source) {
-      try {
-        this.shown = { profile: await readProfile(source), source };
-      } catch (error) {
-        this.log.warn(`Could not restore the profile panel from ${source}: ${(error as Error).message}`);
-        await this.post({ type: 'error', message: `Could not reload the profile (${(error as Error).message}).` });
-        return;
-      }
-    } else {
-      await this.post({ type: 'error', message: 'The profile this panel showed is no longer known. Run "Concurrency: Show Last Profile".' });
+    const source = sourceKeptByWebview(state) ?? this.context.workspaceState.get<string>(LAST_SHOWN_KEY);
+    if (!source) {
+      await this.post({ type: 'error', message: 'The profile this panel showed is no longer known. Run "Concurrency: Show last profile".' });
+      return;
+    }
+    try {
+      this.shown = { profile: await readProfile(source), source };
+    } catch (error) {
+      this.log.warn(`Could not restore the profile panel from ${source}: ${(error as Error).message}`);
+      await this.post({ type: 'error', message: `Could not reload the profile (${(error as Error).message}).` });
       return;
     }
     panel.title = panelTitle(this.shown.profile);
@@ -151,25 +147,22 @@ export class ProfilePanels implements vscode.Disposable {
     }
   }
 
-  private async export(format: keyof typeof EXPORT_FORMATS, strategy: string | null): Promise<void> {
+  private async export(format: ExportFormat, strategy: string | null): Promise<void> {
     if (!this.shown) return;
     const { label, extension } = EXPORT_FORMATS[format];
-    const base = this.shown.source ? path.dirname(this.shown.source) : undefined;
-    const fileStem = (this.shown.profile.workload.function ?? path.parse(this.shown.profile.workload.file).name).replace(/[^\w.-]+/g, '_');
-    const defaultFolder = vscode.workspace.workspaceFolders?.[0]?.uri ?? (base ? vscode.Uri.file(base) : undefined);
+    const { workload } = this.shown.profile;
+    const stem = (workload.function ?? path.parse(workload.file).name).replace(/[^\w.-]+/g, '_');
+    const suggested = path.join(path.dirname(workload.file), `${stem}${strategy ? `.${strategy}` : ''}.${extension}`);
     const target = await vscode.window.showSaveDialog({
       title: `Export ${label}`,
-      defaultUri: defaultFolder ? vscode.Uri.joinPath(defaultFolder, `${fileStem}${strategy ? `.${strategy}` : ''}.${extension}`) : undefined,
-      filters: { [label]: [extension.split('.').pop() ?? extension] },
+      defaultUri: vscode.Uri.file(suggested),
+      filters: { [label]: [path.extname(extension).slice(1) || extension] },
     });
     if (!target) return;
     const options: ExportOptions = { [format]: target.fsPath, strategy, mediaDir: this.mediaUri('').fsPath };
     const written = await writeExports(this.shown.profile, options);
     this.log.info(`Exported ${label} to ${written.join(', ')}`);
-    const reveal = 'Reveal';
-    if ((await vscode.window.showInformationMessage(`Exported ${label} to ${target.fsPath}`, reveal)) === reveal) {
-      await vscode.commands.executeCommand('revealFileInOS', target);
-    }
+    void vscode.window.showInformationMessage(`Exported ${label} to ${target.fsPath}`);
   }
 
   private postShown(): void {
@@ -191,11 +184,10 @@ function panelTitle(profile: Profile): string {
   return `Concurrency: ${profile.workload.function ?? path.basename(profile.workload.file)}`;
 }
 
-/** The webview may keep the profile itself, or where it came from, in its own state. */
-function keptByWebview(state: unknown): { profile?: Profile; source?: string } {
-  if (typeof state !== 'object' || state === null) return {};
-  const { profile, source } = state as { profile?: unknown; source?: unknown };
-  return { profile: isProfileShaped(profile) ? profile : undefined, source: typeof source === 'string' ? source : undefined };
+/** The webview keeps the path of the profile it shows in its state (WebviewPersistedState). */
+function sourceKeptByWebview(state: unknown): string | undefined {
+  const source = (state as Partial<WebviewPersistedState> | null | undefined)?.source;
+  return typeof source === 'string' ? source : undefined;
 }
 
 async function openSource(file: string, line: number): Promise<void> {

@@ -146,7 +146,8 @@ export class ProfileRunner implements vscode.Disposable {
     functionName: string | null,
   ): Promise<RunOutcome> {
     const { context, panels, lenses, log } = this.services;
-    if (profile) await context.workspaceState.update(LAST_PROFILE_KEY, outPath);
+    // A cancelled run's partial profile is offered once, but is not "the last profile".
+    if (profile && !outcome.cancelled) await context.workspaceState.update(LAST_PROFILE_KEY, outPath);
 
     if (outcome.cancelled) {
       if (!profile) {

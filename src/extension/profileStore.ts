@@ -37,7 +37,7 @@ export function parseProfile(text: string): Profile {
   return value;
 }
 
-export function isProfileShaped(value: unknown): value is Profile {
+function isProfileShaped(value: unknown): value is Profile {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<Profile>;
   return typeof candidate.schemaVersion === 'number' && typeof candidate.workload === 'object' && Array.isArray(candidate.strategies);

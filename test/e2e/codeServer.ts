@@ -2,7 +2,7 @@
 // the extension installed from a freshly packaged .vsix, driven by Debian's Chromium through
 // playwright-core. Everything code-server starts lives in its own process group, killed at the end.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -17,8 +17,9 @@ export const SCREENSHOTS = path.join(REPO, 'test', 'e2e', 'screenshots');
 /** Installs Chromium and code-server when missing (minutes, once), then packages the extension. */
 export function prepare(): { vsix: string } {
   execFileSync('sh', [path.join(__dirname, 'setup.sh')], { stdio: 'inherit', env: { ...process.env, E2E_CACHE_DIR: CACHE } });
-  const vsix = path.join(mkdtempSync(path.join(tmpdir(), 'cp-e2e-vsix-')), 'concurrency-profiler.vsix');
-  execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix], {
+  const vsix = path.join(CACHE, 'concurrency-profiler.vsix');
+  // Relative README links are left alone here: package.test.ts checks packaging as users run it.
+  execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], {
     cwd: REPO,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -86,6 +87,8 @@ export async function launch(options: LaunchOptions): Promise<Session> {
   const close = async (): Promise<void> => {
     await browser?.close().catch(() => undefined);
     killGroup(server);
+    // The killed processes may still be letting go of files: retry briefly.
+    rmSync(root, { recursive: true, force: true, maxRetries: 5 });
   };
   try {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);

@@ -2,14 +2,17 @@
 // the CodeLens, Cancel and Restricted Mode. Screenshots of each step go to test/e2e/screenshots/.
 import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { launch, prepare, screenshotPath, type Session } from './codeServer';
-import { answerInputBox, codeLens, goToLine, notification, openFile, runProcessesIn, runCommand, shownVerdict } from './workbench';
+import { answerInputBox, codeLens, goToLine, notification, openFile, profileWebview, runProcessesIn, runCommand, shownVerdict } from './workbench';
 
 // Generous waits: the machine has two cores that other test runs share. Assertions stay exact.
 const RUN_TIMEOUT_MS = 120_000;
 const PROFILE_COMMAND = 'Concurrency: Profile concurrency';
 // Lines of test/fixtures/e2e-workspace/workloads.py.
 const CRUNCH_BODY_LINE = 8;
+const FETCH_DEF_LINE = 13;
 const LENS = { crunch: 0, fetch: 1, endless: 2 };
 
 const { vsix } = prepare();
@@ -61,6 +64,35 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     assert.equal(verdict, 'I/O-bound');
   });
 
+  test('a function in the profile opens at its line in the editor', async () => {
+    const { page } = session!;
+    const webview = profileWebview(page);
+    await webview.getByRole('tab', { name: 'Top functions' }).click();
+    await webview.getByTestId('top-functions').locator('button.fn', { hasText: /^fetch$/ }).click();
+    await page.locator('.statusbar', { hasText: `Ln ${FETCH_DEF_LINE}, Col 1` }).waitFor();
+    await page.screenshot({ path: screenshotPath('04-open-source') });
+  });
+
+  test('an export asks where to save and writes the file there', async () => {
+    const { page, workspace } = session!;
+    const target = path.join(workspace, 'fetch report.html');
+    await profileWebview(page).getByRole('button', { name: 'html', exact: true }).click();
+    // code-server's save dialog is a path in a quick input.
+    const input = page.locator('.quick-input-widget input');
+    const suggested = path.join(workspace, 'fetch.html');
+    // The dialog fills its path in steps (folder first, then the file name).
+    await page.waitForFunction(
+      ([selector, value]) => (document.querySelector(selector) as HTMLInputElement | null)?.value === value,
+      ['.quick-input-widget input', suggested] as const,
+      { timeout: 10_000 },
+    ).catch(() => undefined);
+    assert.equal(await input.inputValue(), suggested);
+    await input.fill(target);
+    await page.keyboard.press('Enter');
+    await notification(page, `Exported HTML report to ${target}`).waitFor({ timeout: 30_000 });
+    assert.match(readFileSync(target, 'utf8'), /^<!DOCTYPE html>[\s\S]*<title>Concurrency profile: fetch<\/title>/);
+  });
+
   test('Cancel stops a run that would never end and leaves no process behind', async () => {
     const { page, workspace } = session!;
     await codeLens(page, 'Profile concurrency', LENS.endless).click();
@@ -68,16 +100,33 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     const progress = notification(page, 'Profiling endless');
     await progress.waitFor();
     await waitFor(() => runProcessesIn(workspace).length > 0, 30_000, 'the workload to start');
-    await page.screenshot({ path: screenshotPath('04-cancel-running') });
+    await page.screenshot({ path: screenshotPath('05-cancel-running') });
     await progress.hover();
     await progress.getByRole('button', { name: 'Cancel' }).click();
     const cancelledAt = Date.now();
     await waitFor(() => runProcessesIn(workspace).length === 0, 10_000, 'the workload processes to exit');
     const stoppedAfterMs = Date.now() - cancelledAt;
     await notification(page, 'Profiling cancelled').waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: screenshotPath('05-cancelled') });
+    await page.screenshot({ path: screenshotPath('06-cancelled') });
     assert.deepEqual(runProcessesIn(workspace), []);
     assert.ok(stoppedAfterMs < 3_000, `processes were gone ${stoppedAfterMs} ms after Cancel`);
+  });
+
+  test('after a window reload the panel shows its profile again', async () => {
+    const { page } = session!;
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    const verdict = await shownVerdict(page, 'fetch', RUN_TIMEOUT_MS);
+    await page.screenshot({ path: screenshotPath('07-restored-after-reload') });
+    assert.equal(verdict, 'I/O-bound');
+  });
+
+  test('"Show last profile" reopens the last finished profile once its panel is closed', async () => {
+    const { page } = session!;
+    await page.locator('.tab', { hasText: 'Concurrency: fetch' }).click({ button: 'middle' });
+    await page.locator('.tab', { hasText: 'Concurrency: fetch' }).waitFor({ state: 'detached' });
+    await runCommand(page, 'Concurrency: Show last profile');
+    assert.equal(await shownVerdict(page, 'fetch', 60_000), 'I/O-bound');
   });
 });
 
@@ -96,7 +145,7 @@ describe('in Restricted Mode', { timeout: 10 * 60_000 }, () => {
     await runCommand(page, PROFILE_COMMAND);
     const refusal = notification(page, 'does not run in Restricted Mode');
     await refusal.waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: screenshotPath('06-restricted-mode-refusal') });
+    await page.screenshot({ path: screenshotPath('08-restricted-mode-refusal') });
     assert.match((await refusal.textContent()) ?? '', /profiling executes the Python code of this workspace/);
     assert.equal(await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Profile crunch' }).isVisible(), false);
     assert.deepEqual(runProcessesIn(workspace), []);
