@@ -103,16 +103,29 @@ test('GIL share leaves out run-queue time: a GIL-bound pool on a busy machine is
   assert.equal(releasesGil(f), null);
 });
 
-test('without a recognised GIL, lock waits with a late stack sampler are not called lock contention', () => {
+test('without a recognised GIL, a CPU-bound pool\'s lock waits are read as GIL waits', () => {
+  const f = facts({
+    gilDetected: false,
+    strategies: [
+      { id: 'serial', states: CPU, latenessMs: 5 },
+      { id: 'threads', speedup: 1.0, states: { running: 0.5, lockWait: 0.5 }, latenessMs: 6 },
+    ],
+  });
+  assert.equal(lockContention(f), null);
+  const gil = gilContention(f);
+  assert.equal(gil?.kind, 'cpu-bound-gil');
+  assert.match(gil!.evidence[0], /did not recognise the GIL/);
+});
+
+test('without a recognised GIL, lock waits of waiting work are lock contention unless the sampler was late', () => {
   const run = (late: number) =>
     facts({
       gilDetected: false,
       strategies: [
-        { id: 'serial', states: CPU, latenessMs: 1 },
-        { id: 'threads', speedup: 1.0, states: { running: 0.5, lockWait: 0.5 }, latenessMs: late },
+        { id: 'serial', states: { sleep: 0.95, running: 0.05 }, latenessMs: 1 },
+        { id: 'threads', speedup: 1.0, states: { sleep: 0.5, lockWait: 0.5 }, latenessMs: late },
       ],
     });
-  assert.equal(lockContention(run(10)), null);
-  assert.equal(gilContention(run(10))?.kind, 'cpu-bound-gil');
   assert.equal(lockContention(run(1))?.kind, 'lock-contention');
+  assert.equal(lockContention(run(10)), null);
 });

@@ -2,7 +2,7 @@
 import { label, pct, times, type Facts } from '../facts';
 import { describeHotLine } from '../hotspots';
 import { SPEEDUP_MARGIN, fastest } from '../margin';
-import { gilShareOfDemand, latenessSaysGil } from './gilShare';
+import { gilProxied, gilShareOfDemand, latenessSaysGil } from './gilShare';
 import type { Finding } from './types';
 
 /**
@@ -28,9 +28,10 @@ export function gilContention(f: Facts): Finding | null {
   const bestThreads = fastest(f.threads);
   const bestProcesses = fastest(f.processes);
   let byStates = false;
+  const proxied = gilProxied(f);
   if (gil !== null) {
     if (gil < GIL_WAIT_SHARE_MIN) return null;
-    byStates = true;
+    byStates = !proxied;
   } else if (!latenessSaysGil(f)) {
     // Last resort without states or lateness: threads flat while processes scale.
     const flat = !bestThreads || (bestThreads.speedup ?? 0) < SPEEDUP_MARGIN;
@@ -38,8 +39,11 @@ export function gilContention(f: Facts): Finding | null {
   }
   const evidence: string[] = [];
   if (pool && pool.states && gil !== null) {
+    const speed = pool.speedup !== null ? times(pool.speedup) : 'no';
     evidence.push(
-      `${label(pool)}: ${pool.speedup !== null ? times(pool.speedup) : 'no'} speedup while ${pct(pool.states.gil)} of thread samples waited for the GIL (${pct(gil)} of the time they were not queued for a core).`,
+      proxied
+        ? `${label(pool)}: ${speed} speedup while ${pct(pool.states.gil + pool.states.lock)} of thread samples waited on a lock; the sampler did not recognise the GIL in this run (${f.profile.sampling.note ?? 'no GIL address learned'}), and for CPU-bound threads that lock is almost always the GIL.`
+        : `${label(pool)}: ${speed} speedup while ${pct(pool.states.gil)} of thread samples waited for the GIL (${pct(gil)} of the time they were not queued for a core).`,
     );
   }
   const st = f.serial.states;
@@ -48,7 +52,7 @@ export function gilContention(f: Facts): Finding | null {
     evidence.push(`serial: on CPU ${pct(st.cpu)} of ${st.samples} task samples${where ? `, mostly in ${describeHotLine(where)} (${pct(where.share)})` : ''}.`);
   }
   const late = pool?.meanLatenessMs;
-  if (late != null && f.serial.meanLatenessMs != null) {
+  if (late != null && f.serial.meanLatenessMs != null && latenessSaysGil(f)) {
     evidence.push(`The in-process stack sampler woke ${late.toFixed(1)} ms late on average under ${label(pool!)} vs ${f.serial.meanLatenessMs.toFixed(1)} ms in serial: it queued for the GIL too.`);
   }
   if (bestProcesses && bestProcesses.speedup !== null) {

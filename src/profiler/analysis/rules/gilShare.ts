@@ -1,6 +1,7 @@
 // Shared GIL measures for the rules: how much of a thread pool's time went to waiting for the
 // GIL, from thread states when the sampler recognised the GIL, else from the stack sampler's lateness.
 import type { Facts, StrategyFacts } from '../facts';
+import { CPU_SHARE_MIN } from './gilContention';
 
 /**
  * Stack-sampler lateness: the sampler thread wakes about switch interval x busy threads late under
@@ -13,13 +14,23 @@ export const LATENESS_MIN_MS = 2;
 /**
  * Of the time a pool's task threads were either executing or blocked on the GIL, the share
  * blocked on the GIL. Runnable time (waiting for a core) is left out: under load from other
- * programs it grows for GIL-bound and GIL-free work alike. Null when the GIL was not recognised.
+ * programs it grows for GIL-bound and GIL-free work alike.
+ * When the sampler did not recognise the GIL (its start-up self-test can miss it on a busy
+ * machine), GIL waits are counted as lock waits; for CPU-bound work (see `gilProxied`) the lock
+ * waits stand in for them, since the GIL is by far the commonest lock CPU-bound threads queue on.
  */
 export function gilShareOfDemand(f: Facts, pool: StrategyFacts | null): number | null {
   const st = pool?.states;
-  if (!st || !f.gilDetected) return null;
-  const demand = st.running + st.gil;
-  return demand > 0 ? st.gil / demand : null;
+  if (!st) return null;
+  const waits = f.gilDetected ? st.gil : gilProxied(f) ? st.gil + st.lock : null;
+  if (waits === null) return null;
+  const demand = st.running + waits;
+  return demand > 0 ? waits / demand : null;
+}
+
+/** The GIL was not recognised and serial is CPU-bound: the pools' lock waits are read as GIL waits. */
+export function gilProxied(f: Facts): boolean {
+  return f.profile.sampling.threadStates === 'proc' && !f.gilDetected && (f.serialCpuShare ?? 0) >= CPU_SHARE_MIN;
 }
 
 /** The stack sampler woke much later under the thread pool than in serial: it queued for the GIL. */

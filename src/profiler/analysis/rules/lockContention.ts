@@ -3,7 +3,7 @@
 import { label, pct, times, type Facts, type StrategyFacts } from '../facts';
 import { describeHotLine } from '../hotspots';
 import { SPEEDUP_MARGIN } from '../margin';
-import { latenessSaysGil } from './gilShare';
+import { gilProxied, latenessSaysGil } from './gilShare';
 import type { Finding } from './types';
 
 /**
@@ -22,8 +22,9 @@ export function lockContention(f: Facts): Finding | null {
   }
   const st = worst?.states;
   if (!worst || !st || st.lock < LOCK_WAIT_SHARE_MIN) return null;
-  // Without a recognised GIL its waits are counted as lock waits: the sampler's lateness tells them apart.
-  if (!f.gilDetected && latenessSaysGil(f)) return null;
+  // Without a recognised GIL its waits are counted as lock waits: for CPU-bound work they are read
+  // as GIL waits (gilProxied); otherwise the sampler's lateness still tells them apart.
+  if (gilProxied(f) || (!f.gilDetected && latenessSaysGil(f))) return null;
   const evidence = [
     `${label(worst)}: ${worst.speedup !== null ? times(worst.speedup) : 'no'} speedup while ${pct(st.lock)} of thread samples waited on a lock that is not the GIL.`,
   ];
