@@ -160,3 +160,20 @@ test('on a busy machine a threads gain for GIL-bound work is discarded as noise'
   assert.match(busy.alternatives.find((a) => a.strategy === 'threads')?.why ?? '', /waited for the GIL/);
   assert.equal(rec(0).strategy, 'threads', 'on a quiet machine a measured gain stands');
 });
+
+test('a failed serial baseline still yields a verdict, with zero confidence and the reason', () => {
+  const r = analyzeProfile(
+    profile({ strategies: [{ id: 'serial', status: 'failed', errorDetail: { type: 'ZeroDivisionError', message: 'division by zero', traceback: '' } }, { id: 'threads', status: 'failed' }] }),
+  );
+  assert.equal(r.verdict.confidence, 0);
+  assert.equal(r.recommendation.strategy, 'serial');
+  assert.match(r.recommendation.rationale, /serial baseline failed/);
+});
+
+test('an interrupted profile says it is partial', () => {
+  const p = profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 1.0 }, { id: 'processes-fork', status: 'cancelled' }] });
+  p.interrupted = true;
+  const caveats = analyzeProfile(p).recommendation.caveats;
+  assert.ok(caveats.some((c) => /interrupted: this profile is partial/.test(c)));
+  assert.ok(caveats.some((c) => /processes-fork x2 was cancelled/.test(c)));
+});

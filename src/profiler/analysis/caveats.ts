@@ -38,8 +38,10 @@ export function failureCaveats(f: Facts): string[] {
     if (r.kind === 'serial' || r.status === 'ok' || r.status === 'skipped') continue;
     if (isPicklingFailure(s)) pickling.push(s);
     else if (r.status === 'timeout') out.push(`${label(s)} did not finish within the timeout; it was stopped and is not compared.`);
+    else if (r.status === 'cancelled') out.push(`${label(s)} was cancelled before it finished and is not compared.`);
     else out.push(`${label(s)} ${r.status}: ${describeError(s)}.`);
   }
+  if (f.profile.interrupted) out.unshift('The run was interrupted: this profile is partial, and strategies that did not run are not compared.');
   if (pickling.length > 0) {
     out.unshift(
       `${pickling.map(label).join(', ')} failed to pickle (${describeError(pickling[0])}). Process pools send the function and its arguments by pickling: define the function at module level with def (not a lambda, a nested function or a closure), and pass plain data (numbers, strings, arrays, paths) instead of locks, open files, sockets or generators; open those inside the task.`,
