@@ -45,5 +45,5 @@ export interface WebviewPersistedState {
 
 /** Id of the JSON script tag that carries the profile in the standalone HTML report (no host there). */
 export const PROFILE_SCRIPT_ID = 'profile-data';
-/** That tag's type when it holds the profile's JSON gzip-compressed, in base64 (big profiles). */
-export const PROFILE_GZIP_TYPE = 'application/gzip+base64';
+/** That tag's type when it holds the profile packed (src/profiler/export/packedProfile.ts), gzipped, in base64. */
+export const PROFILE_PACKED_TYPE = 'application/x-concurrency-profile+gzip+base64';

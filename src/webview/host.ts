@@ -1,7 +1,8 @@
 // Who the webview talks to: VS Code's extension host, or (in the standalone HTML report) the page
 // itself, which then reads the inlined profile and answers the messages it can.
 import type { Profile } from '../profiler/profile';
-import { PROFILE_GZIP_TYPE, PROFILE_SCRIPT_ID, type HostToWebview, type WebviewPersistedState, type WebviewToHost } from '../shared/webviewProtocol';
+import { unpackProfile } from '../profiler/export/packedProfile';
+import { PROFILE_PACKED_TYPE, PROFILE_SCRIPT_ID, type HostToWebview, type WebviewPersistedState, type WebviewToHost } from '../shared/webviewProtocol';
 
 export interface Host {
   /** False in the standalone report, where there is no editor to open files or write exports. */
@@ -32,6 +33,16 @@ function vscodeHost(api: VsCodeApi): Host {
   };
 }
 
+/** Native Uint8Array.fromBase64 where the browser has it (Chromium 140+), else atob. */
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const native = (Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array<ArrayBuffer> }).fromBase64;
+  if (native) return native(text);
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 /** The profile inlined in the report; the tag is removed after, to free its text (tens of MB when big). */
 async function readInlinedProfile(): Promise<Profile> {
   const tag = document.getElementById(PROFILE_SCRIPT_ID) as HTMLScriptElement | null;
@@ -40,11 +51,9 @@ async function readInlinedProfile(): Promise<Profile> {
   tag.remove();
   performance.mark('cp:parse-start');
   let profile: Profile;
-  if (tag.type === PROFILE_GZIP_TYPE) {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    profile = (await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).json()) as Profile;
+  if (tag.type === PROFILE_PACKED_TYPE) {
+    const bytes = decodeBase64(text);
+    profile = unpackProfile(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   } else profile = JSON.parse(text) as Profile;
   performance.measure('cp:parse', 'cp:parse-start');
   return profile;

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Profile } from '../profile';
 
-import { PROFILE_GZIP_TYPE, PROFILE_SCRIPT_ID } from '../../shared/webviewProtocol';
+import { PROFILE_PACKED_TYPE, PROFILE_SCRIPT_ID } from '../../shared/webviewProtocol';
+import { packProfile } from './packedProfile';
 export { PROFILE_SCRIPT_ID };
 
 export interface WebviewAssets {
@@ -32,8 +33,9 @@ const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
- * Profiles above this size are inlined gzip-compressed (base64): a 1M-sample profile is ~22 MB of
- * JSON but ~4 MB compressed, which the browser parses and holds far faster; the page inflates it
+ * Profiles above this size are inlined packed (sample columns as typed arrays, see packedProfile)
+ * and gzip-compressed, in base64: a 1M-sample profile is ~22 MB of JSON that the browser needs
+ * about a second to parse and hold; packed it is a few MB that it decodes in tens of ms, inflated
  * with the built-in DecompressionStream. Smaller ones stay readable JSON.
  */
 export const COMPRESS_ABOVE_BYTES = 2_000_000;
@@ -43,8 +45,8 @@ function profileScriptTag(profile: Profile, compressAbove: number): string {
   if (json.length <= compressAbove) {
     return `<script type="application/json" id="${PROFILE_SCRIPT_ID}">${escapeJsonForScript(json)}</script>`;
   }
-  const base64 = gzipSync(json, { level: 6 }).toString('base64');
-  return `<script type="${PROFILE_GZIP_TYPE}" id="${PROFILE_SCRIPT_ID}">${base64}</script>`;
+  const base64 = gzipSync(packProfile(profile), { level: 6 }).toString('base64');
+  return `<script type="${PROFILE_PACKED_TYPE}" id="${PROFILE_SCRIPT_ID}">${base64}</script>`;
 }
 
 export function buildHtmlReport(profile: Profile, assets: WebviewAssets, compressAbove = COMPRESS_ABOVE_BYTES): string {
