@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { analyzeProfile, formatAdvice } from '../../src/profiler/analysis/index';
 import { collectFacts } from '../../src/profiler/analysis/facts';
-import { DISTURBED_LOAD } from '../../src/profiler/analysis/recommend';
+import { DISTURBED_LOAD } from '../../src/profiler/analysis/margin';
 import type { Profile, VerdictKind } from '../../src/profiler/profile';
 import { PYTHON, ROOT, runCli } from '../helpers/cli';
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeProfile } from '../../src/profiler/analysis/index';
-import { SPEEDUP_MARGIN } from '../../src/profiler/analysis/margin';
-import { DISTURBED_LOAD, PREFER_SIMPLER_WITHIN } from '../../src/profiler/analysis/recommend';
+import { DISTURBED_LOAD, SPEEDUP_MARGIN } from '../../src/profiler/analysis/margin';
+import { PREFER_SIMPLER_WITHIN } from '../../src/profiler/analysis/recommend';
 import { CPU, GIL2, IO, NOGIL2, profile } from './analysis-builders';
 
 test('a lock that serial slept under is lock contention, not I/O', () => {

@@ -4,7 +4,7 @@ import type { Alternative, Recommendation, Verdict } from '../profile';
 import { projectOnCores, projectWaitOverlap } from './amdahl';
 import { codeChange, type CodeTarget } from './codeChange';
 import { label, pct, times, type Facts, type StrategyFacts } from './facts';
-import { SPEEDUP_MARGIN, fastest } from './margin';
+import { SPEEDUP_MARGIN, disturbed, fastest } from './margin';
 import { routeNotes, type RouteNote } from './routes';
 import { pickleFix, failureCaveats, mismatchCaveats } from './caveats';
 import { GIL_WAIT_SHARE_MIN } from './rules/gilContention';
@@ -14,14 +14,6 @@ import { gilShareOfDemand } from './rules/gilShare';
 export const PREFER_SIMPLER_WITHIN = 1.1;
 /** Below this many tasks per worker, an uneven last round costs a visible share of the run. */
 export const IMBALANCE_ROUNDS = 4;
-/**
- * 0.15: the engine's own samplers account for ~5% of a 2-core machine; beyond 15% other programs
- * held the cores during serial or a compared run, so strategies ran against different, changing
- * competition: on this project's machines such runs swung the same strategy between 0.7x and 3x.
- * Then measured gaps between strategies that all beat the margin are not trusted, and the one the
- * verdict predicts wins (a gain the verdict rules out is discarded).
- */
-export const DISTURBED_LOAD = 0.15;
 
 /** Lower = simpler to adopt and cheaper to run (no pickling, no worker processes). */
 function simplicity(s: StrategyFacts): number {
@@ -66,11 +58,6 @@ export function predictedKind(v: Verdict): StrategyFacts['result']['kind'] | nul
 /** The verdict says this strategy cannot scale: threads for GIL-bound work on an interpreter with a GIL. */
 export function ruledOut(f: Facts, v: Verdict, s: StrategyFacts): boolean {
   return v.kind === 'cpu-bound-gil' && s.result.kind === 'threads' && !f.profile.workload.python.freeThreaded;
-}
-
-/** Runs measured while other programs held the cores: their speedups cannot be ranked against each other. */
-export function disturbed(f: Facts, pool: StrategyFacts[]): boolean {
-  return [f.serial, ...pool].some((s) => s && s.externalLoad !== null && s.externalLoad > DISTURBED_LOAD);
 }
 
 function choose(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | null {
@@ -203,7 +190,12 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
       return `Keep it serial: ${label(best)} reached ${times(best.speedup!)}, but its threads waited for the GIL and other programs held the cores meanwhile, so that gain is noise; no other strategy beat serial by the ${SPEEDUP_MARGIN}x margin.`;
     }
     const near = best ? ` The fastest correct strategy, ${label(best)}, reached ${times(best.speedup!)}.` : ' No other strategy completed with results matching serial.';
-    return `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin that separates a real gain from run-to-run noise on this machine.${near}`;
+    const predicted = predictedKind(v);
+    const busy =
+      predicted && disturbed(f, candidates(f, v))
+        ? ` The thread states say ${predicted} should help (${v.label}), but other programs held the cores while this ran: re-run on a quieter machine before deciding.`
+        : '';
+    return `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin that separates a real gain from run-to-run noise on this machine.${near}${busy}`;
   }
   const why: Record<Verdict['kind'], string> = {
     'io-bound': 'the tasks mostly wait, and waits overlap',

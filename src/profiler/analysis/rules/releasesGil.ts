@@ -1,7 +1,7 @@
 // cpu-bound-releases-gil: CPU work done in native code that releases the GIL (hashlib, zlib,
 // sqlite3, numpy, ...): a thread pool keeps several cores busy without process costs.
 import { label, pct, times, type Facts } from '../facts';
-import { SPEEDUP_MARGIN, fastest } from '../margin';
+import { DISTURBED_LOAD, SPEEDUP_MARGIN, fastest } from '../margin';
 import { CPU_SHARE_MIN, GIL_WAIT_SHARE_MIN } from './gilContention';
 import { gilShareOfDemand } from './gilShare';
 import type { Finding } from './types';
@@ -32,7 +32,12 @@ export function releasesGil(f: Facts): Finding | null {
     return null;
   }
   if (bestThreads && bestThreads.speedup !== null) {
-    evidence.push(`${label(bestThreads)}: ${times(bestThreads.speedup)} speedup with no pickling or process start-up.`);
+    const load = f.serial.externalLoad;
+    evidence.push(
+      threadsScale
+        ? `${label(bestThreads)}: ${times(bestThreads.speedup)} speedup with no pickling or process start-up.`
+        : `${label(bestThreads)}: only ${times(bestThreads.speedup)} here${load !== null && load > DISTURBED_LOAD ? `, while other programs held ${pct(load)} of the cores` : ''}: the states show the threads ran free of the GIL, but no faster in wall time.`,
+    );
   }
   const serialCores = f.serial.coresUsed;
   if (serialCores !== null && serialCores >= NATIVE_THREADS_CORES_MIN) {
