@@ -37,7 +37,6 @@ export interface EngineHandlers {
 }
 
 export interface EngineRun {
-  readonly pid: number | undefined;
   readonly finished: Promise<EngineOutcome>;
   /** SIGTERM: the engine kills the workload's process tree and writes the partial profile. */
   cancel(): void;
@@ -122,7 +121,6 @@ export function startEngine(request: EngineRequest, handlers: EngineHandlers): E
   });
 
   return {
-    pid: child.pid,
     finished,
     cancel() {
       if (cancelled || exited) return;

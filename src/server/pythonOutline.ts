@@ -20,8 +20,6 @@ export interface PythonParameter {
 export interface PythonFunction {
   /** What the engine's `--function` takes: `name` or `Class.method`. */
   qualifiedName: string;
-  name: string;
-  className: string | null;
   isAsync: boolean;
   /** Zero-based lines. `startLine` is the first decorator's line (where a lens goes). */
   startLine: number;
@@ -80,8 +78,6 @@ function describeFunction(
   if (className && !decorators.includes('staticmethod')) parameters = parameters.slice(1);
   return {
     qualifiedName: className ? `${className}.${name}` : name,
-    name,
-    className,
     isAsync: definition.firstChild?.name === 'async',
     startLine: lineOf(lines, outer.from),
     defLine: lineOf(lines, definition.from),

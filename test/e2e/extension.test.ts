@@ -54,6 +54,20 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     await codeLens(page, 'CPU-bound (GIL)', 0).waitFor();
   });
 
+  test('outside any function the palette offers the functions and the whole script', async () => {
+    const { page } = session!;
+    await goToLine(page, 1);
+    await runCommand(page, PROFILE_COMMAND);
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'Whole script' }).waitFor();
+    const labels = (await rows.locator('.label-name').allInnerTexts()).map((label) => label.trim());
+    assert.deepEqual(labels, ['crunch', 'fetch', 'endless', 'Whole script']);
+    await rows.filter({ hasText: 'Whole script' }).click();
+    await page.locator('.tab', { hasText: 'Concurrency: workloads.py' }).waitFor({ timeout: RUN_TIMEOUT_MS });
+    await profileWebview(page).getByTestId('strategy-table').getByText('script', { exact: true }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('02b-whole-script') });
+  });
+
   test('the CodeLens profiles the I/O-bound function, with its default arguments, and shows a different verdict', async () => {
     const { page } = session!;
     await codeLens(page, 'Profile concurrency', LENS.fetch).click();
