@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatAdvice } from '../../src/profiler/analysis/index';
-import { CPU, GIL2, profile } from './analysis-builders';
+import { CPU, GIL2, NOGIL2, profile } from './analysis-builders';
 
 const cpuProfile = () =>
   profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 1.0 }, { id: 'processes-fork', speedup: 1.73 }, { id: 'processes-spawn', speedup: 1.5 }] });
@@ -27,4 +27,22 @@ test('formatAdvice uses the verdict already in the profile', () => {
   p.verdict = { kind: 'mixed', label: 'Mixed', confidence: 0.4, evidence: ['given'] };
   p.recommendation = { strategy: 'threads', workers: 2, expectedSpeedup: 1, projected: null, rationale: 'given', alternatives: [], caveats: [], codeChange: null };
   assert.match(formatAdvice(p), /^Verdict: Mixed \(confidence 0\.40\)\n {2}- given/);
+});
+
+test('GPU advice only for array-shaped work, naming the GPU when machine.gpus lists one', () => {
+  const p = profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: NOGIL2, speedup: 1.8 }, { id: 'processes-fork', speedup: 1.6 }] });
+  const text = () => formatAdvice(p).replace(/\s+/g, ' ');
+  assert.match(text(), /GPU \(CuPy, Numba CUDA, PyCUDA\): not suitable here, because the work is not array-shaped/);
+  p.strategies[0].frames = { name: ['_sum'], file: ['/usr/lib/python3/dist-packages/numpy/core/_methods.py'], line: [47] };
+  assert.match(text(), /GPU: not measured here, because this machine has no GPU\. The work is array-shaped \(numpy frames/);
+  p.machine.gpus = [{ vendor: 'NVIDIA', model: 'H100', memoryBytes: 80e9 }];
+  assert.match(text(), /GPU: not measured here, because the engine runs no GPU strategy; this machine has NVIDIA H100/);
+});
+
+test('clusters are suggested only when the projection says the cores are the cap', () => {
+  // Wrapped text: compare with the line breaks folded.
+  const run = (sp: number) =>
+    formatAdvice(profile({ tasks: 64, strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 1.0 }, { id: 'processes-fork', speedup: sp }] })).replace(/\s+/g, ' ');
+  assert.match(run(1.9), /Clusters \(Dask, Ray\): not measured here, because there is no cluster\. processes-fork x2 reached 1\.90x/);
+  assert.match(run(1.25), /Clusters \(Dask, Ray\): would add little: the fit projects only 1\.\d+x at 4x the cores/);
 });
