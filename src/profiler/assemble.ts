@@ -2,6 +2,7 @@
 // traces) into the profile's StrategyResult: thread states while tasks ran, stacks placed on
 // cores, per-core series.
 import type { CoreSampler } from './sampler/coreSampler';
+import { gilRange, type AddressRange } from './sampler/syscalls';
 import type { ThreadSampler } from './sampler/threadSampler';
 import type { StrategySpec } from './strategies';
 import type { TraceData } from './traces';
@@ -145,10 +146,11 @@ function insideSpan(intervals: Intervals | undefined, t: number): boolean {
   return i >= 0 && t <= intervals.end[i]!;
 }
 
-function gilWordsByPid(traces: TraceData, offsets: number[] | null): Map<number, number[]> {
-  const map = new Map<number, number[]>();
+/** Each process's GIL address range: its own _PyRuntime (ASLR) plus the learned offsets. */
+function gilRangeByPid(traces: TraceData, offsets: number[] | null): Map<number, AddressRange | null> {
+  const map = new Map<number, AddressRange | null>();
   if (!offsets) return map;
-  for (const p of traces.processes) if (p.runtime !== null) map.set(p.pid, offsets.map((o) => p.runtime! + o));
+  for (const p of traces.processes) if (p.runtime !== null) map.set(p.pid, gilRange(offsets.map((o) => p.runtime! + o)));
   return map;
 }
 
@@ -182,13 +184,12 @@ export function assemble(run: RunRecord): StrategyResult {
       threads.push({ pid: t.pid, tid: t.tid, name: traces.threadNames.get(t.tid) ?? t.name, process: processIndex.get(t.pid) ?? -1, samples: 0, taskSamples: 0 });
     }
     const stacksByTid = byThread(traces.stackSamples.ns.map((ns) => msSince(t0, ns)), traces.stackSamples.tid, traces.stackSamples.stack);
-    const gil = gilWordsByPid(traces, run.gilOffsets);
-    const noWords: number[] = [];
+    const gil = gilRangeByPid(traces, run.gilOffsets);
     const raw = sampler.samples;
     for (let i = 0; i < raw.length; i++) {
       const thread = threads[raw.thread[i]!]!;
       const t = raw.t[i]!;
-      const state = sampler.stateOf(i, (pid) => gil.get(pid) ?? noWords);
+      const state = sampler.stateOf(i, (pid) => gil.get(pid) ?? null);
       const inTask = insideSpan(tasksByTid.get(thread.tid), t) ? 1 : 0;
       samples.t.push(round(t, 2));
       samples.thread.push(raw.thread[i]!);

@@ -102,7 +102,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       threadStates: ThreadSampler.supported() ? 'proc' : 'unavailable',
       note: ThreadSampler.supported() ? info.gilNote : `thread states need Linux /proc (this is ${process.platform} ${process.arch}): not sampled, not guessed`,
       gilDetection: info.gilOffsets
-        ? `futex words at _PyRuntime${info.gilOffsets.map((o) => `+0x${o.toString(16)}`).join(', ')}, learned at start-up from two spinning threads`
+        ? `futex words at _PyRuntime${info.gilOffsets.map((o) => `+0x${o.toString(16)}`).join(', ')} (learned at start-up from spinning threads), with the GIL's mutex and switch objects next to them`
         : null,
     },
     strategies: [],

@@ -6,17 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { BoundedTail } from '../../src/profiler/launcher';
-import { classifyBlocked, syscallTable } from '../../src/profiler/sampler/syscalls';
+import { classifyBlocked, GIL_MARGIN_AFTER, gilRange, syscallTable } from '../../src/profiler/sampler/syscalls';
 import { parseStrategy } from '../../src/profiler/strategies';
 import { readTraces } from '../../src/profiler/traces';
 
 describe('classifyBlocked (x86_64)', () => {
   const table = syscallTable('x64')!;
-  const gil = [0x1000, 0x1004];
-  test('a futex on a GIL word is a GIL wait, any other futex a lock wait', () => {
+  const gil = gilRange([0x1000, 0x1004]);
+  test('a futex on the GIL (its cond words, the mutex and switch objects after them) is a GIL wait', () => {
     assert.equal(classifyBlocked(table, 'S', 202, 0x1004, gil), 'gilWait');
+    assert.equal(classifyBlocked(table, 'S', 202, 0x1008, gil), 'gilWait'); // mutex (seen at cond words + 8 on 3.11)
+    assert.equal(classifyBlocked(table, 'S', 202, 0x1058, gil), 'gilWait'); // switch_cond words (+0x58 on 3.11)
+    assert.equal(classifyBlocked(table, 'S', 202, 0x1004 + GIL_MARGIN_AFTER + 1, gil), 'lockWait');
     assert.equal(classifyBlocked(table, 'S', 202, 0x2000, gil), 'lockWait');
-    assert.equal(classifyBlocked(table, 'S', 202, 0x1000, []), 'lockWait');
+    assert.equal(classifyBlocked(table, 'S', 202, 0x1000, null), 'lockWait');
   });
   test('sockets, poll, child waits are io; nanosleep is sleep; the rest other, D is io', () => {
     for (const nr of [0, 7, 45, 232, 43, 42, 61, 247]) assert.equal(classifyBlocked(table, 'S', nr, 0, gil), 'io', String(nr));

@@ -33,19 +33,39 @@ export function syscallTable(arch: string = process.arch): Record<number, SleepK
   return TABLES[arch] ?? null;
 }
 
+/** Addresses [lo, hi] of one process's GIL: its condition variable, mutex and switch objects. */
+export interface AddressRange {
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The GIL is a struct of pthread objects (cond, mutex, switch_cond, switch_mutex: 176 bytes on
+ * glibc x86_64/aarch64). The start-up self-test sees the words of its condition variable; the
+ * mutex and the switch objects, which waiters also sleep on under heavy contention, lie just after.
+ * User locks are heap objects, far from this static data, so the margin cannot catch them.
+ */
+export const GIL_MARGIN_BEFORE = 0x40;
+export const GIL_MARGIN_AFTER = 0x80;
+
+export function gilRange(words: readonly number[]): AddressRange | null {
+  if (words.length === 0) return null;
+  return { lo: Math.min(...words) - GIL_MARGIN_BEFORE, hi: Math.max(...words) + GIL_MARGIN_AFTER };
+}
+
 /**
  * The state of a thread that is not on a CPU.
- * @param gilWords futex addresses of the GIL of this thread's process (empty when unknown).
+ * @param gil the GIL's futex address range in this thread's process (null when unknown).
  */
 export function classifyBlocked(
   table: Record<number, SleepKind>,
   kernelState: string,
   syscall: number,
   futexAddress: number,
-  gilWords: readonly number[],
+  gil: AddressRange | null,
 ): ThreadState {
   const kind = syscall >= 0 ? table[syscall] : undefined;
-  if (kind === 'futex') return gilWords.includes(futexAddress) ? 'gilWait' : 'lockWait';
+  if (kind === 'futex') return gil && futexAddress >= gil.lo && futexAddress <= gil.hi ? 'gilWait' : 'lockWait';
   if (kind === 'io') return 'io';
   if (kind === 'sleep') return 'sleep';
   return kernelState === 'D' ? 'io' : 'other'; // uninterruptible sleep is disk or page-in I/O

@@ -3,7 +3,7 @@
 // here); the tree (new processes, new threads) is re-listed less often than threads are sampled.
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { THREAD_STATES, type ThreadState } from '../profile';
-import { classifyBlocked, futexSyscall, syscallTable } from './syscalls';
+import { classifyBlocked, futexSyscall, syscallTable, type AddressRange } from './syscalls';
 
 /** New processes and threads are looked for this often (sampling is 10-20x more frequent). */
 const DISCOVER_EVERY_MS = 100;
@@ -342,14 +342,14 @@ export class ThreadSampler {
   }
 
   /** Thread state code (index into THREAD_STATES) of sample i, given each process's GIL words. */
-  stateOf(i: number, gilWords: (pid: number) => readonly number[]): number {
+  stateOf(i: number, gilOf: (pid: number) => AddressRange | null): number {
     const s = this.samples;
     let state: ThreadState;
     if (s.kernelState[i] === R) state = s.runnable[i] ? 'runnable' : 'running';
     else if (!this.table) state = 'other';
     else {
       const pid = this.threads[s.thread[i]!]!.pid;
-      state = classifyBlocked(this.table, s.kernelState[i] === D ? 'D' : 'S', s.syscall[i]!, s.futex[i]!, gilWords(pid));
+      state = classifyBlocked(this.table, s.kernelState[i] === D ? 'D' : 'S', s.syscall[i]!, s.futex[i]!, gilOf(pid));
     }
     return THREAD_STATES.indexOf(state);
   }
