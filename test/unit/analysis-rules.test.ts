@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { collectFacts } from '../../src/profiler/analysis/facts';
-import { COPY_BYTES_PER_SECOND, COPY_SHARE_MIN, copyCost } from '../../src/profiler/analysis/rules/copyCost';
+import { COPY_BYTES_PER_SECOND, COPY_SHARE_MIN, MIN_BYTES_PER_TASK, copyCost } from '../../src/profiler/analysis/rules/copyCost';
 import { CPU_SHARE_MIN, GIL_WAIT_SHARE_MIN, gilContention } from '../../src/profiler/analysis/rules/gilContention';
 import { LATENESS_MIN_MS } from '../../src/profiler/analysis/rules/gilShare';
 import { IO_WAIT_SHARE_MIN, ioWait } from '../../src/profiler/analysis/rules/ioWait';
@@ -84,6 +84,21 @@ test('copyCost compares the estimated copy time with the serial run', () => {
   assert.match(hit!.evidence[0], /processes-fork x2: pickled .*MiB of arguments per task/);
   assert.equal(run(COPY_SHARE_MIN - 0.1), null);
   assert.equal(run(2, 1.5), null, 'processes that beat serial anyway are not copy-bound');
+});
+
+test('copyCost ignores many small messages: that is per-task overhead', () => {
+  const tasks = 10000;
+  const perTask = MIN_BYTES_PER_TASK / 2;
+  const f = facts({
+    tasks,
+    serialWall: 0.012,
+    strategies: [
+      { id: 'serial', states: CPU, taskMs: 0.0012 },
+      { id: 'processes-fork', speedup: 0.01, processCosts: { pickledBytesSentPerTask: perTask, pickledBytesSentTotal: perTask * tasks } },
+    ],
+  });
+  assert.equal(copyCost(f), null);
+  assert.equal(taskOverhead(f)?.kind, 'overhead-bound');
 });
 
 test('mixedWork needs both CPU and waiting above the share', () => {
