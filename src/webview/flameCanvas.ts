@@ -7,6 +7,7 @@ import type { ChartData, Hit, SourceRef } from './chartData';
 import { el } from './dom';
 import { milliseconds } from './format';
 import { THREAD_STATES } from '../profiler/profile';
+import { PixelBuffer, cssColorReader } from './pixelBuffer';
 import { firstAbove, runAt, type Runs } from './runs';
 
 export interface Viewport {
@@ -32,6 +33,8 @@ const ROW_H = 15;
 const LANE_GAP = 6;
 const DIM = 'rgba(140,140,140,0.35)';
 const MIN_LABEL_PX = 36;
+/** Runs narrower than this are drawn per pixel column. */
+const NARROW_PX = 2;
 /** Other programs' share of a core, by quarter (index 1..4). */
 const OTHER_LOAD_COLORS = ['', 'rgba(128,128,128,0.3)', 'rgba(128,128,128,0.5)', 'rgba(128,128,128,0.7)', 'rgba(128,128,128,0.9)'];
 
@@ -59,6 +62,8 @@ export class FlameCanvas {
   private drag: { x: number; y: number; view: Viewport; moved: boolean } | null = null;
   private readonly resizeObserver: ResizeObserver;
   private readonly windowListeners: [string, EventListener][] = [];
+  private pixels: PixelBuffer | null = null;
+  private readonly readColor: (color: string) => [number, number, number, number];
 
   constructor(private readonly options: FlameCanvasOptions) {
     const { data } = options;
@@ -73,6 +78,7 @@ export class FlameCanvas {
     this.view = options.view && options.view.t1 > options.view.t0 ? { ...options.view } : this.fullView();
     this.canvas = el('canvas', { class: 'flame-canvas', attrs: { tabindex: '0', role: 'img', 'aria-label': options.ariaLabel } });
     this.ctx = this.canvas.getContext('2d', { alpha: false })!;
+    this.readColor = cssColorReader(this.ctx);
     this.tooltip = el('div', { class: 'chart-tooltip', attrs: { role: 'tooltip', 'aria-live': 'polite' } });
     this.tooltip.hidden = true;
     this.element = el('div', { class: 'flame-wrap' }, [this.canvas, this.tooltip]);
@@ -117,6 +123,7 @@ export class FlameCanvas {
     this.canvas.height = Math.round(height * dpr);
     this.canvas.style.height = `${height}px`;
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.pixels = new PixelBuffer(this.canvas.width, this.canvas.height, dpr, this.options.theme.background, this.readColor);
     this.render();
   }
 
@@ -164,42 +171,55 @@ export class FlameCanvas {
   }
 
   render(): void {
-    if (this.width === 0) return;
+    const pixels = this.pixels;
+    if (this.width === 0 || !pixels) return;
     const started = performance.now();
     const { ctx, width, height, view } = this;
     const { theme, data } = this.options;
-    ctx.fillStyle = theme.background;
-    ctx.fillRect(0, 0, width, height);
-    ctx.font = theme.font;
-    ctx.textBaseline = 'middle';
+    pixels.clear(pixels.packed(theme.background));
     const scale = width / (view.t1 - view.t0);
-    const buckets = new Map<string, number[]>();
     const labels: [number, number, number, string][] = [];
-    const rect = (color: string, x: number, y: number, w: number, h: number): void => {
-      let list = buckets.get(color);
-      if (!list) buckets.set(color, (list = []));
-      list.push(x, y, w, h);
-    };
+    const rect = (color: string, x: number, y: number, w: number, h: number): void =>
+      pixels.fillRect(pixels.packed(color), x, y, w, h);
     const drawRuns = (runs: Runs, y: number, h: number, colorOf: (run: number) => string, label: ((run: number) => string) | null): void => {
+      // Narrow runs are drawn one pixel column at a time, and touching columns of one colour
+      // become one rectangle: a frame costs O(width) per row however many runs there are.
+      let pendingColor = '';
+      let pendingX = 0;
+      let pendingW = 0;
+      const flush = (): void => {
+        if (pendingW > 0) rect(pendingColor, pendingX, y, pendingW, h);
+        pendingW = 0;
+      };
+      const column = (color: string, px: number): void => {
+        if (pendingW > 0 && color === pendingColor && px === pendingX + pendingW) pendingW++;
+        else {
+          flush();
+          pendingColor = color;
+          pendingX = px;
+          pendingW = 1;
+        }
+      };
       let i = firstAbove(runs.end, view.t0, 0, runs.length);
       while (i < runs.length) {
         const s = runs.start[i]!;
         if (s >= view.t1) break;
         const x0 = (s - view.t0) * scale;
         const x1 = (runs.end[i]! - view.t0) * scale;
-        if (x1 - x0 >= 1) {
+        if (x1 - x0 >= NARROW_PX) {
+          flush();
           const left = Math.max(x0, 0);
           const w = Math.min(x1, width) - left;
           rect(colorOf(i), left, y, w > 3 ? w - 0.5 : w, h);
           if (label && w >= MIN_LABEL_PX) labels.push([left, y + h / 2, w, label(i)]);
           i++;
         } else {
-          // Sub-pixel runs: one rectangle for this pixel column, then jump past the column.
           const px = Math.floor(x0);
-          rect(colorOf(i), px, y, 1, h);
+          column(colorOf(i), px);
           i = firstAbove(runs.end, view.t0 + (px + 1) / scale, i + 1, runs.length);
         }
       }
+      flush();
     };
     data.lanes.forEach((lane, l) => {
       const box = this.boxes[l]!;
@@ -219,10 +239,9 @@ export class FlameCanvas {
         drawRuns(runs, y, ROW_H - 1, (r) => this.colorOf(l, row, runs, r), (r) => this.labelOf(runs.frame[r]!));
       });
     });
-    for (const [color, list] of buckets) {
-      ctx.fillStyle = color;
-      for (let k = 0; k < list.length; k += 4) ctx.fillRect(list[k]!, list[k + 1]!, list[k + 2]!, list[k + 3]!);
-    }
+    ctx.putImageData(pixels.image, 0, 0);
+    ctx.font = theme.font;
+    ctx.textBaseline = 'middle';
     ctx.fillStyle = '#1b1b1b';
     for (const [x, y, w, text] of labels) ctx.fillText(fitText(text, w - 6), x + 3, y);
     this.drawOutline(this.selected, theme.foreground);
@@ -245,7 +264,8 @@ export class FlameCanvas {
       ctx.fillStyle = theme.grid;
       ctx.fillRect(0, top + HEADER_H - 1, this.width, 1);
       ctx.fillStyle = theme.foreground;
-      ctx.fillText(lane.rows.length === 0 ? `${lane.label} — idle` : lane.label, 4, top + HEADER_H / 2);
+      const empty = lane.ribbonKind === 'state' ? 'no Python stack sampled' : 'no workload thread ran here';
+      ctx.fillText(lane.rows.length === 0 ? `${lane.label} — ${empty}` : lane.label, 4, top + HEADER_H / 2);
     });
   }
 

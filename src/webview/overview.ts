@@ -7,6 +7,24 @@ import { percent, seconds } from './format';
 const CORE_ROW_H = 14;
 const OTHER_COLOR = 'rgba(128,128,128,0.45)';
 
+/** Mean workload and other-programs share per drawn column (long runs have more ticks than pixels). */
+export function perColumn(workload: number[], busy: number[], columns: number): { mine: Float64Array; other: Float64Array } {
+  const mine = new Float64Array(columns);
+  const other = new Float64Array(columns);
+  const count = new Float64Array(columns);
+  for (let k = 0; k < workload.length; k++) {
+    const x = Math.min(columns - 1, Math.floor((k * columns) / workload.length));
+    mine[x] += workload[k]!;
+    other[x] += Math.max(0, (busy[k] ?? workload[k]!) - workload[k]!);
+    count[x]++;
+  }
+  for (let x = 0; x < columns; x++) {
+    mine[x] /= count[x] || 1;
+    other[x] /= count[x] || 1;
+  }
+  return { mine, other };
+}
+
 function coreChart(strategy: StrategyResult, theme: Theme): HTMLElement {
   const cores = strategy.cores;
   if (!cores || cores.workload.length === 0) return el('p', { class: 'muted', text: 'No per-core data.' });
@@ -25,21 +43,18 @@ function coreChart(strategy: StrategyResult, theme: Theme): HTMLElement {
     const ctx = canvas.getContext('2d')!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    const xOf = (k: number): number => Math.round((k * width) / ticks);
+    const columns = Math.min(ticks, Math.round(width));
     cores.workload.forEach((series, c) => {
       const base = (c + 1) * CORE_ROW_H - 1;
       const h = CORE_ROW_H - 2;
       ctx.fillStyle = theme.grid;
       ctx.fillRect(0, base, width, 1);
-      series.forEach((mine, k) => {
-        const other = Math.max(0, (cores.busy[c]?.[k] ?? mine) - mine);
-        const x = xOf(k);
-        const w = Math.max(xOf(k + 1) - x, 1);
-        ctx.fillStyle = theme.highlight;
-        ctx.fillRect(x, base - mine * h, w, mine * h);
-        ctx.fillStyle = OTHER_COLOR;
-        ctx.fillRect(x, base - (mine + other) * h, w, other * h);
-      });
+      const { mine, other } = perColumn(series, cores.busy[c] ?? series, columns);
+      const w = width / columns;
+      ctx.fillStyle = theme.highlight;
+      for (let x = 0; x < columns; x++) ctx.fillRect(x * w, base - mine[x]! * h, w + 0.5, mine[x]! * h);
+      ctx.fillStyle = OTHER_COLOR;
+      for (let x = 0; x < columns; x++) ctx.fillRect(x * w, base - (mine[x]! + other[x]!) * h, w + 0.5, other[x]! * h);
     });
   };
   new ResizeObserver(draw).observe(canvas);

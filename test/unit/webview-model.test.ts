@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { syntheticProfile } from '../../bench/synthetic-profile';
 import { THREAD_STATES, type StrategyResult } from '../../src/profiler/profile';
 import { callTree, coreLanes, flameGraphRows, functionStats, otherLoadRuns, threadLanes } from '../../src/webview/model';
+import { perColumn } from '../../src/webview/overview';
 import { firstAbove, runAt } from '../../src/webview/runs';
 
 const S = (name: (typeof THREAD_STATES)[number]): number => THREAD_STATES.indexOf(name);
@@ -105,4 +106,12 @@ test('run lookup by binary search', () => {
   const runs = { start: Float64Array.from([0, 5, 15]), end: ends, frame: Int32Array.from([1, 2, 3]), ref: Int32Array.from([0, 0, 0]), length: 3 };
   assert.equal(runAt(runs, 12), -1); // in the gap 10..15
   assert.equal(runAt(runs, 16), 2);
+});
+
+test('core utilisation is averaged into as many columns as are drawn', () => {
+  const { mine, other } = perColumn([1, 0, 0.5, 0.5, 0.2], [1, 0.5, 0.5, 1, 0.2], 2);
+  // Ticks 0-2 fall in column 0, ticks 3-4 in column 1.
+  const round = (xs: Float64Array) => [...xs].map((v) => Math.round(v * 100) / 100);
+  assert.deepEqual(round(mine), [0.5, 0.35]);
+  assert.deepEqual(round(other), [0.17, 0.25]);
 });
