@@ -1,6 +1,6 @@
 // Which Python runs the workload: the Python extension's active environment for the file when
 // that extension is installed, else the `concurrencyProfiler.pythonPath` setting, else python3 or
-// python on PATH. Each candidate is run once to check it works; results are cached per workspace
+// python on PATH. The interpreter is run once to check it works; results are cached per workspace
 // folder until the active environment or the settings change.
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
@@ -11,7 +11,14 @@ export interface ResolvedPython extends ProbedPython {
   source: 'Python extension' | 'concurrencyProfiler.pythonPath' | 'PATH';
 }
 
-export type Resolution = { ok: true; python: ResolvedPython } | { ok: false; tried: string[] };
+interface Candidate {
+  command: string;
+  source: ResolvedPython['source'];
+}
+
+export type Resolution =
+  | { ok: true; python: ResolvedPython }
+  | { ok: false; tried: string[]; chosenIn: ResolvedPython['source'] | null };
 
 export class InterpreterResolver implements vscode.Disposable {
   private readonly cache = new Map<string, Promise<Resolution>>();
@@ -44,24 +51,27 @@ export class InterpreterResolver implements vscode.Disposable {
   }
 
   private async resolveUncached(resource: vscode.Uri): Promise<Resolution> {
+    // An interpreter the user chose (in the Python extension, or in our setting) is used or
+    // reported broken, never silently replaced: the measurements would be of another Python.
+    const environment = await this.activeEnvironment(resource);
+    const setting = readSettings(resource).pythonPath;
+    const chosen: Candidate | undefined = environment
+      ? { command: environment, source: 'Python extension' }
+      : setting
+        ? { command: setting, source: 'concurrencyProfiler.pythonPath' }
+        : undefined;
+    const candidates: Candidate[] = chosen ? [chosen] : [{ command: 'python3', source: 'PATH' }, { command: 'python', source: 'PATH' }];
     const tried: string[] = [];
-    const candidates: Array<{ command: string | undefined; source: ResolvedPython['source'] }> = [
-      { command: await this.activeEnvironment(resource), source: 'Python extension' },
-      { command: readSettings(resource).pythonPath || undefined, source: 'concurrencyProfiler.pythonPath' },
-      { command: 'python3', source: 'PATH' },
-      { command: 'python', source: 'PATH' },
-    ];
     for (const { command, source } of candidates) {
-      if (!command) continue;
       const probe = await probePython(command);
       if (probe.ok) {
         this.log.info(`Python: ${probe.python.executable} (${probe.python.version}) from ${source}`);
         return { ok: true, python: { ...probe.python, source } };
       }
-      this.log.warn(`Python candidate from ${source} rejected: ${probe.reason}`);
-      tried.push(`${probe.reason} (${source})`);
+      this.log.warn(`Python from ${source} rejected: ${probe.reason}`);
+      tried.push(`${probe.reason} (from ${source})`);
     }
-    return { ok: false, tried };
+    return { ok: false, tried, chosenIn: chosen?.source ?? null };
   }
 
   private async activeEnvironment(resource: vscode.Uri): Promise<string | undefined> {
@@ -103,16 +113,21 @@ export class InterpreterResolver implements vscode.Disposable {
 }
 
 /**
- * Tells the user no interpreter works and offers to pick one; a picked one is saved to the
- * setting (of the workspace when there is one) and returned so the run can go on.
+ * Tells the user no interpreter works and offers to pick one: in the Python extension when the
+ * broken one came from there, else a file saved to our setting (of the workspace folder when
+ * there is one) and returned so the run can go on.
  */
-export async function askForInterpreter(tried: string[], resource: vscode.Uri): Promise<string | undefined> {
+export async function askForInterpreter(failure: Extract<Resolution, { ok: false }>, resource: vscode.Uri): Promise<string | undefined> {
   const pick = 'Select Python Interpreter...';
   const answer = await vscode.window.showErrorMessage(
-    `No working Python interpreter (3.8 or newer) was found. Tried: ${tried.join('; ')}.`,
+    `No working Python interpreter (3.8 or newer) was found. Tried: ${failure.tried.join('; ')}.`,
     pick,
   );
   if (answer !== pick) return undefined;
+  if (failure.chosenIn === 'Python extension') {
+    await vscode.commands.executeCommand('python.setInterpreter');
+    return undefined;
+  }
   const picked = await vscode.window.showOpenDialog({
     title: 'Select the Python interpreter to profile with',
     canSelectMany: false,

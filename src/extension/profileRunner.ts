@@ -100,7 +100,7 @@ export class ProfileRunner implements vscode.Disposable {
   private async python(resource: vscode.Uri): Promise<string | undefined> {
     const resolution = await this.services.interpreters.resolve(resource);
     if (resolution.ok) return resolution.python.executable;
-    return askForInterpreter(resolution.tried, resource);
+    return askForInterpreter(resolution, resource);
   }
 
   private reportProgress(

@@ -2,8 +2,10 @@
 // the CodeLens, Cancel and Restricted Mode. Screenshots of each step go to test/e2e/screenshots/.
 import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { launch, prepare, screenshotPath, type Session } from './codeServer';
 import { answerInputBox, codeLens, goToLine, notification, openFile, profileWebview, runProcessesIn, runCommand, shownVerdict } from './workbench';
 
@@ -14,6 +16,9 @@ const PROFILE_COMMAND = 'Concurrency: Profile concurrency';
 const CRUNCH_BODY_LINE = 8;
 const FETCH_DEF_LINE = 13;
 const LENS = { crunch: 0, fetch: 1, endless: 2 };
+// A second interpreter, to see the setting obeyed: Debian's, next to the one first on PATH.
+const DEBIAN_PYTHON = '/usr/bin/python3';
+const DEBIAN_PYTHON_VERSION = execFileSync(DEBIAN_PYTHON, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim();
 
 const { vsix } = prepare();
 let session: Session | undefined;
@@ -148,6 +153,26 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     assert.equal(verdict, 'I/O-bound');
   });
 
+  test('a broken pythonPath is reported with a way to pick another; a working one is used', async () => {
+    const { page, workspace } = session!;
+    await setWorkspaceSetting(page, workspace, 'concurrencyProfiler.pythonPath', '/nonexistent/python3');
+    await codeLens(page, 'Profile concurrency', LENS.fetch).click();
+    await answerInputBox(page, 'Profile fetch');
+    const error = notification(page, 'No working Python interpreter');
+    await error.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('09-no-interpreter') });
+    assert.match((await error.textContent()) ?? '', /Tried: \/nonexistent\/python3: not found \(from concurrencyProfiler\.pythonPath\)/);
+    await error.getByRole('button', { name: 'Select Python Interpreter...' }).waitFor();
+    await error.hover();
+    await error.locator('.codicon-notifications-clear').click();
+
+    await setWorkspaceSetting(page, workspace, 'concurrencyProfiler.pythonPath', DEBIAN_PYTHON);
+    await codeLens(page, 'Profile concurrency', LENS.fetch).click();
+    await answerInputBox(page, 'Profile fetch');
+    assert.equal(await shownVerdict(page, 'fetch', RUN_TIMEOUT_MS), 'I/O-bound');
+    await profileWebview(page).getByText(`CPython ${DEBIAN_PYTHON_VERSION}`).waitFor({ timeout: 30_000 });
+  });
+
   test('"Show last profile" reopens the last finished profile once its panel is closed', async () => {
     const { page } = session!;
     await page.locator('.tab', { hasText: 'Concurrency: fetch' }).click({ button: 'middle' });
@@ -178,6 +203,15 @@ describe('in Restricted Mode', { timeout: 10 * 60_000 }, () => {
     assert.deepEqual(runProcessesIn(workspace), []);
   });
 });
+
+/** Edits the workspace's .vscode/settings.json the way a user would; VS Code notices the change. */
+async function setWorkspaceSetting(page: Page, workspace: string, key: string, value: unknown): Promise<void> {
+  const file = path.join(workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
+  // The file watcher reports the change within moments; nothing in the UI shows when.
+  await page.waitForTimeout(2_000);
+}
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
