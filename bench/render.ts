@@ -12,6 +12,7 @@ import { syntheticProfile } from './synthetic-profile';
 
 const THREADS = 8;
 const SAMPLES_PER_THREAD = 125_000;
+const FIRST_FRAME_RUNS = 3;
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -100,15 +101,30 @@ async function main(): Promise<void> {
     viewport: { width: 1400, height: 1000 },
   });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`file://${report}`);
-    await page.waitForFunction(() => performance.getEntriesByName('cp:first-frame').length > 0, undefined, { timeout: 60_000 });
-    const firstFrameMs = await page.evaluate(() => performance.getEntriesByName('cp:first-frame')[0]!.startTime);
-    const phases = await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      const parse = performance.getEntriesByName('cp:parse')[0];
-      return `HTML loaded ${nav.responseEnd.toFixed(0)} ms, script started ${(parse?.startTime ?? 0).toFixed(0)} ms, profile decoded in ${(parse?.duration ?? 0).toFixed(0)} ms`;
-    });
+    // First frame: the median of a few loads (each in a fresh page), as the machine may be busy.
+    const loads: { firstFrameMs: number; phases: string }[] = [];
+    let page = context.pages()[0] ?? (await context.newPage());
+    for (let run = 0; run < FIRST_FRAME_RUNS; run++) {
+      if (run > 0) {
+        await page.close();
+        page = await context.newPage();
+      }
+      await page.goto(`file://${report}`);
+      await page.waitForFunction(() => performance.getEntriesByName('cp:first-frame').length > 0, undefined, { timeout: 60_000 });
+      loads.push(
+        await page.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+          const parse = performance.getEntriesByName('cp:parse')[0];
+          return {
+            firstFrameMs: performance.getEntriesByName('cp:first-frame')[0]!.startTime,
+            phases: `HTML loaded ${nav.responseEnd.toFixed(0)} ms, script started ${(parse?.startTime ?? 0).toFixed(0)} ms, profile decoded in ${(parse?.duration ?? 0).toFixed(0)} ms`,
+          };
+        }),
+      );
+    }
+    const typical = [...loads].sort((a, b) => a.firstFrameMs - b.firstFrameMs)[Math.floor(loads.length / 2)]!;
+    const firstFrameMs = typical.firstFrameMs;
+    const phases = `${typical.phases}; all runs ${loads.map((l) => l.firstFrameMs.toFixed(0)).join(', ')} ms`;
 
     const coreFrames = await interact(page, 'per-core-lanes');
     await page.getByTestId('view-threads').click();
@@ -126,7 +142,7 @@ async function main(): Promise<void> {
     const figures = [
       ['machine', `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (figures scale with it)`, true],
       ['profile', `${threaded.samples.t.length.toLocaleString('en')} samples over ${THREADS} threads (+ serial), report ${sizeMb.toFixed(1)} MB`, true],
-      ['first frame', `${firstFrameMs.toFixed(0)} ms (target <= 1000): ${phases}`, firstFrameMs <= 1000],
+      ['first frame', `median ${firstFrameMs.toFixed(0)} ms (target <= 1000): ${phases}`, firstFrameMs <= 1000],
       ...(
         [
           ['per-core', coreFrames],

@@ -1,6 +1,7 @@
 // What a FlameCanvas needs to know about its content, for the three charts that share it:
 // per-core and per-thread flame charts (x = time) and the aggregated flame graph (x = sampled time).
 import { THREAD_STATES, type StrategyResult } from '../profiler/profile';
+import { nodeDepths } from '../profiler/export/stacks';
 import { STATE_LABELS } from './colors';
 import { milliseconds, percent } from './format';
 import type { CallTree, Lane, TimelineModel } from './model';
@@ -44,10 +45,10 @@ export interface ChartData {
 const functionName = (strategy: StrategyResult, frame: number): string => strategy.frames.name[frame] ?? '?';
 
 /** The stack node at `depth` of sample i's stack (root = 0), or -1. */
-function nodeAtDepth(strategy: StrategyResult, sample: number, depth: number): { node: number; leafDepth: number } {
+function nodeAtDepth(strategy: StrategyResult, sample: number, depth: number): { node: number } {
   const path: number[] = [];
   for (let n = strategy.samples.stack[sample]!; n >= 0; n = strategy.stacks.parent[n]!) path.push(n);
-  return { node: path[path.length - 1 - depth] ?? -1, leafDepth: path.length - 1 };
+  return { node: path[path.length - 1 - depth] ?? -1 };
 }
 
 export function timelineData(model: TimelineModel, strategy: StrategyResult): ChartData {
@@ -58,6 +59,7 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
     return k >= 0 ? lane.samples[k]! : -1;
   };
   const stackDepthOf = (lane: Lane, row: number): number => row - (lane.threadRow ? 1 : 0);
+  let depths: Int32Array | undefined;
   return {
     axis: 'time',
     lanes,
@@ -85,7 +87,8 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
         for (let k = Math.max(0, from); k < lane.times.length && lane.times[k]! < runs.end[hit.run]!; k++) {
           if (lane.times[k]! < runs.start[hit.run]! - 1e-9) continue;
           count++;
-          if (nodeAtDepth(strategy, lane.samples[k]!, 0).leafDepth === depth) self++;
+          const leaf = samples.stack[lane.samples[k]!]!;
+          if (leaf >= 0 && (depths ??= nodeDepths(stacks))[leaf] === depth) self++;
         }
         const total = runs.end[hit.run]! - runs.start[hit.run]!;
         lines.push(`total ${milliseconds(total)}, self ${count > 0 ? milliseconds((total * self) / count) : '—'}`);

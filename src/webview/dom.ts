@@ -24,6 +24,3 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: Eleme
   return node;
 }
 
-export function clear(node: Element): void {
-  while (node.firstChild) node.firstChild.remove();
-}

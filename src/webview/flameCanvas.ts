@@ -511,7 +511,7 @@ export class FlameCanvas {
 }
 
 /** 1, 2 or 5 times a power of ten, at least `raw`. */
-export function niceStep(raw: number): number {
+function niceStep(raw: number): number {
   const power = 10 ** Math.floor(Math.log10(Math.max(raw, 1e-9)));
   for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
   return 10 * power;

@@ -9,13 +9,6 @@ export function stackFrames(stacks: StackTable, leaf: number): number[] {
   return frames.reverse();
 }
 
-/** Nodes of the path to `leaf`, root first. */
-export function stackNodes(stacks: StackTable, leaf: number): number[] {
-  const nodes: number[] = [];
-  for (let node = leaf; node >= 0; node = stacks.parent[node]!) nodes.push(node);
-  return nodes.reverse();
-}
-
 /** Depth of every trie node (a node whose parent is -1 has depth 0), whatever the node order. */
 export function nodeDepths(stacks: StackTable): Int32Array {
   const depth = new Int32Array(stacks.parent.length).fill(-1);
