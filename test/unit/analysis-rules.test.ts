@@ -33,9 +33,9 @@ test('gilContention needs CPU-bound serial and GIL waits in the pool', () => {
   const hit = run({ states: CPU }, { states: GIL2, speedup: 1.0 });
   assert.equal(hit?.kind, 'cpu-bound-gil');
   assert.match(hit!.evidence[0], /threads x2: 1\.00x speedup while 49% of thread samples waited for the GIL/);
-  // GIL share of CPU demand just under the threshold: 0.2 / (0.2 + 0.8).
-  assert.equal(run({ states: CPU }, { states: { running: 0.8, gilWait: 0.2 } }), null);
-  assert.ok(0.2 < GIL_WAIT_SHARE_MIN);
+  // GIL share just under the threshold: 0.1 / (0.1 + 0.9).
+  assert.equal(run({ states: CPU }, { states: { running: 0.9, gilWait: 0.1 } }), null);
+  assert.ok(0.1 < GIL_WAIT_SHARE_MIN);
   // Serial not CPU-bound enough.
   assert.equal(run({ states: { running: CPU_SHARE_MIN - 0.05, io: 1 - CPU_SHARE_MIN + 0.05 } }, { states: GIL2 }), null);
 });
