@@ -33,6 +33,8 @@ const ROW_H = 15;
 const LANE_GAP = 6;
 const DIM = 'rgba(140,140,140,0.35)';
 const MIN_LABEL_PX = 36;
+/** Above this many rectangles a frame is drawn through a PixelBuffer rather than fillRect. */
+const MAX_CANVAS_RECTS = 1500;
 /** Runs narrower than this are drawn per pixel column. */
 const NARROW_PX = 2;
 /** Other programs' share of a core, by quarter (index 1..4). */
@@ -176,11 +178,14 @@ export class FlameCanvas {
     const started = performance.now();
     const { ctx, width, height, view } = this;
     const { theme, data } = this.options;
-    pixels.clear(pixels.packed(theme.background));
     const scale = width / (view.t1 - view.t0);
     const labels: [number, number, number, string][] = [];
-    const rect = (color: string, x: number, y: number, w: number, h: number): void =>
-      pixels.fillRect(pixels.packed(color), x, y, w, h);
+    const colors: string[] = [];
+    const boxes: number[] = [];
+    const rect = (color: string, x: number, y: number, w: number, h: number): void => {
+      colors.push(color);
+      boxes.push(x, y, w, h);
+    };
     const drawRuns = (runs: Runs, y: number, h: number, colorOf: (run: number) => string, label: ((run: number) => string) | null): void => {
       // Narrow runs are drawn one pixel column at a time, and touching columns of one colour
       // become one rectangle: a frame costs O(width) per row however many runs there are.
@@ -239,7 +244,19 @@ export class FlameCanvas {
         drawRuns(runs, y, ROW_H - 1, (r) => this.colorOf(l, row, runs, r), (r) => this.labelOf(runs.frame[r]!));
       });
     });
-    ctx.putImageData(pixels.image, 0, 0);
+    // Few rectangles: the canvas API. Many: fill pixels and put them once (see PixelBuffer).
+    if (colors.length < MAX_CANVAS_RECTS) {
+      ctx.fillStyle = theme.background;
+      ctx.fillRect(0, 0, width, height);
+      colors.forEach((color, k) => {
+        ctx.fillStyle = color;
+        ctx.fillRect(boxes[4 * k]!, boxes[4 * k + 1]!, boxes[4 * k + 2]!, boxes[4 * k + 3]!);
+      });
+    } else {
+      pixels.clear(pixels.packed(theme.background));
+      colors.forEach((color, k) => pixels.fillRect(pixels.packed(color), boxes[4 * k]!, boxes[4 * k + 1]!, boxes[4 * k + 2]!, boxes[4 * k + 3]!));
+      ctx.putImageData(pixels.image, 0, 0);
+    }
     ctx.font = theme.font;
     ctx.textBaseline = 'middle';
     ctx.fillStyle = '#1b1b1b';
