@@ -132,7 +132,7 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     .sort((a, b) => b.speedup! - a.speedup!)
     .map((s) => ({ strategy: s.id, expectedSpeedup: s.speedup, why: whyLower(s, chosen, disturbed(f, pool), ruledOut(f, v, s)) }));
   if (v.kind === 'overhead-bound') {
-    alternatives.unshift({ strategy: 'serial', expectedSpeedup: null, why: 'Batch the work: give each task many items (or pass chunksize to pool.map) so a task runs for milliseconds, then re-measure.' });
+    alternatives.unshift({ strategy: 'batching', expectedSpeedup: null, why: 'Unmeasured: batch the work: give each task many items (or pass chunksize to pool.map) so a task runs for milliseconds, then re-measure.' });
   }
   for (const n of notes) if (n.alternative) alternatives.push(n.alternative);
 
