@@ -23,6 +23,11 @@ test('ioWait fires at the wait-share threshold and not just below it', () => {
   assert.equal(at(IO_WAIT_SHARE_MIN - 0.02), null);
 });
 
+test('ioWait notices a function that waits for its own parallel workers', () => {
+  const hit = ioWait(facts({ strategies: [{ id: 'serial', states: { io: 0.9, running: 0.1 }, cpuSeconds: 1.5 }, { id: 'threads', speedup: 1.0 }] }));
+  assert.match(hit!.evidence.join(' '), /serial kept 1\.9 cores busy while its task thread waited/);
+});
+
 test('ioWait is less sure when no pool overlapped the waits', () => {
   const score = (sp: number) => ioWait(facts({ strategies: [{ id: 'serial', states: IO }, { id: 'threads', speedup: sp }] }))!.score;
   assert.ok(score(1.0) < score(1.9));

@@ -3,6 +3,7 @@
 import { label, pct, times, type Facts } from '../facts';
 import { describeHotLine } from '../hotspots';
 import { SPEEDUP_MARGIN, fastest } from '../margin';
+import { NATIVE_THREADS_CORES_MIN } from './releasesGil';
 import type { Finding } from './types';
 
 /**
@@ -27,6 +28,12 @@ export function ioWait(f: Facts): Finding | null {
     if (where) evidence.push(`Most of that waiting is in ${describeHotLine(where)} (${pct(where.share)} of the waiting samples).`);
   } else if (f.serial.coresUsed !== null) {
     evidence.push(`serial used ${f.serial.coresUsed.toFixed(2)} CPU seconds per wall second: the rest of its time it waited (thread states unavailable here).`);
+  }
+  const cores = f.serial.coresUsed;
+  if (cores !== null && cores >= NATIVE_THREADS_CORES_MIN) {
+    evidence.push(
+      `serial kept ${cores.toFixed(1)} cores busy while its task thread waited: the function waits for work it already runs in parallel itself (its own threads, processes or a native pool), so running more of it at once competes for the same cores.`,
+    );
   }
   const overlap = fastest([...f.threads, ...(f.asyncio ? [f.asyncio] : [])]);
   let score = wait;
