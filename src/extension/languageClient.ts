@@ -1,12 +1,17 @@
 // Starts the language server (dist/server.js) over IPC for Python files and passes it what the
-// host learns: run results for the lenses and the CodeLens setting.
+// host learns: run results for the lenses (kept in workspace state, so they outlive a window
+// reload) and the CodeLens setting.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { HOST_TO_SERVER, type HostToServer, type ServerInitOptions } from '../shared/serverProtocol';
+import { HOST_TO_SERVER, type HostToServer, type RunResult, type ServerInitOptions } from '../shared/serverProtocol';
 import { SECTION, readSettings } from './settings';
+
+const RESULTS_KEY = 'concurrencyProfiler.lensResults';
+const MAX_RESULTS = 100;
 
 export class LensServer implements vscode.Disposable {
   private readonly client: LanguageClient;
+  private readonly workspaceState: vscode.Memento;
   private readonly started: Promise<void>;
   private readonly configListener: vscode.Disposable;
 
@@ -26,9 +31,11 @@ export class LensServer implements vscode.Disposable {
       outputChannel: log,
     };
     this.client = new LanguageClient('concurrencyProfiler', 'Concurrency Profiler', serverOptions, clientOptions);
+    this.workspaceState = context.workspaceState;
     this.started = this.client.start().catch((error: Error) => {
       log.error(`The CodeLens server did not start: ${error.message}`);
     });
+    for (const result of this.storedResults()) void this.send({ type: 'runResult', ...result });
     this.configListener = vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.codeLens.enabled`)) {
         void this.send({ type: 'settings', codeLensEnabled: readSettings().codeLensEnabled });
@@ -36,7 +43,18 @@ export class LensServer implements vscode.Disposable {
     });
   }
 
-  async send(message: HostToServer): Promise<void> {
+  /** The function's lens shows `result` from now on, while the file's text stays the one measured. */
+  async showResult(result: RunResult): Promise<void> {
+    const others = this.storedResults().filter((r) => r.uri !== result.uri || r.functionName !== result.functionName);
+    await this.workspaceState.update(RESULTS_KEY, [...others, result].slice(-MAX_RESULTS));
+    await this.send({ type: 'runResult', ...result });
+  }
+
+  private storedResults(): RunResult[] {
+    return this.workspaceState.get<RunResult[]>(RESULTS_KEY, []);
+  }
+
+  private async send(message: HostToServer): Promise<void> {
     await this.started;
     if (this.client.isRunning()) await this.client.sendNotification(HOST_TO_SERVER, message);
   }

@@ -12,6 +12,7 @@ import type { ProfilePanels } from './profilePanel';
 import { newProfilePath, pruneProfiles, readProfile } from './profileStore';
 import { resultSummary } from './resultSummary';
 import { readSettings } from './settings';
+import { sha256 } from '../server/runResults';
 import type { ProfileTarget } from './targetPicker';
 import type { Telemetry } from './telemetry';
 import { runEvent, type RunOutcome } from './telemetryEvent';
@@ -28,24 +29,43 @@ export interface RunnerServices {
   telemetry: Telemetry;
 }
 
+/** What was profiled: the function of which file, with which text. */
+interface Measured {
+  uri: string;
+  functionName: string | null;
+  textSha256: string;
+}
+
 export class ProfileRunner implements vscode.Disposable {
+  /** True from the first step of a run (saving, finding Python) to its report. */
+  private busy = false;
   private current: EngineRun | undefined;
 
   constructor(private readonly services: RunnerServices) {}
 
   async run(target: ProfileTarget): Promise<void> {
-    const { log } = this.services;
-    if (this.current) {
+    if (this.busy) {
       const cancel = 'Cancel It';
       if ((await vscode.window.showWarningMessage('A profile is already running.', cancel)) === cancel) this.current?.cancel();
       return;
     }
+    this.busy = true;
+    try {
+      await this.profile(target);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async profile(target: ProfileTarget): Promise<void> {
+    const { log } = this.services;
     const { document, fn, args } = target;
     if (document.isUntitled) {
       void vscode.window.showErrorMessage('Save the file first: the profiler runs it from disk.');
       return;
     }
     if (document.isDirty && !(await document.save())) return;
+    const measured: Measured = { uri: document.uri.toString(), functionName: fn?.qualifiedName ?? null, textSha256: sha256(document.getText()) };
 
     const python = await this.python(document.uri);
     if (!python) return;
@@ -92,7 +112,7 @@ export class ProfileRunner implements vscode.Disposable {
     this.services.panels.runEnded();
 
     const profile = await this.loadProfile(outPath, outcome);
-    const result = await this.report(outcome, profile, outPath, document.uri, fn?.qualifiedName ?? null);
+    const result = await this.report(outcome, profile, outPath, measured);
     this.services.telemetry.sendRun(runEvent(result, profile, (Date.now() - started) / 1000));
     await pruneProfiles(folder).catch((error: Error) => log.warn(`Could not prune old profiles: ${error.message}`));
   }
@@ -138,13 +158,7 @@ export class ProfileRunner implements vscode.Disposable {
     }
   }
 
-  private async report(
-    outcome: EngineOutcome,
-    profile: Profile | null,
-    outPath: string,
-    uri: vscode.Uri,
-    functionName: string | null,
-  ): Promise<RunOutcome> {
+  private async report(outcome: EngineOutcome, profile: Profile | null, outPath: string, measured: Measured): Promise<RunOutcome> {
     const { context, panels, lenses, log } = this.services;
     // A cancelled run's partial profile is offered once, but is not "the last profile".
     if (profile && !outcome.cancelled) await context.workspaceState.update(LAST_PROFILE_KEY, outPath);
@@ -171,8 +185,8 @@ export class ProfileRunner implements vscode.Disposable {
 
     panels.show(profile, outPath);
     const summary = resultSummary(profile);
-    if (functionName !== null) {
-      await lenses.send({ type: 'runResult', uri: uri.toString(), functionName, summary, profilePath: outPath });
+    if (measured.functionName !== null) {
+      await lenses.showResult({ ...measured, functionName: measured.functionName, summary, profilePath: outPath });
     }
     if (outcome.exitCode === 1) {
       const serial = profile.strategies.find((s) => s.kind === 'serial' || s.kind === 'script');

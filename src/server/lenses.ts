@@ -2,19 +2,14 @@
 // and, after a run, a second lens with that function's verdict that opens its profile.
 import type { CodeLens } from 'vscode-languageserver';
 import type { PythonFunction } from './pythonOutline';
-import { OPEN_PROFILE_COMMAND, PROFILE_FUNCTION_COMMAND, type ProfileFunctionArgs } from '../shared/serverProtocol';
+import { OPEN_PROFILE_COMMAND, PROFILE_FUNCTION_COMMAND, type ProfileFunctionArgs, type RunResult } from '../shared/serverProtocol';
 
 export const PROFILE_LENS_TITLE = 'Profile concurrency';
-
-export interface FunctionResult {
-  summary: string;
-  profilePath: string;
-}
 
 export function lensesFor(
   uri: string,
   functions: readonly PythonFunction[],
-  results: ReadonlyMap<string, FunctionResult>,
+  results: ReadonlyMap<string, Pick<RunResult, 'summary' | 'profilePath'>>,
 ): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const fn of functions) {

@@ -1,32 +1,29 @@
-// The last run result per function, kept only while the file's text is what it was when the
-// result arrived: any edit (or a change on disk) hides it, as the measurement no longer applies.
-import type { FunctionResult } from './lenses';
+// The last run result per function, shown only while the file's text is the one that was
+// measured: any edit (or a change on disk) hides it, and undoing the edit brings it back.
+import { createHash } from 'node:crypto';
+import type { RunResult } from '../shared/serverProtocol';
 
-interface FileResults {
-  text: string;
-  byFunction: Map<string, FunctionResult>;
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 export class RunResults {
-  private readonly files = new Map<string, FileResults>();
+  private readonly byFile = new Map<string, Map<string, RunResult>>();
 
-  record(uri: string, currentText: string, functionName: string, result: FunctionResult): void {
-    let file = this.files.get(uri);
-    if (!file || file.text !== currentText) {
-      file = { text: currentText, byFunction: new Map() };
-      this.files.set(uri, file);
+  record(result: RunResult): void {
+    let byFunction = this.byFile.get(result.uri);
+    if (!byFunction) {
+      byFunction = new Map();
+      this.byFile.set(result.uri, byFunction);
     }
-    file.byFunction.set(functionName, result);
+    byFunction.set(result.functionName, result);
   }
 
-  /** Results for `uri`, empty when its text changed since they were recorded. */
-  forText(uri: string, currentText: string): ReadonlyMap<string, FunctionResult> {
-    const file = this.files.get(uri);
-    if (!file) return new Map();
-    if (file.text !== currentText) {
-      this.files.delete(uri);
-      return new Map();
-    }
-    return file.byFunction;
+  /** Results for `uri` that were measured on `currentText`, by function name. */
+  forText(uri: string, currentText: string): ReadonlyMap<string, RunResult> {
+    const byFunction = this.byFile.get(uri);
+    if (!byFunction) return new Map();
+    const hash = sha256(currentText);
+    return new Map([...byFunction].filter(([, result]) => result.textSha256 === hash));
   }
 }

@@ -1,8 +1,6 @@
 // Language server for Python files: serves the "Profile concurrency" CodeLenses. Started by the
 // extension over IPC. Parsing happens per lens request on the synced text, so a lens is never
 // computed from a stale tree.
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import {
   CodeLensRefreshRequest,
   ProposedFeatures,
@@ -43,26 +41,15 @@ connection.onCodeLens(({ textDocument }) => {
 
 connection.onNotification(HOST_TO_SERVER, async (message: HostToServer) => {
   switch (message.type) {
-    case 'runResult': {
-      const text = documents.get(message.uri)?.getText() ?? (await readFromDisk(message.uri));
-      if (text === null) return;
-      results.record(message.uri, text, message.functionName, { summary: message.summary, profilePath: message.profilePath });
+    case 'runResult':
+      results.record(message);
       break;
-    }
     case 'settings':
       codeLensEnabled = message.codeLensEnabled;
       break;
   }
   if (canRefreshLenses) await connection.sendRequest(CodeLensRefreshRequest.type);
 });
-
-async function readFromDisk(uri: string): Promise<string | null> {
-  try {
-    return await readFile(fileURLToPath(uri), 'utf8');
-  } catch {
-    return null; // not a file: URI, or gone: no lens to annotate
-  }
-}
 
 documents.listen(connection);
 connection.listen();

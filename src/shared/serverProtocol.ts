@@ -14,17 +14,20 @@ export interface ServerInitOptions {
 }
 
 export type HostToServer =
-  | {
-      /** A run of `functionName` in `uri` finished: its lens shows the result until the file changes. */
-      type: 'runResult';
-      uri: string;
-      functionName: string;
-      /** e.g. "CPU-bound (GIL) - processes-fork 1.9x" */
-      summary: string;
-      /** Saved profile the result lens opens. */
-      profilePath: string;
-    }
+  | ({ type: 'runResult' } & RunResult)
   | { type: 'settings'; codeLensEnabled: boolean };
+
+/** A finished run of `functionName` in `uri`: its lens shows `summary` while the file's text is the one measured. */
+export interface RunResult {
+  uri: string;
+  functionName: string;
+  /** e.g. "CPU-bound (GIL) - processes-fork 1.9x" */
+  summary: string;
+  /** Saved profile the result lens opens. */
+  profilePath: string;
+  /** SHA-256 (hex) of the file's text when it was profiled. */
+  textSha256: string;
+}
 
 /** Arguments of PROFILE_FUNCTION_COMMAND when a lens invokes it. */
 export type ProfileFunctionArgs = [uri: string, functionName: string];

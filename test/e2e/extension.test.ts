@@ -144,11 +144,12 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     assert.ok(stoppedAfterMs < 3_000, `processes were gone ${stoppedAfterMs} ms after Cancel`);
   });
 
-  test('after a window reload the panel shows its profile again', async () => {
+  test('after a window reload the panel shows its profile again and the lenses their results', async () => {
     const { page } = session!;
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     const verdict = await shownVerdict(page, 'fetch', RUN_TIMEOUT_MS);
+    await codeLens(page, 'I/O-bound - threads', 0).waitFor({ timeout: 60_000 });
     await page.screenshot({ path: screenshotPath('07-restored-after-reload') });
     assert.equal(verdict, 'I/O-bound');
   });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { sha256 } from '../../src/server/runResults';
 import { HOST_TO_SERVER, OPEN_PROFILE_COMMAND, PROFILE_FUNCTION_COMMAND, type HostToServer } from '../../src/shared/serverProtocol';
 
 interface Lens {
@@ -64,9 +65,10 @@ test('every function and method gets a lens, even past a syntax error', async ()
   assert.deepEqual(all[1].command, { title: 'Profile concurrency', command: PROFILE_FUNCTION_COMMAND, arguments: [uri, 'Job.run'] });
 });
 
-test('a run result adds a lens that opens the profile, until the file changes', async () => {
+test('a run result adds a lens that opens the profile, while the text is the one measured', async () => {
   const before = refreshes;
-  await send({ type: 'runResult', uri, functionName: 'crunch', summary: 'CPU-bound (GIL) - processes-fork 1.9x', profilePath: '/p/1.json' });
+  const result = { uri, functionName: 'crunch', summary: 'CPU-bound (GIL) - processes-fork 1.9x', profilePath: '/p/1.json', textSha256: sha256(source) };
+  await send({ type: 'runResult', ...result });
   const all = await lenses();
   assert.ok(refreshes > before, 'the server asked the editor to refresh its lenses');
   assert.deepEqual(all[1], {
@@ -75,6 +77,13 @@ test('a run result adds a lens that opens the profile, until the file changes', 
   });
   await edit(`${source}# edited\n`);
   assert.deepEqual(titlesByLine(await lenses()).map(([, title]) => title), Array(4).fill('Profile concurrency'));
+  await edit(source);
+  assert.equal((await lenses())[1].command.title, 'CPU-bound (GIL) - processes-fork 1.9x');
+});
+
+test('a result measured on other text is not shown', async () => {
+  await send({ type: 'runResult', uri, functionName: 'fetch', summary: 'I/O-bound - threads 2.0x', profilePath: '/p/2.json', textSha256: sha256('older text') });
+  assert.ok(!(await lenses()).some((lens) => lens.command.title.startsWith('I/O-bound')));
 });
 
 test('lenses follow edits and the CodeLens setting', async () => {
