@@ -1,7 +1,7 @@
 // The printed advice covers the verdict, the recommendation and every route of the seed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatAdvice } from '../../src/profiler/analysis/index';
+import { analyzeProfile, formatAdvice } from '../../src/profiler/analysis/index';
 import { CPU, GIL2, NOGIL2, profile } from './analysis-builders';
 
 const cpuProfile = () =>
@@ -45,4 +45,13 @@ test('clusters are suggested only when the projection says the cores are the cap
     formatAdvice(profile({ tasks: 64, strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 1.0 }, { id: 'processes-fork', speedup: sp }] })).replace(/\s+/g, ' ');
   assert.match(run(1.9), /Clusters \(Dask, Ray\): not measured here, because there is no cluster\. processes-fork x2 reached 1\.90x/);
   assert.match(run(1.25), /Clusters \(Dask, Ray\): would add little: the fit projects only 1\.\d+x at 4x the cores/);
+});
+
+test('code for a Class.method builds the instance once and imports the class', () => {
+  const p = profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 1.0 }, { id: 'processes-fork', speedup: 1.7 }] });
+  p.workload.function = 'Model.score';
+  const code = analyzeProfile(p).recommendation.codeChange ?? '';
+  assert.match(code, /from work import Model\)/);
+  assert.match(code, /^fn = Model\(\)\.score$/m);
+  assert.match(code, /pool\.submit\(fn, \*a\)/);
 });

@@ -43,7 +43,7 @@ export function codeChange(w: Workload, t: CodeTarget): string | null {
   if (w.function === null) return null;
   const mod = moduleName(w.file);
   const { name, setup } = callable(w);
-  const header = `# at the bottom of ${mod}.py (or import ${name.split('.')[0]} from ${mod})\n`;
+  const header = `# at the bottom of ${mod}.py (or: from ${mod} import ${w.function.split('.')[0]})\n`;
   switch (t.kind) {
     case 'processes': {
       const chunks = chunksize(t, w.tasks);
