@@ -16,6 +16,9 @@ export type WebviewToHost =
 
 export type ExportFormat = 'speedscope' | 'trace' | 'collapsed' | 'html';
 
+/** What gives a flame chart's frames their colour. */
+export type ColorBy = 'function' | 'thread' | 'process';
+
 export type ChartView = 'cores' | 'threads' | 'flamegraph' | 'functions';
 
 /** Zoom and scroll of one chart; times in ms since the strategy's start. */
@@ -37,7 +40,7 @@ export interface WebviewPersistedState {
   left: string | null;
   right: string | null;
   view: ChartView;
-  colorBy: 'function' | 'thread';
+  colorBy: ColorBy;
   search: string;
   /** Keyed by `${strategyId}/${view}`. */
   viewports: Record<string, ChartViewport>;

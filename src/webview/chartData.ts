@@ -37,6 +37,8 @@ export interface ChartData {
   /** Thread index a run belongs to (for colour by thread), -1 if none. */
   threadOf(lane: number, row: number, run: number): number;
   threadName(thread: number): string;
+  /** Index into the strategy's processes of a thread, -1 if unknown. */
+  processOf(thread: number): number;
   /** Tooltip lines: the first is the title. */
   describe(hit: Hit): string[];
   source(hit: Hit): SourceRef | null;
@@ -68,6 +70,7 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
     frameName: (frame) => functionName(strategy, frame),
     threadOf: (lane, row, run) => samples.thread[lanes[lane]!.rows[row]!.ref[run]!] ?? -1,
     threadName: (thread) => threads[thread]?.name ?? `thread ${thread}`,
+    processOf: (thread) => threads[thread]?.process ?? -1,
     describe(hit) {
       const lane = lanes[hit.lane]!;
       const runs = lane.rows[hit.row]!;
@@ -123,6 +126,7 @@ export function flameGraphData(tree: CallTree, rows: Runs[], strategy: StrategyR
     frameName: (frame) => functionName(strategy, frame),
     threadOf: () => -1,
     threadName: (thread) => strategy.threads[thread]?.name ?? '',
+    processOf: () => -1,
     describe(hit) {
       const a = rows[hit.row]!.ref[hit.run]!;
       const frame = tree.frame[a]!;

@@ -3,7 +3,7 @@
 import type { Profile, StrategyResult } from '../profiler/profile';
 import { pickStrategy } from '../profiler/export/strategy';
 import { sampleIntervalMs } from '../profiler/export/stacks';
-import type { ChartView, ExportFormat, WebviewPersistedState } from '../shared/webviewProtocol';
+import type { ChartView, ColorBy, ExportFormat, WebviewPersistedState } from '../shared/webviewProtocol';
 import { flameGraphData, timelineData, type ChartData, type SourceRef } from './chartData';
 import type { Theme } from './colors';
 import { el } from './dom';
@@ -113,7 +113,7 @@ export class ChartsSection {
       this.select('Strategy', ids, state.left ?? '', (v) => this.update({ left: v }), 'strategy-left'),
       this.select('Compare with', [['', 'none'], ...ids], state.right ?? '', (v) => this.update({ right: v || null }), 'strategy-right'),
       tablist,
-      this.select('Colour by', [['function', 'function'], ['thread', 'thread']], state.colorBy, (v) => this.update({ colorBy: v as 'function' | 'thread' }), 'color-by'),
+      this.select('Colour by', [['function', 'function'], ['thread', 'thread'], ['process', 'process']], state.colorBy, (v) => this.update({ colorBy: v as ColorBy }), 'color-by'),
       search,
       el('button', { class: 'button secondary', text: 'Reset zoom', on: { click: () => this.canvases.forEach((c) => c.reset()) } }),
       exports,

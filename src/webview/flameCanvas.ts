@@ -9,6 +9,7 @@ import { milliseconds } from './format';
 import { THREAD_STATES } from '../profiler/profile';
 import { PixelBuffer, cssColorReader } from './pixelBuffer';
 import { firstAbove, runAt, type Runs } from './runs';
+import type { ColorBy } from '../shared/webviewProtocol';
 
 export interface Viewport {
   t0: number;
@@ -19,7 +20,7 @@ export interface Viewport {
 export interface FlameCanvasOptions {
   data: ChartData;
   theme: Theme;
-  colorBy: 'function' | 'thread';
+  colorBy: ColorBy;
   view: Viewport | null;
   onViewChange(view: Viewport): void;
   onOpenSource(source: SourceRef): void;
@@ -161,9 +162,10 @@ export class FlameCanvas {
     const frame = runs.frame[run]!;
     if (frame <= -2) return THREAD_PALETTE[(-2 - frame) % THREAD_PALETTE.length]!;
     if (this.matches && !this.matches.has(frame)) return DIM;
-    if (this.options.colorBy === 'thread') {
+    if (this.options.colorBy !== 'function') {
       const thread = this.options.data.threadOf(lane, row, run);
-      if (thread >= 0) return THREAD_PALETTE[thread % THREAD_PALETTE.length]!;
+      const group = this.options.colorBy === 'thread' ? thread : thread >= 0 ? this.options.data.processOf(thread) : -1;
+      if (group >= 0) return THREAD_PALETTE[group % THREAD_PALETTE.length]!;
     }
     return (this.frameColor[frame] ??= FUNCTION_PALETTE[hashString(this.options.data.frameName(frame)) % FUNCTION_PALETTE.length]!);
   }

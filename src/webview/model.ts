@@ -116,7 +116,8 @@ function timeRange(strategy: StrategyResult, intervalMs: number): { start: numbe
   if (t.length === 0) return { start: 0, end: Math.max(1, (strategy.wallSeconds ?? 1) * 1000) };
   let min = Infinity;
   let max = -Infinity;
-  for (const v of t) {
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i]!;
     if (v < min) min = v;
     if (v > max) max = v;
   }

@@ -121,6 +121,14 @@ export function strategiesTable(profile: Profile): HTMLElement {
   ]);
 }
 
+/** "2026-01-31 14:05" in local time; toLocaleString would load the locale data (tens of ms). */
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
 export function workloadLine(profile: Profile, source: string | null): HTMLElement {
   const w = profile.workload;
   const what = w.function ? `${w.function} in ${w.file}` : `script ${w.file}`;
@@ -130,7 +138,7 @@ export function workloadLine(profile: Profile, source: string | null): HTMLEleme
     `${w.tasks} task${w.tasks === 1 ? '' : 's'}`,
     `${w.python.implementation} ${w.python.version}${w.python.freeThreaded ? ' (free-threaded)' : ''}`,
     `${m.logicalCores} logical cores (${m.cpuModel})`,
-    new Date(profile.createdAt).toLocaleString(),
+    localTime(profile.createdAt),
   ];
   return el('div', { class: 'workload' }, [
     el('h1', { text: 'Concurrency profile' }),

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { HOSTILE_NAME, syntheticProfile } from '../../bench/synthetic-profile';
 import { buildHtmlReport, loadWebviewAssets, writeExports } from '../../src/profiler/export/index';
+import { FUNCTION_PALETTE, THREAD_PALETTE, hashString } from '../../src/webview/colors';
 import { MEDIA_DIR, launchChromium } from './report-browser';
 
 let browser: Browser;
@@ -142,6 +143,24 @@ test('keyboard: Enter selects a frame, arrows walk the stack, o opens the source
   await spanIs(true);
   await page.keyboard.press('Escape');
   await spanIs(false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the canvas draws the frame where it is and in the chosen colouring', async () => {
+  const { page, problems } = await open();
+  await page.getByTestId('view-threads').click();
+  const canvas = page.getByTestId('per-thread-lanes').locator('canvas');
+  // First lane's first frame row (worker), middle of the run; the canvas is 1:1 at dpr 1.
+  const pixelAt = () =>
+    canvas.evaluate((c: HTMLCanvasElement) => {
+      const [r, g, b] = c.getContext('2d')!.getImageData(Math.floor(c.width / 2), 18 + 16 + 8 + 7, 1, 1).data;
+      return `#${[r, g, b].map((v) => v!.toString(16).padStart(2, '0')).join('')}`;
+    });
+  assert.equal(await pixelAt(), FUNCTION_PALETTE[hashString('worker') % FUNCTION_PALETTE.length]);
+  await page.getByTestId('color-by').selectOption('thread');
+  await page.waitForFunction(() => (history.state as { cp: { colorBy: string } }).cp.colorBy === 'thread');
+  assert.equal(await pixelAt(), THREAD_PALETTE[0]);
   assert.deepEqual(problems, []);
   await page.close();
 });
