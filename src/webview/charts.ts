@@ -46,7 +46,7 @@ export function defaultStrategy(profile: Profile): string | null {
 
 export class ChartsSection {
   readonly element: HTMLElement;
-  private readonly panesEl = el('div', { class: 'panes' });
+  private readonly panesEl = el('div', { class: 'panes', attrs: { role: 'tabpanel', 'aria-labelledby': 'charts-heading' } });
   private readonly tabs = new Map<ChartView, HTMLButtonElement>();
   private readonly models = new Map<string, StrategyModels>();
   private canvases: FlameCanvas[] = [];
@@ -82,7 +82,11 @@ export class ChartsSection {
   private toolbar(): HTMLElement {
     const { profile, state } = this.ctx;
     const ids: [string, string][] = profile.strategies.map((s) => [s.id, `${s.id}${s.status === 'ok' ? '' : ` (${s.status})`}`]);
-    const tablist = el('div', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Chart' } });
+    const tablist = el('div', {
+      class: 'tabs',
+      attrs: { role: 'tablist', 'aria-label': 'Chart' },
+      on: { keydown: (e) => this.onTabKey(e) },
+    });
     for (const view of VIEWS) {
       const tab = el('button', {
         class: 'tab',
@@ -118,6 +122,22 @@ export class ChartsSection {
       el('button', { class: 'button secondary', text: 'Reset zoom', on: { click: () => this.canvases.forEach((c) => c.reset()) } }),
       exports,
     ]);
+  }
+
+  /** Tabs pattern: only the selected tab is in the Tab order; arrows, Home and End move between them. */
+  private onTabKey(e: KeyboardEvent): void {
+    const ids = VIEWS.map((v) => v.id);
+    const at = ids.indexOf(this.ctx.state.view);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: ids.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const view = ids[(next + ids.length) % ids.length]!;
+    this.update({ view });
+    this.tabs.get(view)!.focus();
+  }
+
+  dispose(): void {
+    this.canvases.forEach((c) => c.dispose());
   }
 
   private update(change: Partial<WebviewPersistedState>, rebuild = true): void {

@@ -46,11 +46,16 @@ function renderProfile(profile: Profile, source: string | null): void {
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => host.setState(state), 150);
   };
+  flushState = () => {
+    clearTimeout(saveTimer);
+    host.setState(state);
+  };
   host.setState(state);
   const theme = readTheme();
   const openSource = ({ file, line }: { file: string; line: number }): void => host.post({ type: 'openSource', file, line });
   const copy = (text: string): void => host.post({ type: 'copy', text });
-  const charts = new ChartsSection({
+  charts?.dispose();
+  charts = new ChartsSection({
     profile,
     theme,
     state,
@@ -69,12 +74,29 @@ function renderProfile(profile: Profile, source: string | null): void {
   );
 }
 
+let shown: { profile: Profile; source: string | null } | null = null;
+let charts: ChartsSection | null = null;
+let flushState: (() => void) | null = null;
+
+// VS Code swaps the theme by changing <body>'s class: the canvases read colours once, so redraw.
+new MutationObserver(() => {
+  if (!shown) return;
+  flushState?.();
+  renderProfile(shown.profile, shown.source);
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
 function render(message: HostToWebview): void {
+  if (message.type !== 'profile') {
+    charts?.dispose();
+    charts = null;
+  }
   switch (message.type) {
     case 'profile':
+      shown = { profile: message.profile, source: message.source };
       renderProfile(message.profile, message.source);
       break;
     case 'running':
+      shown = null;
       app.replaceChildren(
         el('main', { class: 'report' }, [
           el('h1', { text: 'Profiling…' }),
@@ -83,6 +105,7 @@ function render(message: HostToWebview): void {
       );
       break;
     case 'error':
+      shown = null;
       app.replaceChildren(el('main', { class: 'report' }, [el('h1', { text: 'Profile failed' }), el('pre', { class: 'traceback', text: message.message })]));
       break;
   }

@@ -22,6 +22,7 @@ export function verdictSection(profile: Profile): HTMLElement {
     verdict.shares
       ? el('p', { class: 'muted', text: `Mix: ${Object.entries(verdict.shares).map(([k, v]) => `${k} ${percent(v)}`).join(', ')}` })
       : null,
+    verdict.rules?.length ? el('p', { class: 'muted small', text: `Rules: ${verdict.rules.join(', ')}` }) : null,
   ]);
 }
 

@@ -147,6 +147,19 @@ test('keyboard: Enter selects a frame, arrows walk the stack, o opens the source
   await page.close();
 });
 
+test('chart tabs follow the tabs pattern: arrows move and select, one tab in the Tab order', async () => {
+  const { page, problems } = await open();
+  await page.getByTestId('view-cores').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.getByTestId('per-thread-lanes').waitFor();
+  assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid), 'view-threads');
+  await page.keyboard.press('End');
+  await page.getByTestId('top-functions').waitFor();
+  assert.deepEqual(await page.locator('[role="tab"]').evaluateAll((tabs) => tabs.map((t) => (t as HTMLElement).tabIndex)), [-1, -1, -1, 0]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the canvas draws the frame where it is and in the chosen colouring', async () => {
   const { page, problems } = await open();
   await page.getByTestId('view-threads').click();

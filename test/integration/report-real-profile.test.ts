@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import Ajv from 'ajv';
 import type { Browser } from 'playwright-core';
 import type { Profile } from '../../src/profiler/profile';
+import type { SpeedscopeFile } from '../../src/profiler/export/speedscope';
 import type { TraceFile } from '../../src/profiler/export/trace';
 import { launchChromium } from './report-browser';
 
@@ -48,11 +49,11 @@ const threadsRun = (): Profile['strategies'][number] => profile.strategies.find(
 
 test('speedscope export of a real run validates and has one profile per thread', () => {
   const schema = JSON.parse(readFileSync(require.resolve('speedscope/dist/release/file-format-schema.json'), 'utf8'));
-  const file = JSON.parse(readFileSync(out.speedscope, 'utf8'));
+  const file: SpeedscopeFile = JSON.parse(readFileSync(out.speedscope, 'utf8'));
   const validate = new Ajv({ strict: false }).compile(schema);
   assert.ok(validate(file), JSON.stringify(validate.errors?.slice(0, 3)));
   assert.equal(file.profiles.length, threadsRun().threads.length);
-  assert.ok(file.shared.frames.some((f: { name: string }) => f.name === 'spin'));
+  assert.ok(file.shared.frames.some((f) => f.name === 'spin'));
 });
 
 test('trace and collapsed exports of a real run name the workload function', () => {

@@ -65,6 +65,26 @@ test('the webview says ready first, renders the profile it is sent, and posts op
   await page.close();
 });
 
+test('a theme change (VS Code swaps the body class) redraws the charts in the new colours', async () => {
+  const page = await openWebview();
+  await page.evaluate((p) => window.postMessage({ type: 'profile', profile: p, source: null }, '*'), syntheticProfile({ threads: 2, samplesPerThread: 50 }) as never);
+  const canvas = page.getByTestId('per-core-lanes').locator('canvas');
+  await canvas.waitFor();
+  // A pixel of the time axis strip, which is the editor background.
+  const background = () => canvas.evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(2, 2, 1, 1).data].slice(0, 3).join(','));
+  assert.equal(await background(), '255,255,255');
+  await page.evaluate(() => {
+    document.documentElement.style.setProperty('--vscode-editor-background', '#1e1e1e');
+    document.body.className = 'vscode-dark';
+  });
+  await page.waitForFunction(() => {
+    const c = document.querySelector('[data-testid="per-core-lanes"] canvas') as HTMLCanvasElement | null;
+    return c !== null && c.getContext('2d')!.getImageData(2, 2, 1, 1).data[0] === 0x1e;
+  });
+  assert.equal(await page.locator('[data-testid="per-core-lanes"]').count(), 1);
+  await page.close();
+});
+
 test('state saved through setState is restored for the same profile source', async () => {
   const page = await openWebview();
   const profile = syntheticProfile({ threads: 2, samplesPerThread: 200 });
