@@ -3,7 +3,6 @@
 // what happened. One run at a time: two at once would skew each other's measurements.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EngineEvent } from '../profiler/events';
 import type { Profile } from '../profiler/profile';
 import { startEngine, type EngineOutcome, type EngineRun } from './engineProcess';
 import { askForInterpreter, type InterpreterResolver } from './interpreter';
@@ -11,6 +10,7 @@ import type { LensServer } from './languageClient';
 import type { ProfilePanels } from './profilePanel';
 import { newProfilePath, pruneProfiles, readProfile } from './profileStore';
 import { resultSummary } from './resultSummary';
+import { RunProgress } from './runProgress';
 import { readSettings } from './settings';
 import { sha256 } from '../server/runResults';
 import type { ProfileTarget } from './targetPicker';
@@ -71,19 +71,20 @@ export class ProfileRunner implements vscode.Disposable {
     if (!python) return;
     const settings = readSettings(document.uri);
     const folder = path.join((this.services.context.storageUri ?? this.services.context.globalStorageUri).fsPath, 'profiles');
-    const outPath = await newProfilePath(folder, document.uri.fsPath, fn?.qualifiedName ?? null);
-    const subject = fn?.qualifiedName ?? path.basename(document.uri.fsPath);
+    const outPath = await newProfilePath(folder, document.uri.fsPath, measured.functionName);
+    const subject = measured.functionName ?? path.basename(document.uri.fsPath);
     const started = Date.now();
     log.info(`Profiling ${subject} with ${python}; profile: ${outPath}`);
 
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Profiling ${subject}`, cancellable: true },
       (progress, token) => {
+        const reporter = new RunProgress(progress, log, this.services.panels, { file: document.uri.fsPath, functionName: measured.functionName });
         const engine = startEngine(
           {
             cliPath: path.join(this.services.context.extensionPath, 'dist', 'cli.js'),
             file: document.uri.fsPath,
-            functionName: fn?.qualifiedName ?? null,
+            functionName: measured.functionName,
             args,
             python,
             workers: settings.workers,
@@ -93,7 +94,7 @@ export class ProfileRunner implements vscode.Disposable {
             outPath,
           },
           {
-            onEvent: (event) => this.reportProgress(event, progress, document.uri.fsPath, fn?.qualifiedName ?? null),
+            onEvent: (event) => reporter.onEvent(event),
             onOutput: (line, stream) => (stream === 'stderr' && line.startsWith('{') ? log.trace(line) : log.info(line)),
           },
         );
@@ -121,31 +122,6 @@ export class ProfileRunner implements vscode.Disposable {
     const resolution = await this.services.interpreters.resolve(resource);
     if (resolution.ok) return resolution.python.executable;
     return askForInterpreter(resolution, resource);
-  }
-
-  private reportProgress(
-    event: EngineEvent,
-    progress: vscode.Progress<{ message?: string; increment?: number }>,
-    file: string,
-    functionName: string | null,
-  ): void {
-    const { log, panels } = this.services;
-    switch (event.type) {
-      case 'strategy-start':
-        progress.report({ message: `${event.id} (${event.index + 1} of ${event.total})` });
-        panels.postRunning({ type: 'running', file, functionName, strategy: event.id, done: event.index, total: event.total });
-        break;
-      case 'heartbeat':
-        progress.report({ message: `${event.id}: ${Math.round(event.elapsedSeconds)} s` });
-        break;
-      case 'strategy-end':
-        progress.report({ increment: 100 / event.total });
-        log.info(`${event.id}: ${event.status}${event.wallSeconds === null ? '' : `, ${event.wallSeconds.toFixed(2)} s`}${event.speedup === null ? '' : `, ${event.speedup.toFixed(2)}x`}`);
-        break;
-      case 'log':
-        log[event.level](event.message);
-        break;
-    }
   }
 
   private async loadProfile(outPath: string, outcome: EngineOutcome): Promise<Profile | null> {

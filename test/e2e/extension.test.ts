@@ -129,8 +129,9 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     const { page, workspace } = session!;
     await codeLens(page, 'Profile concurrency', LENS.endless).click();
     await answerInputBox(page, 'Profile endless', '[()] * 2');
+    // The notification names the strategy running: serial first, of the three in the settings.
     const progress = notification(page, 'Profiling endless');
-    await progress.waitFor();
+    await progress.filter({ hasText: 'serial (1 of 3)' }).waitFor({ timeout: 30_000 });
     await waitFor(() => runProcessesIn(workspace).length > 0, 30_000, 'the workload to start');
     await page.screenshot({ path: screenshotPath('05-cancel-running') });
     await progress.hover();
