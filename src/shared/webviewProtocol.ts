@@ -5,6 +5,12 @@ import type { Profile } from '../profiler/profile';
 
 export type HostToWebview =
   | { type: 'profile'; profile: Profile; /** where it was loaded from, for the title */ source: string | null }
+  /**
+   * The same for big profiles: packProfile(profile) from src/profiler/export. VS Code posts a
+   * Uint8Array as bytes, where a profile object goes through JSON (a 1M-sample profile is ~22 MB
+   * of it, about a second to serialise and parse again).
+   */
+  | { type: 'packedProfile'; data: Uint8Array; source: string | null }
   | { type: 'running'; file: string; functionName: string | null; strategy: string | null; done: number; total: number }
   | { type: 'error'; message: string };
 

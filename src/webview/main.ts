@@ -6,6 +6,7 @@ import { ChartsSection, defaultStrategy } from './charts';
 import { readTheme } from './colors';
 import { el } from './dom';
 import { connectHost } from './host';
+import { unpackProfile } from '../profiler/export/packedProfile';
 import { overviewSection } from './overview';
 import { recommendationSection, strategiesTable, verdictSection, workloadLine } from './summary';
 
@@ -85,16 +86,23 @@ new MutationObserver(() => {
   renderProfile(shown.profile, shown.source);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
+function unpackBytes(data: Uint8Array): Profile {
+  return unpackProfile(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+}
+
 function render(message: HostToWebview): void {
-  if (message.type !== 'profile') {
+  if (message.type !== 'profile' && message.type !== 'packedProfile') {
     charts?.dispose();
     charts = null;
   }
   switch (message.type) {
     case 'profile':
-      shown = { profile: message.profile, source: message.source };
-      renderProfile(message.profile, message.source);
+    case 'packedProfile': {
+      const profile = message.type === 'profile' ? message.profile : unpackBytes(message.data);
+      shown = { profile, source: message.source };
+      renderProfile(profile, message.source);
       break;
+    }
     case 'running':
       shown = null;
       app.replaceChildren(

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { syntheticProfile } from '../../bench/synthetic-profile';
+import { packProfile } from '../../src/profiler/export/packedProfile';
 import { MEDIA_DIR, launchChromium } from './report-browser';
 
 let browser: Browser;
@@ -62,6 +63,18 @@ test('the webview says ready first, renders the profile it is sent, and posts op
     { type: 'openSource', file: '/w/word_stats.py', line: 24 },
     { type: 'export', format: 'speedscope', strategy: 'threads-2' },
   ]);
+  await page.close();
+});
+
+test('a packed profile (bytes, for big profiles) renders like a profile object', async () => {
+  const page = await openWebview();
+  const profile = syntheticProfile({ threads: 3, samplesPerThread: 100 });
+  const bytes = Array.from(packProfile(profile));
+  await page.evaluate((b) => window.postMessage({ type: 'packedProfile', data: new Uint8Array(b), source: null }, '*'), bytes);
+  const lanes = page.getByTestId('per-core-lanes');
+  await lanes.waitFor();
+  assert.match((await lanes.locator('..').locator('h3').textContent())!, /threads-3 · 3 threads · 300 samples/);
+  assert.equal(await page.getByTestId('verdict-label').textContent(), 'CPU-bound, holding the GIL');
   await page.close();
 });
 

@@ -11,6 +11,7 @@ import { toChromeTrace } from './trace';
 
 export { toCollapsed } from './collapsed';
 export { buildHtmlReport, loadWebviewAssets } from './html';
+export { packProfile } from './packedProfile';
 export { toSpeedscope } from './speedscope';
 export { pickStrategy } from './strategy';
 export { toChromeTrace } from './trace';
