@@ -1,5 +1,6 @@
-// The functions of a Python file that the engine can profile: top-level `def`/`async def` and the
-// methods of top-level classes (the engine's `--function` takes `name` or `Class.method`).
+// The functions of a Python file that the engine can profile: top-level `def`/`async def`, names
+// bound to a lambda, and the methods of top-level classes (the engine's `--function` takes `name`
+// or `Class.method`).
 // Parsed with @lezer/python, whose error recovery keeps the rest of the file usable when one part
 // has a syntax error. Free of `vscode`: the language server serves lenses from it and the extension
 // host uses it to find the function under the cursor and its signature.
@@ -38,6 +39,9 @@ export function outlinePython(source: string): PythonFunction[] {
       functions.push(describeFunction(source, lines, node, statement.definition, statement.decorators, null));
     } else if (statement.definition.name === 'ClassDefinition') {
       functions.push(...describeMethods(source, lines, statement.definition));
+    } else if (node.name === 'AssignStatement') {
+      const lambda = describeLambda(source, lines, node);
+      if (lambda) functions.push(lambda);
     }
   }
   return functions;
@@ -85,6 +89,27 @@ function describeFunction(
     endLine: lineOf(lines, Math.max(outer.from, outer.to - 1)),
     parameters,
   };
+}
+
+/** `name = lambda ...:` at module level: the engine profiles whatever a module-level name refers to. */
+function describeLambda(source: string, lines: number[], assignment: SyntaxNode): PythonFunction | null {
+  const [target, op, value, ...rest] = children(assignment);
+  if (target?.name !== 'VariableName' || op?.name !== 'AssignOp' || value?.name !== 'LambdaExpression' || rest.length > 0) return null;
+  const line = lineOf(lines, assignment.from);
+  return {
+    qualifiedName: source.slice(target.from, target.to),
+    isAsync: false,
+    startLine: line,
+    defLine: line,
+    endLine: lineOf(lines, Math.max(assignment.from, assignment.to - 1)),
+    parameters: parseParameters(source, value.getChild('ParamList')),
+  };
+}
+
+function children(node: SyntaxNode): SyntaxNode[] {
+  const list: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) list.push(child);
+  return list;
 }
 
 function parseParameters(source: string, paramList: SyntaxNode | null): PythonParameter[] {

@@ -86,6 +86,17 @@ test('a file that does not parse at all still yields the functions before the da
   assert.equal(functions[0]?.qualifiedName, 'ok');
 });
 
+test('a module-level name bound to a lambda is a function too', () => {
+  const functions = outlinePython('import os\nsquare = lambda x, y=2: x * y\nnoargs = lambda: 1\na = b = lambda: 2\nvalue = 3\n');
+  assert.deepEqual(
+    functions.map((f) => [f.qualifiedName, f.startLine, f.endLine, f.parameters.map((p) => p.name)]),
+    [
+      ['square', 1, 1, ['x', 'y']],
+      ['noargs', 2, 2, []],
+    ],
+  );
+});
+
 test('an empty file has no functions', () => {
   assert.deepEqual(outlinePython(''), []);
 });
