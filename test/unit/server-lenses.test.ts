@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-jsonrpc/node';
+import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-languageserver/node';
 import { sha256 } from '../../src/server/runResults';
 import { HOST_TO_SERVER, OPEN_PROFILE_COMMAND, PROFILE_FUNCTION_COMMAND, type HostToServer } from '../../src/shared/serverProtocol';
 
