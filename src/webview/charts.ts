@@ -49,7 +49,8 @@ export class ChartsSection {
   private readonly panesEl = el('div', { class: 'panes', attrs: { role: 'tabpanel', 'aria-labelledby': 'charts-heading' } });
   private readonly tabs = new Map<ChartView, HTMLButtonElement>();
   private readonly models = new Map<string, StrategyModels>();
-  private canvases: FlameCanvas[] = [];
+  /** The charts drawn now, with the strategy each shows (a strategy without samples has none). */
+  private canvases: { canvas: FlameCanvas; strategy: StrategyResult }[] = [];
   private readonly intervalMs: number;
 
   constructor(private readonly ctx: ChartsContext) {
@@ -119,7 +120,7 @@ export class ChartsSection {
       tablist,
       this.select('Colour by', [['function', 'function'], ['thread', 'thread'], ['process', 'process']], state.colorBy, (v) => this.update({ colorBy: v as ColorBy }), 'color-by'),
       search,
-      el('button', { class: 'button secondary', text: 'Reset zoom', on: { click: () => this.canvases.forEach((c) => c.reset()) } }),
+      el('button', { class: 'button secondary', text: 'Reset zoom', on: { click: () => this.canvases.forEach(({ canvas }) => canvas.reset()) } }),
       exports,
     ]);
   }
@@ -137,14 +138,14 @@ export class ChartsSection {
   }
 
   dispose(): void {
-    this.canvases.forEach((c) => c.dispose());
+    this.canvases.forEach(({ canvas }) => canvas.dispose());
   }
 
   private update(change: Partial<WebviewPersistedState>, rebuild = true): void {
     Object.assign(this.ctx.state, change);
     this.ctx.saveState();
     if (rebuild || this.ctx.state.view === 'functions') this.renderPanes();
-    else this.canvases.forEach((c, k) => c.setSearch(this.matches(this.shown()[k]!)));
+    else this.canvases.forEach(({ canvas, strategy }) => canvas.setSearch(this.matches(strategy)));
   }
 
   private shown(): StrategyResult[] {
@@ -186,7 +187,7 @@ export class ChartsSection {
       tab.setAttribute('aria-selected', String(id === state.view));
       tab.tabIndex = id === state.view ? 0 : -1;
     }
-    this.canvases.forEach((c) => c.dispose());
+    this.canvases.forEach(({ canvas }) => canvas.dispose());
     this.canvases = [];
     const shown = this.shown();
     this.panesEl.classList.toggle('side-by-side', shown.length > 1);
@@ -220,7 +221,7 @@ export class ChartsSection {
       ariaLabel: `${VIEWS.find((v) => v.id === view)!.label} flame chart of ${strategy.id}; keyboard: arrows pan, Enter zooms, Escape resets`,
     });
     canvas.setSearch(matches);
-    this.canvases.push(canvas);
+    this.canvases.push({ canvas, strategy });
     const testid = view === 'cores' ? 'per-core-lanes' : view === 'threads' ? 'per-thread-lanes' : 'flame-graph';
     canvas.element.dataset.testid = testid;
     canvas.element.dataset.lanes = String(data.lanes.length);

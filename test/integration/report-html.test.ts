@@ -174,6 +174,15 @@ test('the canvas draws the frame where it is and in the chosen colouring', async
   await page.getByTestId('color-by').selectOption('thread');
   await page.waitForFunction(() => (history.state as { cp: { colorBy: string } }).cp.colorBy === 'thread');
   assert.equal(await pixelAt(), THREAD_PALETTE[0]);
+
+  // Search dims what does not match, also in a right-hand pane next to a strategy without samples.
+  await page.getByTestId('color-by').selectOption('function');
+  await page.getByTestId('strategy-left').selectOption('processes');
+  await page.getByTestId('strategy-right').selectOption('threads-4');
+  await page.getByTestId('search').fill('no such function');
+  await page.waitForFunction(() => (history.state as { cp: { search: string } }).cp.search === 'no such function');
+  const dimmed = await canvas.evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(Math.floor(c.width / 2), 18 + 16 + 8 + 7, 1, 1).data]);
+  assert.ok(dimmed[0] === dimmed[1] && dimmed[1] === dimmed[2] && dimmed[0]! > 150, `not grey: ${dimmed}`);
   assert.deepEqual(problems, []);
   await page.close();
 });
