@@ -1,12 +1,12 @@
 // Webview entry: says `ready` to the host, then renders each profile it is sent. The same bundle
 // runs in the standalone HTML report, where the page itself plays the host.
+import { unpackProfile } from '../profiler/export/packedProfile';
 import type { Profile } from '../profiler/profile';
 import type { HostToWebview, WebviewPersistedState } from '../shared/webviewProtocol';
 import { ChartsSection, defaultStrategy } from './charts';
 import { readTheme } from './colors';
 import { el } from './dom';
 import { connectHost } from './host';
-import { unpackProfile } from '../profiler/export/packedProfile';
 import { overviewSection } from './overview';
 import { recommendationSection, strategiesTable, verdictSection, workloadLine } from './summary';
 
@@ -24,6 +24,11 @@ function notify(text: string): void {
 
 const host = connectHost(notify);
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
+/** What is on screen, to draw it again when the theme changes. */
+let shown: { profile: Profile; source: string | null } | null = null;
+let charts: ChartsSection | null = null;
+/** Writes the shown state now rather than after the debounce. */
+let flushState: (() => void) | null = null;
 
 function initialState(profile: Profile, source: string | null): WebviewPersistedState {
   const saved = host.getState();
@@ -74,10 +79,6 @@ function renderProfile(profile: Profile, source: string | null): void {
     ]),
   );
 }
-
-let shown: { profile: Profile; source: string | null } | null = null;
-let charts: ChartsSection | null = null;
-let flushState: (() => void) | null = null;
 
 // VS Code swaps the theme by changing <body>'s class: the canvases read colours once, so redraw.
 new MutationObserver(() => {
