@@ -73,6 +73,31 @@ test('a report with the profile compressed inside renders the same, still withou
   await page.close();
 });
 
+test('a sparse profile (no analysis, no per-core data, no thread states, a failed baseline) renders without errors', async () => {
+  const profile = syntheticProfile({ threads: 2, samplesPerThread: 50, withAnalysis: false });
+  const [serial, threaded] = profile.strategies;
+  Object.assign(serial!, { status: 'failed', error: 'ZeroDivisionError: division by zero', errorDetail: null, samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] } });
+  Object.assign(threaded!, { cores: null, threadStates: null, speedup: null, efficiency: null, resultsMatchBaseline: null });
+  threaded!.samples.core.fill(-1);
+  Object.assign(profile, { interrupted: true, sampling: { threadStates: 'unavailable', note: 'macOS: thread states are unavailable', gilDetection: null } });
+  const file = path.join(dir, 'sparse.html');
+  writeFileSync(file, buildHtmlReport(profile, loadWebviewAssets(MEDIA_DIR)));
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`file://${file}`);
+  await page.getByTestId('strategy-table').waitFor();
+  assert.match((await page.getByTestId('verdict-label').textContent())!, /No verdict/);
+  assert.match((await page.getByTestId('strategy-table').textContent())!, /ZeroDivisionError: division by zero/);
+  assert.match((await page.locator('main').textContent())!, /interrupted: this profile is partial.*macOS: thread states are unavailable/s);
+  // No core is known for any sample: the lanes are the machine's cores, all without workload.
+  assert.equal(await page.getByTestId('per-core-lanes').getAttribute('data-lanes'), '2');
+  for (const view of ['threads', 'flamegraph', 'functions']) await page.getByTestId(`view-${view}`).click();
+  await page.getByTestId('top-functions').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a function named like HTML renders as text everywhere', async () => {
   const { page, problems } = await open();
   await page.getByTestId('view-functions').click();
