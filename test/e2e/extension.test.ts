@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launch, prepare, screenshotPath, type Session } from './codeServer';
+import { REPO, launch, prepare, screenshotPath, type Session } from './codeServer';
 import { answerInputBox, codeLens, goToLine, notification, openFile, profileWebview, runProcessesIn, runCommand, shownVerdict } from './workbench';
 
 // Generous waits: the machine has two cores that other test runs share. Assertions stay exact.
@@ -162,7 +162,7 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     await answerInputBox(page, 'Profile fetch');
     const error = notification(page, 'No working Python interpreter');
     await error.waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: screenshotPath('09-no-interpreter') });
+    await page.screenshot({ path: screenshotPath('07b-no-interpreter') });
     assert.match((await error.textContent()) ?? '', /Tried: \/nonexistent\/python3: not found \(from concurrencyProfiler\.pythonPath\)/);
     await error.getByRole('button', { name: 'Select Python Interpreter...' }).waitFor();
     await error.hover();
@@ -204,6 +204,20 @@ describe('in Restricted Mode', { timeout: 10 * 60_000 }, () => {
     assert.equal(await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Profile crunch' }).isVisible(), false);
     assert.deepEqual(runProcessesIn(workspace), []);
   });
+
+  test('"Open profile..." still shows a saved profile: it runs nothing', async () => {
+    const { page, workspace } = session!;
+    const saved = path.join(workspace, 'saved fetch.profile.json');
+    profileWithCli(path.join(workspace, 'workloads.py'), 'fetch', '[(0.2,)] * 4', saved);
+    await runCommand(page, 'Concurrency: Open profile...');
+    // code-server's open dialog is a path in a quick input.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(saved);
+    await page.keyboard.press('Enter');
+    assert.equal(await shownVerdict(page, 'fetch', 60_000), 'I/O-bound');
+    await page.screenshot({ path: screenshotPath('09-restricted-mode-open-profile') });
+  });
 });
 
 /** Edits the workspace's .vscode/settings.json the way a user would; VS Code notices the change. */
@@ -213,6 +227,12 @@ async function setWorkspaceSetting(page: Page, workspace: string, key: string, v
   writeFileSync(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
   // The file watcher reports the change within moments; nothing in the UI shows when.
   await page.waitForTimeout(2_000);
+}
+
+/** A profile made by the engine CLI itself, as a user would save one and open it later. */
+function profileWithCli(file: string, functionName: string, args: string, out: string): void {
+  execFileSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'profile', file, '--function', functionName, '--args', args,
+    '--strategies', 'serial,threads', '--workers', '2', '--out', out], { stdio: 'ignore' });
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
