@@ -95,7 +95,8 @@ test('cancel stops the engine and the whole workload tree within seconds and kee
   const outcome = await run.finished;
   const elapsedMs = Date.now() - cancelledAt;
   assert.equal(outcome.cancelled, true);
-  assert.ok(elapsedMs < 3_000, `the engine took ${elapsedMs} ms to stop`);
+  // The promise to users: Cancel clears the whole tree within a second.
+  assert.ok(elapsedMs < 1_000, `the engine took ${elapsedMs} ms to stop`);
   assert.deepEqual(processesIn(dir), []);
   const profile = JSON.parse(readFileSync(path.join(dir, 'out.profile.json'), 'utf8'));
   assert.equal(profile.interrupted, true);
