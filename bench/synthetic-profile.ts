@@ -123,7 +123,7 @@ function buildStrategy(shape: StrategyShape, file: string, hostileName: boolean,
       const running = !shape.gil || th === holder;
       let state: ThreadState = running ? 'running' : 'gilWait';
       if (random() < 0.02) state = 'io';
-      samples.t[i] = tick * INTERVAL_MS + th * 0.01;
+      samples.t[i] = Math.round((tick * INTERVAL_MS + th * 0.01) * 100) / 100; // 2 decimals, as the engine writes
       samples.thread[i] = th;
       samples.core[i] = running ? (th + Math.floor(tick / 50)) % shape.cores : th % shape.cores;
       samples.state[i] = stateCode(state);

@@ -21,6 +21,21 @@ test('int columns take the narrowest width that holds their values, wide values 
   assert.deepEqual(roundTrip(bytes), wide);
 });
 
+test('times with at most three decimals travel as microseconds and come back as the same doubles', () => {
+  const profile = syntheticProfile({ threads: 1, samplesPerThread: 4 });
+  const exact = structuredClone(profile);
+  exact.strategies[1]!.samples.t = [21.97, 33.39, 0.001, 2_000_000.125]; // out of order on purpose
+  const finer = structuredClone(profile);
+  finer.strategies[1]!.samples.t = [21.97, 33.39, 0.0001, 1 / 3];
+  const negative = structuredClone(profile);
+  negative.strategies[1]!.samples.t = [-5, 0, 5, 10];
+  assert.deepEqual(roundTrip(packProfile(exact)), exact);
+  assert.deepEqual(roundTrip(packProfile(finer)), finer);
+  assert.deepEqual(roundTrip(packProfile(negative)), negative);
+  // 4 bytes per time instead of 8 (allowing for the 8-byte block padding).
+  assert.ok(packProfile(finer).length - packProfile(exact).length >= 16 - 8);
+});
+
 test('anything else is refused', () => {
   assert.throws(() => unpackProfile(new Uint8Array(16).buffer), /not a packed profile/);
 });
