@@ -16,6 +16,8 @@ import { PYTHON, ROOT, runCli } from '../helpers/cli';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'analysis');
 const MAX_ATTEMPTS = 3;
+/** Per-strategy --timeout: fixtures run for ~1 s, so a strategy still going after 30 s hangs. */
+const STRATEGY_TIMEOUT_S = 30;
 /** The slow server answers each connection this long after its request: a remote call. */
 const SERVER_DELAY_MS = 40;
 
@@ -85,7 +87,7 @@ for (const c of CASES) {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const file = join(FIXTURES, `${c.fixture}.py`);
       const out = join(outDir, `${c.fixture}.json`);
-      const run = await runCli(['profile', file, '--function', c.fn, '--args', c.args(port), '--python', PYTHON, '--out', out]);
+      const run = await runCli(['profile', file, '--function', c.fn, '--args', c.args(port), '--python', PYTHON, '--timeout', String(STRATEGY_TIMEOUT_S), '--out', out]);
       assert.equal(run.code, 0, `engine failed on ${c.fixture}:\n${run.stderr}`);
       const profile = JSON.parse(readFileSync(out, 'utf8')) as Profile;
       delete profile.verdict;
@@ -96,6 +98,13 @@ for (const c of CASES) {
       got = `${verdict.kind} -> ${recommendation.strategy}`;
       t.diagnostic(`attempt ${attempt}: ${got} (confidence ${verdict.confidence}; busiest external load ${Math.round(load * 100)}%; ${speedups})`);
       const ok = verdict.kind === c.kind && routeOf(recommendation.strategy) === c.route;
+      if (verdict.kind !== c.kind) {
+        // What the rules saw, to tell a rule's mistake from a sampler's.
+        const states = profile.strategies
+          .filter((s) => s.threadStates)
+          .map((s) => `${s.id}: ${Object.entries(s.threadStates!).filter(([, v]) => v >= 0.01).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' ')}`);
+        t.diagnostic(`  GIL detection: ${profile.sampling.gilDetection ?? profile.sampling.note}; ${states.join('; ')}`);
+      }
       if (ok || load <= DISTURBED_LOAD || attempt === MAX_ATTEMPTS) {
         table.push(`${c.fixture.padEnd(16)} ${`${c.kind} -> ${c.route}`.padEnd(33)} ${got.padEnd(33)} ${`${Math.round(load * 100)}%`.padStart(4)}  ${attempt}${ok ? '' : '  FAIL'}`);
         assert.equal(verdict.kind, c.kind, `verdict for ${c.fixture}; evidence:\n${verdict.evidence.join('\n')}`);

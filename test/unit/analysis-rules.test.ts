@@ -57,6 +57,8 @@ test('releasesGil needs the pool on CPU together, not just free of GIL waits', (
   assert.equal(run({ states: NOGIL2 })?.kind, 'cpu-bound-releases-gil');
   assert.equal(run({ states: GIL2 }), null);
   assert.equal(run({ states: { running: 0.4, io: 0.6 } }), null);
+  // No GIL waits, but blocked on a lock a third of the time: not free-running threads.
+  assert.equal(run({ states: { running: 0.6, runnable: 0.1, lockWait: 0.3 } }), null);
 });
 
 test('lockContention fires at the lock-wait threshold', () => {

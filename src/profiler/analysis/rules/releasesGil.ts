@@ -23,10 +23,13 @@ export function releasesGil(f: Facts): Finding | null {
   const threadsScale = !!bestThreads && (bestThreads.speedup ?? 0) >= SPEEDUP_MARGIN;
   const evidence: string[] = [];
   if (gil !== null && pool?.states) {
-    // The pool's threads must be on CPU together (not merely free of GIL waits).
-    if (gil >= GIL_WAIT_SHARE_MIN || pool.states.cpu < CPU_SHARE_MIN) return null;
+    const st = pool.states;
+    // The pool's threads must be on CPU together, not blocked on anything: a lock wait in a
+    // CPU-bound pool is either a user lock or a GIL the sampler misplaced, and neither scales.
+    const blocked = (st.gil + st.lock) / (st.running + st.gil + st.lock || 1);
+    if (gil >= GIL_WAIT_SHARE_MIN || blocked >= GIL_WAIT_SHARE_MIN || st.cpu < CPU_SHARE_MIN) return null;
     evidence.push(
-      `${label(pool)}: task threads on CPU ${pct(pool.states.cpu)} of samples and waiting for the GIL only ${pct(pool.states.gil)}: the work runs with the GIL released.`,
+      `${label(pool)}: task threads on CPU ${pct(st.cpu)} of samples and waiting for the GIL only ${pct(st.gil)} (locks ${pct(st.lock)}): the work runs with the GIL released.`,
     );
   } else if (!threadsScale) {
     return null;
