@@ -73,23 +73,30 @@ export function toChromeTrace(profile: Profile, strategy: StrategyResult): Trace
       });
       open = null;
     };
-    // Stack slices: a frame stays open while consecutive samples keep it at the same depth.
-    const openFrames: { frame: number; start: number }[] = [];
+    // Stack slices: a frame stays open while consecutive samples keep it at the same depth. Each
+    // is pushed when it opens (so a parent precedes its children, as viewers want, with no sort)
+    // and gets its duration when it closes.
+    const openFrames: { frame: number; event: TraceEvent }[] = [];
     let lastEnd = 0;
     const closeFramesFrom = (depth: number, end: number): void => {
       while (openFrames.length > depth) {
-        const f = openFrames.pop()!;
-        events.push({
-          name: strategy.frames.name[f.frame]!,
-          cat: 'python',
-          ph: 'X',
-          pid: thread.pid,
-          tid: thread.tid + STACK_TRACK_OFFSET,
-          ts: us(f.start),
-          dur: us(end) - us(f.start),
-          args: { file: strategy.frames.file[f.frame], line: strategy.frames.line[f.frame] },
-        });
+        const { event } = openFrames.pop()!;
+        event.dur = us(end) - event.ts!;
       }
+    };
+    const openFrame = (frame: number, start: number): void => {
+      const event: TraceEvent = {
+        name: strategy.frames.name[frame]!,
+        cat: 'python',
+        ph: 'X',
+        pid: thread.pid,
+        tid: thread.tid + STACK_TRACK_OFFSET,
+        ts: us(start),
+        dur: 0,
+        args: { file: strategy.frames.file[frame], line: strategy.frames.line[frame] },
+      };
+      events.push(event);
+      openFrames.push({ frame, event });
     };
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k]!;
@@ -103,7 +110,7 @@ export function toChromeTrace(profile: Profile, strategy: StrategyResult): Trace
       let same = 0;
       if (span.start <= lastEnd) while (same < openFrames.length && same < frames.length && openFrames[same]!.frame === frames[same]) same++;
       closeFramesFrom(same, lastEnd);
-      for (let d = same; d < frames.length; d++) openFrames.push({ frame: frames[d]!, start: span.start });
+      for (let d = same; d < frames.length; d++) openFrame(frames[d]!, span.start);
       lastEnd = span.end;
     }
     closeState();
@@ -136,8 +143,6 @@ export function toChromeTrace(profile: Profile, strategy: StrategyResult): Trace
     });
   }
 
-  // Viewers want a parent before its children when both start together: by time, longer first.
-  events.sort((a, b) => (a.ts ?? -1) - (b.ts ?? -1) || (b.dur ?? 0) - (a.dur ?? 0));
   return {
     traceEvents: events,
     displayTimeUnit: 'ms',
