@@ -84,7 +84,7 @@ function whyLower(s: StrategyFacts, chosen: StrategyFacts | null, busy: boolean,
   if (busy && ruledOut) return `${times(sp)}, but its threads waited for the GIL, so on this busy machine the gain is the load's doing (serial ran slowed), not a real speedup.`;
   if (!chosen) return `${times(sp)}.`;
   if (sp > chosen.speedup! * PREFER_SIMPLER_WITHIN && busy) {
-    return `${times(sp)} here, but measured while other programs held the cores; the thread states point to ${chosen.result.kind}, so treat the gap as noise until a quiet re-run confirms it.`;
+    return `${times(sp)} here, but measured while other programs held the cores; the verdict points to ${chosen.result.kind}, so treat the gap as noise until a quiet re-run confirms it.`;
   }
   if (sp > chosen.speedup!) return `${times(sp)}, within ${Math.round((PREFER_SIMPLER_WITHIN - 1) * 100)}% of ${label(chosen)} but ${s.result.kind === 'processes' ? 'pays for worker processes and pickling' : 'is harder to adopt'}.`;
   return `${times(sp)}, slower than ${label(chosen)} (${times(chosen.speedup!)}).`;
@@ -148,7 +148,7 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
   if (disturbed(f, pool)) {
     const loads = [f.serial, ...pool].filter((s) => s?.externalLoad != null).map((s) => `${label(s!)} ${pct(s!.externalLoad!)}`);
     caveats.push(
-      `Other programs kept the cores busy while this ran (${loads.join(', ')}): speedups are noisy and usually pessimistic${chosen && predictedKind(v) === chosen.result.kind ? `; ${label(chosen)} was picked because the thread states predict it, not for its exact number` : ''}. Re-run on a quieter machine to confirm.`,
+      `Other programs kept the cores busy while this ran (${loads.join(', ')}): speedups are noisy and usually pessimistic${chosen && predictedKind(v) === chosen.result.kind ? `; ${label(chosen)} was picked because the verdict points to it, not for its exact number` : ''}. Re-run on a quieter machine to confirm.`,
     );
   }
   const idle = chosen && chosen.workers > 1 ? (chosen.workers - (f.tasks % chosen.workers)) % chosen.workers : 0;
@@ -193,7 +193,7 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
     const predicted = predictedKind(v);
     const busy =
       predicted && disturbed(f, candidates(f, v))
-        ? ` The thread states say ${predicted} should help (${v.label}), but other programs held the cores while this ran: re-run on a quieter machine before deciding.`
+        ? ` The verdict (${v.label}) points to ${predicted}, but other programs held the cores while this ran: re-run on a quieter machine before deciding.`
         : '';
     return `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin that separates a real gain from run-to-run noise on this machine.${near}${busy}`;
   }
