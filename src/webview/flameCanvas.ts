@@ -1,7 +1,8 @@
 // Canvas 2D renderer and interaction for flame charts and flame graphs. Written here rather than
-// taken from a library: the lanes need a state ribbon per thread and a thread row per core, the
-// data arrives as typed-array runs (1M samples), and level of detail must skip sub-pixel runs
-// with a binary search per pixel so a frame costs O(width x rows), not O(runs).
+// taken from a library (flame-chart-js, d3-flame-graph): the lanes need a state ribbon per thread
+// and a thread row per core, the data arrives as typed-array runs (1M samples), and level of
+// detail must skip sub-pixel runs with a binary search per pixel column so a frame costs
+// O(width x rows), not O(runs). Busy frames are filled into an ImageData (see PixelBuffer).
 import { FUNCTION_PALETTE, STATE_COLORS, THREAD_PALETTE, hashString, type Theme } from './colors';
 import type { ChartData, Hit, SourceRef } from './chartData';
 import { el } from './dom';
