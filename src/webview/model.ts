@@ -3,6 +3,7 @@
 // and view, on demand.
 import { THREAD_STATES, type StrategyResult } from '../profiler/profile';
 import { sampleIntervalMs, samplesByThread, stackFrames } from '../profiler/export/stacks';
+import { STATE_SHORT_LABELS } from './colors';
 import { RunsBuilder, type Runs } from './runs';
 
 const RUNNING = THREAD_STATES.indexOf('running');
@@ -129,9 +130,21 @@ export function threadLanes(strategy: StrategyResult, sampleHz: number): Timelin
   const paths = new PathCache(strategy);
   const lanes = samplesByThread(strategy).map((indices, th) => {
     const thread = strategy.threads[th]!;
-    return buildLane(strategy, indices, intervalMs, { key: `t${th}`, label: `${thread.name} (${thread.tid})`, threadRow: false, ribbon: true }, paths);
+    const label = `${thread.name} (${thread.tid}) · ${stateSummary(strategy, indices)}`;
+    return buildLane(strategy, indices, intervalMs, { key: `t${th}`, label, threadRow: false, ribbon: true }, paths);
   });
   return { kind: 'threads', lanes, ...timeRange(strategy, intervalMs), intervalMs };
+}
+
+/** The thread's main states, e.g. "running 12%, GIL wait 85%": the lane's story in words. */
+export function stateSummary(strategy: StrategyResult, indices: number[]): string {
+  const counts = new Array<number>(THREAD_STATES.length).fill(0);
+  for (const i of indices) counts[strategy.samples.state[i]!]++;
+  const shown = THREAD_STATES.map((state, code) => ({ state, share: counts[code]! / Math.max(1, indices.length) }))
+    .filter(({ share }) => share >= 0.05)
+    .sort((a, b) => b.share - a.share)
+    .slice(0, 3);
+  return shown.map(({ state, share }) => `${STATE_SHORT_LABELS[state]} ${Math.round(share * 100)}%`).join(', ') || 'no samples';
 }
 
 /** One lane per core: the running samples that last ran on it; idle time stays a gap. */

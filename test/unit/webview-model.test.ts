@@ -41,6 +41,7 @@ test('thread lanes merge consecutive samples per frame and split at a gap or a n
   assert.deepEqual(runsOf(lane.rows[2]!), [[0, 10, 2], [10, 15, 3], [100, 105, 3]]);
   assert.deepEqual(runsOf(lane.rows[3]!), [[10, 15, 4], [100, 105, 4]]);
   assert.deepEqual(runsOf(lane.ribbon!), [[0, 10, S('running')], [10, 15, S('gilWait')], [100, 105, S('gilWait')]]);
+  assert.equal(lane.label, `ThreadPoolExecutor-0_0 (${strategy.threads[0]!.tid}) · running 50%, GIL wait 50%`);
 });
 
 test('core lanes hold only running samples, with the thread that ran as the first row', () => {
