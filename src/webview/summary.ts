@@ -71,6 +71,9 @@ function cpuCell(s: StrategyResult): string {
   return s.cpuSeconds ? `${seconds(s.cpuSeconds.user)} / ${seconds(s.cpuSeconds.system)}` : '—';
 }
 
+/** Wall, speedup, efficiency, CPU and peak RSS: right-aligned like their cells. */
+const NUMERIC_COLUMNS = new Set([2, 3, 4, 5, 6]);
+
 export function strategiesTable(profile: Profile): HTMLElement {
   const recommended = profile.recommendation?.strategy;
   const head = ['Strategy', 'Status', 'Wall', 'Speedup', 'Efficiency', 'CPU user / sys', 'Peak RSS', 'Results match'];
@@ -115,7 +118,7 @@ export function strategiesTable(profile: Profile): HTMLElement {
     el('h2', { text: 'Strategies' }),
     el('div', { class: 'table-scroll' }, [
       el('table', { class: 'strategies', testid: 'strategy-table' }, [
-        el('thead', {}, [el('tr', {}, head.map((h) => el('th', { attrs: { scope: 'col' }, text: h })))]),
+        el('thead', {}, [el('tr', {}, head.map((h, i) => el('th', { class: NUMERIC_COLUMNS.has(i) ? 'num' : '', attrs: { scope: 'col' }, text: h })))]),
         el('tbody', {}, rows),
       ]),
     ]),

@@ -22,7 +22,7 @@ export function topFunctionsTable(
   const render = (): void => {
     const sorted = [...stats].sort((a, b) => (sortKey === 'gilWait' ? b.gilWait / Math.max(b.total, 1) - a.gilWait / Math.max(a.total, 1) : b[sortKey] - a[sortKey]));
     const header = (label: string, key: SortKey | null): HTMLElement =>
-      el('th', { attrs: { scope: 'col', ...(key ? { 'aria-sort': key === sortKey ? 'descending' : 'none' } : {}) } }, [
+      el('th', { class: key ? 'num' : '', attrs: { scope: 'col', ...(key ? { 'aria-sort': key === sortKey ? 'descending' : 'none' } : {}) } }, [
         key ? el('button', { class: 'link', text: label, on: { click: () => ((sortKey = key), render()) } }) : label,
       ]);
     const rows = sorted.slice(0, SHOWN).map((s) => {
