@@ -170,6 +170,11 @@ export function assemble(run: RunRecord): StrategyResult {
   }
   const tasksByTid = new Map([...spansByTid].map(([tid, spans]) => [tid, mergeSpans(spans)]));
 
+  // A whole script is one task that may start threads and processes of its own: all of them count.
+  const scriptWindow =
+    spec.kind === 'script' && harness?.taskStartNs !== undefined
+      ? { start: msSince(t0, harness.taskStartNs), end: msSince(t0, harness.taskEndNs ?? harness.endNs) }
+      : null;
   const sampler = run.threadSampler;
   const threadIndexByTid = new Map<number, number>();
   if (sampler) {
@@ -190,7 +195,7 @@ export function assemble(run: RunRecord): StrategyResult {
       const thread = threads[raw.thread[i]!]!;
       const t = raw.t[i]!;
       const state = sampler.stateOf(i, (pid) => gil.get(pid) ?? null);
-      const inTask = insideSpan(tasksByTid.get(thread.tid), t) ? 1 : 0;
+      const inTask = (scriptWindow ? scriptWindow.start <= t && t <= scriptWindow.end && !traces.samplerThreads.has(thread.tid) : insideSpan(tasksByTid.get(thread.tid), t)) ? 1 : 0;
       samples.t.push(round(t, 2));
       samples.thread.push(raw.thread[i]!);
       samples.core.push(raw.core[i]!);

@@ -38,8 +38,17 @@ Exit codes: 0 the serial baseline completed, 1 it did not, 2 usage error, 130/14
 const EXIT_USAGE = 2;
 
 function fail(message: string): never {
-  process.stderr.write(`concurrency-profiler: ${message}\n`);
-  process.exit(EXIT_USAGE);
+  throw new UsageError(message);
+}
+
+/** Exits once stdout and stderr have drained: a pipe can still hold a large profile (--out -). */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }
 
 function positiveNumber(name: string, value: string | undefined): number | undefined {
@@ -173,13 +182,16 @@ async function main(argv: string[]): Promise<number> {
   fail(`unknown command "${command}"\n${USAGE}`);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) fail(error.message);
-    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) fail(`${error.message}\n${USAGE}`);
+main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`concurrency-profiler: ${error.message}\n`);
+    exitAfterFlush(EXIT_USAGE);
+  } else if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`concurrency-profiler: ${error.message}\n${USAGE}\n`);
+    exitAfterFlush(EXIT_USAGE);
+  } else {
     process.stderr.write(`concurrency-profiler: internal error: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(70);
-  },
-);
+    exitAfterFlush(70);
+  }
+});
 

@@ -25,6 +25,8 @@ export interface TraceData {
   /** CPU seconds each pool worker reported when it exited (its own and its children's). */
   workersCpu: { pid: number; user: number; system: number }[];
   threadNames: Map<number, string>;
+  /** Native ids of the recorder's own sampler threads: not part of the workload. */
+  samplerThreads: Set<number>;
 }
 
 type Frame = [string, string, number];
@@ -40,6 +42,7 @@ interface TraceRecord {
   threads?: [number, string][];
   workerReady?: { pid: number; poolCreatedNs: number; readyNs: number };
   workerCpu?: { pid: number; user: number; system: number };
+  samplerThread?: number;
 }
 
 /** Builds the merged frame table and stack trie, interning as it goes. */
@@ -92,6 +95,7 @@ export function readTraces(traceDir: string): TraceData {
     workersReady: [],
     workersCpu: [],
     threadNames: new Map(),
+    samplerThreads: new Set(),
   };
   const tables = new TableBuilder();
   let files: string[] = [];
@@ -127,6 +131,7 @@ export function readTraces(traceDir: string): TraceData {
       for (const [tid, name] of record.threads ?? []) data.threadNames.set(tid, name);
       if (record.workerReady) data.workersReady.push(record.workerReady);
       if (record.workerCpu) data.workersCpu.push(record.workerCpu);
+      if (record.samplerThread !== undefined) data.samplerThreads.add(record.samplerThread);
     }
   }
   data.frames = tables.frames;

@@ -153,15 +153,17 @@ describe('failures', () => {
     assert.match(strategy(profile, 'serial').errorDetail!.traceback, /in helper/);
   });
 
-  test('a lambda: process pools fail to pickle it, threads run it, exit 0', async () => {
+  test('a lambda: process pools fail to pickle it at once, threads run it, exit 0', async () => {
     const { run, profile } = await profileFixture('lambdas.py', [
-      '--function', 'square', '--args', 'range(6)', '--strategies', 'serial,threads,processes-fork,processes-spawn', ...TWO_WORKERS,
+      '--function', 'square', '--args', 'range(6)', '--strategies', 'serial,threads,processes-fork,processes-forkserver,processes-spawn', ...TWO_WORKERS,
+      '--timeout', '30',
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(strategy(profile, 'threads').status, 'ok');
-    for (const id of ['processes-fork', 'processes-spawn']) {
+    for (const id of ['processes-fork', 'processes-forkserver', 'processes-spawn']) {
       const s = strategy(profile, id);
       assert.equal(s.status, 'failed', id);
+      assert.ok(s.timing.totalSeconds < 10, `${id} took ${s.timing.totalSeconds} s to fail`);
       assert.match(s.error!, /PicklingError|pickle/i, s.error!);
     }
   });
@@ -264,6 +266,23 @@ describe('whole-script mode and awkward paths', () => {
     assert.match(script.output.stdout, /^total \d+/);
     assert.ok(script.threadStates && script.threadStateSamples > 0);
     assert.ok(script.cores && script.cores.busy.length === profile.machine.logicalCores);
+  });
+
+  test('threads a script starts itself are part of its task samples', async () => {
+    const { run, profile } = await profileFixture('script_threads.py', []);
+    assert.equal(run.code, 0, run.stderr);
+    const script = strategy(profile, 'script');
+    const working = script.threads.filter((t) => t.taskSamples > 0 && t.name !== 'concurrency-profiler-sampler');
+    assert.ok(working.length >= 3, `main and both spinners sampled in the task: ${JSON.stringify(script.threads)}`);
+    assert.ok(!script.threads.some((t) => t.name === 'concurrency-profiler-sampler' && t.taskSamples > 0), 'the recorder is not the workload');
+    assert.ok(script.threadStates!.gilWait > 0.1, JSON.stringify(script.threadStates));
+  });
+
+  test('a large profile on stdout (--out -) arrives whole through a pipe', async () => {
+    const { run, profile } = await profileFixture('tiny_tasks.py', ['--function', 'add', '--args', 'range(10000)', '--strategies', 'serial']);
+    assert.equal(run.code, 0);
+    assert.ok(run.stdout.length > 2 * 64 * 1024, `${run.stdout.length} bytes, more than a pipe buffer holds`);
+    assert.equal(profile.strategies[0]!.tasks.start.length, 10000);
   });
 
   test('spaces, quotes and $(...) in the path are passed as data, never to a shell', async () => {

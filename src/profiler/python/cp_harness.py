@@ -251,6 +251,23 @@ def compare_with_baseline(path, results):
     return True, None
 
 
+def pickled_size_or_raise(fn, args):
+    from multiprocessing.reduction import ForkingPickler  # the pickler the pool itself uses
+
+    try:
+        return len(ForkingPickler.dumps((fn, args)))
+    except Exception as exc:
+        raise TaskPicklingError(exc)
+
+
+class TaskPicklingError(Exception):
+    """The callable or its arguments cannot be sent to a worker process."""
+
+    def __init__(self, cause):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 def pickled_size(value):
     try:
         return len(pickle.dumps(value))
@@ -277,6 +294,10 @@ def main():
         result.update(status="skipped", error={"type": "Skipped", "message": str(exc), "traceback": ""})
     except SyntaxError as exc:
         result.update(status="usage", error={"type": "SyntaxError", "message": str(exc), "traceback": user_traceback(exc)})
+    except TaskPicklingError as exc:
+        cause = exc.cause
+        result.update(status="failed", error={"type": type(cause).__name__, "message": str(cause), "traceback": "".join(traceback.format_exception_only(type(cause), cause))})
+        sys.stderr.write(result["error"]["traceback"])
     except BaseException as exc:  # the user's import or script raised: a failure of the workload
         result.update(status="failed", error=describe(exc))
         sys.stderr.write(result["error"]["traceback"])
@@ -331,6 +352,10 @@ def run(config, result):
     tasks = task_inputs(module, fn, config["args"], config["defaultTasks"])
     result["tasks"] = len(tasks)
     result["importEndNs"] = time.monotonic_ns()
+    if strategy["kind"] == "processes":
+        # Pickled here, before the clock starts: it measures what each task sends, and an
+        # unpicklable callable or argument fails at once (some pools hang on it instead).
+        result["pickledBytesSent"] = [pickled_size_or_raise(fn, args) for args in tasks]
 
     cpu_before = cpu_times()
     result["taskStartNs"] = time.monotonic_ns()
@@ -346,9 +371,7 @@ def run(config, result):
         return
     results = [value for value, _ in outcomes]
     if strategy["kind"] == "processes":
-        sent = [pickled_size((fn, args)) for args in tasks]
         received = [pickled_size(value) for value in results]
-        result["pickledBytesSent"] = [s for s in sent if s is not None]
         result["pickledBytesReceived"] = [r for r in received if r is not None]
     if config["baselinePath"]:
         if strategy["id"] == "serial":

@@ -18,6 +18,8 @@ import time
 
 FUTEX = {"x86_64": 202, "aarch64": 98}
 SELF_TEST_SECONDS = 0.08
+SELF_TEST_MAX_SECONDS = 0.6
+SELF_TEST_MIN_WAITS = 30
 SPINNERS = 3
 
 
@@ -26,8 +28,13 @@ OBSERVER = r"""
 import sys, time
 pid, futex, tids = sys.argv[1], sys.argv[2], sys.argv[3:]
 seen = {}
-deadline = time.monotonic() + %r
-while time.monotonic() < deadline:
+observed = 0
+start = time.monotonic()
+# At least %r s, and on a busy machine longer (up to %r s) until enough waits were seen.
+while True:
+    elapsed = time.monotonic() - start
+    if elapsed >= %r or (elapsed >= %r and observed >= %r):
+        break
     for tid in tids:
         try:
             with open("/proc/%%s/task/%%s/syscall" %% (pid, tid)) as handle:
@@ -36,8 +43,9 @@ while time.monotonic() < deadline:
             continue
         if fields and fields[0] == futex:
             seen[fields[1]] = seen.get(fields[1], 0) + 1
+            observed += 1
 print(seen)
-""" % SELF_TEST_SECONDS
+""" % (SELF_TEST_SECONDS, SELF_TEST_MAX_SECONDS, SELF_TEST_MAX_SECONDS, SELF_TEST_SECONDS, SELF_TEST_MIN_WAITS)
 
 
 def gil_words():

@@ -63,6 +63,7 @@ class Tracer:
         if self.period > 0:
             self._thread = threading.Thread(target=self._run, name="concurrency-profiler-sampler", daemon=True)
             self._thread.start()
+            self.note({"samplerThread": self._thread.native_id})
 
     def stop(self):
         self._stop.set()
