@@ -1,5 +1,5 @@
 // Entry point of the extension host side: registers the commands and wires the pieces (language
-// server for lenses, interpreter lookup, engine runs, profile panel, telemetry, log).
+// server for lenses, interpreter lookup, engine runs, profile panel, source heat, telemetry, log).
 import * as vscode from 'vscode';
 import { OPEN_PROFILE_COMMAND, PROFILE_FUNCTION_COMMAND, type ProfileFunctionArgs } from '../shared/serverProtocol';
 import { InterpreterResolver } from './interpreter';
@@ -7,6 +7,7 @@ import { LensServer } from './languageClient';
 import { ProfilePanels } from './profilePanel';
 import { LAST_PROFILE_KEY, ProfileRunner } from './profileRunner';
 import { ProfileFormatError, readProfile } from './profileStore';
+import { CLEAR_SOURCE_HEAT_COMMAND, SourceHeatDecorations } from './sourceHeatDecorations';
 import { TargetPicker } from './targetPicker';
 import { Telemetry } from './telemetry';
 import { ensureTrusted } from './trust';
@@ -17,9 +18,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const panels = new ProfilePanels(context, log);
   const lenses = new LensServer(context, log);
   const telemetry = new Telemetry();
-  const runner = new ProfileRunner({ context, log, interpreters, panels, lenses, telemetry });
+  const sourceHeat = new SourceHeatDecorations();
+  const runner = new ProfileRunner({ context, log, interpreters, panels, lenses, sourceHeat, telemetry });
   const targets = new TargetPicker(context.workspaceState);
-  context.subscriptions.push(log, interpreters, panels, lenses, telemetry, runner);
+  context.subscriptions.push(log, interpreters, panels, lenses, telemetry, sourceHeat, runner);
 
   const command = (id: string, handler: (...args: never[]) => Promise<void>): void => {
     context.subscriptions.push(
@@ -68,9 +70,13 @@ export function activate(context: vscode.ExtensionContext): void {
 
   command('concurrencyProfiler.showLog', async () => log.show());
 
+  command(CLEAR_SOURCE_HEAT_COMMAND, async () => sourceHeat.clear());
+
   async function showProfileFile(file: string): Promise<void> {
     try {
-      panels.show(await readProfile(file), file);
+      const profile = await readProfile(file);
+      panels.show(profile, file);
+      sourceHeat.show(profile);
     } catch (error) {
       const reason = error instanceof ProfileFormatError ? error.message : (error as Error).message;
       void vscode.window.showErrorMessage(`Cannot open ${file}: ${reason}`);

@@ -1,6 +1,6 @@
 // One profiling run from the editor: resolve the interpreter, run the engine under a cancellable
-// progress notification, then show the profile, annotate the function's lens and tell the user
-// what happened. One run at a time: two at once would skew each other's measurements.
+// progress notification, then show the profile, annotate the function's lens, decorate the source
+// with its heat and tell the user what happened. One run at a time: two at once would skew each other's measurements.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Profile } from '../profiler/profile';
@@ -13,6 +13,7 @@ import { resultSummary } from './resultSummary';
 import { RunProgress } from './runProgress';
 import { readSettings } from './settings';
 import { sha256 } from '../server/runResults';
+import type { SourceHeatDecorations } from './sourceHeatDecorations';
 import type { ProfileTarget } from './targetPicker';
 import type { Telemetry } from './telemetry';
 import { runEvent, type RunOutcome } from './telemetryEvent';
@@ -26,6 +27,7 @@ export interface RunnerServices {
   interpreters: InterpreterResolver;
   panels: ProfilePanels;
   lenses: LensServer;
+  sourceHeat: SourceHeatDecorations;
   telemetry: Telemetry;
 }
 
@@ -69,6 +71,8 @@ export class ProfileRunner implements vscode.Disposable {
 
     const python = await this.python(document.uri);
     if (!python) return;
+    // The last run's heat would be read as this one's while it runs.
+    this.services.sourceHeat.clear();
     const settings = readSettings(document.uri);
     const folder = path.join((this.services.context.storageUri ?? this.services.context.globalStorageUri).fsPath, 'profiles');
     const outPath = await newProfilePath(folder, document.uri.fsPath, measured.functionName);
@@ -136,6 +140,10 @@ export class ProfileRunner implements vscode.Disposable {
 
   private async report(outcome: EngineOutcome, profile: Profile | null, outPath: string, measured: Measured): Promise<RunOutcome> {
     const { context, panels, lenses, log } = this.services;
+    const show = (shown: Profile): void => {
+      panels.show(shown, outPath);
+      this.services.sourceHeat.show(shown);
+    };
     // A cancelled run's partial profile is offered once, but is not "the last profile".
     if (profile && !outcome.cancelled) await context.workspaceState.update(LAST_PROFILE_KEY, outPath);
 
@@ -144,9 +152,9 @@ export class ProfileRunner implements vscode.Disposable {
         void vscode.window.showInformationMessage('Profiling cancelled.');
         return 'cancelled';
       }
-      const show = 'Show Partial Profile';
-      void vscode.window.showInformationMessage('Profiling cancelled. The partial profile was saved.', show).then((answer) => {
-        if (answer === show) panels.show(profile, outPath);
+      const showPartial = 'Show Partial Profile';
+      void vscode.window.showInformationMessage('Profiling cancelled. The partial profile was saved.', showPartial).then((answer) => {
+        if (answer === showPartial) show(profile);
       });
       return 'cancelled';
     }
@@ -159,7 +167,7 @@ export class ProfileRunner implements vscode.Disposable {
       return 'engineCrashed';
     }
 
-    panels.show(profile, outPath);
+    show(profile);
     const summary = resultSummary(profile);
     if (measured.functionName !== null) {
       await lenses.showResult({ ...measured, functionName: measured.functionName, summary, profilePath: outPath });
