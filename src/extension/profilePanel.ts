@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { writeExports, type ExportOptions } from '../profiler/export/index';
 import type { Profile } from '../profiler/profile';
 import type { ExportFormat, HostToWebview, WebviewPersistedState, WebviewToHost } from '../shared/webviewProtocol';
+import { profileMessage } from './profileMessage';
 import { readProfile } from './profileStore';
 import { newNonce, webviewHtml } from './webviewHtml';
 
@@ -25,6 +26,8 @@ const EXPORT_FORMATS: Record<ExportFormat, { label: string; extension: string }>
 interface Shown {
   profile: Profile;
   source: string | null;
+  /** Built on the first post and kept: the webview asks again after every reload. */
+  message?: HostToWebview;
 }
 
 export class ProfilePanels implements vscode.Disposable {
@@ -167,7 +170,7 @@ export class ProfilePanels implements vscode.Disposable {
 
   private postShown(): void {
     if (!this.shown || !this.webviewReady) return;
-    void this.post({ type: 'profile', profile: this.shown.profile, source: this.shown.source });
+    void this.post((this.shown.message ??= profileMessage(this.shown.profile, this.shown.source)));
   }
 
   private async post(message: HostToWebview): Promise<void> {
