@@ -50,7 +50,7 @@ def measure(threads, n, sampled):
 
 
 results = {}
-for threads, n in ((1, 6_000_000), (4, 1_500_000)):
+for threads, n in ((1, 12_000_000), (4, 3_000_000)):
     plain, sampled = [], []
     for _ in range(ROUNDS):
         plain.append(measure(threads, n, False))
