@@ -191,10 +191,12 @@ describe('failures', () => {
       ['profile', join(ENGINE_FIXTURES, 'endless.py'), '--function', 'forever', '--python', PYTHON, '--strategies', 'serial,processes-fork', '--timeout', '60', '--out', out, ...TWO_WORKERS],
       { marker, onSpawn: (pid) => (cliPid = pid) },
     );
+    let exited: Awaited<typeof running> | null = null;
+    void running.then((r) => (exited = r));
     // Wait until the workload (and its grandchild) runs, then interrupt.
     const deadline = Date.now() + 15_000;
-    while (processesWithMarker(marker).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(processesWithMarker(marker).length >= 3, 'the workload started');
+    while (processesWithMarker(marker).length < 3 && Date.now() < deadline && !exited) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(processesWithMarker(marker).length >= 3, `the workload started: ${JSON.stringify(processesWithMarker(marker))} ${JSON.stringify(exited)}`);
     const sent = Date.now();
     process.kill(cliPid, 'SIGTERM');
     const run = await running;
