@@ -37,6 +37,8 @@ export interface Session {
   page: Page;
   /** The workspace folder: a copy of the fixture in a path with a space in it. */
   workspace: string;
+  /** code-server's user data folder: settings, and the extension's storage with the profiles it saves. */
+  userData: string;
   close(): Promise<void>;
 }
 
@@ -99,7 +101,7 @@ export async function launch(options: LaunchOptions): Promise<Session> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
-    return { page, workspace, close };
+    return { page, workspace, userData, close };
   } catch (error) {
     await close();
     throw error;

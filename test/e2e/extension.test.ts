@@ -3,11 +3,10 @@
 import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
 import { REPO, launch, prepare, screenshotPath, type Session } from './codeServer';
-import { answerInputBox, codeLens, goToLine, notification, openFile, profileWebview, runProcessesIn, runCommand, shownVerdict } from './workbench';
+import { answerInputBox, codeLens, goToLine, notification, openFile, profileWebview, runProcessesIn, runCommand, setWorkspaceSetting, shownVerdict } from './workbench';
 
 // Generous waits: the machine has two cores that other test runs share. Assertions stay exact.
 const RUN_TIMEOUT_MS = 120_000;
@@ -219,15 +218,6 @@ describe('in Restricted Mode', { timeout: 10 * 60_000 }, () => {
     await page.screenshot({ path: screenshotPath('09-restricted-mode-open-profile') });
   });
 });
-
-/** Edits the workspace's .vscode/settings.json the way a user would; VS Code notices the change. */
-async function setWorkspaceSetting(page: Page, workspace: string, key: string, value: unknown): Promise<void> {
-  const file = path.join(workspace, '.vscode', 'settings.json');
-  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
-  // The file watcher reports the change within moments; nothing in the UI shows when.
-  await page.waitForTimeout(2_000);
-}
 
 /** A profile made by the engine CLI itself, as a user would save one and open it later. */
 function profileWithCli(file: string, functionName: string, args: string, out: string): void {

@@ -1,6 +1,7 @@
 // What a user does in the workbench, as playwright steps: open a file, put the cursor on a line,
 // run a palette command, answer an input box, click a lens, read the profile webview.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 export async function openFile(page: Page, name: string): Promise<void> {
@@ -88,4 +89,32 @@ export function runProcessesIn(folder: string): number[] {
     }
   }
   return pids;
+}
+
+/** Edits the workspace's .vscode/settings.json the way a user would; VS Code notices the change. */
+export async function setWorkspaceSetting(page: Page, workspace: string, key: string, value: unknown): Promise<void> {
+  const file = path.join(workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
+  // The file watcher reports the change within moments; nothing in the UI shows when.
+  await page.waitForTimeout(2_000);
+}
+
+/**
+ * The `after` decorations of the visible text editors, as [the line's text, trimmed; the
+ * decoration's text]. VS Code draws them as CSS ::after content of a span at the line's end.
+ */
+export async function afterDecorations(page: Page): Promise<[string, string][]> {
+  return page.evaluate(() => {
+    const found: [string, string][] = [];
+    for (const line of document.querySelectorAll('.monaco-editor .view-lines .view-line')) {
+      for (const span of line.querySelectorAll('span')) {
+        const content = getComputedStyle(span, '::after').content;
+        if (content === 'none' || content === 'normal' || content === '""') continue;
+        // content is a CSS string: quoted, with quotes and backslashes escaped.
+        found.push([(line.textContent ?? '').replace(/\u00a0/g, ' ').trim(), JSON.parse(content) as string]);
+      }
+    }
+    return found;
+  });
 }

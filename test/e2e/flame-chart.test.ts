@@ -1,0 +1,197 @@
+// After a threads run of a CPU-bound function in a real VS Code (code-server + Chromium): the
+// source heat in the editor, the per-core lanes (one per core, the GIL letting one thread run at
+// a time), and a click on a frame of the lanes that opens the editor at that frame's line.
+import { after, before, describe, test as nodeTest } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpus } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { lineLabel, sourceHeat } from '../../src/extension/sourceHeat';
+import { THREAD_STATES, type Profile, type StrategyResult } from '../../src/profiler/profile';
+import { launch, prepare, screenshotPath, type Session } from './codeServer';
+import { afterDecorations, answerInputBox, goToLine, openFile, profileWebview, runCommand, setWorkspaceSetting, shownVerdict } from './workbench';
+
+// Generous waits: the machine has two cores that other test runs share. Assertions stay exact.
+const RUN_TIMEOUT_MS = 180_000;
+const FILE = 'workloads.py';
+// Line of test/fixtures/e2e-workspace/workloads.py inside crunch.
+const CRUNCH_BODY_LINE = 8;
+const ARGS = '[(2_000_000,)] * 4';
+// Canvas geometry of src/webview/flameCanvas.ts: axis, lane header, the grey strip of a core lane
+// (other programs' load), then rows; in core lanes row 0 is the thread, row k the stack's depth k-1.
+const AXIS_H = 18;
+const HEADER_H = 16;
+const STRIP_H = 8;
+const ROW_H = 15;
+const RUNNING = THREAD_STATES.indexOf('running');
+
+const { vsix } = prepare();
+let session: Session | undefined;
+
+function test(name: string, body: () => Promise<void>): void {
+  nodeTest(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      await session?.page.screenshot({ path: screenshotPath(`FAILED ${name}`) }).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }, () => {
+  let profile: Profile;
+
+  before(async () => {
+    session = await launch({ vsix, trusted: true });
+    const { page, workspace } = session;
+    await setWorkspaceSetting(page, workspace, 'concurrencyProfiler.strategies', ['serial', 'threads']);
+    await openFile(page, FILE);
+    await goToLine(page, CRUNCH_BODY_LINE);
+    await runCommand(page, 'Concurrency: Profile concurrency');
+    await answerInputBox(page, 'Profile crunch', ARGS);
+    assert.equal(await shownVerdict(page, 'crunch', RUN_TIMEOUT_MS), 'CPU-bound (GIL)');
+    profile = savedProfile(session.userData);
+    assert.equal(profile.workload.args, ARGS);
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  test('the profiled file shows each hot line\'s share of the samples and its GIL wait', async () => {
+    const { page } = session!;
+    const source = readFileSync(path.join(session!.workspace, FILE), 'utf8').split('\n');
+    const heat = sourceHeat(profile)!;
+    const expected = heat.files.get(profile.workload.file)!.map((line): [string, string] => [source[line.line - 1]!.trim(), lineLabel(line)]);
+    assert.ok(expected.length > 0);
+    await waitForDecorations(page, expected);
+    await page.screenshot({ path: screenshotPath('10-source-heat') });
+
+    // Hidden behind another file of its group and shown again, the editor gets them back.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: '.vscode' }).click();
+    await openFile(page, 'settings.json');
+    await waitForDecorations(page, []);
+    await page.locator('.tab', { hasText: FILE }).click();
+    await waitForDecorations(page, expected);
+  });
+
+  test('the per-core chart of the threads run has one lane per core, and the GIL lets one thread run at a time', async () => {
+    const { page } = session!;
+    const lanes = await showCoreLanes(profileWebview(page));
+    assert.equal(await lanes.getAttribute('data-lanes'), String(cpus().length));
+    // A wider window for a readable picture of the lanes (docs/flame-chart.png).
+    const viewport = page.viewportSize()!;
+    await page.setViewportSize({ width: 2600, height: viewport.height });
+    await page.waitForTimeout(1_000);
+    await profileWebview(page).locator('section.charts').screenshot({ path: screenshotPath('11-per-core-lanes') });
+    await page.setViewportSize(viewport);
+
+    const threads = strategy(profile, 'threads');
+    const ticks = ticksOfTwoTaskThreads(threads);
+    const oneRunning = ticks.filter((running) => running <= 1).length;
+    assert.ok(ticks.length >= 20, `only ${ticks.length} sampler ticks saw two task threads`);
+    assert.ok(oneRunning / ticks.length >= 0.8, `at most one task thread ran in ${oneRunning} of ${ticks.length} ticks`);
+    assert.ok(threads.threadStates!.gilWait > 0.2, `GIL wait ${threads.threadStates!.gilWait}`);
+  });
+
+  test('a click on a frame of crunch in a core lane opens the editor at its file and line', async () => {
+    const { page } = session!;
+    await goToLine(page, 1);
+    const webview = profileWebview(page);
+    const canvas = (await showCoreLanes(webview)).locator('canvas');
+    // Wholly in view: a mousedown focuses the canvas, which scrolls a partly hidden one under the
+    // pointer, and the mouseup then lands on another spot.
+    await canvas.scrollIntoViewIfNeeded();
+    const threads = strategy(profile, 'threads');
+    const row = 1 + depthOf(threads, 'crunch');
+    const y = AXIS_H + HEADER_H + STRIP_H + row * ROW_H + ROW_H / 2;
+    const { x, where } = await findFrame(canvas, webview.locator('.chart-tooltip'), y, 'crunch');
+    const [file, line] = [where.slice(0, where.lastIndexOf(':')), Number(where.slice(where.lastIndexOf(':') + 1))];
+    assert.equal(file, profile.workload.file);
+    assert.notEqual(line, 1);
+    await canvas.click({ position: { x, y } });
+    await page.locator('.statusbar', { hasText: `Ln ${line}, Col 1` }).waitFor({ timeout: 30_000 });
+    await page.locator('.tab.active', { hasText: FILE }).waitFor();
+    await page.screenshot({ path: screenshotPath('12-core-lane-frame-opened') });
+  });
+
+  test('"Clear source heat" removes the decorations', async () => {
+    const { page } = session!;
+    assert.notDeepEqual(await afterDecorations(page), []);
+    await runCommand(page, 'Concurrency: Clear source heat');
+    await waitForDecorations(page, []);
+    await page.screenshot({ path: screenshotPath('13-source-heat-cleared') });
+  });
+});
+
+/** The newest profile the extension saved in its storage. */
+function savedProfile(userData: string): Profile {
+  const files = (readdirSync(userData, { recursive: true }) as string[]).filter((file) => file.endsWith('.profile.json'));
+  const newest = files.sort((a, b) => path.basename(a).localeCompare(path.basename(b))).at(-1);
+  assert.ok(newest, `no profile saved under ${userData}`);
+  return JSON.parse(readFileSync(path.join(userData, newest), 'utf8')) as Profile;
+}
+
+function strategy(profile: Profile, id: string): StrategyResult {
+  const found = profile.strategies.find((s) => s.id === id);
+  assert.ok(found, `no strategy ${id}`);
+  return found;
+}
+
+/** For each sampler tick (all threads share its time) where two task threads were sampled, how many ran. */
+function ticksOfTwoTaskThreads({ samples }: StrategyResult): number[] {
+  const byTick = new Map<number, { threads: number; running: number }>();
+  for (let i = 0; i < samples.t.length; i++) {
+    if (samples.inTask[i] !== 1) continue;
+    const tick = byTick.get(samples.t[i]!) ?? { threads: 0, running: 0 };
+    tick.threads++;
+    if (samples.state[i] === RUNNING) tick.running++;
+    byTick.set(samples.t[i]!, tick);
+  }
+  return [...byTick.values()].filter((tick) => tick.threads >= 2).map((tick) => tick.running);
+}
+
+/** Depth in the stack trie of the first node of the function called `name`. */
+function depthOf({ stacks, frames }: StrategyResult, name: string): number {
+  const node = stacks.frame.findIndex((frame) => frames.name[frame] === name);
+  assert.ok(node >= 0, `no ${name} in the stacks`);
+  let depth = 0;
+  for (let parent = stacks.parent[node]!; parent >= 0; parent = stacks.parent[parent]!) depth++;
+  return depth;
+}
+
+async function showCoreLanes(webview: FrameLocator): Promise<Locator> {
+  await webview.getByTestId('strategy-left').selectOption('threads');
+  await webview.getByTestId('view-cores').click();
+  const lanes = webview.locator('[data-testid=per-core-lanes]');
+  await lanes.waitFor({ timeout: 30_000 });
+  return lanes;
+}
+
+/** Hovers along the row at `y` until the tooltip names `name`; returns where, and its "file:line". */
+async function findFrame(canvas: Locator, tooltip: Locator, y: number, name: string): Promise<{ x: number; where: string }> {
+  const { width } = (await canvas.boundingBox())!;
+  const seen = new Set<string>();
+  for (let x = 10; x < width - 10; x += 20) {
+    await canvas.hover({ position: { x, y } });
+    if (!(await tooltip.isVisible())) continue;
+    const [title, where] = await tooltip.locator('div').allInnerTexts();
+    if (title === name && where) return { x, where };
+    seen.add(title ?? '');
+  }
+  throw new Error(`no ${name} frame at y=${y}; seen: ${[...seen].join(', ')}`);
+}
+
+/** Waits until the editors' `after` decorations are `expected` (in any order: the DOM reuses line elements). */
+async function waitForDecorations(page: Page, expected: [string, string][]): Promise<void> {
+  const sorted = (pairs: [string, string][]): string[] => pairs.map((pair) => JSON.stringify(pair)).sort();
+  const deadline = Date.now() + 30_000;
+  let shown = sorted(await afterDecorations(page));
+  while (JSON.stringify(shown) !== JSON.stringify(sorted(expected)) && Date.now() < deadline) {
+    await page.waitForTimeout(250);
+    shown = sorted(await afterDecorations(page));
+  }
+  assert.deepEqual(shown, sorted(expected));
+}
