@@ -61,8 +61,8 @@ export class SourceHeatDecorations implements vscode.Disposable {
     if (!lines || !this.decorates(document.uri)) return;
     const byLevel = this.levels.map((): vscode.DecorationOptions[] => []);
     for (const heat of lines) {
-      // The file may have changed on disk since the run.
-      if (heat.line > document.lineCount) continue;
+      // The file may have changed on disk since the run; line 0 is Python's "unknown".
+      if (heat.line < 1 || heat.line > document.lineCount) continue;
       byLevel[heatLevel(heat.share) - 1]!.push({
         range: document.lineAt(heat.line - 1).range,
         hoverMessage: new vscode.MarkdownString(lineDetail(heat, this.heat!)),
