@@ -4,10 +4,12 @@
 import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { syntheticProfile } from '../../bench/synthetic-profile';
 import { lineLabel, sourceHeat } from '../../src/extension/sourceHeat';
+import { COMPRESS_ABOVE_BYTES } from '../../src/profiler/export/html';
 import { THREAD_STATES, type Profile, type StrategyResult } from '../../src/profiler/profile';
 import { launch, prepare, screenshotPath, type Session } from './codeServer';
 import { afterDecorations, answerInputBox, goToLine, openFile, profileWebview, runCommand, setWorkspaceSetting, shownVerdict } from './workbench';
@@ -127,6 +129,36 @@ describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }
     await runCommand(page, 'Concurrency: Clear source heat');
     await waitForDecorations(page, []);
     await page.screenshot({ path: screenshotPath('13-source-heat-cleared') });
+  });
+});
+
+describe('a profile too big to post as JSON', { timeout: 10 * 60_000 }, () => {
+  before(async () => {
+    session = await launch({ vsix, trusted: true });
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  test('is posted packed and the webview shows all of its samples', async () => {
+    const { page, workspace } = session!;
+    const big = syntheticProfile({ threads: 8, samplesPerThread: 30_000 });
+    const json = JSON.stringify(big);
+    assert.ok(json.length > COMPRESS_ABOVE_BYTES);
+    const file = path.join(workspace, 'big.profile.json');
+    writeFileSync(file, json);
+    await runCommand(page, 'Concurrency: Open profile...');
+    // code-server's open dialog is a path in a quick input.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(file);
+    await page.keyboard.press('Enter');
+    assert.equal(await shownVerdict(page, 'count_words', RUN_TIMEOUT_MS), big.verdict!.label);
+    const threads = strategy(big, 'threads-8');
+    const webview = profileWebview(page);
+    await webview.getByTestId('strategy-left').selectOption(threads.id);
+    await webview.getByText(`${threads.id} · ${threads.threads.length} threads · ${threads.samples.t.length} samples`).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: screenshotPath('14-big-profile') });
   });
 });
 
