@@ -1,6 +1,7 @@
 // One profiling run from the editor: resolve the interpreter, run the engine under a cancellable
 // progress notification, then show the profile, annotate the function's lens, decorate the source
-// with its heat and tell the user what happened. One run at a time: two at once would skew each other's measurements.
+// with its heat and tell the user what happened. One run at a time: two at once would skew each
+// other's measurements.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Profile } from '../profiler/profile';
