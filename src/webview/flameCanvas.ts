@@ -398,7 +398,7 @@ export class FlameCanvas {
     canvas.addEventListener('mousedown', (e) => {
       const [x, y] = local(e);
       this.drag = { x, y, view: { ...this.view }, moved: false };
-      canvas.focus();
+      canvas.focus({ preventScroll: true }); // scrolling here would move the frame away from under the mouseup
     });
     this.listen('mousemove', (e) => {
       const [x, y] = local(e);
