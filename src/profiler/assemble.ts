@@ -209,6 +209,7 @@ export function assemble(run: RunRecord): StrategyResult {
         counts[state]!++;
       }
     }
+    if (scriptWindow) taskSamples -= dropWaitingCoordinators(threads, samples, counts);
   }
   const cores = coreSeries(run.coreSampler, samples, sampler ? 1000 / sampler.hz : null);
 
@@ -259,6 +260,42 @@ export function assemble(run: RunRecord): StrategyResult {
     stacks: traces.stacks,
     output: run.output,
   };
+}
+
+/** A whole script's main thread that spent at least this share of its samples waiting on a lock,
+ * and at most COORDINATOR_RUNNING_SHARE running, while the script's other threads worked, is
+ * waiting for them (join, Future.result, Queue.get): like an idle pool thread in function mode,
+ * that is not task work. Only the main thread is judged, so lock-contended workers stay in. */
+export const COORDINATOR_LOCK_SHARE = 0.5;
+export const COORDINATOR_RUNNING_SHARE = 0.15;
+
+/** Takes a coordinating main thread out of the task samples; returns how many samples it removed. */
+function dropWaitingCoordinators(threads: ThreadInfo[], samples: Samples, counts: number[]): number {
+  const lockWait = THREAD_STATES.indexOf('lockWait');
+  const running = THREAD_STATES.indexOf('running');
+  const locked = new Array<number>(threads.length).fill(0);
+  const ran = new Array<number>(threads.length).fill(0);
+  for (let i = 0; i < samples.t.length; i++) {
+    if (!samples.inTask[i]) continue;
+    if (samples.state[i] === lockWait) locked[samples.thread[i]!]!++;
+    else if (samples.state[i] === running) ran[samples.thread[i]!]!++;
+  }
+  const main = threads.findIndex(
+    (t, i) => t.tid === t.pid && t.taskSamples > 0 && locked[i]! >= COORDINATOR_LOCK_SHARE * t.taskSamples && ran[i]! <= COORDINATOR_RUNNING_SHARE * t.taskSamples,
+  );
+  if (main < 0 || !threads.some((t, i) => i !== main && t.taskSamples > 0)) return 0;
+  const waiting = threads.map((_, i) => i === main);
+  let removed = 0;
+  for (let i = 0; i < samples.t.length; i++) {
+    if (!samples.inTask[i] || !waiting[samples.thread[i]!]) continue;
+    samples.inTask[i] = 0;
+    counts[samples.state[i]!]!--;
+    removed++;
+  }
+  threads.forEach((t, i) => {
+    if (waiting[i]) t.taskSamples = 0;
+  });
+  return removed;
 }
 
 /** The harness measures its own CPU and its reaped children's. forkserver workers are children
