@@ -32,9 +32,12 @@ if [ ! -f "$DONE_MARK" ]; then
   echo "setup: installing code-server $CODE_SERVER_VERSION (takes about 6 minutes)"
   export PATH="$NODE_DIR/bin:$PATH"
   export npm_config_nodedir="$NODE_DIR"
+  # Run from `npm test`, the outer npm's user agent (node/v20) is inherited and code-server's
+  # install script reads its Node version from it: say Node 24, which is what runs it.
+  export npm_config_user_agent="npm/11.0.0 node/v24.0.0 linux x64"
   npm install --prefix "$CACHE_DIR/code-server" --no-save --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >/dev/null
-  # npm 11 skips code-server's install script; run it by hand, with a user agent it accepts.
-  (cd "$CODE_SERVER_DIR" && npm_config_user_agent="npm/11.0.0 node/v24.0.0 linux x64" sh ./postinstall.sh >/dev/null)
+  # npm 11 may skip code-server's install script (unapproved install scripts): run it by hand.
+  (cd "$CODE_SERVER_DIR" && sh ./postinstall.sh >/dev/null)
   touch "$DONE_MARK"
 fi
 
