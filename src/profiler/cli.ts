@@ -123,12 +123,15 @@ async function profileCommand(argv: string[]): Promise<number> {
   const abort = new AbortController();
   let signalCode = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    signalCode = signal === 'SIGINT' ? 130 : 143;
+    signalCode = 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[signal]!;
     process.stderr.write(`\n${signal}: stopping, writing the partial profile\n`);
     abort.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal); // the terminal went away
+  // A reader that went away (stderr piped into `head`) must not crash the run and orphan its tree.
+  process.stderr.on('error', () => {});
 
   const outcome = await runProfile({
     file: positionals[0]!,

@@ -45,8 +45,24 @@ export interface Launched {
   exited: Promise<number | null>;
 }
 
+/** Process groups started here and not yet ended: killed if this process exits in any way it
+ * still can run code for (an uncaught error, process.exit), so no workload outlives its engine. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function killLiveGroupsOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pid of liveGroups) signal(-pid, 'SIGKILL');
+  });
+}
+
 export function launch(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Launched {
+  killLiveGroupsOnExit();
   const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (pid !== undefined) liveGroups.add(pid);
   const stdout = new BoundedTail(OUTPUT_TAIL_BYTES);
   const stderr = new BoundedTail(OUTPUT_TAIL_BYTES);
   child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -73,6 +89,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 export async function killTree(rootPid: number): Promise<number[]> {
   const targets = new Set<number>(processTree(rootPid));
   signal(-rootPid, 'SIGKILL');
+  liveGroups.delete(rootPid);
   for (const pid of targets) signal(pid, 'SIGKILL');
   // A process that forked between the listing and the kill: list again until nothing is left.
   for (let attempt = 0; attempt < 20; attempt++) {

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 
 /** dist/python next to the bundled cli.js, or src/profiler/python when run from source. */
 export function pythonDir(): string {
-  for (const candidate of [join(__dirname, 'python'), join(__dirname, '..', 'dist', 'python'), join(__dirname, 'python', '..', 'python')]) {
-    if (existsSync(join(candidate, 'cp_harness.py'))) return candidate;
-  }
-  throw new Error(`the engine's Python files (cp_harness.py) are missing next to ${__dirname}`);
+  const dir = join(__dirname, 'python');
+  if (!existsSync(join(dir, 'cp_harness.py'))) throw new Error(`the engine's Python files (cp_harness.py) are missing in ${dir}`);
+  return dir;
 }
 
 export interface SyntaxErrorInfo {

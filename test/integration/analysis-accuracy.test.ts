@@ -28,7 +28,8 @@ interface Case {
   fn: string;
   args: (port: number) => string;
   kind: VerdictKind;
-  route: Route;
+  /** The right route, or the routes that are equally right for this workload on this machine. */
+  route: Route | Route[];
 }
 
 const CASES: Case[] = [
@@ -46,7 +47,10 @@ const CASES: Case[] = [
   { fixture: 'micro_tasks', fn: 'tiny', args: () => 'range(10000)', kind: 'overhead-bound', route: 'serial' },
   { fixture: 'big_array_arg', fn: 'norm', args: () => '[(BIG,)] * 8', kind: 'copy-bound', route: 'threads' },
   { fixture: 'race_counter', fn: 'next_ticket', args: () => '[(1000000,)] * 8', kind: 'cpu-bound-gil', route: 'serial' },
-  { fixture: 'mixed_cpu_sleep', fn: 'step', args: () => '[(500000,)] * 8', kind: 'mixed', route: 'threads' },
+  // Half GIL-bound computing, half sleeping: a process pool of 2 overlaps both halves (~2x on 2
+  // cores), and so does an I/O-sized thread pool (the sleeps overlap while the computing takes
+  // turns on the GIL). Runs here measured either one ahead; serial and asyncio would be wrong.
+  { fixture: 'mixed_cpu_sleep', fn: 'step', args: () => '[(500000,)] * 8', kind: 'mixed', route: ['threads', 'processes'] },
   { fixture: 'lambda_work', fn: 'work', args: () => '[(700000,)] * 8', kind: 'cpu-bound-gil', route: 'serial' },
 ];
 
@@ -82,7 +86,7 @@ after(() => {
 });
 
 for (const c of CASES) {
-  test(`${c.fixture}: ${c.kind} -> ${c.route}`, { timeout: 600_000 }, async (t) => {
+  test(`${c.fixture}: ${c.kind} -> ${typeof c.route === 'string' ? c.route : c.route.join('|')}`, { timeout: 600_000 }, async (t) => {
     let got = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const file = join(FIXTURES, `${c.fixture}.py`);
@@ -97,7 +101,8 @@ for (const c of CASES) {
       const speedups = profile.strategies.map((s) => `${s.id} ${s.speedup?.toFixed(2) ?? s.status}`).join(', ');
       got = `${verdict.kind} -> ${recommendation.strategy}`;
       t.diagnostic(`attempt ${attempt}: ${got} (confidence ${verdict.confidence}; busiest external load ${Math.round(load * 100)}%; ${speedups})`);
-      const ok = verdict.kind === c.kind && routeOf(recommendation.strategy) === c.route;
+      const routes = typeof c.route === 'string' ? [c.route] : c.route;
+      const ok = verdict.kind === c.kind && routes.includes(routeOf(recommendation.strategy) as Route);
       if (verdict.kind !== c.kind) {
         // What the rules saw, to tell a rule's mistake from a sampler's.
         const states = profile.strategies
@@ -106,9 +111,9 @@ for (const c of CASES) {
         t.diagnostic(`  GIL detection: ${profile.sampling.gilDetection ?? profile.sampling.note}; ${states.join('; ')}`);
       }
       if (ok || load <= DISTURBED_LOAD || attempt === MAX_ATTEMPTS) {
-        table.push(`${c.fixture.padEnd(16)} ${`${c.kind} -> ${c.route}`.padEnd(33)} ${got.padEnd(33)} ${`${Math.round(load * 100)}%`.padStart(4)}  ${attempt}${ok ? '' : '  FAIL'}`);
+        table.push(`${c.fixture.padEnd(16)} ${`${c.kind} -> ${routes.join('|')}`.padEnd(33)} ${got.padEnd(33)} ${`${Math.round(load * 100)}%`.padStart(4)}  ${attempt}${ok ? '' : '  FAIL'}`);
         assert.equal(verdict.kind, c.kind, `verdict for ${c.fixture}; evidence:\n${verdict.evidence.join('\n')}`);
-        assert.equal(routeOf(recommendation.strategy), c.route, `route for ${c.fixture}: ${recommendation.rationale}`);
+        assert.ok(routes.includes(routeOf(recommendation.strategy) as Route), `route for ${c.fixture} is ${recommendation.strategy}, expected ${routes.join(' or ')}: ${recommendation.rationale}`);
         const advice = formatAdvice({ ...profile, verdict, recommendation });
         assert.match(advice, new RegExp(`^Recommendation: ${recommendation.strategy}\\b`, 'm'));
         return;

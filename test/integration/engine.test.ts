@@ -14,7 +14,8 @@ const TWO_WORKERS = ['--workers', '2'];
 describe('CPU-bound pure Python', () => {
   test('processes scale, threads wait for the GIL, stacks land on cores', async () => {
     const { run, profile } = await profileFixture('cpu_loop.py', [
-      '--function', 'spin', '--args', '[(600_000,)] * 8', '--strategies', 'serial,threads,processes-fork', ...TWO_WORKERS,
+      // Tasks of ~0.15 s, so that the pool's start-up does not decide the speedup.
+      '--function', 'spin', '--args', '[(1_500_000,)] * 8', '--strategies', 'serial,threads,processes-fork', ...TWO_WORKERS,
     ]);
     assert.equal(run.code, 0, run.stderr);
     assertValidProfile(profile);

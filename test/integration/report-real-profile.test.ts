@@ -31,7 +31,7 @@ before(async () => {
   execFileSync(
     process.execPath,
     [
-      path.join(root, 'dist', 'cli.js'), 'profile', fixture, '--function', 'spin', '--args', '[(150_000,)] * 4',
+      path.join(root, 'dist', 'cli.js'), 'profile', fixture, '--function', 'spin', '--args', '[(600_000,)] * 4',
       '--strategies', 'serial,threads', '--workers', '2', '--python', '/usr/bin/python3', '--out', out.profile,
       '--speedscope', out.speedscope, '--trace', out.trace, '--collapsed', out.collapsed, '--html', out.html, '--strategy', 'threads',
     ],
