@@ -69,7 +69,7 @@ describe('blocking socket I/O against a slow local server', () => {
 
 describe('native code that releases the GIL', () => {
   test('hashlib threads run on both cores with little GIL waiting', async () => {
-    const { run, profile } = await profileFixture('hashing.py', ['--function', 'digest', '--strategies', 'serial,threads', ...TWO_WORKERS]);
+    const { run, profile } = await profileFixture('hashing.py', ['--function', 'digest', '--args', '[(4,)] * 8', '--strategies', 'serial,threads', ...TWO_WORKERS]);
     assert.equal(run.code, 0, run.stderr);
     const threads = strategy(profile, 'threads');
     assert.ok(threads.threadStates!.gilWait < 0.15, JSON.stringify(threads.threadStates));
