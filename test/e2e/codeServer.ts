@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { test as nodeTest } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '../..');
@@ -143,4 +144,17 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
 
 export function screenshotPath(name: string): string {
   return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+/** `test` that leaves a screenshot of the workbench behind when the test fails. */
+export function testWithScreenshot(session: () => Session | undefined): (name: string, body: () => Promise<void>) => void {
+  return (name, body) =>
+    nodeTest(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        await session()?.page.screenshot({ path: screenshotPath(`FAILED ${name}`) }).catch(() => undefined);
+        throw error;
+      }
+    });
 }

@@ -1,11 +1,11 @@
 // The extension in a real VS Code (code-server + Chromium): what a user sees from the palette,
 // the CodeLens, Cancel and Restricted Mode. Screenshots of each step go to test/e2e/screenshots/.
-import { after, before, describe, test as nodeTest } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO, launch, prepare, screenshotPath, type Session } from './codeServer';
+import { REPO, launch, prepare, screenshotPath, testWithScreenshot, type Session } from './codeServer';
 import { answerInputBox, codeLens, goToLine, notification, openFile, profileWebview, runProcessesIn, runCommand, setWorkspaceSetting, shownVerdict } from './workbench';
 
 // Generous waits: the machine has two cores that other test runs share. Assertions stay exact.
@@ -22,17 +22,7 @@ const DEBIAN_PYTHON_VERSION = execFileSync(DEBIAN_PYTHON, ['-c', 'import platfor
 const { vsix } = prepare();
 let session: Session | undefined;
 
-/** A test that leaves a screenshot of the workbench behind when it fails. */
-function test(name: string, body: () => Promise<void>): void {
-  nodeTest(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      await session?.page.screenshot({ path: screenshotPath(`FAILED ${name}`) }).catch(() => undefined);
-      throw error;
-    }
-  });
-}
+const test = testWithScreenshot(() => session);
 
 describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
   before(async () => {

@@ -1,7 +1,7 @@
 // After a threads run of a CPU-bound function in a real VS Code (code-server + Chromium): the
 // source heat in the editor, the per-core lanes (one per core, the GIL letting one thread run at
 // a time), and a click on a frame of the lanes that opens the editor at that frame's line.
-import { after, before, describe, test as nodeTest } from 'node:test';
+import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { syntheticProfile } from '../../bench/synthetic-profile';
 import { lineLabel, sourceHeat } from '../../src/extension/sourceHeat';
 import { COMPRESS_ABOVE_BYTES } from '../../src/profiler/export/html';
 import { THREAD_STATES, type Profile, type StrategyResult } from '../../src/profiler/profile';
-import { launch, prepare, screenshotPath, type Session } from './codeServer';
+import { launch, prepare, screenshotPath, testWithScreenshot, type Session } from './codeServer';
 import { afterDecorations, answerInputBox, goToLine, openFile, profileWebview, runCommand, setWorkspaceSetting, shownVerdict } from './workbench';
 
 // Generous waits: the machine has two cores that other test runs share. Assertions stay exact.
@@ -31,16 +31,7 @@ const RUNNING = THREAD_STATES.indexOf('running');
 const { vsix } = prepare();
 let session: Session | undefined;
 
-function test(name: string, body: () => Promise<void>): void {
-  nodeTest(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      await session?.page.screenshot({ path: screenshotPath(`FAILED ${name}`) }).catch(() => undefined);
-      throw error;
-    }
-  });
-}
+const test = testWithScreenshot(() => session);
 
 describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }, () => {
   let profile: Profile;
