@@ -106,7 +106,7 @@ export async function killTree(rootPid: number): Promise<number[]> {
 }
 
 /** Alive and not a zombie waiting to be reaped. */
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {
