@@ -21,7 +21,7 @@ export const MARKER_VARIABLE = 'CONCURRENCY_PROFILER_TEST_RUN';
 
 export function runCli(
   args: string[],
-  options: { onSpawn?: (pid: number) => void; cwd?: string; marker?: string } = {},
+  options: { onSpawn?: (pid: number) => void; onStderr?: (soFar: string) => void; cwd?: string; marker?: string } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
@@ -30,7 +30,10 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      options.onStderr?.(stderr);
+    });
     child.on('error', reject);
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     child.on('close', (code) => resolve({ code, stdout, stderr, elapsedMs: Date.now() - started }));

@@ -187,15 +187,19 @@ describe('failures', () => {
   test('SIGTERM kills the tree within a second and writes the partial profile', async () => {
     const marker = randomUUID();
     let cliPid = 0;
+    let strategyStarted = false;
     const out = join(require('node:os').tmpdir(), `cp-partial-${marker}.json`);
     const running = runCli(
       ['profile', join(ENGINE_FIXTURES, 'endless.py'), '--function', 'forever', '--python', PYTHON, '--strategies', 'serial,processes-fork', '--timeout', '60', '--out', out, ...TWO_WORKERS],
-      { marker, onSpawn: (pid) => (cliPid = pid) },
+      { marker, onSpawn: (pid) => (cliPid = pid), onStderr: (text) => (strategyStarted ||= text.includes('serial ...')) },
     );
     let exited: Awaited<typeof running> | null = null;
     void running.then((r) => (exited = r));
-    // Wait until the workload (and its grandchild) runs, then interrupt.
+    // Wait until the workload (and its grandchild) runs, then interrupt. /proc is scanned only once
+    // the strategy has started: twice a scan of every process's environ during the probe's GIL
+    // self-test coincided with that probe stalling past the deadline.
     const deadline = Date.now() + 15_000;
+    while (!strategyStarted && Date.now() < deadline && !exited) await new Promise((r) => setTimeout(r, 100));
     while (processesWithMarker(marker).length < 3 && Date.now() < deadline && !exited) await new Promise((r) => setTimeout(r, 100));
     assert.ok(processesWithMarker(marker).length >= 3, `the workload started: ${JSON.stringify(processesWithMarker(marker))} ${JSON.stringify(exited)}`);
     const sent = Date.now();
