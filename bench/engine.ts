@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 import { runProfile } from '../src/profiler/engine';
 import { ThreadSampler } from '../src/profiler/sampler/threadSampler';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, python: { type: 'string', default: '/usr/bin/python3' } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' }, python: { type: 'string', default: '/usr/bin/python3' } },
+});
 const ROUNDS = Math.max(5, Number(values.rounds));
 const PYTHON = values.python!;
 const ROOT = join(__dirname, '..');
@@ -22,13 +24,24 @@ function median(values: number[]): number {
 }
 
 function stackSamplerOverhead(): void {
-  const out = execFileSync(PYTHON, [join(__dirname, 'python', 'sampler_overhead.py'), join(ROOT, 'src', 'profiler', 'python'), '100', String(ROUNDS)], {
-    encoding: 'utf8',
-  });
-  const result = JSON.parse(out) as Record<string, { plainSeconds: number; sampledSeconds: number; slowdown: number; cpuSlowdown: number }>;
-  console.log(`\n1. In-process stack sampler at 100 Hz (budget: <= 1.03x with 1 thread, <= 1.05x with 4), median of ${ROUNDS}:`);
+  const out = execFileSync(
+    PYTHON,
+    [join(__dirname, 'python', 'sampler_overhead.py'), join(ROOT, 'src', 'profiler', 'python'), '100', String(ROUNDS)],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const result = JSON.parse(out) as Record<
+    string,
+    { plainSeconds: number; sampledSeconds: number; slowdown: number; cpuSlowdown: number }
+  >;
+  console.log(
+    `\n1. In-process stack sampler at 100 Hz (budget: <= 1.03x with 1 thread, <= 1.05x with 4), median of ${ROUNDS}:`,
+  );
   for (const [name, r] of Object.entries(result)) {
-    console.log(`   ${name}: ${r.plainSeconds.toFixed(3)} s plain, ${r.sampledSeconds.toFixed(3)} s sampled -> wall ${r.slowdown.toFixed(3)}x, process CPU time ${r.cpuSlowdown.toFixed(3)}x`);
+    console.log(
+      `   ${name}: ${r.plainSeconds.toFixed(3)} s plain, ${r.sampledSeconds.toFixed(3)} s sampled -> wall ${r.slowdown.toFixed(3)}x, process CPU time ${r.cpuSlowdown.toFixed(3)}x`,
+    );
   }
 }
 
@@ -44,7 +57,8 @@ async function cpuShareWhile(sampling: boolean, seconds: number): Promise<number
   const used = process.cpuUsage(before);
   const wallUs = Number(process.hrtime.bigint() - started) / 1000;
   child.kill('SIGKILL');
-  if (sampler && sampler.threads.filter((t) => t.pid === child.pid).length < 10) throw new Error('the sampler did not see the 10 threads');
+  if (sampler && sampler.threads.filter((t) => t.pid === child.pid).length < 10)
+    throw new Error('the sampler did not see the 10 threads');
   return (used.user + used.system) / wallUs;
 }
 
@@ -56,8 +70,12 @@ async function procSamplerCost(): Promise<void> {
     sampling.push(await cpuShareWhile(true, 3));
   }
   const cost = median(sampling) - median(idle);
-  console.log(`\n2. /proc thread-state sampler at 200 Hz over 10 threads (budget: <= 7% of one core), median of ${ROUNDS}:`);
-  console.log(`   this process used ${(median(idle) * 100).toFixed(2)}% of a core idle, ${(median(sampling) * 100).toFixed(2)}% sampling -> sampler cost ${(cost * 100).toFixed(2)}% of one core`);
+  console.log(
+    `\n2. /proc thread-state sampler at 200 Hz over 10 threads (budget: <= 7% of one core), median of ${ROUNDS}:`,
+  );
+  console.log(
+    `   this process used ${(median(idle) * 100).toFixed(2)}% of a core idle, ${(median(sampling) * 100).toFixed(2)}% sampling -> sampler cost ${(cost * 100).toFixed(2)}% of one core`,
+  );
 }
 
 async function engineOverhead(): Promise<void> {
@@ -80,7 +98,9 @@ async function engineOverhead(): Promise<void> {
       phases.set(s.id, entry);
     }
   }
-  console.log(`\n3. Per strategy (budget: engine overhead <= 0.3 s), median of ${ROUNDS} profiles of a 8-task CPU loop:`);
+  console.log(
+    `\n3. Per strategy (budget: engine overhead <= 0.3 s), median of ${ROUNDS} profiles of a 8-task CPU loop:`,
+  );
   console.log('   strategy          interpreter  import   tasks    engine overhead');
   for (const [id, p] of phases) {
     const ms = (values: number[]) => `${(median(values) * 1000).toFixed(0)} ms`.padEnd(9);

@@ -53,7 +53,11 @@ function rendererCpuMs(userDataDir: string): Map<number, number> {
   const cpu = new Map<number, number>();
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer') || !isChildOf(Number(pid), userDataDir)) continue;
+      if (
+        !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer') ||
+        !isChildOf(Number(pid), userDataDir)
+      )
+        continue;
       // Fields after the ")" that ends the command name: utime and stime are the 12th and 13th.
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       cpu.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * tickMs);
@@ -72,7 +76,7 @@ function busiestDelta(before: Map<number, number>, after: Map<number, number>): 
 }
 
 function isChildOf(pid: number, userDataDir: string): boolean {
-  for (let p = pid; p > 1; ) {
+  for (let p = pid; p > 1;) {
     const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8');
     if (cmdline.includes(userDataDir)) return true;
     p = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
@@ -137,7 +141,9 @@ async function main(): Promise<void> {
       }
       const cpuBefore = rendererCpuMs(userDataDir);
       await page.goto(`file://${report}`);
-      await page.waitForFunction(() => performance.getEntriesByName('cp:first-frame').length > 0, undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => performance.getEntriesByName('cp:first-frame').length > 0, undefined, {
+        timeout: 60_000,
+      });
       const cpuMs = busiestDelta(cpuBefore, rendererCpuMs(userDataDir));
       loads.push(
         await page.evaluate((cpu) => {
@@ -167,11 +173,23 @@ async function main(): Promise<void> {
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
     const memory = pageRendererMemory(userDataDir);
-    const jsHeap = await page.evaluate(() => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize);
+    const jsHeap = await page.evaluate(
+      () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
+    );
 
     const figures = [
-      ['machine', `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (figures scale with it)`, true],
-      ['profile', `${threaded.samples.t.length.toLocaleString('en')} samples over ${THREADS} threads (+ serial), report ${sizeMb.toFixed(1)} MB`, true],
+      [
+        'machine',
+        `load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} on ${cpus().length} cores (figures scale with it)`,
+        true,
+      ],
+      [
+        'profile',
+        `${threaded.samples.t.length.toLocaleString('en')} samples over ${THREADS} threads (+ serial), report ${sizeMb.toFixed(1)} MB`,
+        true,
+      ],
       ['first frame', `median ${firstFrameMs.toFixed(0)} ms (target <= 1000): ${phases}`, firstFrameMs <= 1000],
       ['first frame, CPU', cpuToFirstFrame, true],
       ...(
@@ -182,9 +200,17 @@ async function main(): Promise<void> {
         ] as const
       ).map(
         ([view, times]) =>
-          [`frame time, ${view}`, `median ${median(times).toFixed(1)} ms (target <= 16), p95 ${p95(times).toFixed(1)} ms over ${times.length} frames`, median(times) <= 16] as const,
+          [
+            `frame time, ${view}`,
+            `median ${median(times).toFixed(1)} ms (target <= 16), p95 ${p95(times).toFixed(1)} ms over ${times.length} frames`,
+            median(times) <= 16,
+          ] as const,
       ),
-      ['JS heap after GC', `${mib(heap.usedSize)} MiB used of ${mib(heap.totalSize)} MiB (page: ${mib(jsHeap)} MiB)`, true],
+      [
+        'JS heap after GC',
+        `${mib(heap.usedSize)} MiB used of ${mib(heap.totalSize)} MiB (page: ${mib(jsHeap)} MiB)`,
+        true,
+      ],
       [
         'renderer memory',
         `RSS ${mib(memory.rss)} MiB (target <= 300 MB), of it private ${mib(memory.privateRss)} MiB; peak RSS while loading ${mib(memory.peakRss)} MiB`,

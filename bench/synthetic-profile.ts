@@ -52,7 +52,9 @@ function buildCallTree(file: string, hostileName: boolean): CallTree {
   if (hostileName) names.push(HOSTILE_NAME);
   const frames = {
     name: names,
-    file: names.map((n) => (n === 'update' || n === '_count_elements' ? '/usr/lib/python3.11/collections/__init__.py' : file)),
+    file: names.map((n) =>
+      n === 'update' || n === '_count_elements' ? '/usr/lib/python3.11/collections/__init__.py' : file,
+    ),
     line: names.map((_, i) => 10 + i * 7),
   };
   const stacks = { parent: [] as number[], frame: [] as number[], line: [] as number[] };
@@ -213,7 +215,8 @@ function failedStrategy(): StrategyResult {
     errorDetail: {
       type: 'PicklingError',
       message: "Can't pickle <function <lambda> at 0x7f>: attribute lookup <lambda> on __main__ failed",
-      traceback: 'Traceback (most recent call last):\n  File "/w/word_stats.py", line 3, in <module>\n    pool.map(lambda x: x, xs)\n_pickle.PicklingError: Can\'t pickle <function <lambda>>',
+      traceback:
+        'Traceback (most recent call last):\n  File "/w/word_stats.py", line 3, in <module>\n    pool.map(lambda x: x, xs)\n_pickle.PicklingError: Can\'t pickle <function <lambda>>',
     },
     wallSeconds: null,
     speedup: null,
@@ -268,7 +271,13 @@ export function syntheticProfile(options: SyntheticOptions = {}): Profile {
       arch: 'x64',
       gpus: [],
     },
-    settings: { workers: threads, timeoutSeconds: 60, sampleHz: SAMPLE_HZ, stackSampleHz: 100, strategies: ['serial', 'threads', 'processes'] },
+    settings: {
+      workers: threads,
+      timeoutSeconds: 60,
+      sampleHz: SAMPLE_HZ,
+      stackSampleHz: 100,
+      strategies: ['serial', 'threads', 'processes'],
+    },
     sampling: { threadStates: 'proc', note: null, gilDetection: 'futex words at _PyRuntime+0x1b0 (synthetic)' },
     strategies: [serial, threaded, failedStrategy()],
     interrupted: false,
@@ -285,7 +294,12 @@ export function syntheticProfile(options: SyntheticOptions = {}): Profile {
       strategy: 'processes',
       workers: cores,
       expectedSpeedup: 1.8,
-      projected: { cores2x: 3.4, cores4x: 6.1, model: 'amdahl', assumptions: 'serial fraction 0.05 from the serial run' },
+      projected: {
+        cores2x: 3.4,
+        cores4x: 6.1,
+        model: 'amdahl',
+        assumptions: 'serial fraction 0.05 from the serial run',
+      },
       rationale: 'Pure-Python CPU work: only separate processes run it in parallel.',
       alternatives: [{ strategy: `threads-${threads}`, expectedSpeedup: 0.95, why: 'the GIL serialises the work' }],
       caveats: ['Arguments are pickled to each worker.'],

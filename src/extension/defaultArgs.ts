@@ -9,7 +9,7 @@ const VALUE_BY_ANNOTATION: Record<string, string> = {
   float: '0.1',
   str: "'x' * 1_000",
   bytes: "b'x' * 1_000_000",
-  bytearray: "bytearray(1_000_000)",
+  bytearray: 'bytearray(1_000_000)',
   bool: 'True',
   list: 'list(range(1_000))',
   List: 'list(range(1_000))',
@@ -42,5 +42,8 @@ function guessValue(parameter: PythonParameter): string {
 function baseType(annotation: string): string {
   const optional = /^(?:typing\.)?Optional\[(.*)\]$/.exec(annotation);
   const inner = optional ? optional[1] : annotation.split('|')[0];
-  return inner.trim().replace(/\[.*$/, '').replace(/^typing\./, '');
+  return inner
+    .trim()
+    .replace(/\[.*$/, '')
+    .replace(/^typing\./, '');
 }

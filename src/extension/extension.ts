@@ -62,7 +62,9 @@ export function activate(context: vscode.ExtensionContext): void {
   command('concurrencyProfiler.showLastProfile', async () => {
     const last = context.workspaceState.get<string>(LAST_PROFILE_KEY);
     if (!last) {
-      void vscode.window.showInformationMessage('No profile yet in this workspace: run "Concurrency: Profile concurrency" first.');
+      void vscode.window.showInformationMessage(
+        'No profile yet in this workspace: run "Concurrency: Profile concurrency" first.',
+      );
       return;
     }
     await showProfileFile(last);

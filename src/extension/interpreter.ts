@@ -17,8 +17,7 @@ interface Candidate {
 }
 
 export type Resolution =
-  | { ok: true; python: ResolvedPython }
-  | { ok: false; tried: string[]; chosenIn: ResolvedPython['source'] | null };
+  { ok: true; python: ResolvedPython } | { ok: false; tried: string[]; chosenIn: ResolvedPython['source'] | null };
 
 export class InterpreterResolver implements vscode.Disposable {
   private readonly cache = new Map<string, Promise<Resolution>>();
@@ -60,7 +59,12 @@ export class InterpreterResolver implements vscode.Disposable {
       : setting
         ? { command: setting, source: 'concurrencyProfiler.pythonPath' }
         : undefined;
-    const candidates: Candidate[] = chosen ? [chosen] : [{ command: 'python3', source: 'PATH' }, { command: 'python', source: 'PATH' }];
+    const candidates: Candidate[] = chosen
+      ? [chosen]
+      : [
+          { command: 'python3', source: 'PATH' },
+          { command: 'python', source: 'PATH' },
+        ];
     const tried: string[] = [];
     for (const { command, source } of candidates) {
       const probe = await probePython(command);
@@ -117,7 +121,10 @@ export class InterpreterResolver implements vscode.Disposable {
  * broken one came from there, else a file saved to our setting (of the workspace folder when
  * there is one) and returned so the run can go on.
  */
-export async function askForInterpreter(failure: Extract<Resolution, { ok: false }>, resource: vscode.Uri): Promise<string | undefined> {
+export async function askForInterpreter(
+  failure: Extract<Resolution, { ok: false }>,
+  resource: vscode.Uri,
+): Promise<string | undefined> {
   const pick = 'Select Python Interpreter...';
   const answer = await vscode.window.showErrorMessage(
     `No working Python interpreter (3.8 or newer) was found. Tried: ${failure.tried.join('; ')}.`,

@@ -2,7 +2,12 @@
 // host learns: run results for the lenses (kept in workspace state, so they outlive a window
 // reload) and the CodeLens setting.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { HOST_TO_SERVER, type HostToServer, type RunResult, type ServerInitOptions } from '../shared/serverProtocol';
 import { SECTION, readSettings } from './settings';
 

@@ -6,7 +6,11 @@ import { COMPRESS_ABOVE_BYTES } from '../profiler/export/html';
 import type { Profile } from '../profiler/profile';
 import type { HostToWebview } from '../shared/webviewProtocol';
 
-export function profileMessage(profile: Profile, source: string | null, packAboveBytes = COMPRESS_ABOVE_BYTES): HostToWebview {
+export function profileMessage(
+  profile: Profile,
+  source: string | null,
+  packAboveBytes = COMPRESS_ABOVE_BYTES,
+): HostToWebview {
   if (JSON.stringify(profile).length <= packAboveBytes) return { type: 'profile', profile, source };
   return { type: 'packedProfile', data: packProfile(profile), source };
 }

@@ -52,7 +52,14 @@ export class ProfilePanels implements vscode.Disposable {
     this.shown = { profile, source };
     void this.context.workspaceState.update(LAST_SHOWN_KEY, source ?? undefined);
     if (!this.panel) {
-      this.adopt(vscode.window.createWebviewPanel(PROFILE_VIEW_TYPE, panelTitle(profile), vscode.ViewColumn.Beside, this.webviewOptions()));
+      this.adopt(
+        vscode.window.createWebviewPanel(
+          PROFILE_VIEW_TYPE,
+          panelTitle(profile),
+          vscode.ViewColumn.Beside,
+          this.webviewOptions(),
+        ),
+      );
     } else {
       this.panel.title = panelTitle(profile);
       this.panel.reveal(undefined, true);
@@ -74,7 +81,10 @@ export class ProfilePanels implements vscode.Disposable {
     this.adopt(panel);
     const source = sourceKeptByWebview(state) ?? this.context.workspaceState.get<string>(LAST_SHOWN_KEY);
     if (!source) {
-      await this.post({ type: 'error', message: 'The profile this panel showed is no longer known. Run "Concurrency: Show last profile".' });
+      await this.post({
+        type: 'error',
+        message: 'The profile this panel showed is no longer known. Run "Concurrency: Show last profile".',
+      });
       return;
     }
     try {

@@ -49,7 +49,8 @@ export class ProfileRunner implements vscode.Disposable {
   async run(target: ProfileTarget): Promise<void> {
     if (this.busy) {
       const cancel = 'Cancel It';
-      if ((await vscode.window.showWarningMessage('A profile is already running.', cancel)) === cancel) this.current?.cancel();
+      if ((await vscode.window.showWarningMessage('A profile is already running.', cancel)) === cancel)
+        this.current?.cancel();
       return;
     }
     this.busy = true;
@@ -68,14 +69,21 @@ export class ProfileRunner implements vscode.Disposable {
       return;
     }
     if (document.isDirty && !(await document.save())) return;
-    const measured: Measured = { uri: document.uri.toString(), functionName: fn?.qualifiedName ?? null, textSha256: sha256(document.getText()) };
+    const measured: Measured = {
+      uri: document.uri.toString(),
+      functionName: fn?.qualifiedName ?? null,
+      textSha256: sha256(document.getText()),
+    };
 
     const python = await this.python(document.uri);
     if (!python) return;
     // The last run's heat would be read as this one's while it runs.
     this.services.sourceHeat.clear();
     const settings = readSettings(document.uri);
-    const folder = path.join((this.services.context.storageUri ?? this.services.context.globalStorageUri).fsPath, 'profiles');
+    const folder = path.join(
+      (this.services.context.storageUri ?? this.services.context.globalStorageUri).fsPath,
+      'profiles',
+    );
     const outPath = await newProfilePath(folder, document.uri.fsPath, measured.functionName);
     const subject = measured.functionName ?? path.basename(document.uri.fsPath);
     const started = Date.now();
@@ -84,7 +92,10 @@ export class ProfileRunner implements vscode.Disposable {
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Profiling ${subject}`, cancellable: true },
       (progress, token) => {
-        const reporter = new RunProgress(progress, log, this.services.panels, { file: document.uri.fsPath, functionName: measured.functionName });
+        const reporter = new RunProgress(progress, log, this.services.panels, {
+          file: document.uri.fsPath,
+          functionName: measured.functionName,
+        });
         const engine = startEngine(
           {
             cliPath: path.join(this.services.context.extensionPath, 'dist', 'cli.js'),
@@ -100,7 +111,8 @@ export class ProfileRunner implements vscode.Disposable {
           },
           {
             onEvent: (event) => reporter.onEvent(event),
-            onOutput: (line, stream) => (stream === 'stderr' && line.startsWith('{') ? log.trace(line) : log.info(line)),
+            onOutput: (line, stream) =>
+              stream === 'stderr' && line.startsWith('{') ? log.trace(line) : log.info(line),
           },
         );
         this.current = engine;
@@ -139,7 +151,12 @@ export class ProfileRunner implements vscode.Disposable {
     }
   }
 
-  private async report(outcome: EngineOutcome, profile: Profile | null, outPath: string, measured: Measured): Promise<RunOutcome> {
+  private async report(
+    outcome: EngineOutcome,
+    profile: Profile | null,
+    outPath: string,
+    measured: Measured,
+  ): Promise<RunOutcome> {
     const { context, panels, lenses, log } = this.services;
     const show = (shown: Profile): void => {
       panels.show(shown, outPath);
@@ -154,9 +171,11 @@ export class ProfileRunner implements vscode.Disposable {
         return 'cancelled';
       }
       const showPartial = 'Show Partial Profile';
-      void vscode.window.showInformationMessage('Profiling cancelled. The partial profile was saved.', showPartial).then((answer) => {
-        if (answer === showPartial) show(profile);
-      });
+      void vscode.window
+        .showInformationMessage('Profiling cancelled. The partial profile was saved.', showPartial)
+        .then((answer) => {
+          if (answer === showPartial) show(profile);
+        });
       return 'cancelled';
     }
     if (outcome.exitCode === 2) {
@@ -164,7 +183,9 @@ export class ProfileRunner implements vscode.Disposable {
       return 'usageError';
     }
     if (!profile) {
-      this.showError(`The profiler stopped unexpectedly (exit code ${outcome.exitCode ?? 'none'}). ${firstLines(outcome.messages)}`);
+      this.showError(
+        `The profiler stopped unexpectedly (exit code ${outcome.exitCode ?? 'none'}). ${firstLines(outcome.messages)}`,
+      );
       return 'engineCrashed';
     }
 

@@ -9,7 +9,12 @@ const MAX_KEPT = 20;
 export class ProfileFormatError extends Error {}
 
 /** A fresh path for the next run's profile, named after the file and function for people. */
-export async function newProfilePath(folder: string, file: string, functionName: string | null, now = new Date()): Promise<string> {
+export async function newProfilePath(
+  folder: string,
+  file: string,
+  functionName: string | null,
+  now = new Date(),
+): Promise<string> {
   await mkdir(folder, { recursive: true });
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const label = `${path.parse(file).name}.${functionName ?? 'script'}`.replace(/[^\w.-]+/g, '_');
@@ -33,12 +38,17 @@ export function parseProfile(text: string): Profile {
   } catch (error) {
     throw new ProfileFormatError(`not JSON (${(error as Error).message})`);
   }
-  if (!isProfileShaped(value)) throw new ProfileFormatError('not a concurrency profile (no schemaVersion, workload and strategies)');
+  if (!isProfileShaped(value))
+    throw new ProfileFormatError('not a concurrency profile (no schemaVersion, workload and strategies)');
   return value;
 }
 
 function isProfileShaped(value: unknown): value is Profile {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<Profile>;
-  return typeof candidate.schemaVersion === 'number' && typeof candidate.workload === 'object' && Array.isArray(candidate.strategies);
+  return (
+    typeof candidate.schemaVersion === 'number' &&
+    typeof candidate.workload === 'object' &&
+    Array.isArray(candidate.strategies)
+  );
 }

@@ -19,7 +19,13 @@ export class RunProgress {
       case 'strategy-start':
         this.step = `${event.id} (${event.index + 1} of ${event.total})`;
         this.progress.report({ message: this.step });
-        this.panels.postRunning({ type: 'running', ...this.subject, strategy: event.id, done: event.index, total: event.total });
+        this.panels.postRunning({
+          type: 'running',
+          ...this.subject,
+          strategy: event.id,
+          done: event.index,
+          total: event.total,
+        });
         break;
       case 'heartbeat':
         this.progress.report({ message: `${this.step || event.id}, ${Math.round(event.elapsedSeconds)} s` });

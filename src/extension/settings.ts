@@ -18,7 +18,10 @@ export function readSettings(resource?: vscode.Uri): ProfilerSettings {
   return {
     pythonPath: config.get<string>('pythonPath', '').trim(),
     workers: typeof workers === 'number' && workers > 0 ? Math.floor(workers) : null,
-    strategies: config.get<string[]>('strategies', []).map((s) => s.trim()).filter((s) => s !== ''),
+    strategies: config
+      .get<string[]>('strategies', [])
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     timeoutSeconds: config.get<number>('timeout', 120),
     sampleHz: config.get<number>('sampleHz', 200),
     codeLensEnabled: config.get<boolean>('codeLens.enabled', true),

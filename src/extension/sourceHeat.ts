@@ -63,10 +63,17 @@ export function sourceHeat(profile: Profile): SourceHeat | null {
     for (const [line, counts] of lines) {
       const count = counts.reduce((a, b) => a + b, 0);
       if (count / total < MIN_LINE_SHARE) continue;
-      const states = Object.fromEntries(THREAD_STATES.map((state, k) => [state, counts[k]!])) as Record<ThreadState, number>;
+      const states = Object.fromEntries(THREAD_STATES.map((state, k) => [state, counts[k]!])) as Record<
+        ThreadState,
+        number
+      >;
       heats.push({ line, samples: count, share: count / total, states, gilWaitShare: states.gilWait / count });
     }
-    if (heats.length > 0) files.set(file, heats.sort((a, b) => a.line - b.line));
+    if (heats.length > 0)
+      files.set(
+        file,
+        heats.sort((a, b) => a.line - b.line),
+      );
   }
   return { strategy: strategy.id, samples: total, files };
 }

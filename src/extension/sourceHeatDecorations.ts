@@ -52,7 +52,9 @@ export class SourceHeatDecorations implements vscode.Disposable {
 
   private forget(document: vscode.TextDocument): void {
     if (!this.heat?.files.delete(document.uri.fsPath)) return;
-    vscode.window.visibleTextEditors.filter((editor) => editor.document === document).forEach((editor) => this.undecorate(editor));
+    vscode.window.visibleTextEditors
+      .filter((editor) => editor.document === document)
+      .forEach((editor) => this.undecorate(editor));
   }
 
   private decorate(editor: vscode.TextEditor): void {

@@ -30,7 +30,9 @@ export class TargetPicker {
   async fromLens(document: vscode.TextDocument, functionName: string): Promise<ProfileTarget | undefined> {
     const fn = outlinePython(document.getText()).find((f) => f.qualifiedName === functionName);
     if (!fn) {
-      void vscode.window.showErrorMessage(`There is no function ${functionName} in ${vscode.workspace.asRelativePath(document.uri)} any more.`);
+      void vscode.window.showErrorMessage(
+        `There is no function ${functionName} in ${vscode.workspace.asRelativePath(document.uri)} any more.`,
+      );
       return undefined;
     }
     return this.withArgs(document, fn);
@@ -41,7 +43,8 @@ export class TargetPicker {
     const key = `${ARGS_KEY_PREFIX}${vscode.workspace.asRelativePath(document.uri)}#${fn.qualifiedName}`;
     const args = await vscode.window.showInputBox({
       title: `Profile ${fn.qualifiedName}: task arguments`,
-      prompt: 'A Python expression, evaluated in your module, giving one argument tuple per call, e.g. [(100_000,)] * 8',
+      prompt:
+        'A Python expression, evaluated in your module, giving one argument tuple per call, e.g. [(100_000,)] * 8',
       value: this.workspaceState.get<string>(key) ?? defaultArgsExpression(fn),
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() === '' ? 'Enter an expression, e.g. [()] * 8' : undefined),

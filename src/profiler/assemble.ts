@@ -150,7 +150,8 @@ function insideSpan(intervals: Intervals | undefined, t: number): boolean {
 function gilRangeByPid(traces: TraceData, offsets: number[] | null): Map<number, AddressRange | null> {
   const map = new Map<number, AddressRange | null>();
   if (!offsets) return map;
-  for (const p of traces.processes) if (p.runtime !== null) map.set(p.pid, gilRange(offsets.map((o) => p.runtime! + o)));
+  for (const p of traces.processes)
+    if (p.runtime !== null) map.set(p.pid, gilRange(offsets.map((o) => p.runtime! + o)));
   return map;
 }
 
@@ -186,16 +187,33 @@ export function assemble(run: RunRecord): StrategyResult {
     }
     for (const t of sampler.threads) {
       threadIndexByTid.set(t.tid, threads.length);
-      threads.push({ pid: t.pid, tid: t.tid, name: traces.threadNames.get(t.tid) ?? t.name, process: processIndex.get(t.pid) ?? -1, samples: 0, taskSamples: 0 });
+      threads.push({
+        pid: t.pid,
+        tid: t.tid,
+        name: traces.threadNames.get(t.tid) ?? t.name,
+        process: processIndex.get(t.pid) ?? -1,
+        samples: 0,
+        taskSamples: 0,
+      });
     }
-    const stacksByTid = byThread(traces.stackSamples.ns.map((ns) => msSince(t0, ns)), traces.stackSamples.tid, traces.stackSamples.stack);
+    const stacksByTid = byThread(
+      traces.stackSamples.ns.map((ns) => msSince(t0, ns)),
+      traces.stackSamples.tid,
+      traces.stackSamples.stack,
+    );
     const gil = gilRangeByPid(traces, run.gilOffsets);
     const raw = sampler.samples;
     for (let i = 0; i < raw.length; i++) {
       const thread = threads[raw.thread[i]!]!;
       const t = raw.t[i]!;
       const state = sampler.stateOf(i, (pid) => gil.get(pid) ?? null);
-      const inTask = (scriptWindow ? scriptWindow.start <= t && t <= scriptWindow.end && !traces.samplerThreads.has(thread.tid) : insideSpan(tasksByTid.get(thread.tid), t)) ? 1 : 0;
+      const inTask = (
+        scriptWindow
+          ? scriptWindow.start <= t && t <= scriptWindow.end && !traces.samplerThreads.has(thread.tid)
+          : insideSpan(tasksByTid.get(thread.tid), t)
+      )
+        ? 1
+        : 0;
       samples.t.push(round(t, 2));
       samples.thread.push(raw.thread[i]!);
       samples.core.push(raw.core[i]!);
@@ -223,7 +241,9 @@ export function assemble(run: RunRecord): StrategyResult {
 
   const threadStates: ThreadStateFractions | null =
     sampler && taskSamples > 0
-      ? (Object.fromEntries(THREAD_STATES.map((s, i) => [s, round(counts[i]! / taskSamples, 4)])) as ThreadStateFractions)
+      ? (Object.fromEntries(
+          THREAD_STATES.map((s, i) => [s, round(counts[i]! / taskSamples, 4)]),
+        ) as ThreadStateFractions)
       : null;
 
   const wallSeconds =
@@ -281,7 +301,11 @@ function dropWaitingCoordinators(threads: ThreadInfo[], samples: Samples, counts
     else if (samples.state[i] === running) ran[samples.thread[i]!]!++;
   }
   const main = threads.findIndex(
-    (t, i) => t.tid === t.pid && t.taskSamples > 0 && locked[i]! >= COORDINATOR_LOCK_SHARE * t.taskSamples && ran[i]! <= COORDINATOR_RUNNING_SHARE * t.taskSamples,
+    (t, i) =>
+      t.tid === t.pid &&
+      t.taskSamples > 0 &&
+      locked[i]! >= COORDINATOR_LOCK_SHARE * t.taskSamples &&
+      ran[i]! <= COORDINATOR_RUNNING_SHARE * t.taskSamples,
   );
   if (main < 0 || !threads.some((t, i) => i !== main && t.taskSamples > 0)) return 0;
   const waiting = threads.map((_, i) => i === main);
@@ -301,7 +325,11 @@ function dropWaitingCoordinators(threads: ThreadInfo[], samples: Samples, counts
 /** The harness measures its own CPU and its reaped children's. forkserver workers are children
  * of the fork server, which is only reaped when the harness exits, so theirs are added from what
  * each worker reported at its exit. */
-function treeCpuSeconds(spec: StrategySpec, harness: HarnessResult | null, traces: TraceData): StrategyResult['cpuSeconds'] {
+function treeCpuSeconds(
+  spec: StrategySpec,
+  harness: HarnessResult | null,
+  traces: TraceData,
+): StrategyResult['cpuSeconds'] {
   if (!harness?.cpuSeconds) return null;
   let { user, system } = harness.cpuSeconds;
   if (spec.startMethod === 'forkserver') {
@@ -339,7 +367,8 @@ function phaseTimings(run: RunRecord): StrategyResult['timing'] {
   const h = run.harness;
   const total = run.endedMs / 1000;
   const interpreter = h ? msSince(run.t0, h.harnessStartNs) / 1000 : null;
-  const importSeconds = h?.importStartNs !== undefined && h.importEndNs !== undefined ? (h.importEndNs - h.importStartNs) / 1e9 : null;
+  const importSeconds =
+    h?.importStartNs !== undefined && h.importEndNs !== undefined ? (h.importEndNs - h.importStartNs) / 1e9 : null;
   const tasks = h?.taskStartNs !== undefined && h.taskEndNs !== undefined ? (h.taskEndNs - h.taskStartNs) / 1e9 : null;
   const overhead = interpreter === null ? null : total - interpreter - (importSeconds ?? 0) - (tasks ?? 0);
   return {

@@ -156,7 +156,8 @@ async function profileCommand(argv: string[]): Promise<number> {
 async function exportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: EXPORT_OPTIONS });
   if (positionals.length !== 1) fail(`export takes one PROFILE.json\n${USAGE}`);
-  if (!values.speedscope && !values.trace && !values.collapsed && !values.html) fail('export needs at least one of --speedscope, --trace, --collapsed, --html');
+  if (!values.speedscope && !values.trace && !values.collapsed && !values.html)
+    fail('export needs at least one of --speedscope, --trace, --collapsed, --html');
   let profile: Profile;
   try {
     profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
@@ -164,7 +165,9 @@ async function exportCommand(argv: string[]): Promise<number> {
     fail(`cannot read ${positionals[0]}: ${(error as Error).message}`);
   }
   if (profile.schemaVersion !== PROFILE_SCHEMA_VERSION) {
-    fail(`${positionals[0]} is not a profile of format version ${PROFILE_SCHEMA_VERSION} (schemaVersion: ${String(profile.schemaVersion)})`);
+    fail(
+      `${positionals[0]} is not a profile of format version ${PROFILE_SCHEMA_VERSION} (schemaVersion: ${String(profile.schemaVersion)})`,
+    );
   }
   await exportFlags(profile, values);
   return 0;
@@ -197,4 +200,3 @@ main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
     exitAfterFlush(70);
   }
 });
-

@@ -52,7 +52,8 @@ export interface ProfileOutcome {
 }
 
 interface RunContext {
-  options: Required<Omit<ProfileOptions, 'signal' | 'onEvent' | 'strategies' | 'functionName' | 'args'>> & ProfileOptions;
+  options: Required<Omit<ProfileOptions, 'signal' | 'onEvent' | 'strategies' | 'functionName' | 'args'>> &
+    ProfileOptions;
   probe: ProbeResult;
   runDir: string;
   defaultTasks: number;
@@ -62,7 +63,8 @@ interface RunContext {
 export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome> {
   const file = resolve(input.file);
   const workers = input.workers ?? availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${input.workers}`);
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new UsageError(`--workers must be a positive integer, got ${input.workers}`);
   const options = {
     ...input,
     file,
@@ -82,7 +84,13 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   const machine = await machinePromise;
 
   const runDir = mkdtempSync(join(tmpdir(), 'concurrency-profiler-'));
-  const context: RunContext = { options, probe: info, runDir, defaultTasks: Math.max(8, 2 * machine.logicalCores), emit };
+  const context: RunContext = {
+    options,
+    probe: info,
+    runDir,
+    defaultTasks: Math.max(8, 2 * machine.logicalCores),
+    emit,
+  };
   const profile: Profile = {
     schemaVersion: PROFILE_SCHEMA_VERSION,
     tool: { name: 'concurrency-profiler', version: VERSION },
@@ -94,13 +102,26 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       args: input.args,
       tasks: 0,
       isAsync: false,
-      python: { executable: info.executable, version: info.version, implementation: info.implementation, freeThreaded: info.freeThreaded },
+      python: {
+        executable: info.executable,
+        version: info.version,
+        implementation: info.implementation,
+        freeThreaded: info.freeThreaded,
+      },
     },
     machine,
-    settings: { workers, timeoutSeconds: options.timeoutSeconds, sampleHz: options.sampleHz, stackSampleHz: options.stackSampleHz, strategies: [] },
+    settings: {
+      workers,
+      timeoutSeconds: options.timeoutSeconds,
+      sampleHz: options.sampleHz,
+      stackSampleHz: options.stackSampleHz,
+      strategies: [],
+    },
     sampling: {
       threadStates: ThreadSampler.supported() ? 'proc' : 'unavailable',
-      note: ThreadSampler.supported() ? info.gilNote : `thread states need Linux /proc (this is ${process.platform} ${process.arch}): not sampled, not guessed`,
+      note: ThreadSampler.supported()
+        ? info.gilNote
+        : `thread states need Linux /proc (this is ${process.platform} ${process.arch}): not sampled, not guessed`,
       gilDetection: info.gilOffsets
         ? `futex words at _PyRuntime${info.gilOffsets.map((o) => `+0x${o.toString(16)}`).join(', ')} (learned at start-up from spinning threads), with the GIL's mutex and switch objects next to them`
         : null,
@@ -125,11 +146,20 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       emit({ type: 'strategy-start', id: spec.id, index, total: plan.length });
       const { result, harness } = await runStrategy(spec, context, profile.strategies[0] ?? null);
       profile.strategies.push(result);
-      emit({ type: 'strategy-end', id: spec.id, index, total: plan.length, status: result.status, wallSeconds: result.wallSeconds, speedup: result.speedup });
+      emit({
+        type: 'strategy-end',
+        id: spec.id,
+        index,
+        total: plan.length,
+        status: result.status,
+        wallSeconds: result.wallSeconds,
+        speedup: result.speedup,
+      });
       if (index === 0 && harness) {
         profile.workload.tasks = harness.tasks ?? 0;
         profile.workload.isAsync = harness.isAsync ?? false;
-        if (!requested && input.functionName && result.status === 'ok') plan.push(...adaptiveStrategies(result, profile.workload.isAsync, workers));
+        if (!requested && input.functionName && result.status === 'ok')
+          plan.push(...adaptiveStrategies(result, profile.workload.isAsync, workers));
       }
       if (index === 0 && result.status !== 'ok' && input.functionName) {
         // Without a baseline nothing can be compared: the rest is not run.
@@ -180,13 +210,39 @@ function adaptiveStrategies(serial: StrategyResult, isAsync: boolean, workers: n
 
 function notRun(spec: StrategySpec, status: StrategyStatus, reason: string): StrategyResult {
   return {
-    id: spec.id, kind: spec.kind, startMethod: spec.startMethod, workers: spec.workers, status, error: reason, errorDetail: null,
-    wallSeconds: null, speedup: null, efficiency: null, cpuSeconds: null, peakRssBytes: null, threadStates: null, threadStateSamples: 0,
-    resultsMatchBaseline: null, firstDifference: null,
-    timing: { interpreterStartSeconds: null, importSeconds: null, tasksSeconds: null, engineOverheadSeconds: null, totalSeconds: 0 },
-    processCosts: null, stackSampler: null, processes: [], threads: [], tasks: { thread: [], start: [], end: [], failed: [] }, cores: null,
-    samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] }, frames: { name: [], file: [], line: [] },
-    stacks: { parent: [], frame: [], line: [] }, output: { stdout: '', stderr: '', truncatedBytes: 0 },
+    id: spec.id,
+    kind: spec.kind,
+    startMethod: spec.startMethod,
+    workers: spec.workers,
+    status,
+    error: reason,
+    errorDetail: null,
+    wallSeconds: null,
+    speedup: null,
+    efficiency: null,
+    cpuSeconds: null,
+    peakRssBytes: null,
+    threadStates: null,
+    threadStateSamples: 0,
+    resultsMatchBaseline: null,
+    firstDifference: null,
+    timing: {
+      interpreterStartSeconds: null,
+      importSeconds: null,
+      tasksSeconds: null,
+      engineOverheadSeconds: null,
+      totalSeconds: 0,
+    },
+    processCosts: null,
+    stackSampler: null,
+    processes: [],
+    threads: [],
+    tasks: { thread: [], start: [], end: [], failed: [] },
+    cores: null,
+    samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
+    frames: { name: [], file: [], line: [] },
+    stacks: { parent: [], frame: [], line: [] },
+    output: { stdout: '', stderr: '', truncatedBytes: 0 },
   };
 }
 
@@ -221,9 +277,15 @@ async function runStrategy(
   writeFileSync(configPath, JSON.stringify(config));
 
   const t0 = process.hrtime.bigint();
-  const launched = launch(info.executable, [join(pythonDir(), 'cp_harness.py'), configPath], dirname(options.file), process.env);
+  const launched = launch(
+    info.executable,
+    [join(pythonDir(), 'cp_harness.py'), configPath],
+    dirname(options.file),
+    process.env,
+  );
   const pid = launched.child.pid;
-  const threadSampler = pid !== undefined && ThreadSampler.supported() ? new ThreadSampler(pid, options.sampleHz, t0) : null;
+  const threadSampler =
+    pid !== undefined && ThreadSampler.supported() ? new ThreadSampler(pid, options.sampleHz, t0) : null;
   const coreSampler = new CoreSampler(DEFAULTS.coreIntervalMs, t0);
   threadSampler?.start();
   coreSampler.start();
@@ -236,7 +298,10 @@ async function runStrategy(
     void killTree(pid);
   };
   const timer = setTimeout(() => stop('timeout'), options.timeoutSeconds * 1000);
-  const heartbeat = setInterval(() => emit({ type: 'heartbeat', id: spec.id, elapsedSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }), 1000);
+  const heartbeat = setInterval(
+    () => emit({ type: 'heartbeat', id: spec.id, elapsedSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }),
+    1000,
+  );
   const onAbort = () => stop('cancelled');
   options.signal?.addEventListener('abort', onAbort);
   let exitCode: number | null = null;
@@ -276,13 +341,16 @@ async function runStrategy(
     error = `the interpreter exited with code ${exitCode} before reporting a result${tail ? `:\n${tail}` : ''}`;
   } else if (serial === null && (harness.status === 'usage' || exitCode === HARNESS_USAGE_EXIT)) {
     const message = harness.error?.message ?? 'usage error';
-    const available = harness.available?.length ? `\nFunctions in ${options.file}: ${harness.available.join(', ')}` : '';
+    const available = harness.available?.length
+      ? `\nFunctions in ${options.file}: ${harness.available.join(', ')}`
+      : '';
     throw new UsageError(harness.error?.type === 'SyntaxError' ? `SyntaxError: ${message}` : `${message}${available}`);
   } else if (harness.status !== 'ok') {
     status = harness.status === 'skipped' ? 'skipped' : 'failed';
     error = harness.error ? `${harness.error.type}: ${harness.error.message}` : harness.status;
   }
-  if (status === 'failed' && errorDetail?.traceback) emit({ type: 'log', level: 'error', message: `${spec.id} failed:\n${errorDetail.traceback.trimEnd()}` });
+  if (status === 'failed' && errorDetail?.traceback)
+    emit({ type: 'log', level: 'error', message: `${spec.id} failed:\n${errorDetail.traceback.trimEnd()}` });
 
   const run: RunRecord = {
     spec,

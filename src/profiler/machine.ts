@@ -19,6 +19,10 @@ export async function describeMachine(): Promise<Machine> {
     arch: osInfo.arch || os.arch(),
     gpus: graphics.controllers
       .filter((c) => c.model || c.vendor)
-      .map((c) => ({ vendor: c.vendor ?? '', model: c.model ?? '', memoryBytes: c.vram ? c.vram * 1024 * 1024 : null })),
+      .map((c) => ({
+        vendor: c.vendor ?? '',
+        model: c.model ?? '',
+        memoryBytes: c.vram ? c.vram * 1024 * 1024 : null,
+      })),
   };
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 /** dist/python next to the bundled cli.js, or src/profiler/python when run from source. */
 export function pythonDir(): string {
   const dir = join(__dirname, 'python');
-  if (!existsSync(join(dir, 'cp_harness.py'))) throw new Error(`the engine's Python files (cp_harness.py) are missing in ${dir}`);
+  if (!existsSync(join(dir, 'cp_harness.py')))
+    throw new Error(`the engine's Python files (cp_harness.py) are missing in ${dir}`);
   return dir;
 }
 
@@ -39,26 +40,43 @@ export const MINIMUM_PYTHON: [number, number] = [3, 8];
 
 export function probe(python: string, file: string): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
-    execFile(python, [join(pythonDir(), 'cp_probe.py'), file], { timeout: 30_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new UsageError(`Python not found: ${python}. Install Python ${MINIMUM_PYTHON.join('.')}+ or pass --python PATH.`));
-        return;
-      }
-      let result: ProbeResult;
-      try {
-        result = JSON.parse(stdout) as ProbeResult;
-      } catch {
-        const detail = (stderr || String(error ?? '')).trim().split('\n').slice(-3).join('\n');
-        reject(new UsageError(`${python} could not run the engine's probe (Python ${MINIMUM_PYTHON.join('.')}+ is needed):\n${detail}`));
-        return;
-      }
-      const [major, minor] = result.version.split('.').map(Number) as [number, number];
-      if (major < MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor < MINIMUM_PYTHON[1])) {
-        reject(new UsageError(`${python} is Python ${result.version}; ${MINIMUM_PYTHON.join('.')} or newer is needed. Pass --python PATH to another interpreter.`));
-        return;
-      }
-      resolve(result);
-    });
+    execFile(
+      python,
+      [join(pythonDir(), 'cp_probe.py'), file],
+      { timeout: 30_000, maxBuffer: 4 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          reject(
+            new UsageError(
+              `Python not found: ${python}. Install Python ${MINIMUM_PYTHON.join('.')}+ or pass --python PATH.`,
+            ),
+          );
+          return;
+        }
+        let result: ProbeResult;
+        try {
+          result = JSON.parse(stdout) as ProbeResult;
+        } catch {
+          const detail = (stderr || String(error ?? '')).trim().split('\n').slice(-3).join('\n');
+          reject(
+            new UsageError(
+              `${python} could not run the engine's probe (Python ${MINIMUM_PYTHON.join('.')}+ is needed):\n${detail}`,
+            ),
+          );
+          return;
+        }
+        const [major, minor] = result.version.split('.').map(Number) as [number, number];
+        if (major < MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor < MINIMUM_PYTHON[1])) {
+          reject(
+            new UsageError(
+              `${python} is Python ${result.version}; ${MINIMUM_PYTHON.join('.')} or newer is needed. Pass --python PATH to another interpreter.`,
+            ),
+          );
+          return;
+        }
+        resolve(result);
+      },
+    );
   });
 }
 

@@ -2,7 +2,13 @@
 import { THREAD_STATES, type Profile, type StrategyResult } from './profile';
 
 const STATE_LABELS: Record<string, string> = {
-  running: 'run', runnable: 'rq', gilWait: 'gil', lockWait: 'lock', io: 'io', sleep: 'sleep', other: 'other',
+  running: 'run',
+  runnable: 'rq',
+  gilWait: 'gil',
+  lockWait: 'lock',
+  io: 'io',
+  sleep: 'sleep',
+  other: 'other',
 };
 
 function fixed(value: number | null, digits: number, suffix = ''): string {
@@ -25,7 +31,17 @@ function cpuUse(s: StrategyResult): string {
 }
 
 export function formatTable(profile: Profile): string {
-  const header = ['strategy', 'workers', 'status', 'wall s', 'speedup', 'effic.', 'CPU', 'match', 'thread states (in tasks)'];
+  const header = [
+    'strategy',
+    'workers',
+    'status',
+    'wall s',
+    'speedup',
+    'effic.',
+    'CPU',
+    'match',
+    'thread states (in tasks)',
+  ];
   const rows = profile.strategies.map((s) => [
     s.id,
     String(s.workers),
@@ -38,12 +54,18 @@ export function formatTable(profile: Profile): string {
     stateSummary(s),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   for (const s of profile.strategies) {
     if (s.status !== 'ok' && s.error) out.push(`${s.id}: ${s.error.split('\n')[0]}`);
     if (s.resultsMatchBaseline === false && s.firstDifference) {
-      out.push(`${s.id}: results differ from serial at task ${s.firstDifference.task}: expected ${s.firstDifference.expected}, got ${s.firstDifference.actual}`);
+      out.push(
+        `${s.id}: results differ from serial at task ${s.firstDifference.task}: expected ${s.firstDifference.expected}, got ${s.firstDifference.actual}`,
+      );
     }
   }
   const w = profile.workload;

@@ -120,14 +120,16 @@ export function readTraces(traceDir: string): TraceData {
         data.processes.push({ ...record.process });
       }
       for (const frame of record.frames ?? []) localFrames.push(tables.frame(frame));
-      for (const stack of record.stacks ?? []) localStacks.push(tables.stack(stack.map(([f, l]) => [localFrames[f]!, l])));
+      for (const stack of record.stacks ?? [])
+        localStacks.push(tables.stack(stack.map(([f, l]) => [localFrames[f]!, l])));
       for (const [ns, tid, stack] of record.samples ?? []) {
         data.stackSamples.ns.push(ns);
         data.stackSamples.tid.push(tid);
         data.stackSamples.stack.push(localStacks[stack] ?? -1);
       }
       data.latenessNs.push(...(record.lateness ?? []));
-      for (const [index, tid, startNs, endNs, failed] of record.tasks ?? []) data.tasks.push({ index, tid, pid, startNs, endNs, failed });
+      for (const [index, tid, startNs, endNs, failed] of record.tasks ?? [])
+        data.tasks.push({ index, tid, pid, startNs, endNs, failed });
       for (const [tid, name] of record.threads ?? []) data.threadNames.set(tid, name);
       if (record.workerReady) data.workersReady.push(record.workerReady);
       if (record.workerCpu) data.workersCpu.push(record.workerCpu);

@@ -2,7 +2,12 @@
 // and, after a run, a second lens with that function's verdict that opens its profile.
 import type { CodeLens } from 'vscode-languageserver';
 import type { PythonFunction } from './pythonOutline';
-import { OPEN_PROFILE_COMMAND, PROFILE_FUNCTION_COMMAND, type ProfileFunctionArgs, type RunResult } from '../shared/serverProtocol';
+import {
+  OPEN_PROFILE_COMMAND,
+  PROFILE_FUNCTION_COMMAND,
+  type ProfileFunctionArgs,
+  type RunResult,
+} from '../shared/serverProtocol';
 
 export const PROFILE_LENS_TITLE = 'Profile concurrency';
 
@@ -18,7 +23,10 @@ export function lensesFor(
     lenses.push({ range, command: { title: PROFILE_LENS_TITLE, command: PROFILE_FUNCTION_COMMAND, arguments: args } });
     const result = results.get(fn.qualifiedName);
     if (result) {
-      lenses.push({ range, command: { title: result.summary, command: OPEN_PROFILE_COMMAND, arguments: [result.profilePath] } });
+      lenses.push({
+        range,
+        command: { title: result.summary, command: OPEN_PROFILE_COMMAND, arguments: [result.profilePath] },
+      });
     }
   }
   return lenses;

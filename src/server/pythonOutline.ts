@@ -49,9 +49,7 @@ export function outlinePython(source: string): PythonFunction[] {
 
 /** The innermost profilable function whose lines contain `line` (zero-based), if any. */
 export function functionAtLine(functions: readonly PythonFunction[], line: number): PythonFunction | undefined {
-  return functions
-    .filter((f) => f.startLine <= line && line <= f.endLine)
-    .sort((a, b) => b.startLine - a.startLine)[0];
+  return functions.filter((f) => f.startLine <= line && line <= f.endLine).sort((a, b) => b.startLine - a.startLine)[0];
 }
 
 function describeMethods(source: string, lines: number[], classNode: SyntaxNode): PythonFunction[] {
@@ -94,7 +92,13 @@ function describeFunction(
 /** `name = lambda ...:` at module level: the engine profiles whatever a module-level name refers to. */
 function describeLambda(source: string, lines: number[], assignment: SyntaxNode): PythonFunction | null {
   const [target, op, value, ...rest] = children(assignment);
-  if (target?.name !== 'VariableName' || op?.name !== 'AssignOp' || value?.name !== 'LambdaExpression' || rest.length > 0) return null;
+  if (
+    target?.name !== 'VariableName' ||
+    op?.name !== 'AssignOp' ||
+    value?.name !== 'LambdaExpression' ||
+    rest.length > 0
+  )
+    return null;
   const line = lineOf(lines, assignment.from);
   return {
     qualifiedName: source.slice(target.from, target.to),

@@ -13,9 +13,7 @@ export interface ServerInitOptions {
   codeLensEnabled: boolean;
 }
 
-export type HostToServer =
-  | ({ type: 'runResult' } & RunResult)
-  | { type: 'settings'; codeLensEnabled: boolean };
+export type HostToServer = ({ type: 'runResult' } & RunResult) | { type: 'settings'; codeLensEnabled: boolean };
 
 /** A finished run of `functionName` in `uri`: its lens shows `summary` while the file's text is the one measured. */
 export interface RunResult {

@@ -98,7 +98,11 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
       }
       if (i >= 0) {
         const state = THREAD_STATES[samples.state[i]!] ?? 'other';
-        lines.push(`state ${STATE_LABELS[state]}`, `core ${samples.core[i]! >= 0 ? samples.core[i] : '?'}`, `thread ${threads[samples.thread[i]!]?.name ?? '?'}`);
+        lines.push(
+          `state ${STATE_LABELS[state]}`,
+          `core ${samples.core[i]! >= 0 ? samples.core[i] : '?'}`,
+          `thread ${threads[samples.thread[i]!]?.name ?? '?'}`,
+        );
       }
       lines.push(`at ${milliseconds(hit.at)}`);
       return lines;
@@ -109,14 +113,23 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
       if (frame < 0) return null;
       const i = sampleAt(lane, hit.at);
       const { node } = i >= 0 ? nodeAtDepth(strategy, i, stackDepthOf(lane, hit.row)) : { node: -1 };
-      return { file: frames.file[frame]!, line: node >= 0 && stacks.frame[node] === frame ? stacks.line[node]! : frames.line[frame]! };
+      return {
+        file: frames.file[frame]!,
+        line: node >= 0 && stacks.frame[node] === frame ? stacks.line[node]! : frames.line[frame]!,
+      };
     },
   };
 }
 
 export function flameGraphData(tree: CallTree, rows: Runs[], strategy: StrategyResult, intervalMs: number): ChartData {
   const { frames, stacks } = strategy;
-  const lane: ChartLane = { key: 'all', label: `all threads (${tree.samples} samples)`, rows, ribbon: null, ribbonKind: 'state' };
+  const lane: ChartLane = {
+    key: 'all',
+    label: `all threads (${tree.samples} samples)`,
+    rows,
+    ribbon: null,
+    ribbonKind: 'state',
+  };
   const end = Math.max(tree.samples * intervalMs, intervalMs);
   return {
     axis: 'aggregate',

@@ -46,7 +46,10 @@ export function defaultStrategy(profile: Profile): string | null {
 
 export class ChartsSection {
   readonly element: HTMLElement;
-  private readonly panesEl = el('div', { class: 'panes', attrs: { role: 'tabpanel', 'aria-labelledby': 'charts-heading' } });
+  private readonly panesEl = el('div', {
+    class: 'panes',
+    attrs: { role: 'tabpanel', 'aria-labelledby': 'charts-heading' },
+  });
   private readonly tabs = new Map<ChartView, HTMLButtonElement>();
   private readonly models = new Map<string, StrategyModels>();
   /** The charts drawn now, with the strategy each shows (a strategy without samples has none). */
@@ -70,7 +73,13 @@ export class ChartsSection {
     this.renderPanes();
   }
 
-  private select(label: string, options: [string, string][], value: string, onChange: (value: string) => void, testid: string): HTMLElement {
+  private select(
+    label: string,
+    options: [string, string][],
+    value: string,
+    onChange: (value: string) => void,
+    testid: string,
+  ): HTMLElement {
     const select = el(
       'select',
       { testid, on: { change: () => onChange(select.value) } },
@@ -82,7 +91,10 @@ export class ChartsSection {
 
   private toolbar(): HTMLElement {
     const { profile, state } = this.ctx;
-    const ids: [string, string][] = profile.strategies.map((s) => [s.id, `${s.id}${s.status === 'ok' ? '' : ` (${s.status})`}`]);
+    const ids: [string, string][] = profile.strategies.map((s) => [
+      s.id,
+      `${s.id}${s.status === 'ok' ? '' : ` (${s.status})`}`,
+    ]);
     const tablist = el('div', {
       class: 'tabs',
       attrs: { role: 'tablist', 'aria-label': 'Chart' },
@@ -110,17 +122,41 @@ export class ChartsSection {
       ? el('div', { class: 'exports' }, [
           el('span', { class: 'muted', text: 'Export:' }),
           ...(['speedscope', 'trace', 'collapsed', 'html'] as ExportFormat[]).map((format) =>
-            el('button', { class: 'button secondary', text: format, on: { click: () => this.ctx.exportAs!(format, format === 'html' ? null : this.ctx.state.left) } }),
+            el('button', {
+              class: 'button secondary',
+              text: format,
+              on: { click: () => this.ctx.exportAs!(format, format === 'html' ? null : this.ctx.state.left) },
+            }),
           ),
         ])
       : null;
     return el('div', { class: 'toolbar' }, [
       this.select('Strategy', ids, state.left ?? '', (v) => this.update({ left: v }), 'strategy-left'),
-      this.select('Compare with', [['', 'none'], ...ids], state.right ?? '', (v) => this.update({ right: v || null }), 'strategy-right'),
+      this.select(
+        'Compare with',
+        [['', 'none'], ...ids],
+        state.right ?? '',
+        (v) => this.update({ right: v || null }),
+        'strategy-right',
+      ),
       tablist,
-      this.select('Colour by', [['function', 'function'], ['thread', 'thread'], ['process', 'process']], state.colorBy, (v) => this.update({ colorBy: v as ColorBy }), 'color-by'),
+      this.select(
+        'Colour by',
+        [
+          ['function', 'function'],
+          ['thread', 'thread'],
+          ['process', 'process'],
+        ],
+        state.colorBy,
+        (v) => this.update({ colorBy: v as ColorBy }),
+        'color-by',
+      ),
       search,
-      el('button', { class: 'button secondary', text: 'Reset zoom', on: { click: () => this.canvases.forEach(({ canvas }) => canvas.reset()) } }),
+      el('button', {
+        class: 'button secondary',
+        text: 'Reset zoom',
+        on: { click: () => this.canvases.forEach(({ canvas }) => canvas.reset()) },
+      }),
       exports,
     ]);
   }
@@ -158,7 +194,8 @@ export class ChartsSection {
     if (!query) return null;
     const found = new Set<number>();
     strategy.frames.name.forEach((name, f) => {
-      if (name.toLowerCase().includes(query) || (strategy.frames.file[f] ?? '').toLowerCase().includes(query)) found.add(f);
+      if (name.toLowerCase().includes(query) || (strategy.frames.file[f] ?? '').toLowerCase().includes(query))
+        found.add(f);
     });
     return found;
   }
@@ -172,8 +209,13 @@ export class ChartsSection {
   private chartData(strategy: StrategyResult, view: Exclude<ChartView, 'functions'>): ChartData {
     const models = this.modelsOf(strategy);
     const { profile } = this.ctx;
-    if (view === 'cores') return (models.cores ??= timelineData(coreLanes(strategy, profile.settings.sampleHz, profile.machine.logicalCores), strategy));
-    if (view === 'threads') return (models.threads ??= timelineData(threadLanes(strategy, profile.settings.sampleHz), strategy));
+    if (view === 'cores')
+      return (models.cores ??= timelineData(
+        coreLanes(strategy, profile.settings.sampleHz, profile.machine.logicalCores),
+        strategy,
+      ));
+    if (view === 'threads')
+      return (models.threads ??= timelineData(threadLanes(strategy, profile.settings.sampleHz), strategy));
     if (!models.flamegraph) {
       const tree = callTree(strategy);
       models.flamegraph = flameGraphData(tree, flameGraphRows(tree, this.intervalMs), strategy, this.intervalMs);
@@ -197,14 +239,22 @@ export class ChartsSection {
   private pane(strategy: StrategyResult): HTMLElement {
     const { state } = this.ctx;
     const view = state.view;
-    const title = el('h3', { text: `${strategy.id} · ${strategy.threads.length} thread${strategy.threads.length === 1 ? '' : 's'} · ${strategy.samples.t.length} samples` });
+    const title = el('h3', {
+      text: `${strategy.id} · ${strategy.threads.length} thread${strategy.threads.length === 1 ? '' : 's'} · ${strategy.samples.t.length} samples`,
+    });
     if (strategy.samples.t.length === 0) {
-      return el('div', { class: 'pane' }, [title, el('p', { class: 'muted', text: `No samples for this strategy (status: ${strategy.status}).` })]);
+      return el('div', { class: 'pane' }, [
+        title,
+        el('p', { class: 'muted', text: `No samples for this strategy (status: ${strategy.status}).` }),
+      ]);
     }
     const matches = this.matches(strategy);
     if (view === 'functions') {
       const stats = (this.modelsOf(strategy).functions ??= functionStats(strategy));
-      return el('div', { class: 'pane' }, [title, topFunctionsTable(strategy, stats, this.intervalMs, matches, this.ctx.openSource)]);
+      return el('div', { class: 'pane' }, [
+        title,
+        topFunctionsTable(strategy, stats, this.intervalMs, matches, this.ctx.openSource),
+      ]);
     }
     const data = this.chartData(strategy, view);
     const key = `${strategy.id}/${view}`;
@@ -229,7 +279,10 @@ export class ChartsSection {
       view === 'threads'
         ? stateLegend()
         : view === 'cores'
-          ? el('p', { class: 'legend', text: 'Each core: the thread that ran on it (top row) and its Python stack; the grey strip is other programs’ load on that core; blank means idle or not this workload.' })
+          ? el('p', {
+              class: 'legend',
+              text: 'Each core: the thread that ran on it (top row) and its Python stack; the grey strip is other programs’ load on that core; blank means idle or not this workload.',
+            })
           : null;
     return el('div', { class: 'pane' }, [title, legend, canvas.element]);
   }

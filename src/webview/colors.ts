@@ -4,12 +4,36 @@ import type { ThreadState } from '../profiler/profile';
 
 /** Warm flame palette for functions, cool one for threads; a name always gets the same colour. */
 export const FUNCTION_PALETTE = [
-  '#e8743b', '#f2a541', '#d9534f', '#c8553d', '#f28f3b', '#e4a34a', '#d66853', '#eb8f60',
-  '#c97b3e', '#f0b86e', '#dd6e42', '#e39b5a', '#cf5c36', '#f4a261', '#d4793a', '#e76f51',
+  '#e8743b',
+  '#f2a541',
+  '#d9534f',
+  '#c8553d',
+  '#f28f3b',
+  '#e4a34a',
+  '#d66853',
+  '#eb8f60',
+  '#c97b3e',
+  '#f0b86e',
+  '#dd6e42',
+  '#e39b5a',
+  '#cf5c36',
+  '#f4a261',
+  '#d4793a',
+  '#e76f51',
 ];
 export const THREAD_PALETTE = [
-  '#4e79a7', '#59a14f', '#b07aa1', '#76b7b2', '#9c755f', '#edc948', '#af7aa1', '#86bcb6',
-  '#5778a4', '#6a9f58', '#967662', '#a87c9f',
+  '#4e79a7',
+  '#59a14f',
+  '#b07aa1',
+  '#76b7b2',
+  '#9c755f',
+  '#edc948',
+  '#af7aa1',
+  '#86bcb6',
+  '#5778a4',
+  '#6a9f58',
+  '#967662',
+  '#a87c9f',
 ];
 
 export const STATE_COLORS: Record<ThreadState, string> = {

@@ -40,7 +40,13 @@ const MAX_CANVAS_RECTS = 1500;
 /** Runs narrower than this are drawn per pixel column. */
 const NARROW_PX = 2;
 /** Other programs' share of a core, by quarter (index 1..4). */
-const OTHER_LOAD_COLORS = ['', 'rgba(128,128,128,0.3)', 'rgba(128,128,128,0.5)', 'rgba(128,128,128,0.7)', 'rgba(128,128,128,0.9)'];
+const OTHER_LOAD_COLORS = [
+  '',
+  'rgba(128,128,128,0.3)',
+  'rgba(128,128,128,0.5)',
+  'rgba(128,128,128,0.7)',
+  'rgba(128,128,128,0.9)',
+];
 
 interface LaneBox {
   top: number;
@@ -80,7 +86,10 @@ export class FlameCanvas {
     }
     this.contentHeight = y;
     this.view = options.view && options.view.t1 > options.view.t0 ? { ...options.view } : this.fullView();
-    this.canvas = el('canvas', { class: 'flame-canvas', attrs: { tabindex: '0', role: 'img', 'aria-label': options.ariaLabel } });
+    this.canvas = el('canvas', {
+      class: 'flame-canvas',
+      attrs: { tabindex: '0', role: 'img', 'aria-label': options.ariaLabel },
+    });
     this.ctx = this.canvas.getContext('2d', { alpha: false })!;
     this.readColor = cssColorReader(this.ctx);
     this.tooltip = el('div', { class: 'chart-tooltip', attrs: { role: 'tooltip', 'aria-live': 'polite' } });
@@ -127,7 +136,13 @@ export class FlameCanvas {
     this.canvas.height = Math.round(height * dpr);
     this.canvas.style.height = `${height}px`;
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    this.pixels = new PixelBuffer(this.canvas.width, this.canvas.height, dpr, this.options.theme.background, this.readColor);
+    this.pixels = new PixelBuffer(
+      this.canvas.width,
+      this.canvas.height,
+      dpr,
+      this.options.theme.background,
+      this.readColor,
+    );
     this.render();
   }
 
@@ -168,7 +183,8 @@ export class FlameCanvas {
       const group = this.options.colorBy === 'thread' ? thread : thread >= 0 ? this.options.data.processOf(thread) : -1;
       if (group >= 0) return THREAD_PALETTE[group % THREAD_PALETTE.length]!;
     }
-    return (this.frameColor[frame] ??= FUNCTION_PALETTE[hashString(this.options.data.frameName(frame)) % FUNCTION_PALETTE.length]!);
+    return (this.frameColor[frame] ??=
+      FUNCTION_PALETTE[hashString(this.options.data.frameName(frame)) % FUNCTION_PALETTE.length]!);
   }
 
   private labelOf(frame: number): string {
@@ -189,7 +205,13 @@ export class FlameCanvas {
       colors.push(color);
       boxes.push(x, y, w, h);
     };
-    const drawRuns = (runs: Runs, y: number, h: number, colorOf: (run: number) => string, label: ((run: number) => string) | null): void => {
+    const drawRuns = (
+      runs: Runs,
+      y: number,
+      h: number,
+      colorOf: (run: number) => string,
+      label: ((run: number) => string) | null,
+    ): void => {
       // Narrow runs are drawn one pixel column at a time, and touching columns of one colour
       // become one rectangle: a frame costs O(width) per row however many runs there are.
       let pendingColor = '';
@@ -244,7 +266,13 @@ export class FlameCanvas {
       lane.rows.forEach((runs, row) => {
         const y = box.rowsTop - view.scrollY + row * ROW_H;
         if (y + ROW_H < AXIS_H || y > height) return;
-        drawRuns(runs, y, ROW_H - 1, (r) => this.colorOf(l, row, runs, r), (r) => this.labelOf(runs.frame[r]!));
+        drawRuns(
+          runs,
+          y,
+          ROW_H - 1,
+          (r) => this.colorOf(l, row, runs, r),
+          (r) => this.labelOf(runs.frame[r]!),
+        );
       });
     });
     // Few rectangles: the canvas API. Many: fill pixels and put them once (see PixelBuffer).
@@ -257,7 +285,9 @@ export class FlameCanvas {
       });
     } else {
       pixels.clear(pixels.packed(theme.background));
-      colors.forEach((color, k) => pixels.fillRect(pixels.packed(color), boxes[4 * k]!, boxes[4 * k + 1]!, boxes[4 * k + 2]!, boxes[4 * k + 3]!));
+      colors.forEach((color, k) =>
+        pixels.fillRect(pixels.packed(color), boxes[4 * k]!, boxes[4 * k + 1]!, boxes[4 * k + 2]!, boxes[4 * k + 3]!),
+      );
       ctx.putImageData(pixels.image, 0, 0);
     }
     ctx.font = theme.font;
@@ -335,7 +365,7 @@ export class FlameCanvas {
       // Sub-pixel runs are drawn one per pixel column: find the run drawn there.
       let run = runAt(runs, at);
       if (run < 0) {
-        const px = (this.width / (view.t1 - view.t0));
+        const px = this.width / (view.t1 - view.t0);
         const near = firstAbove(runs.end, at - 1 / px, 0, runs.length);
         run = near < runs.length && runs.start[near]! <= at + 1 / px ? near : -1;
       }
@@ -408,7 +438,11 @@ export class FlameCanvas {
         if (Math.abs(dx) + Math.abs(dy) > 3) this.drag.moved = true;
         if (this.drag.moved) {
           const dt = (dx / this.width) * (this.drag.view.t1 - this.drag.view.t0);
-          this.setView({ t0: this.drag.view.t0 - dt, t1: this.drag.view.t1 - dt, scrollY: this.drag.view.scrollY - dy });
+          this.setView({
+            t0: this.drag.view.t0 - dt,
+            t1: this.drag.view.t1 - dt,
+            scrollY: this.drag.view.scrollY - dy,
+          });
           this.tooltip.hidden = true;
         }
         return;
@@ -438,7 +472,8 @@ export class FlameCanvas {
    */
   private onKey(e: KeyboardEvent): void {
     const span = this.view.t1 - this.view.t0;
-    const pan = (fraction: number): void => this.setView({ ...this.view, t0: this.view.t0 + span * fraction, t1: this.view.t1 + span * fraction });
+    const pan = (fraction: number): void =>
+      this.setView({ ...this.view, t0: this.view.t0 + span * fraction, t1: this.view.t1 + span * fraction });
     const selected = this.selected;
     switch (e.key) {
       case 'ArrowLeft':

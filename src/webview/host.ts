@@ -2,7 +2,13 @@
 // itself, which then reads the inlined profile and answers the messages it can.
 import type { Profile } from '../profiler/profile';
 import { unpackProfile } from '../profiler/export/packedProfile';
-import { PROFILE_PACKED_TYPE, PROFILE_SCRIPT_ID, type HostToWebview, type WebviewPersistedState, type WebviewToHost } from '../shared/webviewProtocol';
+import {
+  PROFILE_PACKED_TYPE,
+  PROFILE_SCRIPT_ID,
+  type HostToWebview,
+  type WebviewPersistedState,
+  type WebviewToHost,
+} from '../shared/webviewProtocol';
 
 export interface Host {
   /** False in the standalone report, where there is no editor to open files or write exports. */
@@ -29,7 +35,8 @@ function vscodeHost(api: VsCodeApi): Host {
     post: (message) => api.postMessage(message),
     getState: () => (api.getState() as WebviewPersistedState | undefined) ?? undefined,
     setState: (state) => api.setState(state),
-    onMessage: (handler) => window.addEventListener('message', (event: MessageEvent<HostToWebview>) => handler(event.data)),
+    onMessage: (handler) =>
+      window.addEventListener('message', (event: MessageEvent<HostToWebview>) => handler(event.data)),
   };
 }
 
@@ -53,7 +60,9 @@ async function readInlinedProfile(): Promise<Profile> {
   let profile: Profile;
   if (tag.type === PROFILE_PACKED_TYPE) {
     const bytes = decodeBase64(text);
-    profile = unpackProfile(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+    profile = unpackProfile(
+      await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer(),
+    );
   } else profile = JSON.parse(text) as Profile;
   performance.measure('cp:parse', 'cp:parse-start');
   return profile;
@@ -68,10 +77,15 @@ function standaloneHost(notify: (text: string) => void): Host {
       if (message.type === 'ready') {
         readInlinedProfile().then(
           (profile) => handler?.({ type: 'profile', profile, source: null }),
-          (error: unknown) => handler?.({ type: 'error', message: `This report's profile cannot be read: ${String(error)}` }),
+          (error: unknown) =>
+            handler?.({ type: 'error', message: `This report's profile cannot be read: ${String(error)}` }),
         );
       } else if (message.type === 'openSource') notify(`${message.file}:${message.line}`);
-      else if (message.type === 'copy') void navigator.clipboard?.writeText(message.text).then(() => notify('Copied.'), () => notify('Copy failed.'));
+      else if (message.type === 'copy')
+        void navigator.clipboard?.writeText(message.text).then(
+          () => notify('Copied.'),
+          () => notify('Copy failed.'),
+        );
     },
     getState: () => (history.state as { cp?: WebviewPersistedState } | null)?.cp,
     setState: (state) => history.replaceState({ cp: state }, ''),

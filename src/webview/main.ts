@@ -43,7 +43,9 @@ function initialState(profile: Profile, source: string | null): WebviewPersisted
     viewports: {},
   };
   // A saved state belongs to the profile it was saved with: keep it only for that one.
-  return saved && saved.source === source && saved.profileCreatedAt === profile.createdAt ? { ...base, ...saved } : base;
+  return saved && saved.source === source && saved.profileCreatedAt === profile.createdAt
+    ? { ...base, ...saved }
+    : base;
 }
 
 function renderProfile(profile: Profile, source: string | null): void {
@@ -58,7 +60,8 @@ function renderProfile(profile: Profile, source: string | null): void {
   };
   host.setState(state);
   const theme = readTheme();
-  const openSource = ({ file, line }: { file: string; line: number }): void => host.post({ type: 'openSource', file, line });
+  const openSource = ({ file, line }: { file: string; line: number }): void =>
+    host.post({ type: 'openSource', file, line });
   const copy = (text: string): void => host.post({ type: 'copy', text });
   charts?.dispose();
   charts = new ChartsSection({
@@ -109,13 +112,20 @@ function render(message: HostToWebview): void {
       app.replaceChildren(
         el('main', { class: 'report' }, [
           el('h1', { text: 'Profiling…' }),
-          el('p', { text: `${message.functionName ?? message.file}: ${message.strategy ?? 'starting'} (${message.done} of ${message.total} strategies done)` }),
+          el('p', {
+            text: `${message.functionName ?? message.file}: ${message.strategy ?? 'starting'} (${message.done} of ${message.total} strategies done)`,
+          }),
         ]),
       );
       break;
     case 'error':
       shown = null;
-      app.replaceChildren(el('main', { class: 'report' }, [el('h1', { text: 'Profile failed' }), el('pre', { class: 'traceback', text: message.message })]));
+      app.replaceChildren(
+        el('main', { class: 'report' }, [
+          el('h1', { text: 'Profile failed' }),
+          el('pre', { class: 'traceback', text: message.message }),
+        ]),
+      );
       break;
   }
 }

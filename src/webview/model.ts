@@ -86,7 +86,8 @@ export function buildLane(
     const depth = path.length + offset;
     const threadFrame = -2 - thread[i]!;
     let same = 0;
-    if (contiguous) while (same < openDepth && same < depth && openFrame[same] === frameAt(path, offset, threadFrame, same)) same++;
+    if (contiguous)
+      while (same < openDepth && same < depth && openFrame[same] === frameAt(path, offset, threadFrame, same)) same++;
     for (let d = 0; d < same; d++) rows[d]!.extend(openRun[d]!, end);
     for (let d = same; d < depth; d++) {
       rows[d] ??= new RunsBuilder();
@@ -144,7 +145,10 @@ export function stateSummary(strategy: StrategyResult, indices: number[]): strin
     .filter(({ share }) => share >= 0.05)
     .sort((a, b) => b.share - a.share)
     .slice(0, 3);
-  return shown.map(({ state, share }) => `${STATE_SHORT_LABELS[state]} ${Math.round(share * 100)}%`).join(', ') || 'no samples';
+  return (
+    shown.map(({ state, share }) => `${STATE_SHORT_LABELS[state]} ${Math.round(share * 100)}%`).join(', ') ||
+    'no samples'
+  );
 }
 
 /** One lane per core: the running samples that last ran on it; idle time stays a gap. */
@@ -162,7 +166,13 @@ export function coreLanes(strategy: StrategyResult, sampleHz: number, logicalCor
   for (const list of byCore) if (!inTimeOrder(list, t)) list.sort((a, b) => t[a]! - t[b]! || a - b);
   const paths = new PathCache(strategy);
   const lanes = byCore.map((indices, c): Lane => ({
-    ...buildLane(strategy, indices, intervalMs, { key: `c${c}`, label: `core ${c}`, threadRow: true, ribbon: false }, paths),
+    ...buildLane(
+      strategy,
+      indices,
+      intervalMs,
+      { key: `c${c}`, label: `core ${c}`, threadRow: true, ribbon: false },
+      paths,
+    ),
     ribbon: otherLoadRuns(strategy, c),
     ribbonKind: 'otherLoad',
   }));
@@ -265,7 +275,16 @@ export function callTree(strategy: StrategyResult): CallTree {
       gilWait[x] += gil;
     }
   }
-  return { frame: Int32Array.from(frame), parent: Int32Array.from(parent), node: Int32Array.from(node), total, self, gilWait, samples, stackless };
+  return {
+    frame: Int32Array.from(frame),
+    parent: Int32Array.from(parent),
+    node: Int32Array.from(node),
+    total,
+    self,
+    gilWait,
+    samples,
+    stackless,
+  };
 }
 
 /** The call tree laid out as rows, heaviest child first, x in milliseconds of sampled time. */

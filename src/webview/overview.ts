@@ -8,7 +8,11 @@ const CORE_ROW_H = 14;
 const OTHER_COLOR = 'rgba(128,128,128,0.45)';
 
 /** Mean workload and other-programs share per drawn column (long runs have more ticks than pixels). */
-export function perColumn(workload: number[], busy: number[], columns: number): { mine: Float64Array; other: Float64Array } {
+export function perColumn(
+  workload: number[],
+  busy: number[],
+  columns: number,
+): { mine: Float64Array; other: Float64Array } {
   const mine = new Float64Array(columns);
   const other = new Float64Array(columns);
   const count = new Float64Array(columns);
@@ -31,7 +35,10 @@ function coreChart(strategy: StrategyResult, theme: Theme): HTMLElement {
   const ticks = Math.max(...cores.workload.map((w) => w.length));
   const canvas = el('canvas', {
     class: 'core-canvas',
-    attrs: { role: 'img', 'aria-label': `Per-core utilisation of ${strategy.id} over ${seconds((ticks * cores.intervalMs) / 1000)}` },
+    attrs: {
+      role: 'img',
+      'aria-label': `Per-core utilisation of ${strategy.id} over ${seconds((ticks * cores.intervalMs) / 1000)}`,
+    },
   });
   const height = cores.workload.length * CORE_ROW_H;
   const draw = (): void => {
@@ -58,7 +65,11 @@ function coreChart(strategy: StrategyResult, theme: Theme): HTMLElement {
     });
   };
   new ResizeObserver(draw).observe(canvas);
-  const labels = el('div', { class: 'core-labels' }, cores.workload.map((_, c) => el('div', { text: `cpu ${c}` })));
+  const labels = el(
+    'div',
+    { class: 'core-labels' },
+    cores.workload.map((_, c) => el('div', { text: `cpu ${c}` })),
+  );
   return el('div', { class: 'core-chart' }, [labels, canvas]);
 }
 
@@ -97,7 +108,10 @@ export function overviewSection(profile: Profile, theme: Theme): HTMLElement {
   const measured = profile.strategies.filter((s) => s.status === 'ok' || s.samples.t.length > 0);
   return el('section', { class: 'card' }, [
     el('h2', { text: 'Cores and thread states' }),
-    el('p', { class: 'muted', text: 'Per core: the workload (blue) and other programs (grey) over the run. Per strategy: the share of thread samples in each state while tasks ran.' }),
+    el('p', {
+      class: 'muted',
+      text: 'Per core: the workload (blue) and other programs (grey) over the run. Per strategy: the share of thread samples in each state while tasks ran.',
+    }),
     stateLegend(),
     el(
       'div',

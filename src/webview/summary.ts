@@ -9,7 +9,11 @@ export function verdictSection(profile: Profile): HTMLElement {
   if (!verdict) {
     return el('section', { class: 'card verdict' }, [
       el('h2', { text: 'Verdict' }),
-      el('p', { class: 'muted', testid: 'verdict-label', text: 'No verdict in this profile: the analysis did not run.' }),
+      el('p', {
+        class: 'muted',
+        testid: 'verdict-label',
+        text: 'No verdict in this profile: the analysis did not run.',
+      }),
     ]);
   }
   return el('section', { class: 'card verdict', attrs: { 'aria-labelledby': 'verdict-heading' } }, [
@@ -18,9 +22,20 @@ export function verdictSection(profile: Profile): HTMLElement {
       el('span', { testid: 'verdict-label', text: verdict.label }),
       el('span', { class: 'badge', text: `confidence ${percent(verdict.confidence)}` }),
     ]),
-    verdict.evidence.length ? el('ul', { class: 'evidence' }, verdict.evidence.map((line) => el('li', { text: line }))) : null,
+    verdict.evidence.length
+      ? el(
+          'ul',
+          { class: 'evidence' },
+          verdict.evidence.map((line) => el('li', { text: line })),
+        )
+      : null,
     verdict.shares
-      ? el('p', { class: 'muted', text: `Mix: ${Object.entries(verdict.shares).map(([k, v]) => `${k} ${percent(v)}`).join(', ')}` })
+      ? el('p', {
+          class: 'muted',
+          text: `Mix: ${Object.entries(verdict.shares)
+            .map(([k, v]) => `${k} ${percent(v)}`)
+            .join(', ')}`,
+        })
       : null,
     verdict.rules?.length ? el('p', { class: 'muted small', text: `Rules: ${verdict.rules.join(', ')}` }) : null,
   ]);
@@ -52,11 +67,22 @@ export function recommendationSection(profile: Profile, copy: (text: string) => 
     rec.alternatives.length
       ? el('div', {}, [
           el('h3', { text: 'Alternatives' }),
-          el('ul', {}, rec.alternatives.map((a) => el('li', { text: `${a.strategy} (${speedup(a.expectedSpeedup)}): ${a.why}` }))),
+          el(
+            'ul',
+            {},
+            rec.alternatives.map((a) => el('li', { text: `${a.strategy} (${speedup(a.expectedSpeedup)}): ${a.why}` })),
+          ),
         ])
       : null,
     rec.caveats.length
-      ? el('div', {}, [el('h3', { text: 'Caveats' }), el('ul', {}, rec.caveats.map((c) => el('li', { text: c })))])
+      ? el('div', {}, [
+          el('h3', { text: 'Caveats' }),
+          el(
+            'ul',
+            {},
+            rec.caveats.map((c) => el('li', { text: c })),
+          ),
+        ])
       : null,
   ]);
 }
@@ -97,7 +123,9 @@ export function strategiesTable(profile: Profile): HTMLElement {
       rows.push(
         el('tr', { class: 'detail' }, [
           el('td', { attrs: { colspan: String(head.length) } }, [
-            el('div', { text: `First difference at task ${difference.task}: expected ${difference.expected}, got ${difference.actual}` }),
+            el('div', {
+              text: `First difference at task ${difference.task}: expected ${difference.expected}, got ${difference.actual}`,
+            }),
           ]),
         ]),
       );
@@ -107,7 +135,7 @@ export function strategiesTable(profile: Profile): HTMLElement {
       rows.push(
         el('tr', { class: 'detail error-row' }, [
           el('td', { attrs: { colspan: String(head.length) } }, [
-            el('div', { class: 'error-title', text: detail ? `${detail.type}: ${detail.message}` : s.error ?? '' }),
+            el('div', { class: 'error-title', text: detail ? `${detail.type}: ${detail.message}` : (s.error ?? '') }),
             detail?.traceback ? el('pre', { class: 'traceback', text: detail.traceback }) : null,
           ]),
         ]),
@@ -118,7 +146,15 @@ export function strategiesTable(profile: Profile): HTMLElement {
     el('h2', { text: 'Strategies' }),
     el('div', { class: 'table-scroll' }, [
       el('table', { class: 'strategies', testid: 'strategy-table' }, [
-        el('thead', {}, [el('tr', {}, head.map((h, i) => el('th', { class: NUMERIC_COLUMNS.has(i) ? 'num' : '', attrs: { scope: 'col' }, text: h })))]),
+        el('thead', {}, [
+          el(
+            'tr',
+            {},
+            head.map((h, i) =>
+              el('th', { class: NUMERIC_COLUMNS.has(i) ? 'num' : '', attrs: { scope: 'col' }, text: h }),
+            ),
+          ),
+        ]),
         el('tbody', {}, rows),
       ]),
     ]),
@@ -148,7 +184,9 @@ export function workloadLine(profile: Profile, source: string | null): HTMLEleme
     el('h1', { text: 'Concurrency profile' }),
     el('p', { class: 'muted', text: parts.join(' · ') }),
     source ? el('p', { class: 'muted', text: `from ${source}` }) : null,
-    profile.interrupted ? el('p', { class: 'warning', text: 'The run was interrupted: this profile is partial.' }) : null,
+    profile.interrupted
+      ? el('p', { class: 'warning', text: 'The run was interrupted: this profile is partial.' })
+      : null,
     profile.sampling.note ? el('p', { class: 'muted', text: profile.sampling.note }) : null,
   ]);
 }

@@ -20,28 +20,52 @@ export function topFunctionsTable(
   const wrap = el('div', { class: 'table-scroll top-functions' });
   let sortKey: SortKey = 'total';
   const render = (): void => {
-    const sorted = [...stats].sort((a, b) => (sortKey === 'gilWait' ? b.gilWait / Math.max(b.total, 1) - a.gilWait / Math.max(a.total, 1) : b[sortKey] - a[sortKey]));
+    const sorted = [...stats].sort((a, b) =>
+      sortKey === 'gilWait'
+        ? b.gilWait / Math.max(b.total, 1) - a.gilWait / Math.max(a.total, 1)
+        : b[sortKey] - a[sortKey],
+    );
     const header = (label: string, key: SortKey | null): HTMLElement =>
-      el('th', { class: key ? 'num' : '', attrs: { scope: 'col', ...(key ? { 'aria-sort': key === sortKey ? 'descending' : 'none' } : {}) } }, [
-        key ? el('button', { class: 'link', text: label, on: { click: () => ((sortKey = key), render()) } }) : label,
-      ]);
+      el(
+        'th',
+        {
+          class: key ? 'num' : '',
+          attrs: { scope: 'col', ...(key ? { 'aria-sort': key === sortKey ? 'descending' : 'none' } : {}) },
+        },
+        [key ? el('button', { class: 'link', text: label, on: { click: () => ((sortKey = key), render()) } }) : label],
+      );
     const rows = sorted.slice(0, SHOWN).map((s) => {
       const name = strategy.frames.name[s.frame] ?? '?';
       const file = strategy.frames.file[s.frame] ?? '';
       const line = strategy.frames.line[s.frame] ?? 1;
       return el('tr', { class: matches?.has(s.frame) ? 'match' : '' }, [
         el('td', {}, [
-          el('button', { class: 'link fn', text: name, title: `Open ${file}:${line}`, on: { click: () => openSource({ file, line }) } }),
+          el('button', {
+            class: 'link fn',
+            text: name,
+            title: `Open ${file}:${line}`,
+            on: { click: () => openSource({ file, line }) },
+          }),
           el('span', { class: 'muted', text: ` ${baseName(file)}:${line}` }),
         ]),
         el('td', { class: 'num', text: `${milliseconds(s.self * intervalMs)} (${percent(s.self / sampleCount, 1)})` }),
-        el('td', { class: 'num', text: `${milliseconds(s.total * intervalMs)} (${percent(s.total / sampleCount, 1)})` }),
+        el('td', {
+          class: 'num',
+          text: `${milliseconds(s.total * intervalMs)} (${percent(s.total / sampleCount, 1)})`,
+        }),
         el('td', { class: 'num', text: percent(s.total > 0 ? s.gilWait / s.total : null) }),
       ]);
     });
     wrap.replaceChildren(
       el('table', { class: 'functions', testid: 'top-functions' }, [
-        el('thead', {}, [el('tr', {}, [header('Function', null), header('Self', 'self'), header('Total', 'total'), header('GIL wait', 'gilWait')])]),
+        el('thead', {}, [
+          el('tr', {}, [
+            header('Function', null),
+            header('Self', 'self'),
+            header('Total', 'total'),
+            header('GIL wait', 'gilWait'),
+          ]),
+        ]),
         el('tbody', {}, rows),
       ]),
     );

@@ -17,13 +17,27 @@ export const SCREENSHOTS = path.join(REPO, 'test', 'e2e', 'screenshots');
 
 /** Installs Chromium and code-server when missing (minutes, once), then packages the extension. */
 export function prepare(): { vsix: string } {
-  execFileSync('sh', [path.join(__dirname, 'setup.sh')], { stdio: 'inherit', env: { ...process.env, E2E_CACHE_DIR: CACHE } });
+  execFileSync('sh', [path.join(__dirname, 'setup.sh')], {
+    stdio: 'inherit',
+    env: { ...process.env, E2E_CACHE_DIR: CACHE },
+  });
   const vsix = path.join(CACHE, 'concurrency-profiler.vsix');
   // Relative README links are left alone here: package.test.ts checks packaging as users run it.
-  execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], {
-    cwd: REPO,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [
+      require.resolve('@vscode/vsce/vsce'),
+      'package',
+      '--no-dependencies',
+      '--no-rewrite-relative-links',
+      '--out',
+      vsix,
+    ],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   mkdirSync(SCREENSHOTS, { recursive: true });
   return { vsix };
 }
@@ -74,16 +88,32 @@ export async function launch(options: LaunchOptions): Promise<Session> {
   );
 
   const env = { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}` };
-  execFileSync(NODE24, [CODE_SERVER, '--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', options.vsix], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    NODE24,
+    [CODE_SERVER, '--extensions-dir', extensions, '--user-data-dir', userData, '--install-extension', options.vsix],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 
   const port = await freePort();
   const server = spawn(
     NODE24,
-    [CODE_SERVER, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
+    [
+      CODE_SERVER,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      workspace,
+    ],
     { env, detached: true, stdio: 'ignore' },
   );
   let browser: Browser | undefined;
@@ -97,7 +127,14 @@ export async function launch(options: LaunchOptions): Promise<Session> {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
@@ -124,7 +161,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -147,13 +186,17 @@ export function screenshotPath(name: string): string {
 }
 
 /** `test` that leaves a screenshot of the workbench behind when the test fails. */
-export function testWithScreenshot(session: () => Session | undefined): (name: string, body: () => Promise<void>) => void {
+export function testWithScreenshot(
+  session: () => Session | undefined,
+): (name: string, body: () => Promise<void>) => void {
   return (name, body) =>
-    nodeTest(name, async () => {
+    void nodeTest(name, async () => {
       try {
         await body();
       } catch (error) {
-        await session()?.page.screenshot({ path: screenshotPath(`FAILED ${name}`) }).catch(() => undefined);
+        await session()
+          ?.page.screenshot({ path: screenshotPath(`FAILED ${name}`) })
+          .catch(() => undefined);
         throw error;
       }
     });

@@ -6,7 +6,18 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO, launch, prepare, screenshotPath, testWithScreenshot, type Session } from './codeServer';
-import { answerInputBox, codeLens, goToLine, notification, openFile, profileWebview, runProcessesIn, runCommand, setWorkspaceSetting, shownVerdict } from './workbench';
+import {
+  answerInputBox,
+  codeLens,
+  goToLine,
+  notification,
+  openFile,
+  profileWebview,
+  runProcessesIn,
+  runCommand,
+  setWorkspaceSetting,
+  shownVerdict,
+} from './workbench';
 
 // Generous waits: the machine has two cores that other test runs share. Assertions stay exact.
 const RUN_TIMEOUT_MS = 120_000;
@@ -17,7 +28,9 @@ const FETCH_DEF_LINE = 13;
 const LENS = { crunch: 0, fetch: 1, endless: 2 };
 // A second interpreter, to see the setting obeyed: Debian's, next to the one first on PATH.
 const DEBIAN_PYTHON = '/usr/bin/python3';
-const DEBIAN_PYTHON_VERSION = execFileSync(DEBIAN_PYTHON, ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim();
+const DEBIAN_PYTHON_VERSION = execFileSync(DEBIAN_PYTHON, ['-c', 'import platform; print(platform.python_version())'], {
+  encoding: 'utf8',
+}).trim();
 
 const { vsix } = prepare();
 let session: Session | undefined;
@@ -58,7 +71,10 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     assert.deepEqual(labels, ['crunch', 'fetch', 'endless', 'Whole script']);
     await rows.filter({ hasText: 'Whole script' }).click();
     await page.locator('.tab', { hasText: 'Concurrency: workloads.py' }).waitFor({ timeout: RUN_TIMEOUT_MS });
-    await profileWebview(page).getByTestId('strategy-table').getByText('script', { exact: true }).waitFor({ timeout: 30_000 });
+    await profileWebview(page)
+      .getByTestId('strategy-table')
+      .getByText('script', { exact: true })
+      .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath('02b-whole-script') });
   });
 
@@ -72,7 +88,7 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     assert.equal(verdict, 'I/O-bound');
   });
 
-  test('the input box remembers the last arguments, and a bad expression is reported with the engine\'s message', async () => {
+  test("the input box remembers the last arguments, and a bad expression is reported with the engine's message", async () => {
     const { page } = session!;
     await codeLens(page, 'Profile concurrency', LENS.crunch).click();
     const prefilled = await answerInputBox(page, 'Profile crunch', '[(');
@@ -89,7 +105,10 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     const { page } = session!;
     const webview = profileWebview(page);
     await webview.getByRole('tab', { name: 'Top functions' }).click();
-    await webview.getByTestId('top-functions').locator('button.fn', { hasText: /^fetch$/ }).click();
+    await webview
+      .getByTestId('top-functions')
+      .locator('button.fn', { hasText: /^fetch$/ })
+      .click();
     await page.locator('.statusbar', { hasText: `Ln ${FETCH_DEF_LINE}, Col 1` }).waitFor();
     await page.screenshot({ path: screenshotPath('04-open-source') });
   });
@@ -102,11 +121,13 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     const input = page.locator('.quick-input-widget input');
     const suggested = path.join(workspace, 'fetch.html');
     // The dialog fills its path in steps (folder first, then the file name).
-    await page.waitForFunction(
-      ([selector, value]) => (document.querySelector(selector) as HTMLInputElement | null)?.value === value,
-      ['.quick-input-widget input', suggested] as const,
-      { timeout: 10_000 },
-    ).catch(() => undefined);
+    await page
+      .waitForFunction(
+        ([selector, value]) => (document.querySelector(selector) as HTMLInputElement | null)?.value === value,
+        ['.quick-input-widget input', suggested] as const,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
     assert.equal(await input.inputValue(), suggested);
     await input.fill(target);
     await page.keyboard.press('Enter');
@@ -152,7 +173,10 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     const error = notification(page, 'No working Python interpreter');
     await error.waitFor({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath('07b-no-interpreter') });
-    assert.match((await error.textContent()) ?? '', /Tried: \/nonexistent\/python3: not found \(from concurrencyProfiler\.pythonPath\)/);
+    assert.match(
+      (await error.textContent()) ?? '',
+      /Tried: \/nonexistent\/python3: not found \(from concurrencyProfiler\.pythonPath\)/,
+    );
     await error.getByRole('button', { name: 'Select Python Interpreter...' }).waitFor();
     await error.hover();
     await error.locator('.codicon-notifications-clear').click();
@@ -190,7 +214,10 @@ describe('in Restricted Mode', { timeout: 10 * 60_000 }, () => {
     await refusal.waitFor({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath('08-restricted-mode-refusal') });
     assert.match((await refusal.textContent()) ?? '', /profiling executes the Python code of this workspace/);
-    assert.equal(await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Profile crunch' }).isVisible(), false);
+    assert.equal(
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Profile crunch' }).isVisible(),
+      false,
+    );
     assert.deepEqual(runProcessesIn(workspace), []);
   });
 
@@ -211,8 +238,25 @@ describe('in Restricted Mode', { timeout: 10 * 60_000 }, () => {
 
 /** A profile made by the engine CLI itself, as a user would save one and open it later. */
 function profileWithCli(file: string, functionName: string, args: string, out: string): void {
-  execFileSync(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'profile', file, '--function', functionName, '--args', args,
-    '--strategies', 'serial,threads', '--workers', '2', '--out', out], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(REPO, 'dist', 'cli.js'),
+      'profile',
+      file,
+      '--function',
+      functionName,
+      '--args',
+      args,
+      '--strategies',
+      'serial,threads',
+      '--workers',
+      '2',
+      '--out',
+      out,
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

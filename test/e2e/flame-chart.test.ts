@@ -12,7 +12,16 @@ import { lineLabel, sourceHeat } from '../../src/extension/sourceHeat';
 import { COMPRESS_ABOVE_BYTES } from '../../src/profiler/export/html';
 import { THREAD_STATES, type Profile, type StrategyResult } from '../../src/profiler/profile';
 import { launch, prepare, screenshotPath, testWithScreenshot, type Session } from './codeServer';
-import { afterDecorations, answerInputBox, goToLine, openFile, profileWebview, runCommand, setWorkspaceSetting, shownVerdict } from './workbench';
+import {
+  afterDecorations,
+  answerInputBox,
+  goToLine,
+  openFile,
+  profileWebview,
+  runCommand,
+  setWorkspaceSetting,
+  shownVerdict,
+} from './workbench';
 
 // Generous waits: the machine has two cores that other test runs share. Assertions stay exact.
 const RUN_TIMEOUT_MS = 180_000;
@@ -52,11 +61,13 @@ describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }
     await session?.close();
   });
 
-  test('the profiled file shows each hot line\'s share of the samples and its GIL wait', async () => {
+  test("the profiled file shows each hot line's share of the samples and its GIL wait", async () => {
     const { page } = session!;
     const source = readFileSync(path.join(session!.workspace, FILE), 'utf8').split('\n');
     const heat = sourceHeat(profile)!;
-    const expected = heat.files.get(profile.workload.file)!.map((line): [string, string] => [source[line.line - 1]!.trim(), lineLabel(line)]);
+    const expected = heat.files
+      .get(profile.workload.file)!
+      .map((line): [string, string] => [source[line.line - 1]!.trim(), lineLabel(line)]);
     assert.ok(expected.length > 0);
     await waitForDecorations(page, expected);
     await page.screenshot({ path: screenshotPath('10-source-heat') });
@@ -78,7 +89,9 @@ describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }
     const viewport = page.viewportSize()!;
     await page.setViewportSize({ width: 2600, height: viewport.height });
     await page.waitForTimeout(1_000);
-    await profileWebview(page).locator('section.charts').screenshot({ path: screenshotPath('11-per-core-lanes') });
+    await profileWebview(page)
+      .locator('section.charts')
+      .screenshot({ path: screenshotPath('11-per-core-lanes') });
     await page.setViewportSize(viewport);
 
     // With two CPU-bound task threads on two cores, free threads would both run in most sampler
@@ -148,14 +161,18 @@ describe('a profile too big to post as JSON', { timeout: 10 * 60_000 }, () => {
     const threads = strategy(big, 'threads-8');
     const webview = profileWebview(page);
     await webview.getByTestId('strategy-left').selectOption(threads.id);
-    await webview.getByText(`${threads.id} · ${threads.threads.length} threads · ${threads.samples.t.length} samples`).waitFor({ timeout: 60_000 });
+    await webview
+      .getByText(`${threads.id} · ${threads.threads.length} threads · ${threads.samples.t.length} samples`)
+      .waitFor({ timeout: 60_000 });
     await page.screenshot({ path: screenshotPath('14-big-profile') });
   });
 });
 
 /** The newest profile the extension saved in its storage. */
 function savedProfile(userData: string): Profile {
-  const files = (readdirSync(userData, { recursive: true }) as string[]).filter((file) => file.endsWith('.profile.json'));
+  const files = (readdirSync(userData, { recursive: true }) as string[]).filter((file) =>
+    file.endsWith('.profile.json'),
+  );
   const newest = files.sort((a, b) => path.basename(a).localeCompare(path.basename(b))).at(-1);
   assert.ok(newest, `no profile saved under ${userData}`);
   return JSON.parse(readFileSync(path.join(userData, newest), 'utf8')) as Profile;
@@ -198,7 +215,12 @@ async function showCoreLanes(webview: FrameLocator): Promise<Locator> {
 }
 
 /** Hovers along the row at `y` until the tooltip names `name`; returns where, and its "file:line". */
-async function findFrame(canvas: Locator, tooltip: Locator, y: number, name: string): Promise<{ x: number; where: string }> {
+async function findFrame(
+  canvas: Locator,
+  tooltip: Locator,
+  y: number,
+  name: string,
+): Promise<{ x: number; where: string }> {
   const { width } = (await canvas.boundingBox())!;
   const seen = new Set<string>();
   for (let x = 10; x < width - 10; x += 20) {

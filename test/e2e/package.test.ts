@@ -22,16 +22,33 @@ const ALLOWED = [
 test('vsce packages the extension non-interactively into a small .vsix of shipped files only', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cp-vsix-'));
   const vsix = path.join(dir, 'extension.vsix');
-  execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix], {
-    cwd: REPO,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix],
+    {
+      cwd: REPO,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const files = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).trim().split('\n');
-  assert.deepEqual(files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file))), []);
-  for (const needed of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/media/webview.js', 'extension/readme.md', 'extension/LICENSE.txt']) {
+  assert.deepEqual(
+    files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file))),
+    [],
+  );
+  for (const needed of [
+    'extension/dist/extension.js',
+    'extension/dist/server.js',
+    'extension/dist/cli.js',
+    'extension/media/webview.js',
+    'extension/readme.md',
+    'extension/LICENSE.txt',
+  ]) {
     assert.ok(files.includes(needed), `${needed} is in the package`);
   }
-  assert.ok(files.some((file) => file.startsWith('extension/dist/python/')), 'the engine Python files are in the package');
+  assert.ok(
+    files.some((file) => file.startsWith('extension/dist/python/')),
+    'the engine Python files are in the package',
+  );
   const size = statSync(vsix).size;
   assert.ok(size < 3 * 1024 * 1024, `the .vsix is ${size} bytes`);
   rmSync(dir, { recursive: true });

@@ -83,7 +83,8 @@ export function runProcessesIn(folder: string): number[] {
     try {
       const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       const ofRun = /python|cli\.js/.test(command);
-      if (ofRun && (readlinkSync(`/proc/${entry}/cwd`) === folder || command.includes(folder))) pids.push(Number(entry));
+      if (ofRun && (readlinkSync(`/proc/${entry}/cwd`) === folder || command.includes(folder)))
+        pids.push(Number(entry));
     } catch {
       // exited meanwhile
     }

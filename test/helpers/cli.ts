@@ -26,7 +26,11 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const env = { ...process.env, [MARKER_VARIABLE]: options.marker ?? 'none' };
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -46,7 +50,10 @@ export async function profileFixture(
   args: string[],
   options: Parameters<typeof runCli>[1] = {},
 ): Promise<{ run: CliRun; profile: Profile }> {
-  const run = await runCli(['profile', resolve(ENGINE_FIXTURES, fixture), '--python', PYTHON, '--out', '-', ...args], options);
+  const run = await runCli(
+    ['profile', resolve(ENGINE_FIXTURES, fixture), '--python', PYTHON, '--out', '-', ...args],
+    options,
+  );
   let profile: Profile;
   try {
     profile = JSON.parse(run.stdout) as Profile;
@@ -73,7 +80,10 @@ export function processesWithMarker(marker: string): { pid: number; cmdline: str
       if (!environ.includes(needle)) continue;
       const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
       if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
-      found.push({ pid: Number(entry), cmdline: readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0').join(' ') });
+      found.push({
+        pid: Number(entry),
+        cmdline: readFileSync(`/proc/${entry}/cmdline`, 'latin1').split('\0').join(' '),
+      });
     } catch {
       // exited while listing
     }

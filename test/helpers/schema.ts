@@ -10,6 +10,8 @@ const validate = ajv.compile(schema);
 /** Throws with the schema errors when `profile` does not match the format. */
 export function assertValidProfile(profile: unknown): void {
   if (!validate(profile)) {
-    throw new Error(`profile does not match schema/profile.schema.json:\n${JSON.stringify(validate.errors?.slice(0, 10), null, 2)}`);
+    throw new Error(
+      `profile does not match schema/profile.schema.json:\n${JSON.stringify(validate.errors?.slice(0, 10), null, 2)}`,
+    );
   }
 }

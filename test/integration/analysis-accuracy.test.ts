@@ -39,18 +39,48 @@ const CASES: Case[] = [
   { fixture: 'socket_client', fn: 'fetch', args: (port) => `[(${port},)] * 8`, kind: 'io-bound', route: 'threads' },
   { fixture: 'subprocess_wait', fn: 'run_child', args: () => '[(0.1,)] * 8', kind: 'io-bound', route: 'threads' },
   { fixture: 'async_sleep', fn: 'fetch', args: () => 'range(8)', kind: 'io-bound', route: 'asyncio' },
-  { fixture: 'hashlib_digest', fn: 'digest', args: () => '[(6,)] * 8', kind: 'cpu-bound-releases-gil', route: 'threads' },
-  { fixture: 'zlib_compress', fn: 'compress', args: () => '[(6,)] * 8', kind: 'cpu-bound-releases-gil', route: 'threads' },
-  { fixture: 'sqlite_query', fn: 'query', args: () => '[(120000,)] * 8', kind: 'cpu-bound-releases-gil', route: 'threads' },
+  {
+    fixture: 'hashlib_digest',
+    fn: 'digest',
+    args: () => '[(6,)] * 8',
+    kind: 'cpu-bound-releases-gil',
+    route: 'threads',
+  },
+  {
+    fixture: 'zlib_compress',
+    fn: 'compress',
+    args: () => '[(6,)] * 8',
+    kind: 'cpu-bound-releases-gil',
+    route: 'threads',
+  },
+  {
+    fixture: 'sqlite_query',
+    fn: 'query',
+    args: () => '[(120000,)] * 8',
+    kind: 'cpu-bound-releases-gil',
+    route: 'threads',
+  },
   { fixture: 'numpy_matmul', fn: 'matmul', args: () => 'range(8)', kind: 'cpu-bound-releases-gil', route: 'threads' },
   { fixture: 'lock_sleep', fn: 'update', args: () => 'range(8)', kind: 'lock-contention', route: 'serial' },
   { fixture: 'micro_tasks', fn: 'tiny', args: () => 'range(10000)', kind: 'overhead-bound', route: 'serial' },
   { fixture: 'big_array_arg', fn: 'norm', args: () => '[(BIG,)] * 8', kind: 'copy-bound', route: 'threads' },
-  { fixture: 'race_counter', fn: 'next_ticket', args: () => '[(1000000,)] * 8', kind: 'cpu-bound-gil', route: 'serial' },
+  {
+    fixture: 'race_counter',
+    fn: 'next_ticket',
+    args: () => '[(1000000,)] * 8',
+    kind: 'cpu-bound-gil',
+    route: 'serial',
+  },
   // Half GIL-bound computing, half sleeping: a process pool of 2 overlaps both halves (~2x on 2
   // cores), and so does an I/O-sized thread pool (the sleeps overlap while the computing takes
   // turns on the GIL). Runs here measured either one ahead; serial and asyncio would be wrong.
-  { fixture: 'mixed_cpu_sleep', fn: 'step', args: () => '[(500000,)] * 8', kind: 'mixed', route: ['threads', 'processes'] },
+  {
+    fixture: 'mixed_cpu_sleep',
+    fn: 'step',
+    args: () => '[(500000,)] * 8',
+    kind: 'mixed',
+    route: ['threads', 'processes'],
+  },
   { fixture: 'lambda_work', fn: 'work', args: () => '[(700000,)] * 8', kind: 'cpu-bound-gil', route: 'serial' },
 ];
 
@@ -82,42 +112,79 @@ before(async () => {
 after(() => {
   server.close();
   rmSync(outDir, { recursive: true, force: true });
-  console.log(['', 'fixture          expected                          got                               load  tries', ...table].join('\n'));
+  console.log(
+    [
+      '',
+      'fixture          expected                          got                               load  tries',
+      ...table,
+    ].join('\n'),
+  );
 });
 
 for (const c of CASES) {
-  test(`${c.fixture}: ${c.kind} -> ${typeof c.route === 'string' ? c.route : c.route.join('|')}`, { timeout: 600_000 }, async (t) => {
-    let got = '';
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const file = join(FIXTURES, `${c.fixture}.py`);
-      const out = join(outDir, `${c.fixture}.json`);
-      const run = await runCli(['profile', file, '--function', c.fn, '--args', c.args(port), '--python', PYTHON, '--timeout', String(STRATEGY_TIMEOUT_S), '--out', out]);
-      assert.equal(run.code, 0, `engine failed on ${c.fixture}:\n${run.stderr}`);
-      const profile = JSON.parse(readFileSync(out, 'utf8')) as Profile;
-      delete profile.verdict;
-      delete profile.recommendation;
-      const { verdict, recommendation } = analyzeProfile(profile);
-      const load = busiest(profile);
-      const speedups = profile.strategies.map((s) => `${s.id} ${s.speedup?.toFixed(2) ?? s.status}`).join(', ');
-      got = `${verdict.kind} -> ${recommendation.strategy}`;
-      t.diagnostic(`attempt ${attempt}: ${got} (confidence ${verdict.confidence}; busiest external load ${Math.round(load * 100)}%; ${speedups})`);
-      const routes = typeof c.route === 'string' ? [c.route] : c.route;
-      const ok = verdict.kind === c.kind && routes.includes(routeOf(recommendation.strategy) as Route);
-      if (verdict.kind !== c.kind) {
-        // What the rules saw, to tell a rule's mistake from a sampler's.
-        const states = profile.strategies
-          .filter((s) => s.threadStates)
-          .map((s) => `${s.id}: ${Object.entries(s.threadStates!).filter(([, v]) => v >= 0.01).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' ')}`);
-        t.diagnostic(`  GIL detection: ${profile.sampling.gilDetection ?? profile.sampling.note}; ${states.join('; ')}`);
+  test(
+    `${c.fixture}: ${c.kind} -> ${typeof c.route === 'string' ? c.route : c.route.join('|')}`,
+    { timeout: 600_000 },
+    async (t) => {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const file = join(FIXTURES, `${c.fixture}.py`);
+        const out = join(outDir, `${c.fixture}.json`);
+        const run = await runCli([
+          'profile',
+          file,
+          '--function',
+          c.fn,
+          '--args',
+          c.args(port),
+          '--python',
+          PYTHON,
+          '--timeout',
+          String(STRATEGY_TIMEOUT_S),
+          '--out',
+          out,
+        ]);
+        assert.equal(run.code, 0, `engine failed on ${c.fixture}:\n${run.stderr}`);
+        const profile = JSON.parse(readFileSync(out, 'utf8')) as Profile;
+        delete profile.verdict;
+        delete profile.recommendation;
+        const { verdict, recommendation } = analyzeProfile(profile);
+        const load = busiest(profile);
+        const speedups = profile.strategies.map((s) => `${s.id} ${s.speedup?.toFixed(2) ?? s.status}`).join(', ');
+        const got = `${verdict.kind} -> ${recommendation.strategy}`;
+        t.diagnostic(
+          `attempt ${attempt}: ${got} (confidence ${verdict.confidence}; busiest external load ${Math.round(load * 100)}%; ${speedups})`,
+        );
+        const routes = typeof c.route === 'string' ? [c.route] : c.route;
+        const ok = verdict.kind === c.kind && routes.includes(routeOf(recommendation.strategy) as Route);
+        if (verdict.kind !== c.kind) {
+          // What the rules saw, to tell a rule's mistake from a sampler's.
+          const states = profile.strategies
+            .filter((s) => s.threadStates)
+            .map(
+              (s) =>
+                `${s.id}: ${Object.entries(s.threadStates!)
+                  .filter(([, v]) => v >= 0.01)
+                  .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+                  .join(' ')}`,
+            );
+          t.diagnostic(
+            `  GIL detection: ${profile.sampling.gilDetection ?? profile.sampling.note}; ${states.join('; ')}`,
+          );
+        }
+        if (ok || load <= DISTURBED_LOAD || attempt === MAX_ATTEMPTS) {
+          table.push(
+            `${c.fixture.padEnd(16)} ${`${c.kind} -> ${routes.join('|')}`.padEnd(33)} ${got.padEnd(33)} ${`${Math.round(load * 100)}%`.padStart(4)}  ${attempt}${ok ? '' : '  FAIL'}`,
+          );
+          assert.equal(verdict.kind, c.kind, `verdict for ${c.fixture}; evidence:\n${verdict.evidence.join('\n')}`);
+          assert.ok(
+            routes.includes(routeOf(recommendation.strategy) as Route),
+            `route for ${c.fixture} is ${recommendation.strategy}, expected ${routes.join(' or ')}: ${recommendation.rationale}`,
+          );
+          const advice = formatAdvice({ ...profile, verdict, recommendation });
+          assert.match(advice, new RegExp(`^Recommendation: ${recommendation.strategy}\\b`, 'm'));
+          return;
+        }
       }
-      if (ok || load <= DISTURBED_LOAD || attempt === MAX_ATTEMPTS) {
-        table.push(`${c.fixture.padEnd(16)} ${`${c.kind} -> ${routes.join('|')}`.padEnd(33)} ${got.padEnd(33)} ${`${Math.round(load * 100)}%`.padStart(4)}  ${attempt}${ok ? '' : '  FAIL'}`);
-        assert.equal(verdict.kind, c.kind, `verdict for ${c.fixture}; evidence:\n${verdict.evidence.join('\n')}`);
-        assert.ok(routes.includes(routeOf(recommendation.strategy) as Route), `route for ${c.fixture} is ${recommendation.strategy}, expected ${routes.join(' or ')}: ${recommendation.rationale}`);
-        const advice = formatAdvice({ ...profile, verdict, recommendation });
-        assert.match(advice, new RegExp(`^Recommendation: ${recommendation.strategy}\\b`, 'm'));
-        return;
-      }
-    }
-  });
+    },
+  );
 }

@@ -2,7 +2,8 @@
 // noisy 2-core machine; the figures they guard are measured in bench/.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +16,13 @@ describe('CPU-bound pure Python', () => {
   test('processes scale, threads wait for the GIL, stacks land on cores', async () => {
     const { run, profile } = await profileFixture('cpu_loop.py', [
       // Tasks of ~0.15 s, so that the pool's start-up does not decide the speedup.
-      '--function', 'spin', '--args', '[(1_500_000,)] * 8', '--strategies', 'serial,threads,processes-fork', ...TWO_WORKERS,
+      '--function',
+      'spin',
+      '--args',
+      '[(1_500_000,)] * 8',
+      '--strategies',
+      'serial,threads,processes-fork',
+      ...TWO_WORKERS,
     ]);
     assert.equal(run.code, 0, run.stderr);
     assertValidProfile(profile);
@@ -30,10 +37,15 @@ describe('CPU-bound pure Python', () => {
     // Stacks from the in-process sampler are joined to /proc samples, so `spin` is seen on a core.
     const spinFrame = fork.frames.name.indexOf('spin');
     assert.ok(spinFrame >= 0, 'spin is in the frame table');
-    const onCoreWithSpin = fork.samples.stack.filter((leaf, i) => leaf >= 0 && fork.stacks.frame[leaf] === spinFrame && fork.samples.core[i]! >= 0);
+    const onCoreWithSpin = fork.samples.stack.filter(
+      (leaf, i) => leaf >= 0 && fork.stacks.frame[leaf] === spinFrame && fork.samples.core[i]! >= 0,
+    );
     assert.ok(onCoreWithSpin.length > 20, `samples of spin with a core: ${onCoreWithSpin.length}`);
     assert.equal(fork.cores!.busy.length, profile.machine.logicalCores);
-    assert.ok(fork.cores!.workload.every((lane) => lane.some((share) => share > 0.3)), 'each core ran the workload');
+    assert.ok(
+      fork.cores!.workload.every((lane) => lane.some((share) => share > 0.3)),
+      'each core ran the workload',
+    );
     assert.equal(fork.processCosts!.workerStartupSeconds.length, 2);
     assert.ok(fork.processCosts!.pickledBytesSentPerTask > 0);
     assert.ok(fork.cpuSeconds!.user > serial.cpuSeconds!.user * 0.7, 'worker CPU is counted');
@@ -56,31 +68,57 @@ describe('blocking socket I/O against a slow local server', () => {
 
   test('threads overlap the waits and the states say io', async () => {
     const { run, profile } = await profileFixture('socket_io.py', [
-      '--function', 'fetch', '--args', `[(${port},)] * 16`, '--strategies', 'serial,threads,threads-8', ...TWO_WORKERS,
+      '--function',
+      'fetch',
+      '--args',
+      `[(${port},)] * 16`,
+      '--strategies',
+      'serial,threads,threads-8',
+      ...TWO_WORKERS,
     ]);
     assert.equal(run.code, 0, run.stderr);
     assertValidProfile(profile);
     const threads = strategy(profile, 'threads');
     assert.ok(threads.speedup! > 1.8, `threads speedup ${threads.speedup}`);
-    assert.ok(strategy(profile, 'threads-8').speedup! > 3, `threads-8 speedup ${strategy(profile, 'threads-8').speedup}`);
+    assert.ok(
+      strategy(profile, 'threads-8').speedup! > 3,
+      `threads-8 speedup ${strategy(profile, 'threads-8').speedup}`,
+    );
     assert.ok(threads.threadStates!.io > 0.6, JSON.stringify(threads.threadStates));
   });
 });
 
 describe('native code that releases the GIL', () => {
   test('hashlib threads run on both cores with little GIL waiting', async () => {
-    const { run, profile } = await profileFixture('hashing.py', ['--function', 'digest', '--args', '[(4,)] * 8', '--strategies', 'serial,threads', ...TWO_WORKERS]);
+    const { run, profile } = await profileFixture('hashing.py', [
+      '--function',
+      'digest',
+      '--args',
+      '[(4,)] * 8',
+      '--strategies',
+      'serial,threads',
+      ...TWO_WORKERS,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const threads = strategy(profile, 'threads');
     assert.ok(threads.threadStates!.gilWait < 0.15, JSON.stringify(threads.threadStates));
-    assert.ok(threads.threadStates!.running + threads.threadStates!.runnable > 0.8, JSON.stringify(threads.threadStates));
+    assert.ok(
+      threads.threadStates!.running + threads.threadStates!.runnable > 0.8,
+      JSON.stringify(threads.threadStates),
+    );
     assert.ok(threads.speedup! > 1.3, `threads speedup ${threads.speedup}`);
   });
 });
 
 describe('a lock held while sleeping', () => {
   test('lock waits dominate the threads run', async () => {
-    const { run, profile } = await profileFixture('lock_sleep.py', ['--function', 'guarded', '--strategies', 'serial,threads-4', ...TWO_WORKERS]);
+    const { run, profile } = await profileFixture('lock_sleep.py', [
+      '--function',
+      'guarded',
+      '--strategies',
+      'serial,threads-4',
+      ...TWO_WORKERS,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const states = strategy(profile, 'threads-4').threadStates!;
     const largest = Object.entries(states).sort((a, b) => b[1] - a[1])[0]![0];
@@ -91,7 +129,13 @@ describe('a lock held while sleeping', () => {
 
 describe('async def', () => {
   test('asyncio gathers the coroutines on one loop', async () => {
-    const { run, profile } = await profileFixture('async_sleep.py', ['--function', 'nap', ...TWO_WORKERS, '--strategies', 'serial,asyncio,threads']);
+    const { run, profile } = await profileFixture('async_sleep.py', [
+      '--function',
+      'nap',
+      ...TWO_WORKERS,
+      '--strategies',
+      'serial,asyncio,threads',
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(profile.workload.isAsync, true);
     const asyncio = strategy(profile, 'asyncio');
@@ -102,7 +146,15 @@ describe('async def', () => {
   });
 
   test('the default sweep adds asyncio and the I/O-sized pool for an async def', async () => {
-    const { profile } = await profileFixture('async_sleep.py', ['--function', 'nap', '--args', '[(0.02,)] * 4', ...TWO_WORKERS, '--timeout', '60']);
+    const { profile } = await profileFixture('async_sleep.py', [
+      '--function',
+      'nap',
+      '--args',
+      '[(0.02,)] * 4',
+      ...TWO_WORKERS,
+      '--timeout',
+      '60',
+    ]);
     assert.deepEqual(
       profile.strategies.map((s) => s.id),
       ['serial', 'threads', 'processes-fork', 'processes-forkserver', 'processes-spawn', 'threads-8', 'asyncio'],
@@ -113,18 +165,33 @@ describe('async def', () => {
 
 describe('results are compared with the serial run', () => {
   test('a race on shared state is caught with the first difference', async () => {
-    const { run, profile } = await profileFixture('methods.py', ['--function', 'racy', '--strategies', 'serial,threads,processes-fork', ...TWO_WORKERS]);
+    const { run, profile } = await profileFixture('methods.py', [
+      '--function',
+      'racy',
+      '--strategies',
+      'serial,threads,processes-fork',
+      ...TWO_WORKERS,
+    ]);
     assert.equal(run.code, 0);
     for (const id of ['threads', 'processes-fork']) {
       const s = strategy(profile, id);
       assert.equal(s.resultsMatchBaseline, false, id);
-      assert.ok(s.firstDifference && s.firstDifference.expected !== s.firstDifference.actual, JSON.stringify(s.firstDifference));
+      assert.ok(
+        s.firstDifference && s.firstDifference.expected !== s.firstDifference.actual,
+        JSON.stringify(s.firstDifference),
+      );
     }
     assert.match(run.stderr, /results differ from serial at task/);
   });
 
   test('Class.method of a class built with no arguments', async () => {
-    const { run, profile } = await profileFixture('methods.py', ['--function', 'Worker.work', '--strategies', 'serial,processes-spawn', ...TWO_WORKERS]);
+    const { run, profile } = await profileFixture('methods.py', [
+      '--function',
+      'Worker.work',
+      '--strategies',
+      'serial,processes-spawn',
+      ...TWO_WORKERS,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(strategy(profile, 'processes-spawn').status, 'ok', strategy(profile, 'processes-spawn').error ?? '');
     assert.equal(strategy(profile, 'processes-spawn').resultsMatchBaseline, true);
@@ -133,7 +200,13 @@ describe('results are compared with the serial run', () => {
 
 describe('failures', () => {
   test('a raising function: serial failed with the user frames, exit 1, profile still written', async () => {
-    const { run, profile } = await profileFixture('raising.py', ['--function', 'divide', '--args', '[0, 1]', ...TWO_WORKERS]);
+    const { run, profile } = await profileFixture('raising.py', [
+      '--function',
+      'divide',
+      '--args',
+      '[0, 1]',
+      ...TWO_WORKERS,
+    ]);
     assert.equal(run.code, 1);
     assertValidProfile(profile);
     const serial = strategy(profile, 'serial');
@@ -147,7 +220,13 @@ describe('failures', () => {
 
   test('a task failing in a process pool reports the worker-side user frames', async () => {
     const { run, profile } = await profileFixture('raising.py', [
-      '--function', 'divide', '--args', '[1, 2, 0]', '--strategies', 'serial,processes-fork', ...TWO_WORKERS,
+      '--function',
+      'divide',
+      '--args',
+      '[1, 2, 0]',
+      '--strategies',
+      'serial,processes-fork',
+      ...TWO_WORKERS,
     ]);
     assert.equal(run.code, 1); // serial fails first
     assert.equal(strategy(profile, 'serial').status, 'failed');
@@ -156,8 +235,15 @@ describe('failures', () => {
 
   test('a lambda: process pools fail to pickle it at once, threads run it, exit 0', async () => {
     const { run, profile } = await profileFixture('lambdas.py', [
-      '--function', 'square', '--args', 'range(6)', '--strategies', 'serial,threads,processes-fork,processes-forkserver,processes-spawn', ...TWO_WORKERS,
-      '--timeout', '30',
+      '--function',
+      'square',
+      '--args',
+      'range(6)',
+      '--strategies',
+      'serial,threads,processes-fork,processes-forkserver,processes-spawn',
+      ...TWO_WORKERS,
+      '--timeout',
+      '30',
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(strategy(profile, 'threads').status, 'ok');
@@ -180,7 +266,10 @@ describe('failures', () => {
     const serial = strategy(profile, 'serial');
     assert.equal(serial.status, 'timeout');
     assert.ok(run.elapsedMs < 2000 + 4000, `took ${run.elapsedMs} ms`);
-    assert.ok(serial.timing.totalSeconds >= 1.9 && serial.timing.totalSeconds < 3.5, `strategy ran ${serial.timing.totalSeconds} s`);
+    assert.ok(
+      serial.timing.totalSeconds >= 1.9 && serial.timing.totalSeconds < 3.5,
+      `strategy ran ${serial.timing.totalSeconds} s`,
+    );
     assert.deepEqual(processesWithMarker(marker), []);
   });
 
@@ -188,10 +277,28 @@ describe('failures', () => {
     const marker = randomUUID();
     let cliPid = 0;
     let strategyStarted = false;
-    const out = join(require('node:os').tmpdir(), `cp-partial-${marker}.json`);
+    const out = join(tmpdir(), `cp-partial-${marker}.json`);
     const running = runCli(
-      ['profile', join(ENGINE_FIXTURES, 'endless.py'), '--function', 'forever', '--python', PYTHON, '--strategies', 'serial,processes-fork', '--timeout', '60', '--out', out, ...TWO_WORKERS],
-      { marker, onSpawn: (pid) => (cliPid = pid), onStderr: (text) => (strategyStarted ||= text.includes('serial ...')) },
+      [
+        'profile',
+        join(ENGINE_FIXTURES, 'endless.py'),
+        '--function',
+        'forever',
+        '--python',
+        PYTHON,
+        '--strategies',
+        'serial,processes-fork',
+        '--timeout',
+        '60',
+        '--out',
+        out,
+        ...TWO_WORKERS,
+      ],
+      {
+        marker,
+        onSpawn: (pid) => (cliPid = pid),
+        onStderr: (text) => (strategyStarted ||= text.includes('serial ...')),
+      },
     );
     let exited: Awaited<typeof running> | null = null;
     void running.then((r) => (exited = r));
@@ -200,15 +307,19 @@ describe('failures', () => {
     // self-test coincided with that probe stalling past the deadline.
     const deadline = Date.now() + 15_000;
     while (!strategyStarted && Date.now() < deadline && !exited) await new Promise((r) => setTimeout(r, 100));
-    while (processesWithMarker(marker).length < 3 && Date.now() < deadline && !exited) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(processesWithMarker(marker).length >= 3, `the workload started: ${JSON.stringify(processesWithMarker(marker))} ${JSON.stringify(exited)}`);
+    while (processesWithMarker(marker).length < 3 && Date.now() < deadline && !exited)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.ok(
+      processesWithMarker(marker).length >= 3,
+      `the workload started: ${JSON.stringify(processesWithMarker(marker))} ${JSON.stringify(exited)}`,
+    );
     const sent = Date.now();
     process.kill(cliPid, 'SIGTERM');
     const run = await running;
     assert.ok(Date.now() - sent < 1500, `exited ${Date.now() - sent} ms after SIGTERM`);
     assert.equal(run.code, 143);
     assert.deepEqual(processesWithMarker(marker), []);
-    const profile = JSON.parse(require('node:fs').readFileSync(out, 'utf8'));
+    const profile = JSON.parse(readFileSync(out, 'utf8'));
     assertValidProfile(profile);
     assert.equal(profile.interrupted, true);
     assert.equal(profile.strategies[0].status, 'cancelled');
@@ -216,7 +327,14 @@ describe('failures', () => {
   });
 
   test('huge output is kept to a bounded tail', async () => {
-    const { run, profile } = await profileFixture('noisy.py', ['--function', 'shout', '--args', '[()]', '--strategies', 'serial']);
+    const { run, profile } = await profileFixture('noisy.py', [
+      '--function',
+      'shout',
+      '--args',
+      '[()]',
+      '--strategies',
+      'serial',
+    ]);
     assert.equal(run.code, 0, run.stderr.slice(-500));
     const serial = strategy(profile, 'serial');
     assert.ok(serial.output.stdout.length <= 16 * 1024 && serial.output.stdout.length > 1000);
@@ -235,7 +353,14 @@ describe('usage errors exit 2 with a clear message', () => {
   });
 
   test('unknown function lists the ones that exist', async () => {
-    const run = await runCli(['profile', join(ENGINE_FIXTURES, 'methods.py'), '--function', 'nope', '--python', PYTHON]);
+    const run = await runCli([
+      'profile',
+      join(ENGINE_FIXTURES, 'methods.py'),
+      '--function',
+      'nope',
+      '--python',
+      PYTHON,
+    ]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /'nope' is not defined/);
     assert.match(run.stderr, /racy/);
@@ -243,7 +368,14 @@ describe('usage errors exit 2 with a clear message', () => {
   });
 
   test('required parameters without --args are named', async () => {
-    const run = await runCli(['profile', join(ENGINE_FIXTURES, 'socket_io.py'), '--function', 'fetch', '--python', PYTHON]);
+    const run = await runCli([
+      'profile',
+      join(ENGINE_FIXTURES, 'socket_io.py'),
+      '--function',
+      'fetch',
+      '--python',
+      PYTHON,
+    ]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /needs arguments \(port\)/);
     assert.match(run.stderr, /--args/);
@@ -253,10 +385,26 @@ describe('usage errors exit 2 with a clear message', () => {
     const missing = await runCli(['profile', '/nonexistent/x.py', '--function', 'f', '--python', PYTHON]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /x\.py/);
-    const noPython = await runCli(['profile', join(ENGINE_FIXTURES, 'cpu_loop.py'), '--function', 'spin', '--python', '/nonexistent/python3']);
+    const noPython = await runCli([
+      'profile',
+      join(ENGINE_FIXTURES, 'cpu_loop.py'),
+      '--function',
+      'spin',
+      '--python',
+      '/nonexistent/python3',
+    ]);
     assert.equal(noPython.code, 2);
     assert.match(noPython.stderr, /Python not found: \/nonexistent\/python3/);
-    const badStrategy = await runCli(['profile', join(ENGINE_FIXTURES, 'cpu_loop.py'), '--function', 'spin', '--python', PYTHON, '--strategies', 'serial,gpu']);
+    const badStrategy = await runCli([
+      'profile',
+      join(ENGINE_FIXTURES, 'cpu_loop.py'),
+      '--function',
+      'spin',
+      '--python',
+      PYTHON,
+      '--strategies',
+      'serial,gpu',
+    ]);
     assert.equal(badStrategy.code, 2);
     assert.match(badStrategy.stderr, /Unknown strategy "gpu"/);
   });
@@ -289,7 +437,14 @@ describe('whole-script mode and awkward paths', () => {
   });
 
   test('a large profile on stdout (--out -) arrives whole through a pipe', async () => {
-    const { run, profile } = await profileFixture('tiny_tasks.py', ['--function', 'add', '--args', 'range(10000)', '--strategies', 'serial']);
+    const { run, profile } = await profileFixture('tiny_tasks.py', [
+      '--function',
+      'add',
+      '--args',
+      'range(10000)',
+      '--strategies',
+      'serial',
+    ]);
     assert.equal(run.code, 0);
     assert.ok(run.stdout.length > 2 * 64 * 1024, `${run.stdout.length} bytes, more than a pipe buffer holds`);
     assert.equal(profile.strategies[0]!.tasks.start.length, 10000);
@@ -298,7 +453,13 @@ describe('whole-script mode and awkward paths', () => {
   test('spaces, quotes and $(...) in the path are passed as data, never to a shell', async () => {
     const folder = join(ENGINE_FIXTURES, 'odd dir $(touch pwned)');
     const { run, profile } = await profileFixture(join(folder, "cpu 'quoted'.py"), [
-      '--function', 'spin', '--args', '[(1000,)] * 2', '--strategies', 'serial,processes-spawn', ...TWO_WORKERS,
+      '--function',
+      'spin',
+      '--args',
+      '[(1000,)] * 2',
+      '--strategies',
+      'serial,processes-spawn',
+      ...TWO_WORKERS,
     ]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(strategy(profile, 'processes-spawn').status, 'ok', strategy(profile, 'processes-spawn').error ?? '');

@@ -16,6 +16,7 @@ export const CHROMIUM_ARGS = [
 export const MEDIA_DIR = path.join(__dirname, '..', '..', 'media');
 
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  if (!existsSync(path.join(MEDIA_DIR, 'webview.js'))) throw new Error('media/webview.js is missing: run `npm run build` first.');
+  if (!existsSync(path.join(MEDIA_DIR, 'webview.js')))
+    throw new Error('media/webview.js is missing: run `npm run build` first.');
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

@@ -18,10 +18,16 @@ const dir = mkdtempSync(path.join(tmpdir(), 'cp-report-'));
 
 before(async () => {
   const file = path.join(dir, 'report.html');
-  await writeExports(syntheticProfile({ threads: 4, samplesPerThread: 400, hostileName: true }), { html: file, mediaDir: MEDIA_DIR });
+  await writeExports(syntheticProfile({ threads: 4, samplesPerThread: 400, hostileName: true }), {
+    html: file,
+    mediaDir: MEDIA_DIR,
+  });
   reportUrl = `file://${file}`;
   const compressed = path.join(dir, 'compressed.html');
-  writeFileSync(compressed, buildHtmlReport(syntheticProfile({ threads: 2, samplesPerThread: 300 }), loadWebviewAssets(MEDIA_DIR), 0));
+  writeFileSync(
+    compressed,
+    buildHtmlReport(syntheticProfile({ threads: 2, samplesPerThread: 300 }), loadWebviewAssets(MEDIA_DIR), 0),
+  );
   compressedUrl = `file://${compressed}`;
   browser = await launchChromium();
 });
@@ -59,7 +65,10 @@ test('the report renders offline from one file with no other request', async () 
   assert.equal(await page.getByTestId('verdict-label').textContent(), 'CPU-bound, holding the GIL');
   const rows = await page.getByTestId('strategy-table').locator('tbody th').allTextContents();
   assert.deepEqual(rows, ['serial', 'threads-4', 'processes (spawn)']);
-  assert.match((await page.getByTestId('strategy-table').textContent())!, /PicklingError: Can't pickle <function <lambda> at 0x7f>/);
+  assert.match(
+    (await page.getByTestId('strategy-table').textContent())!,
+    /PicklingError: Can't pickle <function <lambda> at 0x7f>/,
+  );
   assert.equal(await page.getByTestId('per-core-lanes').getAttribute('data-lanes'), '2');
   await page.close();
 });
@@ -69,17 +78,34 @@ test('a report with the profile compressed inside renders the same, still withou
   assert.deepEqual(requests, [compressedUrl]);
   assert.deepEqual(problems, []);
   assert.equal(await page.getByTestId('verdict-label').textContent(), 'CPU-bound, holding the GIL');
-  assert.match((await page.getByTestId('per-core-lanes').locator('..').locator('h3').textContent())!, /threads-2 · 2 threads · 600 samples/);
+  assert.match(
+    (await page.getByTestId('per-core-lanes').locator('..').locator('h3').textContent())!,
+    /threads-2 · 2 threads · 600 samples/,
+  );
   await page.close();
 });
 
 test('a sparse profile (no analysis, no per-core data, no thread states, a failed baseline) renders without errors', async () => {
   const profile = syntheticProfile({ threads: 2, samplesPerThread: 50, withAnalysis: false });
   const [serial, threaded] = profile.strategies;
-  Object.assign(serial!, { status: 'failed', error: 'ZeroDivisionError: division by zero', errorDetail: null, samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] } });
-  Object.assign(threaded!, { cores: null, threadStates: null, speedup: null, efficiency: null, resultsMatchBaseline: null });
+  Object.assign(serial!, {
+    status: 'failed',
+    error: 'ZeroDivisionError: division by zero',
+    errorDetail: null,
+    samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
+  });
+  Object.assign(threaded!, {
+    cores: null,
+    threadStates: null,
+    speedup: null,
+    efficiency: null,
+    resultsMatchBaseline: null,
+  });
   threaded!.samples.core.fill(-1);
-  Object.assign(profile, { interrupted: true, sampling: { threadStates: 'unavailable', note: 'macOS: thread states are unavailable', gilDetection: null } });
+  Object.assign(profile, {
+    interrupted: true,
+    sampling: { threadStates: 'unavailable', note: 'macOS: thread states are unavailable', gilDetection: null },
+  });
   const file = path.join(dir, 'sparse.html');
   writeFileSync(file, buildHtmlReport(profile, loadWebviewAssets(MEDIA_DIR)));
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -89,7 +115,10 @@ test('a sparse profile (no analysis, no per-core data, no thread states, a faile
   await page.getByTestId('strategy-table').waitFor();
   assert.match((await page.getByTestId('verdict-label').textContent())!, /No verdict/);
   assert.match((await page.getByTestId('strategy-table').textContent())!, /ZeroDivisionError: division by zero/);
-  assert.match((await page.locator('main').textContent())!, /interrupted: this profile is partial.*macOS: thread states are unavailable/s);
+  assert.match(
+    (await page.locator('main').textContent())!,
+    /interrupted: this profile is partial.*macOS: thread states are unavailable/s,
+  );
   // No core is known for any sample: the lanes are the machine's cores, all without workload.
   assert.equal(await page.getByTestId('per-core-lanes').getAttribute('data-lanes'), '2');
   for (const view of ['threads', 'flamegraph', 'functions']) await page.getByTestId(`view-${view}`).click();
@@ -138,7 +167,9 @@ test('hover shows the frame, click reports its source line, the wheel zooms and 
   const view = (await zoomed.jsonValue()) as { t0: number; t1: number };
   await page.reload();
   await page.getByTestId('per-thread-lanes').waitFor();
-  const restored = await page.evaluate(() => (history.state as { cp: { view: string; viewports: Record<string, unknown> } }).cp);
+  const restored = await page.evaluate(
+    () => (history.state as { cp: { view: string; viewports: Record<string, unknown> } }).cp,
+  );
   assert.equal(restored.view, 'threads');
   assert.deepEqual(restored.viewports['threads-4/threads'], view);
   assert.deepEqual(problems, []);
@@ -155,14 +186,18 @@ test('keyboard: Enter selects a frame, arrows walk the stack, o opens the source
   await title.waitFor({ state: 'visible' });
   assert.equal(await title.textContent(), 'worker');
   await page.keyboard.press('ArrowDown');
-  await page.waitForFunction(() => document.querySelector('.chart-tooltip .tooltip-title')?.textContent === 'count_words');
+  await page.waitForFunction(
+    () => document.querySelector('.chart-tooltip .tooltip-title')?.textContent === 'count_words',
+  );
   await page.keyboard.press('o');
   await page.waitForFunction(() => document.querySelector('.toast')?.textContent === '/w/word_stats.py:20');
   await page.keyboard.press('Enter'); // zoom to the selected frame
   // The whole run is 2 s; a zoomed view is shorter, and Esc brings the whole run back.
   const spanIs = (shorter: boolean) =>
     page.waitForFunction((short) => {
-      const v = (history.state as { cp: { viewports: Record<string, { t0: number; t1: number }> } }).cp.viewports['threads-4/threads'];
+      const v = (history.state as { cp: { viewports: Record<string, { t0: number; t1: number }> } }).cp.viewports[
+        'threads-4/threads'
+      ];
       return v !== undefined && (short ? v.t1 - v.t0 < 1900 : v.t1 - v.t0 >= 2000);
     }, shorter);
   await spanIs(true);
@@ -180,7 +215,10 @@ test('chart tabs follow the tabs pattern: arrows move and select, one tab in the
   assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid), 'view-threads');
   await page.keyboard.press('End');
   await page.getByTestId('top-functions').waitFor();
-  assert.deepEqual(await page.locator('[role="tab"]').evaluateAll((tabs) => tabs.map((t) => (t as HTMLElement).tabIndex)), [-1, -1, -1, 0]);
+  assert.deepEqual(
+    await page.locator('[role="tab"]').evaluateAll((tabs) => tabs.map((t) => (t as HTMLElement).tabIndex)),
+    [-1, -1, -1, 0],
+  );
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -206,7 +244,9 @@ test('the canvas draws the frame where it is and in the chosen colouring', async
   await page.getByTestId('strategy-right').selectOption('threads-4');
   await page.getByTestId('search').fill('no such function');
   await page.waitForFunction(() => (history.state as { cp: { search: string } }).cp.search === 'no such function');
-  const dimmed = await canvas.evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(Math.floor(c.width / 2), 18 + 16 + 8 + 7, 1, 1).data]);
+  const dimmed = await canvas.evaluate((c: HTMLCanvasElement) => [
+    ...c.getContext('2d')!.getImageData(Math.floor(c.width / 2), 18 + 16 + 8 + 7, 1, 1).data,
+  ]);
   assert.ok(dimmed[0] === dimmed[1] && dimmed[1] === dimmed[2] && dimmed[0]! > 150, `not grey: ${dimmed}`);
   assert.deepEqual(problems, []);
   await page.close();

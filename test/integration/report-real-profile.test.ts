@@ -27,13 +27,38 @@ let browser: Browser;
 
 before(async () => {
   const fixture = path.join(dir, 'spin.py');
-  writeFileSync(fixture, 'def spin(n=150_000):\n    total = 0\n    for i in range(n):\n        total += i * i % 7\n    return total\n');
+  writeFileSync(
+    fixture,
+    'def spin(n=150_000):\n    total = 0\n    for i in range(n):\n        total += i * i % 7\n    return total\n',
+  );
   execFileSync(
     process.execPath,
     [
-      path.join(root, 'dist', 'cli.js'), 'profile', fixture, '--function', 'spin', '--args', '[(600_000,)] * 4',
-      '--strategies', 'serial,threads', '--workers', '2', '--python', '/usr/bin/python3', '--out', out.profile,
-      '--speedscope', out.speedscope, '--trace', out.trace, '--collapsed', out.collapsed, '--html', out.html, '--strategy', 'threads',
+      path.join(root, 'dist', 'cli.js'),
+      'profile',
+      fixture,
+      '--function',
+      'spin',
+      '--args',
+      '[(600_000,)] * 4',
+      '--strategies',
+      'serial,threads',
+      '--workers',
+      '2',
+      '--python',
+      '/usr/bin/python3',
+      '--out',
+      out.profile,
+      '--speedscope',
+      out.speedscope,
+      '--trace',
+      out.trace,
+      '--collapsed',
+      out.collapsed,
+      '--html',
+      out.html,
+      '--strategy',
+      'threads',
     ],
     { stdio: 'pipe', timeout: 120_000 },
   );

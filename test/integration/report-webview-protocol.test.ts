@@ -50,7 +50,10 @@ test('the webview says ready first, renders the profile it is sent, and posts op
   const profile = syntheticProfile({ threads: 2, samplesPerThread: 200 });
   delete profile.verdict;
   delete profile.recommendation;
-  await page.evaluate((p) => window.postMessage({ type: 'profile', profile: p, source: '/tmp/p.json' }, '*'), profile as never);
+  await page.evaluate(
+    (p) => window.postMessage({ type: 'profile', profile: p, source: '/tmp/p.json' }, '*'),
+    profile as never,
+  );
   await page.getByTestId('per-core-lanes').waitFor();
   assert.match((await page.getByTestId('verdict-label').textContent())!, /No verdict/);
   assert.equal(await page.getByTestId('recommendation').count(), 0);
@@ -70,7 +73,10 @@ test('a packed profile (bytes, for big profiles) renders like a profile object',
   const page = await openWebview();
   const profile = syntheticProfile({ threads: 3, samplesPerThread: 100 });
   const bytes = Array.from(packProfile(profile));
-  await page.evaluate((b) => window.postMessage({ type: 'packedProfile', data: new Uint8Array(b), source: null }, '*'), bytes);
+  await page.evaluate(
+    (b) => window.postMessage({ type: 'packedProfile', data: new Uint8Array(b), source: null }, '*'),
+    bytes,
+  );
   const lanes = page.getByTestId('per-core-lanes');
   await lanes.waitFor();
   assert.match((await lanes.locator('..').locator('h3').textContent())!, /threads-3 · 3 threads · 300 samples/);
@@ -80,11 +86,17 @@ test('a packed profile (bytes, for big profiles) renders like a profile object',
 
 test('a theme change (VS Code swaps the body class) redraws the charts in the new colours', async () => {
   const page = await openWebview();
-  await page.evaluate((p) => window.postMessage({ type: 'profile', profile: p, source: null }, '*'), syntheticProfile({ threads: 2, samplesPerThread: 50 }) as never);
+  await page.evaluate(
+    (p) => window.postMessage({ type: 'profile', profile: p, source: null }, '*'),
+    syntheticProfile({ threads: 2, samplesPerThread: 50 }) as never,
+  );
   const canvas = page.getByTestId('per-core-lanes').locator('canvas');
   await canvas.waitFor();
   // A pixel of the time axis strip, which is the editor background.
-  const background = () => canvas.evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(2, 2, 1, 1).data].slice(0, 3).join(','));
+  const background = () =>
+    canvas.evaluate((c: HTMLCanvasElement) =>
+      [...c.getContext('2d')!.getImageData(2, 2, 1, 1).data].slice(0, 3).join(','),
+    );
   assert.equal(await background(), '255,255,255');
   await page.evaluate(() => {
     document.documentElement.style.setProperty('--vscode-editor-background', '#1e1e1e');
@@ -101,11 +113,17 @@ test('a theme change (VS Code swaps the body class) redraws the charts in the ne
 test('state saved through setState is restored for the same profile source', async () => {
   const page = await openWebview();
   const profile = syntheticProfile({ threads: 2, samplesPerThread: 200 });
-  const post = (p: Page) => p.evaluate((pr) => window.postMessage({ type: 'profile', profile: pr, source: '/tmp/p.json' }, '*'), profile as never);
+  const post = (p: Page) =>
+    p.evaluate(
+      (pr) => window.postMessage({ type: 'profile', profile: pr, source: '/tmp/p.json' }, '*'),
+      profile as never,
+    );
   await post(page);
   await page.getByTestId('view-flamegraph').click();
   await page.getByTestId('strategy-right').selectOption('serial');
-  await page.waitForFunction(() => (window as unknown as { savedState?: { right?: string } }).savedState?.right === 'serial');
+  await page.waitForFunction(
+    () => (window as unknown as { savedState?: { right?: string } }).savedState?.right === 'serial',
+  );
   const saved = await page.evaluate(() => (window as unknown as { savedState: unknown }).savedState);
   await page.close();
 
@@ -117,7 +135,10 @@ test('state saved through setState is restored for the same profile source', asy
 
   // Another run (same source path, newer profile) starts from the defaults, not the old zoom.
   const newer = await openWebview(saved);
-  await newer.evaluate((pr) => window.postMessage({ type: 'profile', profile: pr, source: '/tmp/p.json' }, '*'), { ...profile, createdAt: '2026-02-02T00:00:00.000Z' } as never);
+  await newer.evaluate((pr) => window.postMessage({ type: 'profile', profile: pr, source: '/tmp/p.json' }, '*'), {
+    ...profile,
+    createdAt: '2026-02-02T00:00:00.000Z',
+  } as never);
   await newer.getByTestId('per-core-lanes').waitFor();
   assert.equal(await newer.locator('[data-testid="per-core-lanes"]').count(), 1);
   await newer.close();

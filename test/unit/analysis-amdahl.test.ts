@@ -18,13 +18,17 @@ test('fitSerialFraction ignores p = 1 points, clamps, and is null without data',
 });
 
 test('projectOnCores: 1.73x on 2 cores projects ~2.7x at 4 and is capped by the task count', () => {
-  const f = collectFacts(profile({ tasks: 8, strategies: [{ id: 'serial' }, { id: 'processes-fork', speedup: 1.73 }] }));
+  const f = collectFacts(
+    profile({ tasks: 8, strategies: [{ id: 'serial' }, { id: 'processes-fork', speedup: 1.73 }] }),
+  );
   const proj = projectOnCores(f, f.processes)!;
   const s = 1 / 1.73 / 0.5 - 1; // from 1/S = s + (1 - s)/2
   assert.equal(proj.cores2x, Math.round(amdahl(s, 4) * 100) / 100);
   assert.equal(proj.cores4x, Math.round(amdahl(s, 8) * 100) / 100);
   assert.match(proj.model, /serial fraction 0\.16/);
-  const few = collectFacts(profile({ tasks: 4, strategies: [{ id: 'serial' }, { id: 'processes-fork', speedup: 1.73 }] }));
+  const few = collectFacts(
+    profile({ tasks: 4, strategies: [{ id: 'serial' }, { id: 'processes-fork', speedup: 1.73 }] }),
+  );
   const capped = projectOnCores(few, few.processes)!;
   assert.equal(capped.cores4x, capped.cores2x, '4 tasks cannot use more than 4 cores');
   assert.match(capped.assumptions, /Capped by the 4 tasks/);

@@ -83,7 +83,13 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
     threadStateSamples: spec.states ? (spec.stateSamples ?? 400) : 0,
     resultsMatchBaseline: kind === 'serial' ? true : spec.match === undefined ? true : spec.match,
     firstDifference: spec.firstDifference ?? null,
-    timing: { interpreterStartSeconds: null, importSeconds: null, tasksSeconds: wall, engineOverheadSeconds: null, totalSeconds: wall ?? 0 },
+    timing: {
+      interpreterStartSeconds: null,
+      importSeconds: null,
+      tasksSeconds: wall,
+      engineOverheadSeconds: null,
+      totalSeconds: wall ?? 0,
+    },
     processCosts:
       kind === 'processes'
         ? {
@@ -95,13 +101,21 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
             ...spec.processCosts,
           }
         : null,
-    stackSampler: spec.latenessMs !== undefined ? { samples: 100, hz: 100, meanLatenessMs: spec.latenessMs, p95LatenessMs: spec.latenessMs * 2 } : null,
+    stackSampler:
+      spec.latenessMs !== undefined
+        ? { samples: 100, hz: 100, meanLatenessMs: spec.latenessMs, p95LatenessMs: spec.latenessMs * 2 }
+        : null,
     processes: [],
     threads: [],
     tasks: { thread: start.map(() => 0), start, end: start.map((s) => s + taskMs), failed: start.map(() => 0) },
     cores:
       spec.externalLoad !== undefined
-        ? { intervalMs: 100, startMs: 0, busy: [[spec.externalLoad + 0.5], [spec.externalLoad + 0.5]], workload: [[0.5], [0.5]] }
+        ? {
+            intervalMs: 100,
+            startMs: 0,
+            busy: [[spec.externalLoad + 0.5], [spec.externalLoad + 0.5]],
+            workload: [[0.5], [0.5]],
+          }
         : null,
     samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
     frames: { name: [], file: [], line: [] },
@@ -124,11 +138,34 @@ export function profile(spec: ProfileSpec): Profile {
       args: spec.args === undefined ? '[(1,)] * 8' : spec.args,
       tasks,
       isAsync: spec.isAsync ?? false,
-      python: { executable: '/usr/bin/python3', version: '3.11.2', implementation: 'CPython', freeThreaded: spec.freeThreaded ?? false },
+      python: {
+        executable: '/usr/bin/python3',
+        version: '3.11.2',
+        implementation: 'CPython',
+        freeThreaded: spec.freeThreaded ?? false,
+      },
     },
-    machine: { logicalCores: spec.cores ?? 2, physicalCores: spec.cores ?? 2, cpuModel: 'test', memoryBytes: 8e9, os: 'linux', arch: 'x64', gpus: [] },
-    settings: { workers: spec.cores ?? 2, timeoutSeconds: 120, sampleHz: 200, stackSampleHz: 100, strategies: spec.strategies.map((s) => s.id) },
-    sampling: { threadStates: 'proc', note: null, gilDetection: spec.gilDetected === false ? null : 'futex words at _PyRuntime+0x1b0 (test)' },
+    machine: {
+      logicalCores: spec.cores ?? 2,
+      physicalCores: spec.cores ?? 2,
+      cpuModel: 'test',
+      memoryBytes: 8e9,
+      os: 'linux',
+      arch: 'x64',
+      gpus: [],
+    },
+    settings: {
+      workers: spec.cores ?? 2,
+      timeoutSeconds: 120,
+      sampleHz: 200,
+      stackSampleHz: 100,
+      strategies: spec.strategies.map((s) => s.id),
+    },
+    sampling: {
+      threadStates: 'proc',
+      note: null,
+      gilDetection: spec.gilDetected === false ? null : 'futex words at _PyRuntime+0x1b0 (test)',
+    },
     strategies: spec.strategies.map((s) => strategy(s, serialWall, tasks)),
     interrupted: false,
   };

@@ -8,7 +8,11 @@ import { strategy } from './analysis-builders';
 test('hotLines finds the user line under library frames and skips samples outside tasks', () => {
   const s = strategy({ id: 'threads' }, 1, 8);
   // main (user, line 5) -> work (user, line 12) -> acquire (threading.py)
-  s.frames = { name: ['main', 'work', 'acquire'], file: ['/p/app.py', '/p/app.py', '/usr/lib/python3.11/threading.py'], line: [1, 10, 100] };
+  s.frames = {
+    name: ['main', 'work', 'acquire'],
+    file: ['/p/app.py', '/p/app.py', '/usr/lib/python3.11/threading.py'],
+    line: [1, 10, 100],
+  };
   s.stacks = { parent: [-1, 0, 1, 0], frame: [0, 1, 2, 2], line: [5, 12, 120, 121] };
   const lock = THREAD_STATES.indexOf('lockWait');
   const run = THREAD_STATES.indexOf('running');

@@ -25,7 +25,15 @@ test('a lock that serial slept under is lock contention, not I/O', () => {
 
 test('the margin: 1.15x stays serial, 1.25x is recommended', () => {
   const rec = (sp: number) =>
-    analyzeProfile(profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 1.0 }, { id: 'processes-fork', speedup: sp }] })).recommendation;
+    analyzeProfile(
+      profile({
+        strategies: [
+          { id: 'serial', states: CPU },
+          { id: 'threads', states: GIL2, speedup: 1.0 },
+          { id: 'processes-fork', speedup: sp },
+        ],
+      }),
+    ).recommendation;
   const below = rec(SPEEDUP_MARGIN - 0.05);
   assert.equal(below.strategy, 'serial');
   assert.match(below.rationale, /1\.2x margin/);
@@ -38,7 +46,13 @@ test('the margin: 1.15x stays serial, 1.25x is recommended', () => {
 
 test('threads win a near-tie with processes', () => {
   const r = analyzeProfile(
-    profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: NOGIL2, speedup: 1.8 }, { id: 'processes-fork', speedup: 1.8 * PREFER_SIMPLER_WITHIN - 0.05 }] }),
+    profile({
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'threads', states: NOGIL2, speedup: 1.8 },
+        { id: 'processes-fork', speedup: 1.8 * PREFER_SIMPLER_WITHIN - 0.05 },
+      ],
+    }),
   );
   assert.equal(r.verdict.kind, 'cpu-bound-releases-gil');
   assert.equal(r.recommendation.strategy, 'threads');
@@ -47,13 +61,27 @@ test('threads win a near-tie with processes', () => {
 
 test('asyncio wins ties within the margin for an I/O-bound async def', () => {
   const r = analyzeProfile(
-    profile({ isAsync: true, strategies: [{ id: 'serial', states: IO }, { id: 'threads-8', workers: 8, speedup: 7.5, states: IO }, { id: 'asyncio', speedup: 7.5 / SPEEDUP_MARGIN + 0.05, states: IO }] }),
+    profile({
+      isAsync: true,
+      strategies: [
+        { id: 'serial', states: IO },
+        { id: 'threads-8', workers: 8, speedup: 7.5, states: IO },
+        { id: 'asyncio', speedup: 7.5 / SPEEDUP_MARGIN + 0.05, states: IO },
+      ],
+    }),
   );
   assert.equal(r.verdict.kind, 'io-bound');
   assert.equal(r.recommendation.strategy, 'asyncio');
   assert.match(r.recommendation.codeChange ?? '', /asyncio\.gather/);
   const far = analyzeProfile(
-    profile({ isAsync: true, strategies: [{ id: 'serial', states: IO }, { id: 'threads-8', workers: 8, speedup: 7.5, states: IO }, { id: 'asyncio', speedup: 3, states: IO }] }),
+    profile({
+      isAsync: true,
+      strategies: [
+        { id: 'serial', states: IO },
+        { id: 'threads-8', workers: 8, speedup: 7.5, states: IO },
+        { id: 'asyncio', speedup: 3, states: IO },
+      ],
+    }),
   );
   assert.equal(far.recommendation.strategy, 'threads-8');
 });
@@ -63,7 +91,13 @@ test('a strategy with different results is never recommended, and the caveat nam
     profile({
       strategies: [
         { id: 'serial', states: CPU },
-        { id: 'threads', states: GIL2, speedup: 1.0, match: false, firstDifference: { task: 3, expected: '3', actual: '1' } },
+        {
+          id: 'threads',
+          states: GIL2,
+          speedup: 1.0,
+          match: false,
+          firstDifference: { task: 3, expected: '3', actual: '1' },
+        },
         { id: 'processes-fork', speedup: 1.8, match: false, firstDifference: { task: 1, expected: '1', actual: '0' } },
       ],
     }),
@@ -81,7 +115,15 @@ test('a pickling failure explains the module-level fix', () => {
       strategies: [
         { id: 'serial', states: CPU },
         { id: 'threads', states: GIL2, speedup: 1.0 },
-        { id: 'processes-fork', status: 'failed', errorDetail: { type: 'PicklingError', message: "Can't pickle <function <lambda>>: attribute lookup <lambda> failed", traceback: '' } },
+        {
+          id: 'processes-fork',
+          status: 'failed',
+          errorDetail: {
+            type: 'PicklingError',
+            message: "Can't pickle <function <lambda>>: attribute lookup <lambda> failed",
+            traceback: '',
+          },
+        },
       ],
     }),
   );
@@ -93,7 +135,15 @@ test('a pickling failure explains the module-level fix', () => {
 
 test('overhead-bound small tasks stay serial and suggest batching', () => {
   const r = analyzeProfile(
-    profile({ tasks: 20000, serialWall: 0.1, strategies: [{ id: 'serial', states: CPU, taskMs: 0.005 }, { id: 'threads', speedup: 0.02, states: GIL2 }, { id: 'processes-fork', speedup: 0.08 }] }),
+    profile({
+      tasks: 20000,
+      serialWall: 0.1,
+      strategies: [
+        { id: 'serial', states: CPU, taskMs: 0.005 },
+        { id: 'threads', speedup: 0.02, states: GIL2 },
+        { id: 'processes-fork', speedup: 0.08 },
+      ],
+    }),
   );
   assert.equal(r.verdict.kind, 'overhead-bound');
   assert.equal(r.recommendation.strategy, 'serial');
@@ -103,14 +153,30 @@ test('overhead-bound small tasks stay serial and suggest batching', () => {
 
 test('processes for small-but-worthwhile tasks get a chunksize', () => {
   const r = analyzeProfile(
-    profile({ tasks: 4000, serialWall: 3.2, strategies: [{ id: 'serial', states: CPU, taskMs: 0.8 }, { id: 'threads', speedup: 1.0, states: GIL2 }, { id: 'processes-fork', speedup: 1.5 }] }),
+    profile({
+      tasks: 4000,
+      serialWall: 3.2,
+      strategies: [
+        { id: 'serial', states: CPU, taskMs: 0.8 },
+        { id: 'threads', speedup: 1.0, states: GIL2 },
+        { id: 'processes-fork', speedup: 1.5 },
+      ],
+    }),
   );
   assert.equal(r.recommendation.strategy, 'processes-fork');
   assert.match(r.recommendation.codeChange ?? '', /pool\.map\(work, \*zip\(\*calls\), chunksize=500\)/);
 });
 
 test('evidence cites measured numbers and the confidence is a 0-1 number', () => {
-  const { verdict } = analyzeProfile(profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 0.98 }, { id: 'processes-fork', speedup: 1.73 }] }));
+  const { verdict } = analyzeProfile(
+    profile({
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'threads', states: GIL2, speedup: 0.98 },
+        { id: 'processes-fork', speedup: 1.73 },
+      ],
+    }),
+  );
   assert.equal(verdict.label, 'CPU-bound (GIL)');
   assert.ok(verdict.confidence > 0.5 && verdict.confidence <= 1);
   assert.ok(verdict.evidence.some((e) => /0\.98x/.test(e) && /49%/.test(e)));
@@ -139,7 +205,13 @@ test('on a busy machine the verdict picks among strategies that beat the margin;
     ).recommendation;
   const busy = run(DISTURBED_LOAD + 0.3);
   assert.equal(busy.strategy, 'threads');
-  assert.ok(busy.caveats.some((c) => c.includes(`Other programs kept the cores busy while this ran (serial ${Math.round((DISTURBED_LOAD + 0.3) * 100)}%`)));
+  assert.ok(
+    busy.caveats.some((c) =>
+      c.includes(
+        `Other programs kept the cores busy while this ran (serial ${Math.round((DISTURBED_LOAD + 0.3) * 100)}%`,
+      ),
+    ),
+  );
   assert.equal(run(0.05).strategy, 'processes-forkserver');
 });
 
@@ -163,7 +235,16 @@ test('on a busy machine a threads gain for GIL-bound work is discarded as noise'
 
 test('a failed serial baseline still yields a verdict, with zero confidence and the reason', () => {
   const r = analyzeProfile(
-    profile({ strategies: [{ id: 'serial', status: 'failed', errorDetail: { type: 'ZeroDivisionError', message: 'division by zero', traceback: '' } }, { id: 'threads', status: 'failed' }] }),
+    profile({
+      strategies: [
+        {
+          id: 'serial',
+          status: 'failed',
+          errorDetail: { type: 'ZeroDivisionError', message: 'division by zero', traceback: '' },
+        },
+        { id: 'threads', status: 'failed' },
+      ],
+    }),
   );
   assert.equal(r.verdict.confidence, 0);
   assert.equal(r.recommendation.strategy, 'serial');
@@ -171,7 +252,13 @@ test('a failed serial baseline still yields a verdict, with zero confidence and 
 });
 
 test('an interrupted profile says it is partial', () => {
-  const p = profile({ strategies: [{ id: 'serial', states: CPU }, { id: 'threads', states: GIL2, speedup: 1.0 }, { id: 'processes-fork', status: 'cancelled' }] });
+  const p = profile({
+    strategies: [
+      { id: 'serial', states: CPU },
+      { id: 'threads', states: GIL2, speedup: 1.0 },
+      { id: 'processes-fork', status: 'cancelled' },
+    ],
+  });
   p.interrupted = true;
   const caveats = analyzeProfile(p).recommendation.caveats;
   assert.ok(caveats.some((c) => /interrupted: this profile is partial/.test(c)));

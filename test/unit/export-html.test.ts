@@ -57,7 +57,11 @@ test('default strategy: asked, else recommended when measured, else most threads
 test('writeExports writes each asked-for file and returns the paths', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cp-exports-'));
   const profile = syntheticProfile({ threads: 2, samplesPerThread: 20 });
-  const files = { speedscope: path.join(dir, 'a.speedscope.json'), collapsed: path.join(dir, 'sub', 'c.txt'), html: path.join(dir, 'r.html') };
+  const files = {
+    speedscope: path.join(dir, 'a.speedscope.json'),
+    collapsed: path.join(dir, 'sub', 'c.txt'),
+    html: path.join(dir, 'r.html'),
+  };
   const mediaDir = mkdtempSync(path.join(tmpdir(), 'cp-media-'));
   writeFileSync(path.join(mediaDir, 'webview.js'), assets.js);
   writeFileSync(path.join(mediaDir, 'webview.css'), assets.css);

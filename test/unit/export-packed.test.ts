@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { syntheticProfile } from '../../bench/synthetic-profile';
 import { packProfile, unpackProfile } from '../../src/profiler/export/packedProfile';
 
-const roundTrip = (bytes: Uint8Array) => unpackProfile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+const roundTrip = (bytes: Uint8Array) =>
+  unpackProfile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 
 test('a packed profile unpacks to the same profile, odd sample counts and empty strategies included', () => {
   const profile = syntheticProfile({ threads: 3, samplesPerThread: 7 });

@@ -15,7 +15,10 @@ test('a function without required parameters gets eight empty calls', () => {
 });
 
 test('required parameters get a value from their annotation', () => {
-  assert.equal(argsFor('def work(n: int, data: bytes, name: str):\n    pass\n'), "[(100_000, b'x' * 1_000_000, 'x' * 1_000,)] * 8");
+  assert.equal(
+    argsFor('def work(n: int, data: bytes, name: str):\n    pass\n'),
+    "[(100_000, b'x' * 1_000_000, 'x' * 1_000,)] * 8",
+  );
   assert.equal(argsFor('def work(xs: list[int], o: Optional[float]):\n    pass\n'), '[(list(range(1_000)), 0.1,)] * 8');
 });
 

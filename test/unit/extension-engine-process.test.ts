@@ -11,7 +11,7 @@ const cliPath = path.resolve(__dirname, '../../dist/cli.js');
 
 function workspace(): string {
   // Spaces, quotes and $(...) in the path: no shell may ever see it.
-  const dir = mkdtempSync(path.join(tmpdir(), 'engine process $(touch pwned) \'q\' '));
+  const dir = mkdtempSync(path.join(tmpdir(), "engine process $(touch pwned) 'q' "));
   writeFileSync(
     path.join(dir, 'work.py'),
     'import time\n\ndef crunch(n):\n    return sum(i * i for i in range(n))\n\ndef forever():\n    while True:\n        time.sleep(0.05)\n',
@@ -61,18 +61,29 @@ test('a run reports each strategy and writes the profile', async () => {
   assert.equal(outcome.exitCode, 0, outcome.messages);
   assert.equal(outcome.cancelled, false);
   assert.deepEqual(
-    events.filter((e) => e.type === 'strategy-start').map((e) => e.type === 'strategy-start' && [e.id, e.index, e.total]),
-    [['serial', 0, 2], ['threads', 1, 2]],
+    events
+      .filter((e) => e.type === 'strategy-start')
+      .map((e) => e.type === 'strategy-start' && [e.id, e.index, e.total]),
+    [
+      ['serial', 0, 2],
+      ['threads', 1, 2],
+    ],
   );
   const profile = JSON.parse(readFileSync(path.join(dir, 'out.profile.json'), 'utf8'));
   assert.equal(profile.workload.file, path.join(dir, 'work.py'));
-  assert.deepEqual(profile.strategies.map((s: { id: string }) => s.id), ['serial', 'threads']);
+  assert.deepEqual(
+    profile.strategies.map((s: { id: string }) => s.id),
+    ['serial', 'threads'],
+  );
   assert.equal(existsSync(path.join(dir, 'pwned')), false);
 });
 
 test('an unknown function is a usage error that names the functions that exist', async () => {
   const dir = workspace();
-  const outcome = await startEngine(request(dir, { functionName: 'missing' }), { onEvent: () => {}, onOutput: () => {} }).finished;
+  const outcome = await startEngine(request(dir, { functionName: 'missing' }), {
+    onEvent: () => {},
+    onOutput: () => {},
+  }).finished;
   assert.equal(outcome.exitCode, 2);
   assert.match(outcome.messages, /missing/);
   assert.match(outcome.messages, /crunch/);
@@ -103,11 +114,33 @@ test('cancel stops the engine and the whole workload tree within seconds and kee
 });
 
 test('arguments carry every setting and no shell quoting', () => {
-  assert.deepEqual(engineArguments(request('/w s', { strategies: [], workers: null, args: null, functionName: null })), [
-    'profile', '/w s/work.py', '--python', 'python3', '--timeout', '60', '--sample-hz', '100', '--out', '/w s/out.profile.json', '--progress=json',
-  ]);
+  assert.deepEqual(
+    engineArguments(request('/w s', { strategies: [], workers: null, args: null, functionName: null })),
+    [
+      'profile',
+      '/w s/work.py',
+      '--python',
+      'python3',
+      '--timeout',
+      '60',
+      '--sample-hz',
+      '100',
+      '--out',
+      '/w s/out.profile.json',
+      '--progress=json',
+    ],
+  );
   assert.deepEqual(engineArguments(request('/w', { args: "[('a b',)] * 2" })).slice(0, 10), [
-    'profile', '/w/work.py', '--function', 'crunch', '--args', "[('a b',)] * 2", '--workers', '2', '--strategies', 'serial,threads',
+    'profile',
+    '/w/work.py',
+    '--function',
+    'crunch',
+    '--args',
+    "[('a b',)] * 2",
+    '--workers',
+    '2',
+    '--strategies',
+    'serial,threads',
   ]);
 });
 
@@ -118,5 +151,8 @@ test('progress lines are events, everything else is text', () => {
   });
   assert.deepEqual(parseProgressLine('{not json'), { kind: 'text', text: '{not json' });
   assert.deepEqual(parseProgressLine('{"type":"other"}'), { kind: 'text', text: '{"type":"other"}' });
-  assert.deepEqual(parseProgressLine('Traceback (most recent call last):'), { kind: 'text', text: 'Traceback (most recent call last):' });
+  assert.deepEqual(parseProgressLine('Traceback (most recent call last):'), {
+    kind: 'text',
+    text: 'Traceback (most recent call last):',
+  });
 });

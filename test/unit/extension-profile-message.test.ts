@@ -8,10 +8,14 @@ import { unpackProfile } from '../../src/profiler/export/packedProfile';
 test('an ordinary profile is posted as the object itself', () => {
   const profile = syntheticProfile();
   assert.ok(JSON.stringify(profile).length <= COMPRESS_ABOVE_BYTES);
-  assert.deepEqual(profileMessage(profile, '/p/a.profile.json'), { type: 'profile', profile, source: '/p/a.profile.json' });
+  assert.deepEqual(profileMessage(profile, '/p/a.profile.json'), {
+    type: 'profile',
+    profile,
+    source: '/p/a.profile.json',
+  });
 });
 
-test('a profile above the HTML report\'s packing size is posted packed, and unpacks to the same profile', () => {
+test("a profile above the HTML report's packing size is posted packed, and unpacks to the same profile", () => {
   const profile = syntheticProfile({ threads: 8, samplesPerThread: 30_000 });
   assert.ok(JSON.stringify(profile).length > COMPRESS_ABOVE_BYTES, 'the test profile is not big enough');
   const message = profileMessage(profile, null);
@@ -19,5 +23,8 @@ test('a profile above the HTML report\'s packing size is posted packed, and unpa
   if (message.type !== 'packedProfile') return;
   assert.equal(message.source, null);
   const { data } = message;
-  assert.deepEqual(unpackProfile(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer), profile);
+  assert.deepEqual(
+    unpackProfile(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer),
+    profile,
+  );
 });

@@ -4,7 +4,13 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { syntheticProfile } from '../../bench/synthetic-profile';
-import { ProfileFormatError, newProfilePath, parseProfile, pruneProfiles, readProfile } from '../../src/extension/profileStore';
+import {
+  ProfileFormatError,
+  newProfilePath,
+  parseProfile,
+  pruneProfiles,
+  readProfile,
+} from '../../src/extension/profileStore';
 
 const folder = (): string => mkdtempSync(path.join(tmpdir(), 'profiles-'));
 
@@ -12,7 +18,10 @@ test('profile paths are named by time, file and function, with unsafe characters
   const dir = path.join(folder(), 'nested');
   const file = await newProfilePath(dir, '/w/my work.py', 'Cls.<img src=x>', new Date('2026-11-25T13:40:05.123Z'));
   assert.equal(file, path.join(dir, '2026-11-25T13-40-05-123Z.my_work.Cls._img_src_x_.profile.json'));
-  assert.equal(path.basename(await newProfilePath(dir, '/w/run.py', null, new Date(0))), '1970-01-01T00-00-00-000Z.run.script.profile.json');
+  assert.equal(
+    path.basename(await newProfilePath(dir, '/w/run.py', null, new Date(0))),
+    '1970-01-01T00-00-00-000Z.run.script.profile.json',
+  );
 });
 
 test('pruning keeps the newest twenty profiles and nothing else is touched', async () => {
@@ -36,7 +45,13 @@ test('a saved profile reads back whole', async () => {
 });
 
 test('files that are not profiles are refused with the reason', () => {
-  assert.throws(() => parseProfile('{"a":'), (e: unknown) => e instanceof ProfileFormatError && /^not JSON/.test(e.message));
-  assert.throws(() => parseProfile('{"schemaVersion":1}'), (e: unknown) => e instanceof ProfileFormatError && /not a concurrency profile/.test(e.message));
+  assert.throws(
+    () => parseProfile('{"a":'),
+    (e: unknown) => e instanceof ProfileFormatError && /^not JSON/.test(e.message),
+  );
+  assert.throws(
+    () => parseProfile('{"schemaVersion":1}'),
+    (e: unknown) => e instanceof ProfileFormatError && /not a concurrency profile/.test(e.message),
+  );
   assert.throws(() => parseProfile('[]'), ProfileFormatError);
 });

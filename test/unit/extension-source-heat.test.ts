@@ -25,7 +25,14 @@ function literalProfile(): Profile {
     [4, 'io', 3],
     [-1, 'running', 5],
   ];
-  const samples = { t: [] as number[], thread: [] as number[], core: [] as number[], state: [] as number[], stack: [] as number[], inTask: [] as number[] };
+  const samples = {
+    t: [] as number[],
+    thread: [] as number[],
+    core: [] as number[],
+    state: [] as number[],
+    stack: [] as number[],
+    inTask: [] as number[],
+  };
   for (const [stack, state, count] of runs) {
     for (let k = 0; k < count; k++) {
       samples.t.push(samples.t.length * 5);
@@ -49,23 +56,44 @@ test('each line gets its share of the samples with a stack, summed over the trie
   assert.equal(heat.strategy, 'threads-4');
   assert.equal(heat.samples, STACKED);
   const a = heat.files.get('/w/a.py')!;
-  assert.deepEqual(a.map((l) => [l.line, l.samples]), [[6, 150], [7, 48]]);
+  assert.deepEqual(
+    a.map((l) => [l.line, l.samples]),
+    [
+      [6, 150],
+      [7, 48],
+    ],
+  );
   assert.equal(a[0]!.share, 150 / STACKED);
   assert.equal(a[0]!.states.gilWait, 90);
   assert.equal(a[0]!.states.running, 60);
   assert.equal(a[0]!.gilWaitShare, 0.6);
   assert.equal(a[1]!.gilWaitShare, 0);
-  assert.deepEqual(heat.files.get('/w/b.py')!.map((l) => [l.line, l.samples, l.states.io]), [[3, 3, 3]]);
+  assert.deepEqual(
+    heat.files.get('/w/b.py')!.map((l) => [l.line, l.samples, l.states.io]),
+    [[3, 3, 3]],
+  );
 });
 
 test('lines under 1% of the samples are left out', () => {
   const heat = sourceHeat(literalProfile())!;
-  assert.equal(heat.files.get('/w/a.py')!.some((l) => l.line === 3), false);
+  assert.equal(
+    heat.files.get('/w/a.py')!.some((l) => l.line === 3),
+    false,
+  );
 });
 
 test('the recommended strategy is the one shown when it was measured', () => {
   const profile = literalProfile();
-  profile.recommendation = { strategy: 'serial', workers: 1, expectedSpeedup: 1, projected: null, rationale: '', alternatives: [], caveats: [], codeChange: null };
+  profile.recommendation = {
+    strategy: 'serial',
+    workers: 1,
+    expectedSpeedup: 1,
+    projected: null,
+    rationale: '',
+    alternatives: [],
+    caveats: [],
+    codeChange: null,
+  };
   assert.equal(sourceHeat(profile)!.strategy, 'serial');
 });
 
@@ -88,7 +116,16 @@ test('heat levels rise with the share, from 1 at 1% to 5 at half the samples', (
 });
 
 test('a real CPU-bound run: the loop of the profiled function is where the samples are', async () => {
-  const { run, profile } = await profileFixture('cpu_loop.py', ['--function', 'spin', '--args', '[(400_000,)] * 4', '--strategies', 'serial,threads', '--workers', '2']);
+  const { run, profile } = await profileFixture('cpu_loop.py', [
+    '--function',
+    'spin',
+    '--args',
+    '[(400_000,)] * 4',
+    '--strategies',
+    'serial,threads',
+    '--workers',
+    '2',
+  ]);
   assert.equal(run.code, 0, run.stderr);
   const heat: SourceHeat = sourceHeat(profile)!;
   const lines = heat.files.get(resolve(ENGINE_FIXTURES, 'cpu_loop.py'));

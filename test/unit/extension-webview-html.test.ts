@@ -20,9 +20,10 @@ test('the CSP denies everything but the nonce script and the media origin', () =
 
 test('loads exactly the bundled script and stylesheet, and inlines no script', () => {
   const html = webviewHtml(assets, 'abc123');
-  assert.deepEqual([...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => [m[1], m[2]]), [
-    [` nonce="abc123" src="${assets.scriptUri}"`, ''],
-  ]);
+  assert.deepEqual(
+    [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].map((m) => [m[1], m[2]]),
+    [[` nonce="abc123" src="${assets.scriptUri}"`, '']],
+  );
   assert.match(html, new RegExp(`<link rel="stylesheet" href="${assets.styleUri.replace(/[+.]/g, '\\$&')}"`));
   assert.doesNotMatch(html, /https?:\/\/(?!file\+\.vscode-resource)/);
 });

@@ -60,8 +60,12 @@ test('reads parameters with kinds, annotations and defaults, without self or cls
     { name: 'key', kind: 'keywordOnly', annotation: 'str', defaultValue: '"k"' },
     { name: 'options', kind: 'varkw', annotation: null, defaultValue: null },
   ]);
-  assert.deepEqual(byName.get('Worker.run'), [{ name: 'items', kind: 'positional', annotation: 'list[int]', defaultValue: null }]);
-  assert.deepEqual(byName.get('Worker.build'), [{ name: 'size', kind: 'positional', annotation: null, defaultValue: null }]);
+  assert.deepEqual(byName.get('Worker.run'), [
+    { name: 'items', kind: 'positional', annotation: 'list[int]', defaultValue: null },
+  ]);
+  assert.deepEqual(byName.get('Worker.build'), [
+    { name: 'size', kind: 'positional', annotation: null, defaultValue: null },
+  ]);
   assert.deepEqual(byName.get('Worker.make'), [
     { name: 'name', kind: 'positional', annotation: null, defaultValue: null },
     { name: 'flag', kind: 'keywordOnly', annotation: null, defaultValue: 'True' },
@@ -87,7 +91,9 @@ test('a file that does not parse at all still yields the functions before the da
 });
 
 test('a module-level name bound to a lambda is a function too', () => {
-  const functions = outlinePython('import os\nsquare = lambda x, y=2: x * y\nnoargs = lambda: 1\na = b = lambda: 2\nvalue = 3\n');
+  const functions = outlinePython(
+    'import os\nsquare = lambda x, y=2: x * y\nnoargs = lambda: 1\na = b = lambda: 2\nvalue = 3\n',
+  );
   assert.deepEqual(
     functions.map((f) => [f.qualifiedName, f.startLine, f.endLine, f.parameters.map((p) => p.name)]),
     [

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { syntheticProfile } from '../../bench/synthetic-profile';
 import { THREAD_STATES, type StrategyResult } from '../../src/profiler/profile';
-import { callTree, coreLanes, flameGraphRows, functionStats, otherLoadRuns, threadLanes } from '../../src/webview/model';
+import {
+  callTree,
+  coreLanes,
+  flameGraphRows,
+  functionStats,
+  otherLoadRuns,
+  threadLanes,
+} from '../../src/webview/model';
 import { perColumn } from '../../src/webview/overview';
 import { firstAbove, runAt } from '../../src/webview/runs';
 
@@ -12,7 +19,9 @@ const S = (name: (typeof THREAD_STATES)[number]): number => THREAD_STATES.indexO
  * Two threads, 200 Hz (5 ms). Trie of the synthetic call tree: 0 worker, 1 count_words, 2 tokenize,
  * 3 normalize, 4 lower (under normalize), 5 update.
  */
-function strategyWith(samples: { t: number; thread: number; core: number; state: number; stack: number }[]): StrategyResult {
+function strategyWith(
+  samples: { t: number; thread: number; core: number; state: number; stack: number }[],
+): StrategyResult {
   const strategy = structuredClone(syntheticProfile({ threads: 2, samplesPerThread: 1 }).strategies[1]!);
   strategy.samples = {
     t: samples.map((s) => s.t),
@@ -36,11 +45,28 @@ test('thread lanes merge consecutive samples per frame and split at a gap or a n
     { t: 100, thread: 0, core: 1, state: S('gilWait'), stack: 4 }, // after a gap: all runs restart
   ]);
   const lane = threadLanes(strategy, 200).lanes[0]!;
-  assert.deepEqual(runsOf(lane.rows[0]!), [[0, 15, 0], [100, 105, 0]]);
-  assert.deepEqual(runsOf(lane.rows[1]!), [[0, 15, 1], [100, 105, 1]]);
-  assert.deepEqual(runsOf(lane.rows[2]!), [[0, 10, 2], [10, 15, 3], [100, 105, 3]]);
-  assert.deepEqual(runsOf(lane.rows[3]!), [[10, 15, 4], [100, 105, 4]]);
-  assert.deepEqual(runsOf(lane.ribbon!), [[0, 10, S('running')], [10, 15, S('gilWait')], [100, 105, S('gilWait')]]);
+  assert.deepEqual(runsOf(lane.rows[0]!), [
+    [0, 15, 0],
+    [100, 105, 0],
+  ]);
+  assert.deepEqual(runsOf(lane.rows[1]!), [
+    [0, 15, 1],
+    [100, 105, 1],
+  ]);
+  assert.deepEqual(runsOf(lane.rows[2]!), [
+    [0, 10, 2],
+    [10, 15, 3],
+    [100, 105, 3],
+  ]);
+  assert.deepEqual(runsOf(lane.rows[3]!), [
+    [10, 15, 4],
+    [100, 105, 4],
+  ]);
+  assert.deepEqual(runsOf(lane.ribbon!), [
+    [0, 10, S('running')],
+    [10, 15, S('gilWait')],
+    [100, 105, S('gilWait')],
+  ]);
   assert.equal(lane.label, `ThreadPoolExecutor-0_0 (${strategy.threads[0]!.tid}) · running 50%, GIL wait 50%`);
 });
 
@@ -55,15 +81,29 @@ test('core lanes hold only running samples, with the thread that ran as the firs
   assert.equal(model.lanes.length, 2);
   const [core0, core1] = model.lanes;
   // Same stack, but another thread took the core: the thread row and every frame row restart.
-  assert.deepEqual(runsOf(core0!.rows[0]!), [[0, 5, -2], [5, 10, -3]]);
-  assert.deepEqual(runsOf(core0!.rows[1]!), [[0, 5, 0], [5, 10, 0]]);
+  assert.deepEqual(runsOf(core0!.rows[0]!), [
+    [0, 5, -2],
+    [5, 10, -3],
+  ]);
+  assert.deepEqual(runsOf(core0!.rows[1]!), [
+    [0, 5, 0],
+    [5, 10, 0],
+  ]);
   assert.equal(core1!.rows.length, 0);
 });
 
 test("other programs' load on a core becomes quarter levels, merged while equal, idle left out", () => {
   const strategy = strategyWith([]);
-  strategy.cores = { intervalMs: 100, startMs: 10, busy: [[0.1, 0.6, 0.6, 1, 0.05]], workload: [[0.1, 0.1, 0.05, 0.2, 0]] };
-  assert.deepEqual(runsOf(otherLoadRuns(strategy, 0)!), [[110, 310, 2], [310, 410, 3]]);
+  strategy.cores = {
+    intervalMs: 100,
+    startMs: 10,
+    busy: [[0.1, 0.6, 0.6, 1, 0.05]],
+    workload: [[0.1, 0.1, 0.05, 0.2, 0]],
+  };
+  assert.deepEqual(runsOf(otherLoadRuns(strategy, 0)!), [
+    [110, 310, 2],
+    [310, 410, 3],
+  ]);
   assert.equal(otherLoadRuns(strategy, 1), null);
 });
 
@@ -84,7 +124,10 @@ test('call tree: totals, self and GIL wait per function path, and the flame grap
   assert.equal(tree.gilWait[byName('tokenize')], 1);
   const rows = flameGraphRows(tree, 5);
   assert.deepEqual(runsOf(rows[0]!), [[0, 15, 0]]);
-  assert.deepEqual(runsOf(rows[2]!), [[0, 10, 2], [10, 15, 3]]); // heaviest child first
+  assert.deepEqual(runsOf(rows[2]!), [
+    [0, 10, 2],
+    [10, 15, 3],
+  ]); // heaviest child first
 });
 
 test('function stats count a recursive function once per sample', () => {
@@ -96,7 +139,10 @@ test('function stats count a recursive function once per sample', () => {
   strategy.samples.stack[0] = strategy.stacks.parent.length - 1;
   const stats = functionStats(strategy);
   const countWords = stats.find((s) => strategy.frames.name[s.frame] === 'count_words')!;
-  assert.deepEqual({ self: countWords.self, total: countWords.total, gil: countWords.gilWait }, { self: 1, total: 1, gil: 1 });
+  assert.deepEqual(
+    { self: countWords.self, total: countWords.total, gil: countWords.gilWait },
+    { self: 1, total: 1, gil: 1 },
+  );
 });
 
 test('run lookup by binary search', () => {
@@ -104,7 +150,13 @@ test('run lookup by binary search', () => {
   assert.equal(firstAbove(ends, 4.9), 0);
   assert.equal(firstAbove(ends, 5), 1);
   assert.equal(firstAbove(ends, 25), 3);
-  const runs = { start: Float64Array.from([0, 5, 15]), end: ends, frame: Int32Array.from([1, 2, 3]), ref: Int32Array.from([0, 0, 0]), length: 3 };
+  const runs = {
+    start: Float64Array.from([0, 5, 15]),
+    end: ends,
+    frame: Int32Array.from([1, 2, 3]),
+    ref: Int32Array.from([0, 0, 0]),
+    length: 3,
+  };
   assert.equal(runAt(runs, 12), -1); // in the gap 10..15
   assert.equal(runAt(runs, 16), 2);
 });

@@ -41,7 +41,13 @@ export function renderAdvice(profile: Profile, verdict: Verdict, rec: Recommenda
   }
   out.push('');
   const workers = rec.workers && rec.workers > 1 ? ` with ${rec.workers} workers` : '';
-  out.push(wrap(`Recommendation: ${rec.strategy}${workers}, expected speedup ${speed(rec.expectedSpeedup)} (measured).`, '  ', ''));
+  out.push(
+    wrap(
+      `Recommendation: ${rec.strategy}${workers}, expected speedup ${speed(rec.expectedSpeedup)} (measured).`,
+      '  ',
+      '',
+    ),
+  );
   out.push(wrap(rec.rationale, '  '));
   if (rec.projected) {
     out.push(
@@ -53,7 +59,9 @@ export function renderAdvice(profile: Profile, verdict: Verdict, rec: Recommenda
   }
   if (rec.alternatives.length > 0) {
     out.push('', 'Alternatives (best first):');
-    rec.alternatives.forEach((a, i) => out.push(wrap(`${a.strategy} (${speed(a.expectedSpeedup)}): ${a.why}`, '     ', `  ${i + 1}. `)));
+    rec.alternatives.forEach((a, i) =>
+      out.push(wrap(`${a.strategy} (${speed(a.expectedSpeedup)}): ${a.why}`, '     ', `  ${i + 1}. `)),
+    );
   }
   out.push('', 'Routes around the GIL:');
   for (const n of coverRoutes(facts, verdict)) out.push(bullet(n.text));

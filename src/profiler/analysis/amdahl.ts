@@ -42,7 +42,9 @@ const round2 = (v: number): number => Math.round(v * 100) / 100;
  * 4x the cores, capped by the number of tasks.
  */
 export function projectOnCores(f: Facts, family: StrategyFacts[]): Recommendation['projected'] {
-  const points = family.filter((s) => s.usable && s.speedup !== null).map((s) => ({ p: parallelism(f, s), speedup: s.speedup! }));
+  const points = family
+    .filter((s) => s.usable && s.speedup !== null)
+    .map((s) => ({ p: parallelism(f, s), speedup: s.speedup! }));
   const s = fitSerialFraction(points);
   if (s === null) return null;
   const cores = f.logicalCores;
@@ -63,7 +65,10 @@ export function projectOnCores(f: Facts, family: StrategyFacts[]): Recommendatio
  * CPU part runs one task at a time whatever the core count, so more cores change nothing.
  */
 export function projectWaitOverlap(measured: number, cpuShare: number | null): Recommendation['projected'] {
-  const ceiling = cpuShare && cpuShare > 0 && 1 / cpuShare > measured ? ` Ceiling 1/${cpuShare.toFixed(2)} = ${(1 / cpuShare).toFixed(1)}x from the serial CPU share, reached with enough concurrent tasks.` : '';
+  const ceiling =
+    cpuShare && cpuShare > 0 && 1 / cpuShare > measured
+      ? ` Ceiling 1/${cpuShare.toFixed(2)} = ${(1 / cpuShare).toFixed(1)}x from the serial CPU share, reached with enough concurrent tasks.`
+      : '';
   return {
     cores2x: round2(measured),
     cores4x: round2(measured),
@@ -71,4 +76,3 @@ export function projectWaitOverlap(measured: number, cpuShare: number | null): R
     assumptions: `Waits overlap without using cores, and the CPU part runs one task at a time under the GIL (one event loop for asyncio), so extra cores add nothing; the remote side keeps up.${ceiling}`,
   };
 }
-

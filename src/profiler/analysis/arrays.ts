@@ -8,7 +8,8 @@ export const ARRAY_PACKAGES = ['numpy', 'numexpr', 'scipy', 'pandas', 'numba', '
 const frameFile = new RegExp(`[\\\\/](${ARRAY_PACKAGES.join('|')})[\\\\/]`);
 const importLine = new RegExp(`^\\s*(import|from)\\s+(${ARRAY_PACKAGES.join('|')})\\b`, 'm');
 
-/** Names the evidence for array-shaped work, or null: array-library frames on the stacks, else an import in the user's file. */
+/** Names the evidence for array-shaped work, or null: array-library frames on the stacks, else an import in the
+ * user's file. */
 export function arrayEvidence(profile: Profile): string | null {
   for (const s of profile.strategies) {
     const hit = s.frames.file.find((file) => frameFile.test(file));

@@ -14,7 +14,9 @@ export function mismatchCaveats(f: Facts): string[] {
     .filter((s) => s.result.status === 'ok' && s.result.resultsMatchBaseline === false)
     .map((s) => {
       const d = s.result.firstDifference;
-      const where = d ? `task ${d.task} returned ${clip(d.actual)} where serial returned ${clip(d.expected)}` : 'its results differ from serial';
+      const where = d
+        ? `task ${d.task} returned ${clip(d.actual)} where serial returned ${clip(d.expected)}`
+        : 'its results differ from serial';
       const how =
         s.result.kind === 'processes'
           ? 'each worker process changed its own copy of module-level state'
@@ -37,11 +39,13 @@ export function failureCaveats(f: Facts): string[] {
     const r = s.result;
     if (r.kind === 'serial' || r.status === 'ok' || r.status === 'skipped') continue;
     if (isPicklingFailure(s)) pickling.push(s);
-    else if (r.status === 'timeout') out.push(`${label(s)} did not finish within the timeout; it was stopped and is not compared.`);
+    else if (r.status === 'timeout')
+      out.push(`${label(s)} did not finish within the timeout; it was stopped and is not compared.`);
     else if (r.status === 'cancelled') out.push(`${label(s)} was cancelled before it finished and is not compared.`);
     else out.push(`${label(s)} ${r.status}: ${describeError(s)}.`);
   }
-  if (f.profile.interrupted) out.unshift('The run was interrupted: this profile is partial, and strategies that did not run are not compared.');
+  if (f.profile.interrupted)
+    out.unshift('The run was interrupted: this profile is partial, and strategies that did not run are not compared.');
   if (pickling.length > 0) {
     out.unshift(
       `${pickling.map(label).join(', ')} failed to pickle (${describeError(pickling[0])}). Process pools send the function and its arguments by pickling: define the function at module level with def (not a lambda, a nested function or a closure), and pass plain data (numbers, strings, arrays, paths) instead of locks, open files, sockets or generators; open those inside the task.`,

@@ -45,7 +45,8 @@ export interface Facts {
   threads: StrategyFacts[];
   processes: StrategyFacts[];
   asyncio: StrategyFacts | null;
-  /** The thread pool whose states show contention: the ok `threads` run with the fewest workers >= 2 (a multi-threaded script in script mode). */
+  /** The thread pool whose states show contention: the ok `threads` run with the fewest workers >= 2 (a
+   * multi-threaded script in script mode). */
   contentionPool: StrategyFacts | null;
   /** Mean duration of one serial task, seconds. */
   serialTaskSeconds: number | null;
@@ -63,7 +64,8 @@ export interface Facts {
 
 export function stateShares(states: ThreadStateFractions | null, samples: number): StateShares | null {
   if (!states || samples <= 0) return null;
-  const total = states.running + states.runnable + states.gilWait + states.lockWait + states.io + states.sleep + states.other;
+  const total =
+    states.running + states.runnable + states.gilWait + states.lockWait + states.io + states.sleep + states.other;
   if (!(total > 0)) return null;
   const f = (v: number): number => v / total;
   return {
@@ -131,10 +133,15 @@ export function collectFacts(profile: Profile): Facts {
   const asyncio = all.find((s) => s.result.kind === 'asyncio') ?? null;
   const pools = threads.filter((s) => s.workers >= 2 && s.states).sort((a, b) => a.workers - b.workers);
   // A script that starts its own threads shows its contention in its own run.
-  if (profile.mode === 'script' && serial?.states && serial.result.threads.filter((t) => t.taskSamples > 0).length >= 2) pools.push(serial);
+  if (profile.mode === 'script' && serial?.states && serial.result.threads.filter((t) => t.taskSamples > 0).length >= 2)
+    pools.push(serial);
   // Without /proc states the serial CPU share falls back to CPU seconds per wall second; that
   // includes interpreter start-up, so it is an overestimate the rules treat with lower confidence.
-  const serialCpuShare = serial?.states ? serial.states.cpu : serial?.coresUsed != null ? Math.min(1, serial.coresUsed) : null;
+  const serialCpuShare = serial?.states
+    ? serial.states.cpu
+    : serial?.coresUsed != null
+      ? Math.min(1, serial.coresUsed)
+      : null;
   const serialWaitShare = serial?.states ? serial.states.wait : serialCpuShare !== null ? 1 - serialCpuShare : null;
   const hotCache = new Map<StrategyFacts, HotLines>();
   const hot = (s: StrategyFacts): HotLines => {

@@ -13,6 +13,8 @@ export function analyzeProfile(profile: Profile): { verdict: Verdict; recommenda
 /** Plain text for the CLI: verdict, evidence, recommendation, alternatives, routes, caveats, code. */
 export function formatAdvice(profile: Profile): string {
   const { verdict, recommendation } =
-    profile.verdict && profile.recommendation ? { verdict: profile.verdict, recommendation: profile.recommendation } : analyze(profile);
+    profile.verdict && profile.recommendation
+      ? { verdict: profile.verdict, recommendation: profile.recommendation }
+      : analyze(profile);
   return renderAdvice(profile, verdict, recommendation);
 }

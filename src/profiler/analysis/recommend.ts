@@ -64,7 +64,14 @@ function choose(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | nu
   const best = fastest(pool);
   if (!best || best.speedup! < SPEEDUP_MARGIN) return null;
   const ioish = v.kind === 'io-bound' || (v.kind === 'mixed' && (v.shares?.['io-bound'] ?? 0) >= 0.5);
-  if (f.isAsync && ioish && f.asyncio && pool.includes(f.asyncio) && f.asyncio.speedup! * SPEEDUP_MARGIN >= best.speedup!) return f.asyncio;
+  if (
+    f.isAsync &&
+    ioish &&
+    f.asyncio &&
+    pool.includes(f.asyncio) &&
+    f.asyncio.speedup! * SPEEDUP_MARGIN >= best.speedup!
+  )
+    return f.asyncio;
   let winners = pool.filter((s) => s.speedup! >= SPEEDUP_MARGIN);
   if (disturbed(f, pool)) {
     // A gain the thread states rule out (GIL-bound threads) is the load's doing, not the strategy's.
@@ -80,13 +87,16 @@ function choose(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | nu
 
 function whyLower(s: StrategyFacts, chosen: StrategyFacts | null, busy: boolean, ruledOut: boolean): string {
   const sp = s.speedup!;
-  if (sp < SPEEDUP_MARGIN) return `${times(sp)}: below the ${SPEEDUP_MARGIN}x margin, so not distinguishable from serial on this noisy machine.`;
-  if (busy && ruledOut) return `${times(sp)}, but its threads waited for the GIL, so on this busy machine the gain is the load's doing (serial ran slowed), not a real speedup.`;
+  if (sp < SPEEDUP_MARGIN)
+    return `${times(sp)}: below the ${SPEEDUP_MARGIN}x margin, so not distinguishable from serial on this noisy machine.`;
+  if (busy && ruledOut)
+    return `${times(sp)}, but its threads waited for the GIL, so on this busy machine the gain is the load's doing (serial ran slowed), not a real speedup.`;
   if (!chosen) return `${times(sp)}.`;
   if (sp > chosen.speedup! * PREFER_SIMPLER_WITHIN && busy) {
     return `${times(sp)} here, but measured while other programs held the cores; the verdict points to ${chosen.result.kind}, so treat the gap as noise until a quiet re-run confirms it.`;
   }
-  if (sp > chosen.speedup!) return `${times(sp)}, within ${Math.round((PREFER_SIMPLER_WITHIN - 1) * 100)}% of ${label(chosen)} but ${s.result.kind === 'processes' ? 'pays for worker processes and pickling' : 'is harder to adopt'}.`;
+  if (sp > chosen.speedup!)
+    return `${times(sp)}, within ${Math.round((PREFER_SIMPLER_WITHIN - 1) * 100)}% of ${label(chosen)} but ${s.result.kind === 'processes' ? 'pays for worker processes and pickling' : 'is harder to adopt'}.`;
   return `${times(sp)}, slower than ${label(chosen)} (${times(chosen.speedup!)}).`;
 }
 
@@ -100,7 +110,12 @@ function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recomme
   const siblings = f.all.filter((s) => s.result.kind === kind && s.result.startMethod === chosen.result.startMethod);
   if (kind === 'processes') return projectOnCores(f, siblings);
   const gil = gilShareOfDemand(f, f.contentionPool);
-  if (kind === 'threads' && (v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded || (gil !== null && gil < GIL_WAIT_SHARE_MIN && v.kind !== 'io-bound'))) {
+  if (
+    kind === 'threads' &&
+    (v.kind === 'cpu-bound-releases-gil' ||
+      f.profile.workload.python.freeThreaded ||
+      (gil !== null && gil < GIL_WAIT_SHARE_MIN && v.kind !== 'io-bound'))
+  ) {
     return projectOnCores(f, siblings);
   }
   return projectWaitOverlap(chosen.speedup!, f.serialCpuShare);
@@ -114,9 +129,15 @@ function targetKind(s: StrategyFacts | null): CodeTarget['kind'] {
 /** The seed's routes, each measured or explained, with the CPU family's projection for the cluster route. */
 export function coverRoutes(f: Facts, v: Verdict): RouteNote[] {
   // The family that runs the computing in parallel: threads only when the work releases the GIL.
-  const family = v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded ? f.threads : f.processes;
+  const family =
+    v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded ? f.threads : f.processes;
   const cpuFamily = fastest(family);
-  const cpuProjection = cpuFamily ? projectOnCores(f, family.filter((s) => s.result.startMethod === cpuFamily.result.startMethod)) : null;
+  const cpuProjection = cpuFamily
+    ? projectOnCores(
+        f,
+        family.filter((s) => s.result.startMethod === cpuFamily.result.startMethod),
+      )
+    : null;
   return routeNotes(f, v, cpuFamily, cpuProjection);
 }
 
@@ -130,9 +151,17 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
   const alternatives: Alternative[] = pool
     .filter((s) => s !== chosen)
     .sort((a, b) => b.speedup! - a.speedup!)
-    .map((s) => ({ strategy: s.id, expectedSpeedup: s.speedup, why: whyLower(s, chosen, disturbed(f, pool), ruledOut(f, v, s)) }));
+    .map((s) => ({
+      strategy: s.id,
+      expectedSpeedup: s.speedup,
+      why: whyLower(s, chosen, disturbed(f, pool), ruledOut(f, v, s)),
+    }));
   if (v.kind === 'overhead-bound') {
-    alternatives.unshift({ strategy: 'batching', expectedSpeedup: null, why: 'Unmeasured: batch the work: give each task many items (or pass chunksize to pool.map) so a task runs for milliseconds, then re-measure.' });
+    alternatives.unshift({
+      strategy: 'batching',
+      expectedSpeedup: null,
+      why: 'Unmeasured: batch the work: give each task many items (or pass chunksize to pool.map) so a task runs for milliseconds, then re-measure.',
+    });
   }
   for (const n of notes) if (n.alternative) alternatives.push(n.alternative);
 
@@ -146,17 +175,23 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     }
   }
   if (disturbed(f, pool)) {
-    const loads = [f.serial, ...pool].filter((s) => s?.externalLoad != null).map((s) => `${label(s!)} ${pct(s!.externalLoad!)}`);
+    const loads = [f.serial, ...pool]
+      .filter((s) => s?.externalLoad != null)
+      .map((s) => `${label(s!)} ${pct(s!.externalLoad!)}`);
     caveats.push(
       `Other programs kept the cores busy while this ran (${loads.join(', ')}): speedups are noisy and usually pessimistic${chosen && predictedKind(v) === chosen.result.kind ? `; ${label(chosen)} was picked because the verdict points to it, not for its exact number` : ''}. Re-run on a quieter machine to confirm.`,
     );
   }
   const idle = chosen && chosen.workers > 1 ? (chosen.workers - (f.tasks % chosen.workers)) % chosen.workers : 0;
   if (chosen && idle > 0 && f.tasks < IMBALANCE_ROUNDS * chosen.workers) {
-    caveats.push(`${f.tasks} tasks on ${chosen.workers} workers: the last round leaves ${idle} worker(s) idle; more, smaller tasks balance better.`);
+    caveats.push(
+      `${f.tasks} tasks on ${chosen.workers} workers: the last round leaves ${idle} worker(s) idle; more, smaller tasks balance better.`,
+    );
   }
   if (chosen?.result.kind === 'processes' && chosen.result.startMethod === 'fork') {
-    caveats.push('fork is not available on Windows and not safe on macOS: there the pool uses spawn, with the start-up cost measured for processes-spawn.');
+    caveats.push(
+      'fork is not available on Windows and not safe on macOS: there the pool uses spawn, with the start-up cost measured for processes-spawn.',
+    );
   }
   if (f.profile.sampling.note) caveats.push(`Sampling: ${f.profile.sampling.note}`);
 
@@ -189,7 +224,9 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
     if (best && best.speedup! >= SPEEDUP_MARGIN) {
       return `Keep it serial: ${label(best)} reached ${times(best.speedup!)}, but its threads waited for the GIL and other programs held the cores meanwhile, so that gain is noise; no other strategy beat serial by the ${SPEEDUP_MARGIN}x margin.`;
     }
-    const near = best ? ` The fastest correct strategy, ${label(best)}, reached ${times(best.speedup!)}.` : ' No other strategy completed with results matching serial.';
+    const near = best
+      ? ` The fastest correct strategy, ${label(best)}, reached ${times(best.speedup!)}.`
+      : ' No other strategy completed with results matching serial.';
     const predicted = predictedKind(v);
     const busy =
       predicted && disturbed(f, candidates(f, v))
@@ -217,10 +254,17 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
 function recommendForScript(f: Facts, v: Verdict): Recommendation {
   const notes = coverRoutes(f, v);
   const multiThreaded = f.contentionPool === f.serial && f.serial !== null;
-  const strategy = v.kind === 'cpu-bound-gil' && multiThreaded ? 'free-threaded' : v.kind === 'cpu-bound-gil' ? 'native-threads' : (f.serial?.id ?? 'script');
+  const strategy =
+    v.kind === 'cpu-bound-gil' && multiThreaded
+      ? 'free-threaded'
+      : v.kind === 'cpu-bound-gil'
+        ? 'native-threads'
+        : (f.serial?.id ?? 'script');
   const next: Record<Verdict['kind'], string> = {
     'io-bound': 'threads or asyncio overlap waits like these',
-    'cpu-bound-gil': multiThreaded ? "the script's threads queue for the GIL: a free-threaded build (or processes) lets them run together" : 'pure-Python computing needs processes, or the hot loop in GIL-releasing native code, to use more cores',
+    'cpu-bound-gil': multiThreaded
+      ? "the script's threads queue for the GIL: a free-threaded build (or processes) lets them run together"
+      : 'pure-Python computing needs processes, or the hot loop in GIL-releasing native code, to use more cores',
     'cpu-bound-releases-gil': 'the work releases the GIL, so threads can share the cores',
     'lock-contention': 'a lock serialises the threads: shorten what runs under it',
     'overhead-bound': 'the units of work are too small to hand out one by one',

@@ -17,7 +17,15 @@ import type { Finding, Rule } from './rules/types';
  * decides against threads even when the serial thread looked I/O-bound (it slept holding the
  * lock); a split between CPU and waiting beats either pure kind; the pure kinds exclude each other.
  */
-export const PRECEDENCE: readonly Rule[] = [copyCost, taskOverhead, lockContention, mixedWork, ioWait, gilContention, releasesGil];
+export const PRECEDENCE: readonly Rule[] = [
+  copyCost,
+  taskOverhead,
+  lockContention,
+  mixedWork,
+  ioWait,
+  gilContention,
+  releasesGil,
+];
 
 /** Fewer serial task samples than this (at 200 Hz: 0.1 s) make the state shares coarse. */
 export const MIN_SERIAL_SAMPLES = 20;
@@ -50,7 +58,8 @@ export function decideVerdict(facts: Facts): Verdict {
   if (samples !== undefined && samples < MIN_SERIAL_SAMPLES) confidence *= FEW_SAMPLES_FACTOR;
   const evidence = [...winner.evidence];
   for (const other of fired.slice(1)) {
-    if (other.kind !== winner.kind) evidence.push(`Also consistent with ${VERDICT_LABELS[other.kind]}: ${other.evidence[0]}`);
+    if (other.kind !== winner.kind)
+      evidence.push(`Also consistent with ${VERDICT_LABELS[other.kind]}: ${other.evidence[0]}`);
   }
   const verdict: Verdict = {
     kind: winner.kind,

@@ -22,7 +22,12 @@ export function toCollapsed(strategy: StrategyResult): string {
     countByPath.set(path, (countByPath.get(path) ?? 0) + count);
   };
   for (const [leaf, count] of countByLeaf) {
-    add(stackFrames(strategy.stacks, leaf).map((f) => sanitize(frameLabel(strategy.frames, f))).join(';'), count);
+    add(
+      stackFrames(strategy.stacks, leaf)
+        .map((f) => sanitize(frameLabel(strategy.frames, f)))
+        .join(';'),
+      count,
+    );
   }
   for (const [code, count] of countByState) add(`[${THREAD_STATES[code] ?? 'other'}, no Python stack]`, count);
   return [...countByPath]

@@ -18,15 +18,24 @@ export interface WebviewAssets {
 
 /** media/ sits next to dist/ when bundled and three levels above this file when run from source. */
 export function loadWebviewAssets(mediaDir?: string): WebviewAssets {
-  const candidates = mediaDir ? [mediaDir] : [path.join(__dirname, '..', 'media'), path.join(__dirname, '..', '..', '..', 'media')];
+  const candidates = mediaDir
+    ? [mediaDir]
+    : [path.join(__dirname, '..', 'media'), path.join(__dirname, '..', '..', '..', 'media')];
   const dir = candidates.find((d) => existsSync(path.join(d, 'webview.js')));
-  if (!dir) throw new Error(`media/webview.js not found (looked in ${candidates.join(', ')}); run \`npm run build\` first.`);
-  return { js: readFileSync(path.join(dir, 'webview.js'), 'utf8'), css: readFileSync(path.join(dir, 'webview.css'), 'utf8') };
+  if (!dir)
+    throw new Error(`media/webview.js not found (looked in ${candidates.join(', ')}); run \`npm run build\` first.`);
+  return {
+    js: readFileSync(path.join(dir, 'webview.js'), 'utf8'),
+    css: readFileSync(path.join(dir, 'webview.css'), 'utf8'),
+  };
 }
 
 /** JSON inside <script> ends at the first "</script": escaping every "<" makes that impossible. */
 export function escapeJsonForScript(json: string): string {
-  return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return json
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const escapeHtml = (text: string): string =>

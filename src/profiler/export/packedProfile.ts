@@ -1,7 +1,8 @@
 // A binary container for big profiles in the standalone report: the profile's JSON without the
 // sample columns, then the columns as little-endian typed arrays, each int column as narrow as its
 // values allow, times as differences of whole microseconds (Int32) when that is exact, else
-// Float64. Differences of sorted times are small and repetitive: gzip shrinks them to little. Parsing a million samples as JSON numbers takes the browser hundreds of ms;
+// Float64. Differences of sorted times are small and repetitive: gzip shrinks them to little.
+// Parsing a million samples as JSON numbers takes the browser hundreds of ms;
 // viewing bytes as typed arrays takes a fraction. Pure (no Node APIs), so the webview bundles
 // the decoder. The report gzips the whole container.
 import type { Profile, Samples } from '../profile';
@@ -56,7 +57,10 @@ export function packProfile(profile: Profile): Uint8Array {
   const micros = profile.strategies.map((s) => timesInMicroseconds(s.samples.t));
   const skeleton: Profile = {
     ...profile,
-    strategies: profile.strategies.map((s) => ({ ...s, samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] } })),
+    strategies: profile.strategies.map((s) => ({
+      ...s,
+      samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
+    })),
   };
   const json = new TextEncoder().encode(JSON.stringify({ profile: skeleton, counts, widths, micros }));
   const layouts: ReturnType<typeof layout>[] = [];
@@ -82,7 +86,9 @@ export function packProfile(profile: Profile): Uint8Array {
         previous = micros;
       });
     } else new Float64Array(bytes.buffer, at.t, n).set(s.samples.t);
-    INT_COLUMNS.forEach((column, c) => new INT_ARRAY[widths[k]![c]!](bytes.buffer, at.ints[c]!, n).set(s.samples[column]));
+    INT_COLUMNS.forEach((column, c) =>
+      new INT_ARRAY[widths[k]![c]!](bytes.buffer, at.ints[c]!, n).set(s.samples[column]),
+    );
   });
   return bytes;
 }
@@ -91,7 +97,9 @@ export function unpackProfile(buffer: ArrayBuffer): Profile {
   const view = new DataView(buffer);
   if (view.getUint32(0, true) !== MAGIC) throw new Error('not a packed profile');
   const jsonLength = view.getUint32(4, true);
-  const { profile, counts, widths, micros } = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, jsonLength))) as {
+  const { profile, counts, widths, micros } = JSON.parse(
+    new TextDecoder().decode(new Uint8Array(buffer, 8, jsonLength)),
+  ) as {
     profile: Profile;
     counts: number[];
     widths: Widths[];
@@ -101,8 +109,12 @@ export function unpackProfile(buffer: ArrayBuffer): Profile {
   profile.strategies.forEach((s, k) => {
     const n = counts[k]!;
     const at = layout(block, n, widths[k]!, micros[k]!);
-    const samples = { t: micros[k] ? millisecondsOf(new Int32Array(buffer, at.t, n)) : toArray(new Float64Array(buffer, at.t, n)) } as Samples;
-    INT_COLUMNS.forEach((column, c) => (samples[column] = toArray(new INT_ARRAY[widths[k]![c]!](buffer, at.ints[c]!, n))));
+    const samples = {
+      t: micros[k] ? millisecondsOf(new Int32Array(buffer, at.t, n)) : toArray(new Float64Array(buffer, at.t, n)),
+    } as Samples;
+    INT_COLUMNS.forEach(
+      (column, c) => (samples[column] = toArray(new INT_ARRAY[widths[k]![c]!](buffer, at.ints[c]!, n))),
+    );
     s.samples = samples;
     block = at.end;
   });

@@ -10,7 +10,8 @@ export function pickStrategy(profile: Profile, id?: string | null): StrategyResu
   if (strategies.length === 0) throw new Error('The profile holds no strategies.');
   if (id) {
     const asked = strategies.find((s) => s.id === id);
-    if (!asked) throw new Error(`No strategy '${id}' in the profile; it has: ${strategies.map((s) => s.id).join(', ')}.`);
+    if (!asked)
+      throw new Error(`No strategy '${id}' in the profile; it has: ${strategies.map((s) => s.id).join(', ')}.`);
     return asked;
   }
   const recommended = strategies.find((s) => s.id === profile.recommendation?.strategy);

@@ -38,14 +38,37 @@ export function toChromeTrace(profile: Profile, strategy: StrategyResult): Trace
   const pidOf = (th: number): number => strategy.threads[th]!.pid;
 
   for (const proc of strategy.processes) {
-    events.push({ name: 'process_name', ph: 'M', pid: proc.pid, args: { name: `${proc.role} ${proc.pid}: ${proc.command}` } });
+    events.push({
+      name: 'process_name',
+      ph: 'M',
+      pid: proc.pid,
+      args: { name: `${proc.role} ${proc.pid}: ${proc.command}` },
+    });
   }
   strategy.threads.forEach((thread, th) => {
-    events.push({ name: 'thread_name', ph: 'M', pid: thread.pid, tid: thread.tid, args: { name: `${thread.name} — states` } });
+    events.push({
+      name: 'thread_name',
+      ph: 'M',
+      pid: thread.pid,
+      tid: thread.tid,
+      args: { name: `${thread.name} — states` },
+    });
     events.push({ name: 'thread_sort_index', ph: 'M', pid: thread.pid, tid: thread.tid, args: { sort_index: th * 2 } });
     const stackTid = thread.tid + STACK_TRACK_OFFSET;
-    events.push({ name: 'thread_name', ph: 'M', pid: thread.pid, tid: stackTid, args: { name: `${thread.name} — Python stack` } });
-    events.push({ name: 'thread_sort_index', ph: 'M', pid: thread.pid, tid: stackTid, args: { sort_index: th * 2 + 1 } });
+    events.push({
+      name: 'thread_name',
+      ph: 'M',
+      pid: thread.pid,
+      tid: stackTid,
+      args: { name: `${thread.name} — Python stack` },
+    });
+    events.push({
+      name: 'thread_sort_index',
+      ph: 'M',
+      pid: thread.pid,
+      tid: stackTid,
+      args: { sort_index: th * 2 + 1 },
+    });
   });
 
   const { t, state, core, stack } = strategy.samples;
@@ -108,7 +131,8 @@ export function toChromeTrace(profile: Profile, strategy: StrategyResult): Trace
 
       const frames = stack[i]! >= 0 ? stackFrames(strategy.stacks, stack[i]!) : [];
       let same = 0;
-      if (span.start <= lastEnd) while (same < openFrames.length && same < frames.length && openFrames[same]!.frame === frames[same]) same++;
+      if (span.start <= lastEnd)
+        while (same < openFrames.length && same < frames.length && openFrames[same]!.frame === frames[same]) same++;
       closeFramesFrom(same, lastEnd);
       for (let d = same; d < frames.length; d++) openFrame(frames[d]!, span.start);
       lastEnd = span.end;

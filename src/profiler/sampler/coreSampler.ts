@@ -26,7 +26,10 @@ function readCores(fd: number): CoreTimes[] {
 }
 
 function cpusTimes(): CoreTimes[] {
-  return cpus().map(({ times }) => ({ busy: times.user + times.nice + times.sys + times.irq, total: times.user + times.nice + times.sys + times.irq + times.idle }));
+  return cpus().map(({ times }) => ({
+    busy: times.user + times.nice + times.sys + times.irq,
+    total: times.user + times.nice + times.sys + times.irq + times.idle,
+  }));
 }
 
 export class CoreSampler {

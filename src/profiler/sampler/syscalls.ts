@@ -7,24 +7,59 @@ type SleepKind = 'futex' | 'io' | 'sleep';
 
 const X86_64: Record<number, SleepKind> = {
   202: 'futex',
-  0: 'io', 1: 'io', 17: 'io', 18: 'io', 19: 'io', 20: 'io', // read, write, pread64, pwrite64, readv, writev
-  7: 'io', 23: 'io', 270: 'io', 271: 'io', // poll, select, pselect6, ppoll
-  232: 'io', 281: 'io', 441: 'io', // epoll_wait, epoll_pwait, epoll_pwait2
-  42: 'io', 43: 'io', 288: 'io', // connect, accept, accept4
-  44: 'io', 45: 'io', 46: 'io', 47: 'io', 299: 'io', 307: 'io', // sendto, recvfrom, sendmsg, recvmsg, recvmmsg, sendmmsg
-  61: 'io', 247: 'io', // wait4, waitid: waiting for a child process
-  35: 'sleep', 230: 'sleep', // nanosleep, clock_nanosleep
+  0: 'io',
+  1: 'io',
+  17: 'io',
+  18: 'io',
+  19: 'io',
+  20: 'io', // read, write, pread64, pwrite64, readv, writev
+  7: 'io',
+  23: 'io',
+  270: 'io',
+  271: 'io', // poll, select, pselect6, ppoll
+  232: 'io',
+  281: 'io',
+  441: 'io', // epoll_wait, epoll_pwait, epoll_pwait2
+  42: 'io',
+  43: 'io',
+  288: 'io', // connect, accept, accept4
+  44: 'io',
+  45: 'io',
+  46: 'io',
+  47: 'io',
+  299: 'io',
+  307: 'io', // sendto, recvfrom, sendmsg, recvmsg, recvmmsg, sendmmsg
+  61: 'io',
+  247: 'io', // wait4, waitid: waiting for a child process
+  35: 'sleep',
+  230: 'sleep', // nanosleep, clock_nanosleep
 };
 
 const AARCH64: Record<number, SleepKind> = {
   98: 'futex',
-  63: 'io', 64: 'io', 67: 'io', 68: 'io', 65: 'io', 66: 'io', // read, write, pread64, pwrite64, readv, writev
-  73: 'io', 72: 'io', // ppoll, pselect6
-  22: 'io', 441: 'io', // epoll_pwait, epoll_pwait2
-  203: 'io', 202: 'io', 242: 'io', // connect, accept, accept4
-  206: 'io', 207: 'io', 211: 'io', 212: 'io', 243: 'io', 269: 'io', // sendto, recvfrom, sendmsg, recvmsg, recvmmsg, sendmmsg
-  260: 'io', 95: 'io', // wait4, waitid
-  101: 'sleep', 115: 'sleep', // nanosleep, clock_nanosleep
+  63: 'io',
+  64: 'io',
+  67: 'io',
+  68: 'io',
+  65: 'io',
+  66: 'io', // read, write, pread64, pwrite64, readv, writev
+  73: 'io',
+  72: 'io', // ppoll, pselect6
+  22: 'io',
+  441: 'io', // epoll_pwait, epoll_pwait2
+  203: 'io',
+  202: 'io',
+  242: 'io', // connect, accept, accept4
+  206: 'io',
+  207: 'io',
+  211: 'io',
+  212: 'io',
+  243: 'io',
+  269: 'io', // sendto, recvfrom, sendmsg, recvmsg, recvmmsg, sendmmsg
+  260: 'io',
+  95: 'io', // wait4, waitid
+  101: 'sleep',
+  115: 'sleep', // nanosleep, clock_nanosleep
 };
 
 const TABLES: Record<string, Record<number, SleepKind>> = { x64: X86_64, arm64: AARCH64 };

@@ -37,7 +37,15 @@ export class RawSamples {
   futex = new Float64Array(1024);
   runnable = new Uint8Array(1024);
 
-  push(t: number, thread: number, core: number, kernelState: number, syscall: number, futex: number, runnable: number): void {
+  push(
+    t: number,
+    thread: number,
+    core: number,
+    kernelState: number,
+    syscall: number,
+    futex: number,
+    runnable: number,
+  ): void {
     if (this.length === this.t.length) this.grow();
     const i = this.length++;
     this.t[i] = t;
@@ -250,7 +258,8 @@ export class ThreadSampler {
         if (thread.gone || thread.children < 0) continue;
         const n = readOpen(thread.children);
         if (n <= 0) continue;
-        for (const child of READ_BUFFER.toString('latin1', 0, n).trim().split(' ')) if (child) queue.push(Number(child));
+        for (const child of READ_BUFFER.toString('latin1', 0, n).trim().split(' '))
+          if (child) queue.push(Number(child));
       }
     }
     this.peakRssBytes = Math.max(this.peakRssBytes, rss);

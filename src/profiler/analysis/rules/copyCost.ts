@@ -58,6 +58,9 @@ export function copyCost(f: Facts): Finding | null {
     if (p.speedup !== null) evidence.push(`${label(p)}: ${p.speedup.toFixed(2)}x speedup.`);
   }
   const threads = f.threads.filter(beatsSerial);
-  if (threads.length > 0) evidence.push(`Threads share the arguments without copying: ${threads.map((t) => `${label(t)} ${t.speedup!.toFixed(2)}x`).join(', ')}.`);
+  if (threads.length > 0)
+    evidence.push(
+      `Threads share the arguments without copying: ${threads.map((t) => `${label(t)} ${t.speedup!.toFixed(2)}x`).join(', ')}.`,
+    );
   return { rule: 'copyCost', kind: 'copy-bound', score: Math.min(MAX_SCORE, 0.5 + worst.share / 2), evidence };
 }

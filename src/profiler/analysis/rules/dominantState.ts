@@ -11,7 +11,12 @@ export const FALLBACK_SCORE = 0.3;
 export function dominantState(f: Facts): Finding {
   const st = f.serial?.states;
   if (!f.serial) {
-    return { rule: 'dominantState', kind: 'mixed', score: 0, evidence: ['The serial baseline did not complete, so nothing could be compared.'] };
+    return {
+      rule: 'dominantState',
+      kind: 'mixed',
+      score: 0,
+      evidence: ['The serial baseline did not complete, so nothing could be compared.'],
+    };
   }
   if (!st) {
     const cpu = f.serialCpuShare;
@@ -20,7 +25,11 @@ export function dominantState(f: Facts): Finding {
       rule: 'dominantState',
       kind,
       score: cpu === null ? 0 : FALLBACK_SCORE,
-      evidence: [cpu === null ? 'No thread states or CPU times were measured.' : `serial kept ${pct(cpu)} of a core busy; thread states were unavailable.`],
+      evidence: [
+        cpu === null
+          ? 'No thread states or CPU times were measured.'
+          : `serial kept ${pct(cpu)} of a core busy; thread states were unavailable.`,
+      ],
     };
   }
   const parts: [VerdictKind, number][] = [
@@ -34,7 +43,11 @@ export function dominantState(f: Facts): Finding {
   ];
   // One task thread cannot contend with itself: lock waits in serial are waits for threads or
   // processes the function starts on its own.
-  if (parts[0][0] === 'lock-contention') evidence.push('In serial the task thread mostly waited on a lock or condition: the function probably waits for threads or processes it starts itself.');
-  if (f.serial.coresUsed !== null && f.serial.coresUsed >= NATIVE_THREADS_CORES_MIN) evidence.push(`serial kept ${f.serial.coresUsed.toFixed(1)} cores busy: the function is already parallel inside.`);
+  if (parts[0][0] === 'lock-contention')
+    evidence.push(
+      'In serial the task thread mostly waited on a lock or condition: the function probably waits for threads or processes it starts itself.',
+    );
+  if (f.serial.coresUsed !== null && f.serial.coresUsed >= NATIVE_THREADS_CORES_MIN)
+    evidence.push(`serial kept ${f.serial.coresUsed.toFixed(1)} cores busy: the function is already parallel inside.`);
   return { rule: 'dominantState', kind: parts[0][0], score: FALLBACK_SCORE, evidence };
 }

@@ -50,14 +50,20 @@ export function gilContention(f: Facts): Finding | null {
   const st = f.serial.states;
   if (st) {
     const where = f.hot(f.serial).running;
-    evidence.push(`serial: on CPU ${pct(st.cpu)} of ${st.samples} task samples${where ? `, mostly in ${describeHotLine(where)} (${pct(where.share)})` : ''}.`);
+    evidence.push(
+      `serial: on CPU ${pct(st.cpu)} of ${st.samples} task samples${where ? `, mostly in ${describeHotLine(where)} (${pct(where.share)})` : ''}.`,
+    );
   }
   const late = pool?.meanLatenessMs;
   if (late != null && f.serial.meanLatenessMs != null && latenessSaysGil(f)) {
-    evidence.push(`The in-process stack sampler woke ${late.toFixed(1)} ms late on average under ${label(pool!)} vs ${f.serial.meanLatenessMs.toFixed(1)} ms in serial: it queued for the GIL too.`);
+    evidence.push(
+      `The in-process stack sampler woke ${late.toFixed(1)} ms late on average under ${label(pool!)} vs ${f.serial.meanLatenessMs.toFixed(1)} ms in serial: it queued for the GIL too.`,
+    );
   }
   if (bestProcesses && bestProcesses.speedup !== null) {
-    evidence.push(`${label(bestProcesses)}: ${times(bestProcesses.speedup)}: each process has its own interpreter and GIL.`);
+    evidence.push(
+      `${label(bestProcesses)}: ${times(bestProcesses.speedup)}: each process has its own interpreter and GIL.`,
+    );
   }
   let score = Math.min(1, cpu);
   if (bestThreads && (bestThreads.speedup ?? 0) >= SPEEDUP_MARGIN) score *= CONTRADICTED_FACTOR;

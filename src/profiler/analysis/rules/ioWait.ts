@@ -25,9 +25,14 @@ export function ioWait(f: Facts): Finding | null {
     );
     const hot = f.hot(f.serial);
     const where = (st.io >= st.sleep ? hot.io : hot.sleep) ?? hot.io ?? hot.sleep;
-    if (where) evidence.push(`Most of that waiting is in ${describeHotLine(where)} (${pct(where.share)} of the waiting samples).`);
+    if (where)
+      evidence.push(
+        `Most of that waiting is in ${describeHotLine(where)} (${pct(where.share)} of the waiting samples).`,
+      );
   } else if (f.serial.coresUsed !== null) {
-    evidence.push(`serial used ${f.serial.coresUsed.toFixed(2)} CPU seconds per wall second: the rest of its time it waited (thread states unavailable here).`);
+    evidence.push(
+      `serial used ${f.serial.coresUsed.toFixed(2)} CPU seconds per wall second: the rest of its time it waited (thread states unavailable here).`,
+    );
   }
   const cores = f.serial.coresUsed;
   if (cores !== null && cores >= NATIVE_THREADS_CORES_MIN) {

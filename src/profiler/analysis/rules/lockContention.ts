@@ -31,7 +31,8 @@ export function lockContention(f: Facts): Finding | null {
   const where = f.hot(worst).lockWait;
   if (where) evidence.push(`The waits are at ${describeHotLine(where)} (${pct(where.share)} of lock-wait samples).`);
   const serialLock = f.serial?.states?.lock;
-  if (serialLock !== undefined) evidence.push(`serial: ${pct(serialLock)} lock waits, so the lock is only contended when tasks run together.`);
+  if (serialLock !== undefined)
+    evidence.push(`serial: ${pct(serialLock)} lock waits, so the lock is only contended when tasks run together.`);
   const expected = (worst.workers - 1) / worst.workers;
   let score = Math.min(1, st.lock / expected);
   if ((worst.speedup ?? 0) >= SPEEDUP_MARGIN) score *= CONTRADICTED_FACTOR;

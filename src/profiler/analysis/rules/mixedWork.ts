@@ -24,7 +24,9 @@ export function mixedWork(f: Facts): Finding | null {
     `serial: the task thread was on CPU ${pct(st.cpu)} and blocked ${pct(st.wait)} (I/O ${pct(st.io)}, sleeping ${pct(st.sleep)}) of ${st.samples} samples.`,
   ];
   if (gil !== null && f.contentionPool?.states) {
-    evidence.push(`${label(f.contentionPool)}: ${pct(f.contentionPool.states.gil)} of thread samples waited for the GIL, so the CPU part ${cpuKind === 'cpu-bound-gil' ? 'holds' : 'releases'} it.`);
+    evidence.push(
+      `${label(f.contentionPool)}: ${pct(f.contentionPool.states.gil)} of thread samples waited for the GIL, so the CPU part ${cpuKind === 'cpu-bound-gil' ? 'holds' : 'releases'} it.`,
+    );
   }
   const best = fastest([...f.threads, ...f.processes, ...(f.asyncio ? [f.asyncio] : [])]);
   if (best && best.speedup !== null) evidence.push(`Fastest: ${label(best)} at ${times(best.speedup)}.`);

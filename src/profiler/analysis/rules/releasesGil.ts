@@ -46,5 +46,10 @@ export function releasesGil(f: Facts): Finding | null {
   if (serialCores !== null && serialCores >= NATIVE_THREADS_CORES_MIN) {
     evidence.push(`serial already kept ${serialCores.toFixed(1)} cores busy: the native library runs its own threads.`);
   }
-  return { rule: 'releasesGil', kind: 'cpu-bound-releases-gil', score: Math.min(1, cpu) * (threadsScale ? 1 : UNCONFIRMED_FACTOR), evidence };
+  return {
+    rule: 'releasesGil',
+    kind: 'cpu-bound-releases-gil',
+    score: Math.min(1, cpu) * (threadsScale ? 1 : UNCONFIRMED_FACTOR),
+    evidence,
+  };
 }

@@ -22,7 +22,9 @@ export function taskOverhead(f: Facts): Finding | null {
   const slower = !best || (best.speedup ?? 0) < 1;
   const task = f.serialTaskSeconds;
   if (task === null || task >= SMALL_TASK_SECONDS) return null;
-  const evidence = [`${f.tasks} tasks of ${seconds(task)} each on average in serial: less than a pool spends handing one task to a worker.`];
+  const evidence = [
+    `${f.tasks} tasks of ${seconds(task)} each on average in serial: less than a pool spends handing one task to a worker.`,
+  ];
   if (best?.result.wallSeconds != null) {
     const extra = (best.result.wallSeconds - serialWall) / Math.max(1, f.tasks);
     evidence.push(
