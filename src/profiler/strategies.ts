@@ -1,4 +1,6 @@
-// The strategies a run can measure, and how `--strategies` names them.
+// The strategies a run can measure, and how `--strategies` names them. Ids are split by the one
+// parser in src/shared/strategyId.ts; this module knows which families and variants exist.
+import { parseStrategyId, STRATEGY_ID_GRAMMAR } from '../shared/strategyId';
 import type { StartMethod, StrategyKind } from './profile';
 
 export interface StrategySpec {
@@ -22,15 +24,30 @@ export function ioPoolId(workers: number): string {
  * (or not) once the serial run has shown what the function is. */
 export const DEFAULT_STRATEGIES = ['serial', 'threads', 'processes-fork', 'processes-forkserver', 'processes-spawn'];
 
-export function parseStrategy(id: string, workers: number): StrategySpec | null {
-  if (id === 'serial') return { id, kind: 'serial', workers: 1, startMethod: null };
-  if (id === 'asyncio') return { id, kind: 'asyncio', workers: 1, startMethod: null };
-  if (id === 'threads') return { id, kind: 'threads', workers, startMethod: null };
-  const pool = /^threads-(\d+)$/.exec(id);
-  if (pool && Number(pool[1]) >= 1) return { id, kind: 'threads', workers: Number(pool[1]), startMethod: null };
-  const processes = /^processes-(fork|forkserver|spawn)$/.exec(id);
-  if (processes) return { id, kind: 'processes', workers, startMethod: processes[1] as StartMethod };
-  return null;
+interface Family {
+  kind: StrategyKind;
+  startMethod: StartMethod | null;
+  /** Whether `-N` (a pool size) applies. */
+  sized: boolean;
 }
 
-export const KNOWN_STRATEGY_FORMS = 'serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, asyncio';
+const FAMILIES: Record<string, Family> = {
+  serial: { kind: 'serial', startMethod: null, sized: false },
+  asyncio: { kind: 'asyncio', startMethod: null, sized: false },
+  threads: { kind: 'threads', startMethod: null, sized: true },
+  'processes-fork': { kind: 'processes', startMethod: 'fork', sized: true },
+  'processes-forkserver': { kind: 'processes', startMethod: 'forkserver', sized: true },
+  'processes-spawn': { kind: 'processes', startMethod: 'spawn', sized: true },
+};
+
+/** The spec for an id the user may name, or null when the engine cannot run it. */
+export function parseStrategy(id: string, workers: number): StrategySpec | null {
+  const parts = parseStrategyId(id);
+  if (!parts || parts.variant !== null || parts.interpreter !== null) return null;
+  const family = FAMILIES[parts.family];
+  if (!family || (parts.workers !== null && !family.sized)) return null;
+  const size = family.sized ? (parts.workers ?? workers) : 1;
+  return { id, kind: family.kind, workers: size, startMethod: family.startMethod };
+}
+
+export const KNOWN_STRATEGY_FORMS = `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, processes-METHOD-N, asyncio (ids follow ${STRATEGY_ID_GRAMMAR})`;

@@ -22,7 +22,8 @@ describe('classifyBlocked (x86_64)', () => {
     assert.equal(classifyBlocked(table, 'S', 202, 0x1000, null), 'lockWait');
   });
   test('sockets, poll, child waits are io; nanosleep is sleep; the rest other, D is io', () => {
-    for (const nr of [0, 7, 45, 232, 43, 42, 61, 247]) assert.equal(classifyBlocked(table, 'S', nr, 0, gil), 'io', String(nr));
+    for (const nr of [0, 7, 45, 232, 43, 42, 61, 247])
+      assert.equal(classifyBlocked(table, 'S', nr, 0, gil), 'io', String(nr));
     assert.equal(classifyBlocked(table, 'S', 230, 0, gil), 'sleep');
     assert.equal(classifyBlocked(table, 'S', 35, 0, gil), 'sleep');
     assert.equal(classifyBlocked(table, 'S', 9999, 0, gil), 'other');
@@ -52,12 +53,38 @@ describe('BoundedTail', () => {
 describe('parseStrategy', () => {
   test('known forms', () => {
     assert.deepEqual(parseStrategy('threads', 4), { id: 'threads', kind: 'threads', workers: 4, startMethod: null });
-    assert.deepEqual(parseStrategy('threads-16', 4), { id: 'threads-16', kind: 'threads', workers: 16, startMethod: null });
-    assert.deepEqual(parseStrategy('processes-spawn', 3), { id: 'processes-spawn', kind: 'processes', workers: 3, startMethod: 'spawn' });
+    assert.deepEqual(parseStrategy('threads-16', 4), {
+      id: 'threads-16',
+      kind: 'threads',
+      workers: 16,
+      startMethod: null,
+    });
+    assert.deepEqual(parseStrategy('processes-spawn', 3), {
+      id: 'processes-spawn',
+      kind: 'processes',
+      workers: 3,
+      startMethod: 'spawn',
+    });
     assert.equal(parseStrategy('serial', 8)!.workers, 1);
+    assert.deepEqual(parseStrategy('processes-fork-4', 2), {
+      id: 'processes-fork-4',
+      kind: 'processes',
+      workers: 4,
+      startMethod: 'fork',
+    });
   });
   test('unknown or malformed forms are rejected', () => {
-    for (const id of ['gpu', 'threads-0', 'threads-x', 'processes-fork2', 'processes']) assert.equal(parseStrategy(id, 2), null, id);
+    for (const id of [
+      'gpu',
+      'threads-0',
+      'threads-x',
+      'processes-fork2',
+      'processes',
+      'serial-4',
+      'threads+turbo',
+      'serial@pypy3.9',
+    ])
+      assert.equal(parseStrategy(id, 2), null, id);
   });
 });
 
@@ -69,7 +96,22 @@ describe('readTraces', () => {
       join(dir, 'trace-10.jsonl'),
       lines([
         { process: { pid: 10, ppid: 1, role: 'harness', runtime: 4096 } },
-        { frames: [['main', 'a.py', 1], ['work', 'a.py', 5]], stacks: [[[0, 2], [1, 6]]], samples: [[100, 11, 0]], lateness: [1000], tasks: [[0, 11, 50, 150, 0]], threads: [[11, 'MainThread']] },
+        {
+          frames: [
+            ['main', 'a.py', 1],
+            ['work', 'a.py', 5],
+          ],
+          stacks: [
+            [
+              [0, 2],
+              [1, 6],
+            ],
+          ],
+          samples: [[100, 11, 0]],
+          lateness: [1000],
+          tasks: [[0, 11, 50, 150, 0]],
+          threads: [[11, 'MainThread']],
+        },
       ]) + '\n{"samples": [[1',
     );
     writeFileSync(
@@ -77,7 +119,24 @@ describe('readTraces', () => {
       lines([
         { process: { pid: 20, ppid: 10, role: 'worker', runtime: 8192 } },
         // Same functions in another order: they must map onto the same global frames and trie nodes.
-        { frames: [['work', 'a.py', 5], ['main', 'a.py', 1]], stacks: [[[1, 2], [0, 6]], [[1, 2]]], samples: [[200, 21, 0], [210, 21, 1]], tasks: [[1, 21, 150, 250, 1]] },
+        {
+          frames: [
+            ['work', 'a.py', 5],
+            ['main', 'a.py', 1],
+          ],
+          stacks: [
+            [
+              [1, 2],
+              [0, 6],
+            ],
+            [[1, 2]],
+          ],
+          samples: [
+            [200, 21, 0],
+            [210, 21, 1],
+          ],
+          tasks: [[1, 21, 150, 250, 1]],
+        },
         { workerReady: { pid: 20, poolCreatedNs: 10, readyNs: 40 } },
       ]),
     );
@@ -85,7 +144,13 @@ describe('readTraces', () => {
     assert.deepEqual(data.frames.name, ['main', 'work']);
     assert.deepEqual(data.stacks, { parent: [-1, 0], frame: [0, 1], line: [2, 6] });
     assert.deepEqual(data.stackSamples, { ns: [100, 200, 210], tid: [11, 21, 21], stack: [1, 1, 0] });
-    assert.deepEqual(data.tasks.map((t) => [t.index, t.pid, t.failed]), [[0, 10, 0], [1, 20, 1]]);
+    assert.deepEqual(
+      data.tasks.map((t) => [t.index, t.pid, t.failed]),
+      [
+        [0, 10, 0],
+        [1, 20, 1],
+      ],
+    );
     assert.equal(data.processes.length, 2);
     assert.equal(data.workersReady[0]!.readyNs, 40);
     assert.equal(data.threadNames.get(11), 'MainThread');
