@@ -59,7 +59,13 @@ export interface Settings {
   /** Target rate of the in-process Python stack sampler. */
   stackSampleHz: number;
   strategies: string[];
+  /** `--scaling`: `off`, `auto` (curves for the families that matter), `full` (every pool family). */
+  scaling?: ScalingMode;
+  /** Largest worker count a curve may try (`--max-workers`). */
+  maxWorkers?: number;
 }
+
+export type ScalingMode = 'off' | 'auto' | 'full';
 
 /** How thread states were read. `proc` = /proc sampling (Linux); otherwise they are unavailable. */
 export interface SamplingInfo {
@@ -261,6 +267,64 @@ export interface Recommendation {
   codeChange: string | null;
 }
 
+// ---- Scaling curves (filled by the engine's planner, fitted by analysis/projection.ts) ----
+
+/** One measured worker count of a curve; `strategy` is its run in `strategies`. */
+export interface ScalingPoint {
+  workers: number;
+  strategy: string;
+  wallSeconds: number;
+  /** Against the run's baseline (serial; `script` in whole-script mode). */
+  speedup: number;
+}
+
+/** A worker count of the curve that has no usable measurement, and why. */
+export interface ScalingSkip {
+  workers: number;
+  reason: string;
+}
+
+/** Universal Scalability Law fit to a curve's points normalised to its own 1-worker point. */
+export interface ScalingFit {
+  model: 'usl';
+  /** Contention: the share that runs one at a time. */
+  sigma: number;
+  /** Coherency: the cost of workers keeping each other in step; above 0 the curve has a peak. */
+  kappa: number;
+  /** Worker count where the fitted curve peaks (capped by the ceiling); null when it keeps rising. */
+  peakWorkers: number | null;
+  /** Root mean square error of the fit, in speedup units. */
+  rmse: number;
+  /** Distinct parallelism values fitted (the 1-worker anchor included); below 3 kappa is 0 and
+   * projections are a guess. */
+  pointsUsed: number;
+  /** The fit is on min(workers, ceiling): no more than this many workers can run at once. */
+  ceiling: { workers: number; reason: 'cores' | 'tasks' } | null;
+}
+
+export interface ScalingCurve {
+  /** The family the curve sizes, as a strategy id without a worker count: `threads`,
+   * `processes-fork`, `script+processes`. */
+  strategy: string;
+  /** `cpu`: the work needs cores (curve up to 2 x cores); `io`: it mostly waits (up to the tasks). */
+  bound: 'cpu' | 'io';
+  points: ScalingPoint[];
+  skipped: ScalingSkip[];
+  fit: ScalingFit | null;
+}
+
+/** How the run's one time budget was spent (see docs/profile-format.md for the priority order). */
+export interface BudgetReport {
+  /** The budget: `--budget`, or 3 x the base sweep. */
+  seconds: number;
+  /** The base sweep: serial and one run per family, the default budget's measure. */
+  baseSweepSeconds: number;
+  /** Wall time of every run, base sweep included. */
+  spentSeconds: number;
+  /** Runs the budget, the stopping rule or the cap left out, and why. */
+  skipped: { strategy: string; reason: string }[];
+}
+
 export interface Profile {
   schemaVersion: typeof PROFILE_SCHEMA_VERSION;
   tool: { name: 'concurrency-profiler'; version: string };
@@ -271,6 +335,9 @@ export interface Profile {
   settings: Settings;
   sampling: SamplingInfo;
   strategies: StrategyResult[];
+  /** Speedup against worker count, per family that matters (empty with `--scaling off`). */
+  scaling?: ScalingCurve[];
+  budget?: BudgetReport;
   /** True when the run was interrupted (Ctrl-C, SIGTERM, Cancel) and this profile is partial. */
   interrupted: boolean;
   verdict?: Verdict;

@@ -18,7 +18,7 @@ test('formatAdvice prints verdict, recommendation, projection, every route and t
   const text = formatAdvice(cpuProfile());
   assert.match(text, /^Verdict: CPU-bound \(GIL\) \(confidence 0\.\d\d\)/);
   assert.match(text, /Recommendation: processes-fork with 2 workers, expected speedup 1\.73x/);
-  assert.match(text, /Projected: \d\.\d\dx at 4 cores, \d\.\d\dx at 8 cores \(Amdahl/);
+  assert.match(text, /Projected: \d\.\d\dx at 4 cores, \d\.\d\dx at 8 cores \(a guess: Amdahl/);
   for (const route of [
     'Threads',
     'Processes',

@@ -1,7 +1,8 @@
 // Picks the route: the fastest strategy that is correct and beats serial by the noise margin,
 // preferring the simpler one on near-ties; explains the others and every unmeasured route.
+import { parseStrategyId } from '../../shared/strategyId';
 import type { Alternative, Recommendation, Verdict } from '../profile';
-import { projectOnCores, projectWaitOverlap } from './amdahl';
+import { projectSpeedup } from './projection';
 import { codeChange, type CodeTarget } from './codeChange';
 import { label, pct, times, type Facts, type StrategyFacts } from './facts';
 import { SPEEDUP_MARGIN, disturbed, fastest } from './margin';
@@ -100,25 +101,36 @@ function whyLower(s: StrategyFacts, chosen: StrategyFacts | null, busy: boolean,
   return `${times(sp)}, slower than ${label(chosen)} (${times(chosen.speedup!)}).`;
 }
 
+/** The family's measured points (pool size, speedup over the baseline) for the one projection. */
+export function familyPoints(family: StrategyFacts[]): { workers: number; speedup: number }[] {
+  return family.filter((s) => s.usable && s.speedup !== null).map((s) => ({ workers: s.workers, speedup: s.speedup! }));
+}
+
+/** Runs of the same kind and start method: a slow start method would drag a fast one's fit. */
+function siblingsOf(f: Facts, s: StrategyFacts): StrategyFacts[] {
+  return f.all.filter((o) => o.result.kind === s.result.kind && o.result.startMethod === s.result.startMethod);
+}
+
 function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recommendation['projected'] {
   if (!chosen) {
     return { cores2x: 1, cores4x: 1, model: 'serial', assumptions: 'One task at a time: more cores are not used.' };
   }
   const kind = chosen.result.kind;
-  // Fit on the chosen run and its siblings of the same kind and start method only: a slow start
-  // method would otherwise drag the fitted serial fraction of a fast one.
-  const siblings = f.all.filter((s) => s.result.kind === kind && s.result.startMethod === chosen.result.startMethod);
-  if (kind === 'processes') return projectOnCores(f, siblings);
   const gil = gilShareOfDemand(f, f.contentionPool);
-  if (
-    kind === 'threads' &&
-    (v.kind === 'cpu-bound-releases-gil' ||
-      f.profile.workload.python.freeThreaded ||
-      (gil !== null && gil < GIL_WAIT_SHARE_MIN && v.kind !== 'io-bound'))
-  ) {
-    return projectOnCores(f, siblings);
-  }
-  return projectWaitOverlap(chosen.speedup!, f.serialCpuShare);
+  const needsCores =
+    kind === 'processes' ||
+    (kind === 'threads' &&
+      (v.kind === 'cpu-bound-releases-gil' ||
+        f.profile.workload.python.freeThreaded ||
+        (gil !== null && gil < GIL_WAIT_SHARE_MIN && v.kind !== 'io-bound')));
+  return projectSpeedup({
+    points: needsCores ? familyPoints(siblingsOf(f, chosen)) : [{ workers: chosen.workers, speedup: chosen.speedup! }],
+    cores: f.logicalCores,
+    tasks: f.tasks,
+    bound: needsCores ? 'cores' : 'waits',
+    cpuShare: f.serialCpuShare,
+    subject: parseStrategyId(chosen.id)?.family ?? chosen.id,
+  });
 }
 
 function targetKind(s: StrategyFacts | null): CodeTarget['kind'] {
@@ -133,10 +145,12 @@ export function coverRoutes(f: Facts, v: Verdict): RouteNote[] {
     v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded ? f.threads : f.processes;
   const cpuFamily = fastest(family);
   const cpuProjection = cpuFamily
-    ? projectOnCores(
-        f,
-        family.filter((s) => s.result.startMethod === cpuFamily.result.startMethod),
-      )
+    ? projectSpeedup({
+        points: familyPoints(family.filter((s) => s.result.startMethod === cpuFamily.result.startMethod)),
+        cores: f.logicalCores,
+        tasks: f.tasks,
+        bound: 'cores',
+      })
     : null;
   return routeNotes(f, v, cpuFamily, cpuProjection);
 }
