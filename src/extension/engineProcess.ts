@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { EngineEvent } from '../profiler/events';
+import type { ScalingMode } from '../profiler/profile';
 
 export interface EngineRequest {
   cliPath: string;
@@ -20,6 +21,12 @@ export interface EngineRequest {
   timeoutSeconds: number;
   sampleHz: number;
   outPath: string;
+  /** Scaling curves (`--scaling`); absent = the engine's default (`auto`). */
+  scaling?: ScalingMode;
+  /** `--budget` seconds; absent or null = 3 x the base sweep. */
+  budgetSeconds?: number | null;
+  /** `--max-workers`; absent or null = the engine's default. */
+  maxWorkers?: number | null;
 }
 
 export interface EngineOutcome {
@@ -55,6 +62,9 @@ export function engineArguments(request: EngineRequest): string[] {
   args.push('--python', request.python);
   args.push('--timeout', String(request.timeoutSeconds));
   args.push('--sample-hz', String(request.sampleHz));
+  if (request.scaling) args.push('--scaling', request.scaling);
+  if (request.budgetSeconds) args.push('--budget', String(request.budgetSeconds));
+  if (request.maxWorkers) args.push('--max-workers', String(request.maxWorkers));
   args.push('--out', request.outPath);
   args.push('--progress=json');
   return args;
@@ -77,7 +87,9 @@ export function parseProgressLine(line: string): ProgressLine {
 function isEngineEvent(value: unknown): value is EngineEvent {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'strategy-start' || type === 'strategy-end' || type === 'heartbeat' || type === 'log';
+  return (
+    type === 'strategy-start' || type === 'strategy-end' || type === 'heartbeat' || type === 'log' || type === 'plan'
+  );
 }
 
 export function startEngine(request: EngineRequest, handlers: EngineHandlers): EngineRun {

@@ -107,6 +107,9 @@ export class ProfileRunner implements vscode.Disposable {
             strategies: settings.strategies,
             timeoutSeconds: settings.timeoutSeconds,
             sampleHz: settings.sampleHz,
+            scaling: settings.scaling,
+            budgetSeconds: settings.budgetSeconds,
+            maxWorkers: settings.maxWorkers ? Math.floor(settings.maxWorkers) : null,
             outPath,
           },
           {

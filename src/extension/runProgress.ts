@@ -2,6 +2,7 @@
 // the profile panel's "running" view and log lines.
 import type * as vscode from 'vscode';
 import type { EngineEvent } from '../profiler/events';
+import { formatPlan } from '../profiler/table';
 import type { ProfilePanels } from './profilePanel';
 
 export class RunProgress {
@@ -39,6 +40,9 @@ export class RunProgress {
       }
       case 'log':
         this.log[event.level](event.message);
+        break;
+      case 'plan':
+        this.log.info(formatPlan(event));
         break;
     }
   }

@@ -1,5 +1,6 @@
 // The extension's settings, read for the file being profiled (they are resource-scoped).
 import * as vscode from 'vscode';
+import type { ScalingMode } from '../profiler/profile';
 
 export const SECTION = 'concurrencyProfiler';
 
@@ -9,6 +10,9 @@ export interface ProfilerSettings {
   strategies: string[];
   timeoutSeconds: number;
   sampleHz: number;
+  scaling: ScalingMode;
+  budgetSeconds: number | null;
+  maxWorkers: number | null;
   codeLensEnabled: boolean;
 }
 
@@ -24,8 +28,19 @@ export function readSettings(resource?: vscode.Uri): ProfilerSettings {
       .filter((s) => s !== ''),
     timeoutSeconds: config.get<number>('timeout', 120),
     sampleHz: config.get<number>('sampleHz', 200),
+    scaling: scalingMode(config.get<string>('scaling', 'auto')),
+    budgetSeconds: positiveOrNull(config.get<number | null>('budget', null)),
+    maxWorkers: positiveOrNull(config.get<number | null>('maxWorkers', null)),
     codeLensEnabled: config.get<boolean>('codeLens.enabled', true),
   };
+}
+
+function scalingMode(value: string): ScalingMode {
+  return value === 'off' || value === 'full' ? value : 'auto';
+}
+
+function positiveOrNull(value: number | null): number | null {
+  return typeof value === 'number' && value > 0 ? value : null;
 }
 
 /** Telemetry is off unless this application-scoped setting holds an Application Insights connection string. */

@@ -8,7 +8,9 @@ import { DEFAULTS, runProfile, UsageError, VERSION } from './engine';
 import type { EngineEvent } from './events';
 import { writeExports, type ExportOptions } from './export';
 import { PROFILE_SCHEMA_VERSION, type Profile } from './profile';
-import { formatTable } from './table';
+import { formatPlan, formatTable } from './table';
+import { BUDGET_BASE_SWEEPS } from './budget';
+import { DEFAULT_MAX_WORKERS } from './scalingPlanner';
 
 const USAGE = `Usage:
   concurrency-profiler profile FILE.py [options]
@@ -20,6 +22,10 @@ const USAGE = `Usage:
                           processes-forkserver, processes-spawn, asyncio
       --python PATH       interpreter (default: python3)
       --timeout SECONDS   per strategy (default: ${DEFAULTS.timeoutSeconds})
+      --scaling off|auto|full  scaling curves: each pool at 1, 2, 4, ... workers (default: auto, the
+                          families that matter, on the default sweep; full: every pool family)
+      --budget SECONDS    time for the whole run (default: ${BUDGET_BASE_SWEEPS} x the base sweep); runs past it are skipped
+      --max-workers N     largest pool a curve tries (default: ${DEFAULT_MAX_WORKERS})
       --sample-hz N       thread-state sampling rate (default: ${DEFAULTS.sampleHz})
       --out FILE          write the profile JSON (- for stdout)
       --progress text|json  progress on stderr (default: text)
@@ -61,7 +67,9 @@ function positiveNumber(name: string, value: string | undefined): number | undef
 function progressPrinter(mode: string): (event: EngineEvent) => void {
   if (mode === 'json') return (event) => process.stderr.write(`${JSON.stringify(event)}\n`);
   return (event) => {
-    if (event.type === 'strategy-start') process.stderr.write(`[${event.index + 1}/${event.total}] ${event.id} ...\n`);
+    if (event.type === 'plan') process.stderr.write(`${formatPlan(event)}\n`);
+    else if (event.type === 'strategy-start')
+      process.stderr.write(`[${event.index + 1}/${event.total}] ${event.id} ...\n`);
     else if (event.type === 'strategy-end') {
       const wall = event.wallSeconds === null ? '' : ` ${event.wallSeconds.toFixed(3)} s`;
       const speedup = event.speedup === null ? '' : ` (${event.speedup.toFixed(2)}x)`;
@@ -108,6 +116,9 @@ async function profileCommand(argv: string[]): Promise<number> {
       strategies: { type: 'string' },
       python: { type: 'string' },
       timeout: { type: 'string' },
+      scaling: { type: 'string', default: 'auto' },
+      budget: { type: 'string' },
+      'max-workers': { type: 'string' },
       'sample-hz': { type: 'string' },
       out: { type: 'string' },
       progress: { type: 'string', default: 'text' },
@@ -118,6 +129,10 @@ async function profileCommand(argv: string[]): Promise<number> {
   if (values.progress !== 'text' && values.progress !== 'json') fail('--progress must be text or json');
   const workers = positiveNumber('workers', values.workers);
   if (workers !== undefined && !Number.isInteger(workers)) fail('--workers must be a whole number');
+  const scaling = values.scaling;
+  if (scaling !== 'off' && scaling !== 'auto' && scaling !== 'full') fail('--scaling must be off, auto or full');
+  const maxWorkers = positiveNumber('max-workers', values['max-workers']);
+  if (maxWorkers !== undefined && !Number.isInteger(maxWorkers)) fail('--max-workers must be a whole number');
 
   // Ctrl-C / SIGTERM: the engine kills the running tree; the partial profile is still written.
   const abort = new AbortController();
@@ -141,6 +156,9 @@ async function profileCommand(argv: string[]): Promise<number> {
     strategies: values.strategies ? values.strategies.split(',') : null,
     python: values.python,
     timeoutSeconds: positiveNumber('timeout', values.timeout),
+    scaling,
+    budgetSeconds: positiveNumber('budget', values.budget) ?? null,
+    maxWorkers,
     sampleHz: positiveNumber('sample-hz', values['sample-hz']),
     signal: abort.signal,
     onEvent: progressPrinter(values.progress),

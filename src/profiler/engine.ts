@@ -9,7 +9,13 @@ import { assemble, type HarnessResult, type RunRecord } from './assemble';
 import type { EngineEvent } from './events';
 import { killTree, launch } from './launcher';
 import { describeMachine } from './machine';
-import { PROFILE_SCHEMA_VERSION, type Profile, type StrategyResult, type StrategyStatus } from './profile';
+import {
+  PROFILE_SCHEMA_VERSION,
+  type Profile,
+  type ScalingMode,
+  type StrategyResult,
+  type StrategyStatus,
+} from './profile';
 import { formatSyntaxError, probe, pythonDir, UsageError, type ProbeResult } from './python';
 import { CoreSampler } from './sampler/coreSampler';
 import { ThreadSampler } from './sampler/threadSampler';
@@ -22,6 +28,8 @@ import {
   type StrategySpec,
 } from './strategies';
 import { readTraces } from './traces';
+import { RunBudget } from './budget';
+import { DEFAULT_MAX_WORKERS, ScalingPlanner, type PlannedRun } from './scalingPlanner';
 
 export { UsageError } from './python';
 
@@ -41,6 +49,12 @@ export interface ProfileOptions {
   timeoutSeconds?: number;
   sampleHz?: number;
   stackSampleHz?: number;
+  /** `--scaling`: curves for the families that matter (`auto`), every pool family (`full`), none (`off`). */
+  scaling?: ScalingMode;
+  /** `--budget`: seconds for the whole run; default BUDGET_BASE_SWEEPS x the base sweep. */
+  budgetSeconds?: number | null;
+  /** `--max-workers`: the largest pool a curve tries. */
+  maxWorkers?: number;
   signal?: AbortSignal;
   onEvent?: (event: EngineEvent) => void;
 }
@@ -73,6 +87,9 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     timeoutSeconds: input.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
     sampleHz: input.sampleHz ?? DEFAULTS.sampleHz,
     stackSampleHz: input.stackSampleHz ?? DEFAULTS.stackSampleHz,
+    scaling: input.scaling ?? 'auto',
+    budgetSeconds: input.budgetSeconds ?? null,
+    maxWorkers: input.maxWorkers ?? DEFAULT_MAX_WORKERS,
   };
   const requested = input.strategies ? parseRequested(input.strategies, workers) : null;
   const emit = input.onEvent ?? (() => {});
@@ -116,6 +133,8 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       sampleHz: options.sampleHz,
       stackSampleHz: options.stackSampleHz,
       strategies: [],
+      scaling: options.scaling,
+      maxWorkers: options.maxWorkers,
     },
     sampling: {
       threadStates: ThreadSampler.supported() ? 'proc' : 'unavailable',
@@ -130,6 +149,64 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     interrupted: false,
   };
 
+  const budget = new RunBudget(options.budgetSeconds);
+  const planner = new ScalingPlanner({
+    mode: options.scaling,
+    workers,
+    maxWorkers: options.maxWorkers,
+    cores: machine.logicalCores,
+    named: requested !== null,
+    specFor: (id) => parseStrategy(id, workers),
+  });
+  let started = 0;
+  let total = 0;
+  const runOne = async (spec: StrategySpec) => {
+    const index = started++;
+    emit({ type: 'strategy-start', id: spec.id, index, total });
+    const { result, harness } = await runStrategy(spec, context, profile.strategies[0] ?? null);
+    profile.strategies.push(result);
+    budget.charge(result.timing.totalSeconds);
+    emit({
+      type: 'strategy-end',
+      id: spec.id,
+      index,
+      total,
+      status: result.status,
+      wallSeconds: result.wallSeconds,
+      speedup: result.speedup,
+    });
+    return { result, harness };
+  };
+  /** The base sweep after the baseline, then the scaling curves, all within the budget. */
+  const runSweep = async (rest: StrategySpec[]) => {
+    const baseline = profile.strategies[0]!;
+    emit(planEvent('base', rest, baseline, profile, budget));
+    for (const spec of rest) {
+      if (input.signal?.aborted) {
+        profile.strategies.push(notRun(spec, 'cancelled', 'not run: the run was interrupted'));
+        continue;
+      }
+      const estimate = baseline.timing.totalSeconds;
+      if (!budget.affords(estimate)) {
+        const reason = budget.refusal(estimate);
+        budget.skip(spec.id, reason);
+        profile.strategies.push(notRun(spec, 'skipped', `not run: ${reason}`));
+        continue;
+      }
+      await runOne(spec);
+    }
+    budget.closeBaseSweep();
+    if (!input.signal?.aborted) {
+      const scaling = planner.plan(profile);
+      total = started + scaling.length;
+      if (scaling.length > 0) emit(planEvent('scaling', scaling, baseline, profile, budget));
+      for (let spec = planner.next(profile, budget); spec; spec = planner.next(profile, budget)) {
+        await runOne(spec);
+        if (input.signal?.aborted) break;
+      }
+    }
+    if (input.signal?.aborted) planner.abandon('not run: the run was interrupted', budget, profile);
+  };
   try {
     const plan: StrategySpec[] = input.functionName
       ? (requested ?? DEFAULT_STRATEGIES.map((id) => parseStrategy(id, workers)!))
@@ -137,47 +214,35 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     if (input.functionName && plan[0]?.id !== 'serial') {
       plan.splice(0, plan.length, parseStrategy('serial', workers)!, ...plan.filter((s) => s.id !== 'serial'));
     }
-    for (let index = 0; index < plan.length; index++) {
-      const spec = plan[index]!;
-      if (input.signal?.aborted) {
-        profile.strategies.push(notRun(spec, 'cancelled', 'not run: the run was interrupted'));
-        continue;
+    total = plan.length;
+    const baseline = await runOne(plan[0]!);
+    if (baseline.harness) {
+      profile.workload.tasks = baseline.harness.tasks ?? 0;
+      profile.workload.isAsync = baseline.harness.isAsync ?? false;
+      if (!requested && input.functionName && baseline.result.status === 'ok')
+        plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers));
+    }
+    const rest = plan.slice(1);
+    if (baseline.result.status !== 'ok' && input.functionName) {
+      // Without a baseline nothing can be compared: the rest is not run.
+      for (const spec of rest) {
+        profile.strategies.push(
+          input.signal?.aborted
+            ? notRun(spec, 'cancelled', 'not run: the run was interrupted')
+            : notRun(spec, 'skipped', 'not run: the serial baseline did not complete'),
+        );
       }
-      emit({ type: 'strategy-start', id: spec.id, index, total: plan.length });
-      const { result, harness } = await runStrategy(spec, context, profile.strategies[0] ?? null);
-      profile.strategies.push(result);
-      emit({
-        type: 'strategy-end',
-        id: spec.id,
-        index,
-        total: plan.length,
-        status: result.status,
-        wallSeconds: result.wallSeconds,
-        speedup: result.speedup,
-      });
-      if (index === 0 && harness) {
-        profile.workload.tasks = harness.tasks ?? 0;
-        profile.workload.isAsync = harness.isAsync ?? false;
-        if (!requested && input.functionName && result.status === 'ok')
-          plan.push(...adaptiveStrategies(result, profile.workload.isAsync, workers));
-      }
-      if (index === 0 && result.status !== 'ok' && input.functionName) {
-        // Without a baseline nothing can be compared: the rest is not run.
-        for (const rest of plan.slice(1)) {
-          profile.strategies.push(
-            input.signal?.aborted
-              ? notRun(rest, 'cancelled', 'not run: the run was interrupted')
-              : notRun(rest, 'skipped', 'not run: the serial baseline did not complete'),
-          );
-        }
-        break;
-      }
+    } else {
+      await runSweep(rest);
     }
   } finally {
     profile.interrupted = !!input.signal?.aborted;
     profile.settings.strategies = profile.strategies.map((s) => s.id);
+    profile.scaling = planner.results(profile);
+    profile.budget = budget.report();
     rmSync(runDir, { recursive: true, force: true });
   }
+
   try {
     Object.assign(profile, analyzeProfile(profile));
   } catch (error) {
@@ -206,6 +271,27 @@ function adaptiveStrategies(serial: StrategyResult, isAsync: boolean, workers: n
   if (onCpu < CPU_BOUND_SHARE_FOR_NO_IO_POOL) extra.push(parseStrategy(ioPoolId(workers), workers)!);
   if (isAsync) extra.push(parseStrategy('asyncio', workers)!);
   return extra;
+}
+
+/** What is about to run, with estimates, so the user sees the cost before paying it. */
+function planEvent(
+  stage: 'base' | 'scaling',
+  runs: (StrategySpec | PlannedRun)[],
+  baseline: StrategyResult,
+  profile: Profile,
+  budget: RunBudget,
+): EngineEvent {
+  return {
+    type: 'plan',
+    stage,
+    runs: runs.map((r) => ({
+      id: r.id,
+      calls: profile.mode === 'function' ? profile.workload.tasks : 1,
+      estimatedSeconds: 'estimatedSeconds' in r ? r.estimatedSeconds : round3(baseline.timing.totalSeconds),
+    })),
+    budgetSeconds: budget.seconds,
+    spentSeconds: round3(budget.spentSeconds),
+  };
 }
 
 function notRun(spec: StrategySpec, status: StrategyStatus, reason: string): StrategyResult {

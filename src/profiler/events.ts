@@ -13,5 +13,16 @@ export type EngineEvent =
       wallSeconds: number | null;
       speedup: number | null;
     }
+  | {
+      /** Before the base sweep and before the scaling curves: what will run, and its cost. */
+      type: 'plan';
+      stage: 'base' | 'scaling';
+      /** Estimates: the baseline's time for the base sweep; for curve points, the family's
+       * fixed costs plus the baseline's wall time over the speedup expected at that size. */
+      runs: { id: string; calls: number; estimatedSeconds: number }[];
+      /** null until the base sweep has set the default budget. */
+      budgetSeconds: number | null;
+      spentSeconds: number;
+    }
   | { type: 'heartbeat'; id: string; elapsedSeconds: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -1,5 +1,6 @@
 // The readable summary the CLI prints on stdout.
-import { THREAD_STATES, type Profile, type StrategyResult } from './profile';
+import type { EngineEvent } from './events';
+import { THREAD_STATES, type Profile, type ScalingCurve, type StrategyResult } from './profile';
 
 const STATE_LABELS: Record<string, string> = {
   running: 'run',
@@ -70,5 +71,42 @@ export function formatTable(profile: Profile): string {
   }
   const w = profile.workload;
   const title = `${w.function ?? '(whole script)'} in ${w.file}: ${w.tasks} task(s), ${w.python.implementation} ${w.python.version}, ${profile.machine.logicalCores} cores`;
+  out.push(...(profile.scaling ?? []).map(scalingLine));
   return `${title}\n${out.join('\n')}\n`;
+}
+
+/** "10.6x" under 10 keeps a decimal ("3.9x"), above it is whole ("27x"). */
+function shortTimes(v: number): string {
+  return v >= 10 ? `${Math.round(v)}x` : `${v.toFixed(1)}x`;
+}
+
+/** One line per curve: `threads: 1->1.0x 2->2.0x 4->3.9x 8->7.7x, peak ~48; 16 skipped (budget)`. */
+export function scalingLine(curve: ScalingCurve): string {
+  const points = curve.points.map((p) => `${p.workers}->${shortTimes(p.speedup)}`).join(' ');
+  const fit = curve.fit;
+  let peak = '';
+  if (fit) {
+    const guess = fit.pointsUsed < 3 ? ', a guess' : '';
+    if (fit.peakWorkers === null) peak = `, no peak in sight (USL${guess})`;
+    else if (fit.ceiling && fit.peakWorkers >= fit.ceiling.workers)
+      peak = `, peak at ${fit.peakWorkers} (the ${fit.ceiling.reason})`;
+    else peak = `, peak ~${fit.peakWorkers} (USL${guess})`;
+  }
+  const skipped = curve.skipped.length
+    ? `; not run: ${curve.skipped.map((s) => s.workers).join(', ')} (${curve.skipped[0]!.reason.split(':')[0]}${curve.skipped.length > 1 ? ', ...' : ''})`
+    : '';
+  return `${curve.strategy}: ${points || 'no usable point'}${peak}${skipped}`;
+}
+
+/** The plan event as text: what runs next, how many calls, and the time it should take. */
+export function formatPlan(event: Extract<EngineEvent, { type: 'plan' }>): string {
+  const sum = event.runs.reduce((a, r) => a + r.estimatedSeconds, 0);
+  const calls = event.runs[0]?.calls ?? 0;
+  const budget =
+    event.budgetSeconds === null
+      ? ''
+      : `; budget ${event.budgetSeconds.toFixed(1)} s, ${event.spentSeconds.toFixed(1)} s spent`;
+  const what = event.stage === 'base' ? 'Plan' : 'Scaling plan';
+  const ids = event.runs.map((r) => r.id).join(', ') || 'nothing more';
+  return `${what}: ${ids} (${event.runs.length} run(s) of ${calls} call(s), ~${sum.toFixed(1)} s${budget})`;
 }

@@ -140,6 +140,10 @@ for (const c of CASES) {
           PYTHON,
           '--timeout',
           String(STRATEGY_TIMEOUT_S),
+          // The verdict and the route, measured on the base sweep; worker counts are checked in
+          // scaling.test.ts (real runs) and analysis-workers.test.ts (built profiles).
+          '--scaling',
+          'off',
           '--out',
           out,
         ]);

@@ -154,6 +154,9 @@ describe('async def', () => {
       ...TWO_WORKERS,
       '--timeout',
       '60',
+      // The base sweep alone: the curves that follow it are checked in scaling.test.ts.
+      '--scaling',
+      'off',
     ]);
     assert.deepEqual(
       profile.strategies.map((s) => s.id),

@@ -130,6 +130,10 @@ test('arguments carry every setting and no shell quoting', () => {
       '--progress=json',
     ],
   );
+  assert.deepEqual(
+    engineArguments(request('/w', { scaling: 'full', budgetSeconds: 90, maxWorkers: 64 })).slice(-9, -3),
+    ['--scaling', 'full', '--budget', '90', '--max-workers', '64'],
+  );
   assert.deepEqual(engineArguments(request('/w', { args: "[('a b',)] * 2" })).slice(0, 10), [
     'profile',
     '/w/work.py',

@@ -10,6 +10,7 @@ import { routeNotes, type RouteNote } from './routes';
 import { pickleFix, failureCaveats, mismatchCaveats } from './caveats';
 import { GIL_WAIT_SHARE_MIN } from './rules/gilContention';
 import { gilShareOfDemand } from './rules/gilShare';
+import { curveOf, representatives, whyNotMore } from './workers';
 
 /** A simpler strategy within 10% of the fastest wins: the gap is inside run-to-run noise, its costs are not. */
 export const PREFER_SIMPLER_WITHIN = 1.1;
@@ -30,8 +31,9 @@ function simplicity(s: StrategyFacts): number {
   }
 }
 
+/** Usable strategies that may be recommended; a scaling curve takes part through its best worker count. */
 function candidates(f: Facts, v: Verdict): StrategyFacts[] {
-  return f.all.filter(
+  return representatives(f, f.all).filter(
     (s) =>
       s.usable &&
       s.speedup !== null &&
@@ -258,7 +260,9 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
     mixed: 'it overlaps the waits and the computing best of those measured',
   };
   const tie = chosen !== best && best ? ` (${label(best)} reached ${times(best.speedup!)}, within noise)` : '';
-  return `${label(chosen)}: ${times(chosen.speedup!)} faster than serial${tie}, above the ${SPEEDUP_MARGIN}x margin; it fits because ${why[v.kind]}.`;
+  const curve = curveOf(f, chosen);
+  const more = curve ? ` ${whyNotMore(f, chosen, curve)}` : '';
+  return `${label(chosen)}: ${times(chosen.speedup!)} faster than serial${tie}, above the ${SPEEDUP_MARGIN}x margin; it fits because ${why[v.kind]}.${more}`;
 }
 
 /**
