@@ -40,6 +40,13 @@ export interface HarnessResult {
   pickledBytesReceived?: number[];
   resultsMatchBaseline?: boolean | null;
   firstDifference?: FirstDifference | null;
+  /** How the module was imported (cp_harness.decide): recorded before the user's code ran. */
+  import?: {
+    imported: string | null;
+    fileNote: string | null;
+    sysPathAdded: string[];
+    sysPathAppended: string | null;
+  };
 }
 
 export interface RunRecord {

@@ -21,6 +21,9 @@ const USAGE = `Usage:
       --strategies LIST   comma-separated: serial, threads, threads-N, processes-fork,
                           processes-forkserver, processes-spawn, asyncio
       --python PATH       interpreter (default: python3)
+      --project-root DIR  working directory and sys.path root (default: the nearest folder up from
+                          FILE with pyproject.toml, setup.cfg, setup.py or .git)
+      --env-file FILE     set the variables of this .env file (PYTHONPATH included) for the run
       --timeout SECONDS   per strategy (default: ${DEFAULTS.timeoutSeconds})
       --scaling off|auto|full  scaling curves: each pool at 1, 2, 4, ... workers (default: auto, the
                           families that matter, on the default sweep; full: every pool family)
@@ -115,6 +118,8 @@ async function profileCommand(argv: string[]): Promise<number> {
       workers: { type: 'string' },
       strategies: { type: 'string' },
       python: { type: 'string' },
+      'project-root': { type: 'string' },
+      'env-file': { type: 'string' },
       timeout: { type: 'string' },
       scaling: { type: 'string', default: 'auto' },
       budget: { type: 'string' },
@@ -155,6 +160,8 @@ async function profileCommand(argv: string[]): Promise<number> {
     workers,
     strategies: values.strategies ? values.strategies.split(',') : null,
     python: values.python,
+    projectRoot: values['project-root'] ?? null,
+    envFile: values['env-file'] ?? null,
     timeoutSeconds: positiveNumber('timeout', values.timeout),
     scaling,
     budgetSeconds: positiveNumber('budget', values.budget) ?? null,

@@ -1,11 +1,12 @@
 // Runs a profile: checks the interpreter and the file, then each strategy in a fresh interpreter
 // under the samplers, and returns the profile. Free of `vscode`: the CLI and the extension (through
 // the CLI) both use it.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { analyzeProfile } from './analysis';
 import { assemble, type HarnessResult, type RunRecord } from './assemble';
+import { environmentWith } from './envFile';
 import type { EngineEvent } from './events';
 import { killTree, launch } from './launcher';
 import { describeMachine } from './machine';
@@ -16,6 +17,7 @@ import {
   type StrategyResult,
   type StrategyStatus,
 } from './profile';
+import { isDirectory, planImport, type ImportPlan } from './project';
 import { formatSyntaxError, probe, pythonDir, UsageError, type ProbeResult } from './python';
 import { CoreSampler } from './sampler/coreSampler';
 import { ThreadSampler } from './sampler/threadSampler';
@@ -55,6 +57,10 @@ export interface ProfileOptions {
   budgetSeconds?: number | null;
   /** `--max-workers`: the largest pool a curve tries. */
   maxWorkers?: number;
+  /** The project root (the workspace folder in VS Code); null: the nearest folder with a marker. */
+  projectRoot?: string | null;
+  /** A .env file whose variables the run gets (--env-file, python.envFile). */
+  envFile?: string | null;
   signal?: AbortSignal;
   onEvent?: (event: EngineEvent) => void;
 }
@@ -66,9 +72,13 @@ export interface ProfileOutcome {
 }
 
 interface RunContext {
-  options: Required<Omit<ProfileOptions, 'signal' | 'onEvent' | 'strategies' | 'functionName' | 'args'>> &
+  options: Required<
+    Omit<ProfileOptions, 'signal' | 'onEvent' | 'strategies' | 'functionName' | 'args' | 'projectRoot' | 'envFile'>
+  > &
     ProfileOptions;
   probe: ProbeResult;
+  plan: ImportPlan;
+  env: NodeJS.ProcessEnv;
   runDir: string;
   defaultTasks: number;
   emit: (event: EngineEvent) => void;
@@ -94,8 +104,14 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   const requested = input.strategies ? parseRequested(input.strategies, workers) : null;
   const emit = input.onEvent ?? (() => {});
 
+  if (!existsSync(file)) throw new UsageError(`Cannot read ${file}: no such file`);
+  const envFile = input.envFile ? resolve(input.envFile) : null;
+  const env = envFile ? environmentWith(envFile, process.env) : process.env;
+  if (input.projectRoot && !isDirectory(input.projectRoot))
+    throw new UsageError(`--project-root ${input.projectRoot} is not a folder`);
+  const plan = planImport(file, input.projectRoot ?? null);
   const machinePromise = describeMachine();
-  const info = await probe(options.python, file);
+  const info = await probe(options.python, file, { cwd: plan.cwd, env });
   if (info.fileError) throw new UsageError(`Cannot read ${file}: ${info.fileError}`);
   if (info.syntaxError) throw new UsageError(formatSyntaxError(info.syntaxError));
   const machine = await machinePromise;
@@ -104,6 +120,8 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   const context: RunContext = {
     options,
     probe: info,
+    plan,
+    env,
     runDir,
     defaultTasks: Math.max(8, 2 * machine.logicalCores),
     emit,
@@ -125,6 +143,13 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
         implementation: info.implementation,
         freeThreaded: info.freeThreaded,
       },
+      // As planned; the first strategy's harness reports what the interpreter made of it.
+      module: plan.module,
+      moduleNote: plan.moduleNote,
+      sysPathAdded: plan.sysPathAdded,
+      sysPathAppended: plan.sysPathAppended,
+      cwd: plan.cwd,
+      envFile,
     },
     machine,
     settings: {
@@ -219,6 +244,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     if (baseline.harness) {
       profile.workload.tasks = baseline.harness.tasks ?? 0;
       profile.workload.isAsync = baseline.harness.isAsync ?? false;
+      if (baseline.harness.import) recordImport(profile, baseline.harness.import);
       if (!requested && input.functionName && baseline.result.status === 'ok')
         plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers));
     }
@@ -250,6 +276,16 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     emit({ type: 'log', level: 'error', message: `analysis failed: ${(error as Error).stack ?? String(error)}` });
   }
   return { profile, exitCode: profile.strategies[0]?.status === 'ok' ? 0 : 1 };
+}
+
+/** How the harness imported the module: by name, or from its file and why. */
+function recordImport(profile: Profile, done: NonNullable<HarnessResult['import']>): void {
+  Object.assign(profile.workload, {
+    module: done.imported,
+    moduleNote: done.imported === null ? done.fileNote : null,
+    sysPathAdded: done.sysPathAdded,
+    sysPathAppended: done.sysPathAppended,
+  });
 }
 
 function parseRequested(ids: string[], workers: number): StrategySpec[] {
@@ -345,7 +381,7 @@ async function runStrategy(
   context: RunContext,
   serial: StrategyResult | null,
 ): Promise<{ result: StrategyResult; harness: HarnessResult | null }> {
-  const { options, probe: info, runDir, emit } = context;
+  const { options, probe: info, plan, runDir, emit } = context;
   const dir = join(runDir, spec.id);
   mkdirSync(dir, { recursive: true });
   const config = {
@@ -358,17 +394,19 @@ async function runStrategy(
     baselinePath: options.functionName ? join(runDir, 'baseline.pickle') : null,
     stackHz: options.stackSampleHz,
     defaultTasks: context.defaultTasks,
+    import: {
+      file: options.file,
+      module: plan.module,
+      moduleNote: plan.moduleNote,
+      sysPathAdded: plan.sysPathAdded,
+      sysPathAppended: plan.sysPathAppended,
+    },
   };
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(config));
 
   const t0 = process.hrtime.bigint();
-  const launched = launch(
-    info.executable,
-    [join(pythonDir(), 'cp_harness.py'), configPath],
-    dirname(options.file),
-    process.env,
-  );
+  const launched = launch(info.executable, [join(pythonDir(), 'cp_harness.py'), configPath], plan.cwd, context.env);
   const pid = launched.child.pid;
   const threadSampler =
     pid !== undefined && ThreadSampler.supported() ? new ThreadSampler(pid, options.sampleHz, t0) : null;

@@ -33,6 +33,20 @@ export interface Workload {
   tasks: number;
   isAsync: boolean;
   python: PythonInfo;
+  /** The dotted name the module was imported by, as `python -m` run from `cwd` would (in
+   * whole-script mode: the name it ran under as `__main__`); null when it was loaded from its file.
+   * This and the fields below are absent in profiles written before they existed. */
+  module?: string | null;
+  /** Why the file was loaded from its path rather than imported by name; null when it was not. */
+  moduleNote?: string | null;
+  /** Folders the profiler put at the front of sys.path, in order. */
+  sysPathAdded?: string[];
+  /** The file's own folder, added at the end of sys.path (a module outside a regular package). */
+  sysPathAppended?: string | null;
+  /** Working directory of every interpreter of the run: the project root. */
+  cwd?: string;
+  /** The environment file whose variables were set (--env-file, python.envFile), or null. */
+  envFile?: string | null;
 }
 
 export interface Gpu {

@@ -38,12 +38,17 @@ export class UsageError extends Error {}
 
 export const MINIMUM_PYTHON: [number, number] = [3, 8];
 
-export function probe(python: string, file: string): Promise<ProbeResult> {
+/** Runs the probe from the run's working directory with its environment (a .env PYTHONPATH ...). */
+export function probe(
+  python: string,
+  file: string,
+  where: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
     execFile(
       python,
       [join(pythonDir(), 'cp_probe.py'), file],
-      { timeout: 30_000, maxBuffer: 4 * 1024 * 1024 },
+      { timeout: 30_000, maxBuffer: 4 * 1024 * 1024, cwd: where.cwd, env: where.env },
       (error, stdout, stderr) => {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
           reject(

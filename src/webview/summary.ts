@@ -169,6 +169,20 @@ function localTime(iso: string): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
+/** How the code was run: as a module or from its file (and why), the folders and the .env used. */
+function howItRan(w: Profile['workload']): HTMLElement | null {
+  if (w.cwd === undefined) return null; // a profile from before these fields
+  const imported = w.module ? `imported as ${w.module}` : `loaded from its file: ${w.moduleNote ?? 'no module name'}`;
+  const paths = [...(w.sysPathAdded ?? []), ...(w.sysPathAppended ? [`${w.sysPathAppended} (last)`] : [])];
+  const parts = [
+    imported,
+    `cwd ${w.cwd}`,
+    paths.length ? `sys.path + ${paths.join(', ')}` : null,
+    w.envFile ? `env ${w.envFile}` : null,
+  ];
+  return el('p', { class: 'muted', testid: 'how-it-ran', text: parts.filter(Boolean).join(' · ') });
+}
+
 export function workloadLine(profile: Profile, source: string | null): HTMLElement {
   const w = profile.workload;
   const what = w.function ? `${w.function} in ${w.file}` : `script ${w.file}`;
@@ -184,6 +198,7 @@ export function workloadLine(profile: Profile, source: string | null): HTMLEleme
     el('h1', { text: 'Concurrency profile' }),
     el('p', { class: 'muted', text: parts.join(' · ') }),
     source ? el('p', { class: 'muted', text: `from ${source}` }) : null,
+    howItRan(w),
     profile.interrupted
       ? el('p', { class: 'warning', text: 'The run was interrupted: this profile is partial.' })
       : null,

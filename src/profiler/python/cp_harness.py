@@ -5,9 +5,13 @@ the per-process trace files (cp_tracer) hold stacks and task spans as they happe
 Exit codes: 0 ran (the tasks may still have failed: see the result), 3 usage error (the result
 says which), anything else is a crash of the harness itself.
 """
+import sys
 import time
 
 HARNESS_START_NS = time.monotonic_ns()
+# What Python loaded before the harness: under `python -m` these win over a project module of the
+# same name, everything else loses to it.
+STARTUP_MODULES = frozenset(sys.modules)
 
 import inspect  # noqa: E402
 import json  # noqa: E402
@@ -16,15 +20,27 @@ import pickle  # noqa: E402
 import re  # noqa: E402
 import resource  # noqa: E402
 import runpy  # noqa: E402
-import sys  # noqa: E402
 import traceback  # noqa: E402
 from concurrent import futures  # noqa: E402
+# Loaded now, before the project's folders are on sys.path: a project module named queue must not
+# replace the one the pools use.
+import concurrent.futures.process  # noqa: E402,F401
+import concurrent.futures.thread  # noqa: E402,F401
+import contextlib  # noqa: E402
 
 import cp_tracer  # noqa: E402
 import cp_worker  # noqa: E402
 
 USAGE_EXIT = 3
-HIDDEN_FILE_PARTS = (cp_tracer.HARNESS_DIR, os.sep + "concurrent" + os.sep + "futures" + os.sep, os.sep + "multiprocessing" + os.sep)
+HIDDEN_FILE_PARTS = (
+    cp_tracer.HARNESS_DIR,
+    os.sep + "concurrent" + os.sep + "futures" + os.sep,
+    os.sep + "multiprocessing" + os.sep,
+    os.sep + "importlib" + os.sep,
+    os.sep + "runpy.py",
+    "<frozen importlib",
+    "<frozen runpy",
+)
 REPR_LIMIT = 300
 
 
@@ -189,10 +205,27 @@ def run_processes(fn, tasks, strategy, state):
         raise Skip("the %r start method does not exist on %s" % (method, sys.platform))
     context = multiprocessing.get_context(method)
     created = time.monotonic_ns()
-    initargs = (state["traceDir"], state["stackHz"], state["file"], created)
+    initargs = (state["traceDir"], state["stackHz"], state["import"], created)
     with futures.ProcessPoolExecutor(strategy["workers"], mp_context=context, initializer=cp_worker.init_worker, initargs=initargs) as pool:
-        outcomes = collect([pool.submit(cp_worker.run_task, fn, args, i) for i, args in enumerate(tasks)])
+        # The workers start in submit(); spawn and forkserver ones start from a copy of sys.path.
+        with project_paths_hidden(state["import"]) if method != "fork" else contextlib.nullcontext():
+            pending = [pool.submit(cp_worker.run_task, fn, args, i) for i, args in enumerate(tasks)]
+        outcomes = collect(pending)
     return outcomes
+
+
+@contextlib.contextmanager
+def project_paths_hidden(plan):
+    """Starts spawn/forkserver workers without the project's folders on sys.path, so that their
+    own start-up (this harness as __mp_main__, the pool's modules) imports the standard library's
+    json or queue even where the project has one; init_worker then adds the folders back."""
+    added = set(plan["sysPathAdded"]) | {plan["sysPathAppended"]}
+    saved = sys.path[:]
+    sys.path[:] = [p for p in saved if p not in added]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
 
 
 class Skip(Exception):
@@ -313,20 +346,43 @@ def main():
     return USAGE_EXIT if result["status"] == "usage" else 0
 
 
+def decide(plan, result):
+    """Puts the project's folders on sys.path and decides how the module is imported: by its
+    dotted name, or from its file (with its folder first on sys.path, as `python FILE.py`) and
+    the reason. Recorded before any of the user's code runs, so a failed import still says it."""
+    plan.update(imported=None, fileNote=None, fileName=None)
+    result["import"] = plan
+    cp_worker.add_paths(plan)
+    plan["imported"], plan["fileNote"] = cp_worker.decide_import(plan, STARTUP_MODULES)
+    if plan["imported"] is None:
+        folder = os.path.dirname(plan["file"])
+        if plan["sysPathAppended"] is not None:
+            sys.path.remove(plan["sysPathAppended"])
+        sys.path.insert(0, folder)
+        plan.update(
+            fileName=cp_worker.file_mode_name(plan["file"]),
+            sysPathAdded=[folder] + [p for p in plan["sysPathAdded"] if p != folder],
+            sysPathAppended=None,
+        )
+    return plan
+
+
 def run(config, result):
     strategy = config["strategy"]
     path = config["file"]
     cp_tracer.start(os.path.join(config["traceDir"], "trace-%d.jsonl" % os.getpid()), config["stackHz"], "harness")
-    folder = os.path.dirname(path)
-    sys.path.insert(0, folder)
     result["importStartNs"] = time.monotonic_ns()
+    plan = decide(config["import"], result)
     if config["function"] is None:
         sys.argv = [path]
         start = time.monotonic_ns()
         result["taskStartNs"] = start
         cpu_before = cpu_times()
         try:
-            runpy.run_path(path, run_name="__main__")
+            if plan["imported"] is not None:
+                runpy.run_module(plan["imported"], run_name="__main__", alter_sys=True)
+            else:
+                runpy.run_path(path, run_name="__main__")
         except SystemExit as exc:
             if exc.code not in (None, 0):
                 raise
@@ -339,7 +395,7 @@ def run(config, result):
         result["importEndNs"] = result["importStartNs"]
         return
 
-    module = cp_worker.load_user_module(path)
+    module = cp_worker.load_user_module(plan)
     try:
         fn = resolve(module, config["function"])
     except UsageError as exc:
