@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatAdvice } from './analysis';
+import { formatBaselineFailure } from './baselineFailure';
 import { DEFAULTS, runProfile, UsageError, VERSION } from './engine';
 import type { EngineEvent } from './events';
 import { writeExports, type ExportOptions } from './export';
@@ -173,7 +174,11 @@ async function profileCommand(argv: string[]): Promise<number> {
   const { profile } = outcome;
   writeProfile(profile, values.out);
   // With --out - stdout carries the JSON, so the table goes to stderr.
-  (values.out === '-' ? process.stderr : process.stdout).write(`${formatTable(profile)}\n${formatAdvice(profile)}`);
+  const report =
+    profile.strategies[0]?.status === 'ok'
+      ? `${formatTable(profile)}\n${formatAdvice(profile)}`
+      : formatBaselineFailure(profile, values.out && values.out !== '-' ? values.out : null);
+  (values.out === '-' ? process.stderr : process.stdout).write(report);
   await exportFlags(profile, values);
   return signalCode || outcome.exitCode;
 }

@@ -473,7 +473,8 @@ async function runStrategy(
     status = harness.status === 'skipped' ? 'skipped' : 'failed';
     error = harness.error ? `${harness.error.type}: ${harness.error.message}` : harness.status;
   }
-  if (status === 'failed' && errorDetail?.traceback)
+  // A failed baseline is reported on its own (baselineFailure.ts), the others as they happen.
+  if (status === 'failed' && errorDetail?.traceback && serial !== null)
     emit({ type: 'log', level: 'error', message: `${spec.id} failed:\n${errorDetail.traceback.trimEnd()}` });
 
   const run: RunRecord = {
