@@ -16,6 +16,7 @@ FLUSH_SECONDS = 0.25
 HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
 
 current = None  # the Tracer of this process, replaced in each pool worker
+_ACTIVE = getattr(threading, "_active", {})  # threading's ident -> Thread map; enumerate() reads it too
 
 
 def runtime_address():
@@ -40,7 +41,7 @@ class Tracer:
         self._new_stacks = []
         self._samples = []
         self._lateness = []
-        self._native_ids = {}
+        self._named = set()  # native ids whose name was recorded
         self._thread_names = {}
         self._flushed_tasks = 0
         self._stop = threading.Event()
@@ -82,6 +83,8 @@ class Tracer:
     # -- sampling ---------------------------------------------------------------------------
     def _run(self):
         me = threading.get_ident()
+        self._named.add(threading.get_native_id())
+        self._thread_names[threading.get_native_id()] = threading.current_thread().name
         next_ns = time.monotonic_ns() + int(self.period * 1e9)
         last_flush = time.monotonic()
         while not self._stop.is_set():
@@ -99,13 +102,18 @@ class Tracer:
                 last_flush = time.monotonic()
 
     def _native_id(self, ident):
-        native = self._native_ids.get(ident)
-        if native is None:
-            for thread in threading.enumerate():
-                if thread.ident is not None and thread.ident not in self._native_ids:
-                    self._native_ids[thread.ident] = thread.native_id
-                    self._thread_names[thread.native_id] = thread.name
-            native = self._native_ids.get(ident, -1)
+        """Native id of the thread with this ident, its name recorded once. Idents are reused (glibc
+        recycles thread stacks: a new pool's threads get the old pool's idents), so the Thread is
+        looked up on each sample instead of caching the native id by ident."""
+        thread = _ACTIVE.get(ident)
+        if thread is None:
+            thread = next((t for t in threading.enumerate() if t.ident == ident), None)
+            if thread is None:
+                return -1
+        native = thread.native_id
+        if native not in self._named:
+            self._named.add(native)
+            self._thread_names[native] = thread.name
         return native
 
     def _sample(self, me, now):
