@@ -1,11 +1,13 @@
 #!/bin/sh
 # Debian packages the tests need, installed once (npm runs this before `npm test`):
 #   python3-numpy, python3-numexpr  fixtures of the analysis accuracy suite (Debian's /usr/bin/python3)
+#   libopenblas0-pthread            a multi-threaded BLAS for Debian's numpy (native pool fixtures)
+#   python3-threadpoolctl           names the native pools and their limits under /usr/bin/python3
 #   chromium                        the HTML report and end-to-end tests
 # The end-to-end tests install code-server themselves (test/e2e/setup.sh).
 set -eu
 missing=""
-for pkg in python3-numpy python3-numexpr chromium; do
+for pkg in python3-numpy python3-numexpr libopenblas0-pthread python3-threadpoolctl chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
 done
 [ -z "$missing" ] && exit 0

@@ -1,16 +1,18 @@
 // Joins what one strategy's run produced (the harness's result, the /proc samples, the Python
 // traces) into the profile's StrategyResult: thread states while tasks ran, stacks placed on
 // cores, per-core series.
+import { findNativePools } from './nativePools';
 import type { CoreSampler } from './sampler/coreSampler';
 import { gilRange, type AddressRange } from './sampler/syscalls';
 import type { ThreadSampler } from './sampler/threadSampler';
-import type { StrategySpec } from './strategies';
+import { NATIVE_THREAD_VARIABLES, type StrategySpec } from './strategies';
 import type { TraceData } from './traces';
 import {
   THREAD_STATES,
   type CoreSeries,
   type ErrorDetail,
   type FirstDifference,
+  type NativePool,
   type ProcessCosts,
   type ProcessInfo,
   type Samples,
@@ -47,6 +49,11 @@ export interface HarnessResult {
     sysPathAdded: string[];
     sysPathAppended: string | null;
   };
+  resultsTolerance?: number | null;
+  /** `+native-N`: whether threadpoolctl's limit applied too. */
+  threadpoolctlLimit?: boolean;
+  /** Seconds the harness waited before the clock for native threads to stop spinning. */
+  settleSeconds?: number;
 }
 
 export interface RunRecord {
@@ -201,6 +208,7 @@ export function assemble(run: RunRecord): StrategyResult {
         process: processIndex.get(t.pid) ?? -1,
         samples: 0,
         taskSamples: 0,
+        nativePool: null,
       });
     }
     const stacksByTid = byThread(
@@ -236,6 +244,7 @@ export function assemble(run: RunRecord): StrategyResult {
     }
     if (scriptWindow) taskSamples -= dropWaitingCoordinators(threads, samples, counts);
   }
+  const nativePools = sampler ? poolsOf(run, threads, samples, scriptWindow) : null;
   const cores = coreSeries(run.coreSampler, samples, sampler ? 1000 / sampler.hz : null);
 
   const tasks: TaskSpans = { thread: [], start: [], end: [], failed: [] };
@@ -275,11 +284,21 @@ export function assemble(run: RunRecord): StrategyResult {
     threadStateSamples: taskSamples,
     resultsMatchBaseline: run.status === 'ok' ? (harness?.resultsMatchBaseline ?? null) : null,
     firstDifference: run.status === 'ok' ? (harness?.firstDifference ?? null) : null,
+    resultsTolerance: run.status === 'ok' ? (harness?.resultsTolerance ?? null) : null,
     timing: phaseTimings(run),
     processCosts: spec.kind === 'processes' ? processCosts(traces, harness) : null,
     stackSampler: stackSamplerStats(traces, harness),
     processes,
     threads,
+    nativePools,
+    nativeLimit:
+      spec.nativeThreads === null
+        ? null
+        : {
+            threads: spec.nativeThreads,
+            variables: [...NATIVE_THREAD_VARIABLES],
+            threadpoolctl: harness?.threadpoolctlLimit ?? false,
+          },
     tasks,
     cores,
     samples,
@@ -287,6 +306,43 @@ export function assemble(run: RunRecord): StrategyResult {
     stacks: traces.stacks,
     output: run.output,
   };
+}
+
+/** Each task process's task window, and the threads Python is known to have started. */
+function poolsOf(
+  run: RunRecord,
+  threads: ThreadInfo[],
+  samples: Samples,
+  scriptWindow: { start: number; end: number } | null,
+): NativePool[] {
+  const { traces, t0 } = run;
+  const windows = new Map<number, { start: number; end: number }>();
+  for (const task of traces.tasks) {
+    const window = windows.get(task.pid);
+    const start = msSince(t0, task.startNs);
+    const end = msSince(t0, task.endNs);
+    windows.set(
+      task.pid,
+      window ? { start: Math.min(window.start, start), end: Math.max(window.end, end) } : { start, end },
+    );
+  }
+  const harnessPid = traces.processes.find((p) => p.role === 'harness')?.pid;
+  if (scriptWindow && harnessPid !== undefined) windows.set(harnessPid, scriptWindow);
+  const pythonTids = new Set([
+    ...traces.threadNames.keys(),
+    ...traces.samplerThreads,
+    ...traces.tasks.map((t) => t.tid),
+  ]);
+  for (const p of traces.processes) pythonTids.add(p.pid);
+  return findNativePools({
+    threads,
+    seen: run.threadSampler!.threads.map((t) => ({ library: t.library, path: t.libraryPath })),
+    samples,
+    windows,
+    pythonTids,
+    samplerTids: traces.samplerThreads,
+    reports: traces.native,
+  });
 }
 
 /** A whole script's main thread that spent at least this share of its samples waiting on a lock,

@@ -26,7 +26,9 @@ import {
   DEFAULT_STRATEGIES,
   ioPoolId,
   KNOWN_STRATEGY_FORMS,
+  nativeStrategies,
   parseStrategy,
+  strategyEnvironment,
   type StrategySpec,
 } from './strategies';
 import { readTraces } from './traces';
@@ -235,7 +237,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   try {
     const plan: StrategySpec[] = input.functionName
       ? (requested ?? DEFAULT_STRATEGIES.map((id) => parseStrategy(id, workers)!))
-      : [{ id: 'script', kind: 'script', workers: 1, startMethod: null }];
+      : [{ id: 'script', kind: 'script', workers: 1, startMethod: null, nativeThreads: null }];
     if (input.functionName && plan[0]?.id !== 'serial') {
       plan.splice(0, plan.length, parseStrategy('serial', workers)!, ...plan.filter((s) => s.id !== 'serial'));
     }
@@ -246,7 +248,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       profile.workload.isAsync = baseline.harness.isAsync ?? false;
       if (baseline.harness.import) recordImport(profile, baseline.harness.import);
       if (!requested && input.functionName && baseline.result.status === 'ok')
-        plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers));
+        plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers, plan));
     }
     const rest = plan.slice(1);
     if (baseline.result.status !== 'ok' && input.functionName) {
@@ -299,13 +301,20 @@ function parseRequested(ids: string[], workers: number): StrategySpec[] {
   return specs;
 }
 
-/** The I/O-sized thread pool unless the serial task thread was CPU-bound; asyncio for coroutines. */
-function adaptiveStrategies(serial: StrategyResult, isAsync: boolean, workers: number): StrategySpec[] {
+/** The I/O-sized thread pool unless the serial task thread was CPU-bound; asyncio for coroutines;
+ * one native thread per worker when serial ran native thread pools. */
+function adaptiveStrategies(
+  serial: StrategyResult,
+  isAsync: boolean,
+  workers: number,
+  plan: StrategySpec[],
+): StrategySpec[] {
   const extra: StrategySpec[] = [];
   const states = serial.threadStates;
   const onCpu = states ? states.running + states.runnable : 0;
   if (onCpu < CPU_BOUND_SHARE_FOR_NO_IO_POOL) extra.push(parseStrategy(ioPoolId(workers), workers)!);
   if (isAsync) extra.push(parseStrategy('asyncio', workers)!);
+  if (serial.nativePools && serial.nativePools.length > 0) extra.push(...nativeStrategies(plan, workers));
   return extra;
 }
 
@@ -348,6 +357,7 @@ function notRun(spec: StrategySpec, status: StrategyStatus, reason: string): Str
     threadStateSamples: 0,
     resultsMatchBaseline: null,
     firstDifference: null,
+    resultsTolerance: null,
     timing: {
       interpreterStartSeconds: null,
       importSeconds: null,
@@ -359,6 +369,8 @@ function notRun(spec: StrategySpec, status: StrategyStatus, reason: string): Str
     stackSampler: null,
     processes: [],
     threads: [],
+    nativePools: null,
+    nativeLimit: null,
     tasks: { thread: [], start: [], end: [], failed: [] },
     cores: null,
     samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
@@ -406,7 +418,12 @@ async function runStrategy(
   writeFileSync(configPath, JSON.stringify(config));
 
   const t0 = process.hrtime.bigint();
-  const launched = launch(info.executable, [join(pythonDir(), 'cp_harness.py'), configPath], plan.cwd, context.env);
+  const launched = launch(
+    info.executable,
+    [join(pythonDir(), 'cp_harness.py'), configPath],
+    plan.cwd,
+    strategyEnvironment(spec, context.env),
+  );
   const pid = launched.child.pid;
   const threadSampler =
     pid !== undefined && ThreadSampler.supported() ? new ThreadSampler(pid, options.sampleHz, t0) : null;

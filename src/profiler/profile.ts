@@ -153,6 +153,40 @@ export interface ThreadInfo {
   /** Samples of this thread in any state, and while running a task. */
   samples: number;
   taskSamples: number;
+  /** The native pool this thread belongs to: a thread Python did not start that used CPU while tasks
+   * ran (see `StrategyResult.nativePools`); null for every other thread. */
+  nativePool: NativeLibrary | null;
+}
+
+/**
+ * Libraries whose own thread pools are recognised. Names follow threadpoolctl's `internal_api`
+ * where it has one (openblas, mkl, blis, openmp); `unknown` is a native thread that used CPU in a
+ * library not in this list.
+ */
+export const NATIVE_LIBRARIES = ['openblas', 'mkl', 'blis', 'openmp', 'numexpr', 'libuv', 'unknown'] as const;
+export type NativeLibrary = (typeof NATIVE_LIBRARIES)[number];
+
+/** How a `+native-N` strategy limited the native pools. */
+export interface NativeLimit {
+  /** Threads per pool (N). */
+  threads: number;
+  /** Environment variables set to N before the interpreter started (inherited by its workers). */
+  variables: string[];
+  /** threadpoolctl's `threadpool_limits(N)` was also applied (threadpoolctl importable there). */
+  threadpoolctl: boolean;
+}
+
+/** Threads of one library's pool that used CPU while tasks ran, over all task processes. */
+export interface NativePool {
+  library: NativeLibrary;
+  /** Pool threads that used CPU during tasks (summed over the task processes). */
+  threads: number;
+  /** The pool threads' CPU time over the task processes' CPU time while tasks ran (0-1). */
+  cpuShare: number;
+  /** The shared object the pool lives in, when known. */
+  path: string | null;
+  /** The library's own thread limit per process as threadpoolctl reported it, null without threadpoolctl. */
+  maxThreads: number | null;
 }
 
 /** One call of the user's function. Times are ms since the strategy's start (spawn). */
@@ -225,11 +259,19 @@ export interface StrategyResult {
   /** true for serial itself; null when not compared (no results, or serial failed). */
   resultsMatchBaseline: boolean | null;
   firstDifference: FirstDifference | null;
+  /** Relative tolerance floats were compared with; null = exactly (==). `+native-N` strategies sum in
+   * another order than serial, so their floats are compared within 1e-6. */
+  resultsTolerance: number | null;
   timing: PhaseTimings;
   processCosts: ProcessCosts | null;
   stackSampler: StackSamplerStats | null;
   processes: ProcessInfo[];
   threads: ThreadInfo[];
+  /** Native thread pools that used CPU while tasks ran, largest CPU share first; [] when none did,
+   * null when threads could not be read (no /proc). */
+  nativePools: NativePool[] | null;
+  /** What a `+native-N` strategy changed; null for the others. */
+  nativeLimit: NativeLimit | null;
   tasks: TaskSpans;
   cores: CoreSeries | null;
   samples: Samples;

@@ -1,6 +1,6 @@
 // The strategies a run can measure, and how `--strategies` names them. Ids are split by the one
 // parser in src/shared/strategyId.ts; this module knows which families and variants exist.
-import { parseStrategyId, STRATEGY_ID_GRAMMAR } from '../shared/strategyId';
+import { formatStrategyId, parseStrategyId, STRATEGY_ID_GRAMMAR } from '../shared/strategyId';
 import type { StartMethod, StrategyKind } from './profile';
 
 export interface StrategySpec {
@@ -8,6 +8,58 @@ export interface StrategySpec {
   kind: StrategyKind;
   workers: number;
   startMethod: StartMethod | null;
+  /** `+native-N`: every native thread pool limited to N threads per process; null = as the user has it. */
+  nativeThreads: number | null;
+}
+
+/**
+ * Environment variables that size the common native thread pools, read when the library loads:
+ * OpenMP (GNU, Intel, LLVM), OpenBLAS, MKL, BLIS, Apple Accelerate (vecLib) and numexpr. A
+ * `+native-N` strategy sets all of them for the interpreter and everything it starts, and also
+ * calls threadpoolctl's `threadpool_limits(N)` where threadpoolctl is importable.
+ */
+export const NATIVE_THREAD_VARIABLES = [
+  'OMP_NUM_THREADS',
+  'OPENBLAS_NUM_THREADS',
+  'MKL_NUM_THREADS',
+  'BLIS_NUM_THREADS',
+  'VECLIB_MAXIMUM_THREADS',
+  'NUMEXPR_NUM_THREADS',
+] as const;
+
+const NATIVE_VARIANT = /^native-(\d+)$/;
+
+/** N of a `native-N` variant, null for no variant or another one. */
+export function nativeThreadsOfVariant(variant: string | null): number | null {
+  const match = variant === null ? null : NATIVE_VARIANT.exec(variant);
+  const n = match ? Number(match[1]) : null;
+  return n !== null && Number.isSafeInteger(n) && n >= 1 ? n : null;
+}
+
+/** N of a strategy id's `+native-N`, or null. */
+export function nativeThreadsOf(id: string): number | null {
+  return nativeThreadsOfVariant(parseStrategyId(id)?.variant ?? null);
+}
+
+/** The same strategy with its native pools limited to `threads` each: `threads` -> `threads+native-1`. */
+export function withNativeThreads(id: string, threads: number): string {
+  const parts = parseStrategyId(id);
+  if (!parts) throw new Error(`not a strategy id: ${id}`);
+  return formatStrategyId({ ...parts, variant: `native-${threads}` });
+}
+
+/** The id without its `+native-N`: what the variant is compared with. */
+export function withoutNativeThreads(id: string): string {
+  const parts = parseStrategyId(id);
+  return parts && nativeThreadsOfVariant(parts.variant) !== null ? formatStrategyId({ ...parts, variant: null }) : id;
+}
+
+/** The environment a strategy runs in: the user's, with the native pools limited for `+native-N`. */
+export function strategyEnvironment(spec: StrategySpec, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (spec.nativeThreads === null) return base;
+  const env = { ...base };
+  for (const name of NATIVE_THREAD_VARIABLES) env[name] = String(spec.nativeThreads);
+  return env;
 }
 
 /** The serial task thread on CPU at least this share of its samples means the work is CPU-bound,
@@ -43,11 +95,26 @@ const FAMILIES: Record<string, Family> = {
 /** The spec for an id the user may name, or null when the engine cannot run it. */
 export function parseStrategy(id: string, workers: number): StrategySpec | null {
   const parts = parseStrategyId(id);
-  if (!parts || parts.variant !== null || parts.interpreter !== null) return null;
+  if (!parts || parts.interpreter !== null) return null;
+  const nativeThreads = nativeThreadsOfVariant(parts.variant);
+  if (parts.variant !== null && nativeThreads === null) return null;
   const family = FAMILIES[parts.family];
   if (!family || (parts.workers !== null && !family.sized)) return null;
   const size = family.sized ? (parts.workers ?? workers) : 1;
-  return { id, kind: family.kind, workers: size, startMethod: family.startMethod };
+  return { id, kind: family.kind, workers: size, startMethod: family.startMethod, nativeThreads };
 }
 
-export const KNOWN_STRATEGY_FORMS = `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, processes-METHOD-N, asyncio (ids follow ${STRATEGY_ID_GRAMMAR})`;
+/**
+ * When serial showed native pools: serial with one native thread (what the pools bring), and the
+ * thread pool and the first process pool of the plan with one native thread per worker (the usual
+ * cure for workers x native threads oversubscribing the cores).
+ */
+export function nativeStrategies(plan: StrategySpec[], workers: number): StrategySpec[] {
+  const pools = [plan.find((s) => s.kind === 'threads'), plan.find((s) => s.kind === 'processes')];
+  return ['serial', ...pools.filter((s) => s !== undefined && s.nativeThreads === null).map((s) => s!.id)]
+    .map((id) => withNativeThreads(id, 1))
+    .filter((id) => !plan.some((s) => s.id === id))
+    .map((id) => parseStrategy(id, workers)!);
+}
+
+export const KNOWN_STRATEGY_FORMS = `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, processes-METHOD-N, asyncio, any of them +native-N (native thread pools limited to N threads) (ids follow ${STRATEGY_ID_GRAMMAR})`;

@@ -31,6 +31,18 @@ function cpuUse(s: StrategyResult): string {
   return `${(((s.cpuSeconds.user + s.cpuSeconds.system) / s.wallSeconds) * 100).toFixed(0)}%`;
 }
 
+/** "openblas 1 (48%)": each native pool's library, threads that used CPU and share of the CPU. */
+export function poolSummary(s: StrategyResult): string {
+  if (!s.nativePools || s.nativePools.length === 0) return '-';
+  return s.nativePools.map((p) => `${p.library} ${p.threads} (${Math.round(p.cpuShare * 100)}%)`).join(', ');
+}
+
+function matchCell(s: StrategyResult): string {
+  if (s.resultsMatchBaseline === null) return '-';
+  if (!s.resultsMatchBaseline) return 'NO';
+  return s.resultsTolerance === null ? 'yes' : `yes (${s.resultsTolerance.toExponential(0)})`;
+}
+
 export function formatTable(profile: Profile): string {
   const header = [
     'strategy',
@@ -41,6 +53,7 @@ export function formatTable(profile: Profile): string {
     'effic.',
     'CPU',
     'match',
+    'native pools',
     'thread states (in tasks)',
   ];
   const rows = profile.strategies.map((s) => [
@@ -51,7 +64,8 @@ export function formatTable(profile: Profile): string {
     fixed(s.speedup, 2, 'x'),
     fixed(s.efficiency === null ? null : s.efficiency * 100, 0, '%'),
     cpuUse(s),
-    s.resultsMatchBaseline === null ? '-' : s.resultsMatchBaseline ? 'yes' : 'NO',
+    matchCell(s),
+    poolSummary(s),
     stateSummary(s),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -61,6 +75,10 @@ export function formatTable(profile: Profile): string {
       .join('  ')
       .trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  if (profile.strategies.some((s) => s.nativePools?.length))
+    out.push(
+      'native pools: library, threads Python did not start that used CPU while tasks ran, (their share of the CPU)',
+    );
   for (const s of profile.strategies) {
     if (s.status !== 'ok' && s.error) out.push(`${s.id}: ${s.error.split('\n')[0]}`);
     if (s.resultsMatchBaseline === false && s.firstDifference) {

@@ -27,6 +27,15 @@ export interface TraceData {
   threadNames: Map<number, string>;
   /** Native ids of the recorder's own sampler threads: not part of the workload. */
   samplerThreads: Set<number>;
+  /** Per pid, what names its native pools (python/cp_native.py), written when one of them used CPU. */
+  native: Map<number, NativeReport>;
+}
+
+export interface NativeReport {
+  /** Shared objects mapped executable in the process at the end of its tasks. */
+  objects: string[];
+  /** threadpoolctl's pools, null when threadpoolctl is not importable there. */
+  threadpoolctl: { api: string | null; path: string | null; threads: number | null }[] | null;
 }
 
 type Frame = [string, string, number];
@@ -43,6 +52,7 @@ interface TraceRecord {
   workerReady?: { pid: number; poolCreatedNs: number; readyNs: number };
   workerCpu?: { pid: number; user: number; system: number };
   samplerThread?: number;
+  native?: NativeReport & { pid: number };
 }
 
 /** Builds the merged frame table and stack trie, interning as it goes. */
@@ -96,6 +106,7 @@ export function readTraces(traceDir: string): TraceData {
     workersCpu: [],
     threadNames: new Map(),
     samplerThreads: new Set(),
+    native: new Map(),
   };
   const tables = new TableBuilder();
   let files: string[] = [];
@@ -134,6 +145,7 @@ export function readTraces(traceDir: string): TraceData {
       if (record.workerReady) data.workersReady.push(record.workerReady);
       if (record.workerCpu) data.workersCpu.push(record.workerCpu);
       if (record.samplerThread !== undefined) data.samplerThreads.add(record.samplerThread);
+      if (record.native) data.native.set(record.native.pid, record.native);
     }
   }
   data.frames = tables.frames;

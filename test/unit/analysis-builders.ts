@@ -7,6 +7,8 @@ import {
   type ThreadState,
   type ThreadStateFractions,
 } from '../../src/profiler/profile';
+import { NATIVE_THREAD_VARIABLES, nativeThreadsOf } from '../../src/profiler/strategies';
+import { parseStrategyId } from '../../src/shared/strategyId';
 
 export type States = Partial<Record<ThreadState, number>>;
 
@@ -29,6 +31,7 @@ export interface StrategySpec {
   taskMs?: number;
   /** Share of both cores other programs kept busy during the run. */
   externalLoad?: number;
+  nativePools?: StrategyResult['nativePools'];
 }
 
 export interface ProfileSpec {
@@ -51,10 +54,11 @@ function fractions(s: States): ThreadStateFractions {
 }
 
 function kindOf(id: string): StrategyResult['kind'] {
-  if (id === 'serial') return 'serial';
-  if (id.startsWith('threads')) return 'threads';
-  if (id.startsWith('processes')) return 'processes';
-  if (id === 'asyncio') return 'asyncio';
+  const family = parseStrategyId(id)?.family ?? id;
+  if (family === 'serial') return 'serial';
+  if (family === 'threads') return 'threads';
+  if (family.startsWith('processes')) return 'processes';
+  if (family === 'asyncio') return 'asyncio';
   return 'script';
 }
 
@@ -65,7 +69,9 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
   const wall = speedup ? serialWall / speedup : null;
   const taskMs = spec.taskMs ?? (serialWall * 1000) / tasks;
   const start = Array.from({ length: tasks }, (_, i) => i * taskMs);
-  const method = spec.startMethod ?? (kind === 'processes' ? ((spec.id.split('-')[1] as 'fork') ?? 'fork') : null);
+  const method =
+    spec.startMethod ??
+    (kind === 'processes' ? ((parseStrategyId(spec.id)!.family.split('-')[1] as 'fork') ?? 'fork') : null);
   return {
     id: spec.id,
     kind,
@@ -83,6 +89,7 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
     threadStateSamples: spec.states ? (spec.stateSamples ?? 400) : 0,
     resultsMatchBaseline: kind === 'serial' ? true : spec.match === undefined ? true : spec.match,
     firstDifference: spec.firstDifference ?? null,
+    resultsTolerance: null,
     timing: {
       interpreterStartSeconds: null,
       importSeconds: null,
@@ -107,6 +114,11 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
         : null,
     processes: [],
     threads: [],
+    nativePools: spec.nativePools ?? [],
+    nativeLimit:
+      nativeThreadsOf(spec.id) === null
+        ? null
+        : { threads: nativeThreadsOf(spec.id)!, variables: [...NATIVE_THREAD_VARIABLES], threadpoolctl: false },
     tasks: { thread: start.map(() => 0), start, end: start.map((s) => s + taskMs), failed: start.map(() => 0) },
     cores:
       spec.externalLoad !== undefined

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { BoundedTail } from '../../src/profiler/launcher';
 import { classifyBlocked, GIL_MARGIN_AFTER, gilRange, syscallTable } from '../../src/profiler/sampler/syscalls';
-import { parseStrategy } from '../../src/profiler/strategies';
+import {
+  NATIVE_THREAD_VARIABLES,
+  nativeStrategies,
+  nativeThreadsOf,
+  parseStrategy,
+  strategyEnvironment,
+  withNativeThreads,
+  withoutNativeThreads,
+} from '../../src/profiler/strategies';
 import { readTraces } from '../../src/profiler/traces';
 
 describe('classifyBlocked (x86_64)', () => {
@@ -52,18 +60,26 @@ describe('BoundedTail', () => {
 
 describe('parseStrategy', () => {
   test('known forms', () => {
-    assert.deepEqual(parseStrategy('threads', 4), { id: 'threads', kind: 'threads', workers: 4, startMethod: null });
+    assert.deepEqual(parseStrategy('threads', 4), {
+      id: 'threads',
+      kind: 'threads',
+      workers: 4,
+      startMethod: null,
+      nativeThreads: null,
+    });
     assert.deepEqual(parseStrategy('threads-16', 4), {
       id: 'threads-16',
       kind: 'threads',
       workers: 16,
       startMethod: null,
+      nativeThreads: null,
     });
     assert.deepEqual(parseStrategy('processes-spawn', 3), {
       id: 'processes-spawn',
       kind: 'processes',
       workers: 3,
       startMethod: 'spawn',
+      nativeThreads: null,
     });
     assert.equal(parseStrategy('serial', 8)!.workers, 1);
     assert.deepEqual(parseStrategy('processes-fork-4', 2), {
@@ -71,7 +87,44 @@ describe('parseStrategy', () => {
       kind: 'processes',
       workers: 4,
       startMethod: 'fork',
+      nativeThreads: null,
     });
+  });
+  test('+native-N limits the native pools of any family', () => {
+    assert.deepEqual(parseStrategy('processes-fork+native-1', 2), {
+      id: 'processes-fork+native-1',
+      kind: 'processes',
+      workers: 2,
+      startMethod: 'fork',
+      nativeThreads: 1,
+    });
+    assert.equal(parseStrategy('serial+native-1', 2)!.nativeThreads, 1);
+    assert.equal(parseStrategy('threads-8+native-2', 2)!.workers, 8);
+    assert.equal(parseStrategy('threads-8+native-2', 2)!.nativeThreads, 2);
+    assert.equal(nativeThreadsOf('processes-fork+native-1'), 1);
+    assert.equal(nativeThreadsOf('processes-fork'), null);
+    assert.equal(withNativeThreads('processes-fork-4', 1), 'processes-fork-4+native-1');
+    assert.equal(withoutNativeThreads('threads+native-1'), 'threads');
+    assert.equal(withoutNativeThreads('script+processes'), 'script+processes');
+  });
+  test('a native-N strategy runs with every pool variable set to N; the others with the user environment', () => {
+    const user = { PATH: '/bin', OMP_NUM_THREADS: '8' };
+    const env = strategyEnvironment(parseStrategy('threads+native-1', 2)!, user);
+    for (const name of NATIVE_THREAD_VARIABLES) assert.equal(env[name], '1', name);
+    assert.equal(env.PATH, '/bin');
+    assert.equal(strategyEnvironment(parseStrategy('threads', 2)!, user), user);
+    assert.equal(user.OMP_NUM_THREADS, '8', 'the user environment itself is not changed');
+  });
+  test('the sweep adds serial, the thread pool and the first process pool with one native thread', () => {
+    const plan = ['serial', 'threads', 'processes-fork', 'processes-spawn'].map((id) => parseStrategy(id, 2)!);
+    assert.deepEqual(
+      nativeStrategies(plan, 2).map((s) => s.id),
+      ['serial+native-1', 'threads+native-1', 'processes-fork+native-1'],
+    );
+    assert.deepEqual(
+      nativeStrategies([parseStrategy('serial', 2)!], 2).map((s) => s.id),
+      ['serial+native-1'],
+    );
   });
   test('unknown or malformed forms are rejected', () => {
     for (const id of [
@@ -82,6 +135,8 @@ describe('parseStrategy', () => {
       'processes',
       'serial-4',
       'threads+turbo',
+      'threads+native-0',
+      'threads+native',
       'serial@pypy3.9',
     ])
       assert.equal(parseStrategy(id, 2), null, id);

@@ -13,6 +13,7 @@ HARNESS_START_NS = time.monotonic_ns()
 # same name, everything else loses to it.
 STARTUP_MODULES = frozenset(sys.modules)
 
+import cmath  # noqa: E402
 import inspect  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
@@ -28,6 +29,7 @@ import concurrent.futures.process  # noqa: E402,F401
 import concurrent.futures.thread  # noqa: E402,F401
 import contextlib  # noqa: E402
 
+import cp_native  # noqa: E402
 import cp_tracer  # noqa: E402
 import cp_worker  # noqa: E402
 
@@ -205,7 +207,7 @@ def run_processes(fn, tasks, strategy, state):
         raise Skip("the %r start method does not exist on %s" % (method, sys.platform))
     context = multiprocessing.get_context(method)
     created = time.monotonic_ns()
-    initargs = (state["traceDir"], state["stackHz"], state["import"], created)
+    initargs = (state["traceDir"], state["stackHz"], state["import"], created, strategy.get("nativeThreads"))
     with futures.ProcessPoolExecutor(strategy["workers"], mp_context=context, initializer=cp_worker.init_worker, initargs=initargs) as pool:
         # The workers start in submit(); spawn and forkserver ones start from a copy of sys.path.
         with project_paths_hidden(state["import"]) if method != "fork" else contextlib.nullcontext():
@@ -259,6 +261,31 @@ def values_equal(a, b):
         return repr(a) == repr(b)
 
 
+# `+native-N` strategies run the same floating-point sums split over fewer threads, so in another
+# order: their results may differ from serial's in the last digits. Those are compared with this
+# relative tolerance (float64 sums of a million terms differ by ~1e-10; a real difference is larger).
+NATIVE_RELATIVE_TOLERANCE = 1e-6
+
+
+def values_close(a, b, rel):
+    """Equal, or equal within `rel` for floats, numeric arrays and containers of them."""
+    if values_equal(a, b):
+        return True
+    if isinstance(a, (float, complex)) and isinstance(b, (float, complex)):
+        return cmath.isclose(a, b, rel_tol=rel)
+    if hasattr(a, "dtype") and hasattr(a, "shape") and getattr(a, "shape", None) == getattr(b, "shape", None):
+        try:
+            numpy = sys.modules[type(a).__module__.split(".")[0]]
+            return bool(numpy.allclose(a, b, rtol=rel, atol=0.0, equal_nan=True))
+        except Exception:
+            return False
+    if isinstance(a, (list, tuple)) and type(a) is type(b) and len(a) == len(b):
+        return all(values_close(x, y, rel) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        return all(values_close(a[k], b[k], rel) for k in a)
+    return False
+
+
 def save_baseline(path, results):
     try:
         payload = {"kind": "pickle", "values": pickle.dumps(results)}
@@ -268,7 +295,7 @@ def save_baseline(path, results):
         pickle.dump(payload, handle)
 
 
-def compare_with_baseline(path, results):
+def compare_with_baseline(path, results, rel=None):
     try:
         with open(path, "rb") as handle:
             payload = pickle.load(handle)
@@ -278,7 +305,10 @@ def compare_with_baseline(path, results):
     if len(expected) != len(results):
         return False, {"task": min(len(expected), len(results)), "expected": "%d results" % len(expected), "actual": "%d results" % len(results)}
     for index, (want, got) in enumerate(zip(expected, results)):
-        same = values_equal(want, got) if payload["kind"] == "pickle" else want == repr(got)
+        if payload["kind"] != "pickle":
+            same = want == repr(got)
+        else:
+            same = values_equal(want, got) if rel is None else values_close(want, got, rel)
         if not same:
             return False, {"task": index, "expected": short_repr(want) if payload["kind"] == "pickle" else want[:REPR_LIMIT], "actual": short_repr(got)}
     return True, None
@@ -336,6 +366,8 @@ def main():
         sys.stderr.write(result["error"]["traceback"])
     finally:
         if cp_tracer.current is not None:
+            if config["strategy"]["kind"] != "processes":  # there the workers ran the tasks
+                cp_worker.note_native_pools(cp_tracer.current)
             cp_tracer.current.stop()
         result["endNs"] = time.monotonic_ns()
         temporary = config["resultPath"] + ".tmp"
@@ -396,6 +428,10 @@ def run(config, result):
         return
 
     module = cp_worker.load_user_module(plan)
+    if strategy.get("nativeThreads") is not None:
+        # The environment variables were set before this interpreter started; threadpoolctl also
+        # reaches pools that ignore them, once the module has loaded its libraries.
+        result["threadpoolctlLimit"] = cp_native.limit(strategy["nativeThreads"])
     try:
         fn = resolve(module, config["function"])
     except UsageError as exc:
@@ -413,6 +449,7 @@ def run(config, result):
         # unpicklable callable or argument fails at once (some pools hang on it instead).
         result["pickledBytesSent"] = [pickled_size_or_raise(fn, args) for args in tasks]
 
+    result["settleSeconds"] = cp_native.settle()
     cpu_before = cpu_times()
     result["taskStartNs"] = time.monotonic_ns()
     outcomes = RUNNERS[strategy["kind"]](fn, tasks, strategy, config)
@@ -434,7 +471,9 @@ def run(config, result):
             save_baseline(config["baselinePath"], results)
             result["resultsMatchBaseline"], result["firstDifference"] = True, None
         else:
-            result["resultsMatchBaseline"], result["firstDifference"] = compare_with_baseline(config["baselinePath"], results)
+            rel = NATIVE_RELATIVE_TOLERANCE if strategy.get("nativeThreads") is not None else None
+            result["resultsMatchBaseline"], result["firstDifference"] = compare_with_baseline(config["baselinePath"], results, rel)
+            result["resultsTolerance"] = rel
 
 
 if __name__ == "__main__":

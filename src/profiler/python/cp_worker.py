@@ -13,6 +13,7 @@ import resource
 import sys
 import time
 
+import cp_native
 import cp_tracer
 
 
@@ -177,15 +178,32 @@ def _on_worker_exit():
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     tracer = cp_tracer.current
     tracer.note({"workerCpu": {"pid": os.getpid(), "user": usage.ru_utime + children.ru_utime, "system": usage.ru_stime + children.ru_stime}})
+    note_native_pools(tracer)
     tracer.stop()
 
 
-def init_worker(trace_dir, hz, plan, pool_created_ns):
+def note_native_pools(tracer):
+    """After this process's tasks: what names its native thread pools (see cp_native)."""
+    try:
+        native = cp_native.report()
+    except Exception:  # a missing /proc entry must not fail the run: the pools stay unnamed
+        native = None
+    if native is not None:
+        tracer.note({"native": native})
+
+
+def init_worker(trace_dir, hz, plan, pool_created_ns, native_threads):
     """Pool initializer: a fresh recorder for this process (a forked child inherits the parent's
-    recorder state but not its thread), then the user's module, then report readiness."""
+    recorder state but not its thread), then the user's module (and the `+native-N` limit on the
+    pools it loaded), then report readiness."""
     tracer = cp_tracer.start(os.path.join(trace_dir, "trace-%d.jsonl" % os.getpid()), hz, "worker")
     # Flush when the worker exits normally: pool workers leave through os._exit, which skips
     # atexit, but multiprocessing runs its own finalizers first.
     multiprocessing.util.Finalize(None, _on_worker_exit, exitpriority=100)
     load_user_module(plan)
+    if native_threads is not None:
+        cp_native.limit(native_threads)
+    # A spawned worker loaded its libraries just now: their threads' start-up spinning belongs to the
+    # worker's start-up, not to its first tasks (a forked one starts with no native threads).
+    cp_native.settle()
     tracer.note({"workerReady": {"pid": os.getpid(), "poolCreatedNs": pool_created_ns, "readyNs": time.monotonic_ns()}})

@@ -2,7 +2,8 @@
 // touching the workload. Files are kept open and re-read at position 0 (the cheapest way measured
 // here); the tree (new processes, new threads) is re-listed less often than threads are sampled.
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
-import { THREAD_STATES, type ThreadState } from '../profile';
+import { THREAD_STATES, type NativeLibrary, type ThreadState } from '../profile';
+import { libraryOfThreadName, StackLibraryReader, stackPointerOf } from './nativeThreads';
 import { classifyBlocked, futexSyscall, syscallTable, type AddressRange } from './syscalls';
 
 /** New processes and threads are looked for this often (sampling is 10-20x more frequent). */
@@ -20,7 +21,13 @@ export interface RawThread {
   pid: number;
   tid: number;
   name: string;
+  /** The native library the thread runs in, from its name or its stack (nativeThreads.ts), if seen. */
+  library: NativeLibrary | null;
+  libraryPath: string | null;
 }
+
+/** Stack reads per thread at most: a thread whose stack names no library is read again later. */
+const MAX_STACK_SCANS = 3;
 
 /**
  * Columnar raw samples in typed arrays that grow by doubling: 200 samples a second per thread must
@@ -93,6 +100,8 @@ interface WatchedThread {
   lastRunNs: number;
   lastWaitNs: number;
   gone: boolean;
+  /** Stack reads left before the thread's library is given up on (0 for main threads). */
+  scansLeft: number;
 }
 
 /** Reads a /proc file kept open into the shared buffer; returns the byte count, -1 if gone. */
@@ -187,6 +196,8 @@ export class ThreadSampler {
   private lastDiscovery = -Infinity;
   private readonly table = syscallTable();
   private readonly futexNumber = futexSyscall();
+  /** Reads sleeping threads' stacks to tell which native library they belong to. */
+  readonly stacks = new StackLibraryReader();
 
   constructor(
     private readonly rootPid: number,
@@ -210,6 +221,7 @@ export class ThreadSampler {
     for (const thread of this.watched.values()) this.close(thread);
     for (const p of this.watchedProcesses.values()) if (p.statm >= 0) closeSync(p.statm);
     this.watchedProcesses.clear();
+    this.stacks.close();
   }
 
   private nowMs(): number {
@@ -271,6 +283,8 @@ export class ThreadSampler {
     const base = `/proc/${pid}/task/${tid}`;
     const stat = openOrNull(`${base}/stat`);
     if (stat < 0) return;
+    const name = (readText(`${base}/comm`) ?? '').trim();
+    const named = libraryOfThreadName(name);
     const thread: WatchedThread = {
       index: this.threads.length,
       pid,
@@ -281,10 +295,29 @@ export class ThreadSampler {
       lastRunNs: -1,
       lastWaitNs: -1,
       gone: false,
+      // The main thread runs the interpreter itself; a named pool thread needs no stack read.
+      scansLeft: Number(tid) === pid || named ? 0 : MAX_STACK_SCANS,
     };
     this.watched.set(key, thread);
     owner.threads.push(thread);
-    this.threads.push({ pid, tid: Number(tid), name: (readText(`${base}/comm`) ?? '').trim() });
+    this.threads.push({ pid, tid: Number(tid), name, library: named, libraryPath: null });
+  }
+
+  /**
+   * Names the library of a sleeping thread from its stack, while READ_BUFFER holds its syscall line.
+   * Only threads seen on a CPU are read: idle threads cannot be part of a pool that did work.
+   */
+  private readStack(thread: WatchedThread, length: number, now: number): void {
+    const raw = this.threads[thread.index]!;
+    thread.scansLeft--;
+    const found = this.stacks.libraryOf(thread.pid, stackPointerOf(READ_BUFFER.toString('latin1', 0, length)), now);
+    if (found) {
+      raw.library = found.library;
+      raw.libraryPath = found.path;
+    }
+    // A known library is final; a stack of only generic objects (libc, the interpreter) is a thread
+    // the interpreter started; an unknown object or an unreadable stack is read again later.
+    if ((found && found.library !== 'unknown') || (!found && this.stacks.lastScanWasGeneric)) thread.scansLeft = 0;
   }
 
   /**
@@ -306,6 +339,7 @@ export class ThreadSampler {
       }
       if (READ_BUFFER[0] !== 0x72 /* 'running' */) {
         kernelState = S;
+        if (thread.scansLeft > 0 && thread.lastRunNs >= 0) this.readStack(thread, n, now);
         syscall = decimalAt(0, n);
         if (syscall === this.futexNumber) {
           const start = READ_BUFFER.indexOf(SPACE, 0) + 3; // skip " 0x"
