@@ -2,7 +2,10 @@
 // traces) into the profile's StrategyResult: thread states while tasks ran, stacks placed on
 // cores, per-core series.
 import { findNativePools } from './nativePools';
+import { lockTable, taskThreadMs } from './locks';
+import { loopBlocks, loopLag } from './loopBlocks';
 import type { CoreSampler } from './sampler/coreSampler';
+import { sourceLineReader } from './sourceLines';
 import { gilRange, type AddressRange } from './sampler/syscalls';
 import type { ThreadSampler } from './sampler/threadSampler';
 import { NATIVE_THREAD_VARIABLES, type StrategySpec } from './strategies';
@@ -58,6 +61,8 @@ export interface HarnessResult {
 
 export interface RunRecord {
   spec: StrategySpec;
+  /** The profiled file and function (null for a whole script). */
+  workload: { file: string; function: string | null };
   t0: bigint;
   endedMs: number;
   status: StrategyStatus;
@@ -267,7 +272,7 @@ export function assemble(run: RunRecord): StrategyResult {
       ? (harness.taskEndNs - harness.taskStartNs) / 1e9
       : null;
 
-  return {
+  const result: StrategyResult = {
     id: spec.id,
     kind: spec.kind,
     startMethod: spec.startMethod,
@@ -306,6 +311,36 @@ export function assemble(run: RunRecord): StrategyResult {
     stacks: traces.stacks,
     output: run.output,
   };
+  addBlocking(result, run);
+  return result;
+}
+
+/** What the event-loop and lock recorders saw, when they were installed in this run. */
+function addBlocking(result: StrategyResult, run: RunRecord): void {
+  const { traces, t0 } = run;
+  const readLine = sourceLineReader();
+  if (traces.loopWatch) {
+    result.loopLag = loopLag(traces.loopWatch, traces.loopBeats);
+    result.loopBlocks = loopBlocks({
+      callbacks: traces.slowCallbacks.map((c) => ({
+        ...c,
+        start: msSince(t0, c.startNs),
+        end: msSince(t0, c.endNs),
+      })),
+      stackSamples: {
+        t: traces.stackSamples.ns.map((ns) => msSince(t0, ns)),
+        tid: traces.stackSamples.tid,
+        stack: traces.stackSamples.stack,
+      },
+      frames: result.frames,
+      stacks: result.stacks,
+      samples: result.samples,
+      threads: result.threads,
+      workload: run.workload,
+      readLine,
+    });
+  }
+  if (traces.locks) result.locks = lockTable(traces.locks, taskThreadMs(result), readLine);
 }
 
 /** Each task process's task window, and the threads Python is known to have started. */

@@ -31,6 +31,7 @@ const USAGE = `Usage:
       --budget SECONDS    time for the whole run (default: ${BUDGET_BASE_SWEEPS} x the base sweep); runs past it are skipped
       --max-workers N     largest pool a curve tries (default: ${DEFAULT_MAX_WORKERS})
       --sample-hz N       thread-state sampling rate (default: ${DEFAULTS.sampleHz})
+      --slow-callback-ms N  an asyncio callback this long blocks the event loop (default: ${DEFAULTS.slowCallbackMs})
       --out FILE          write the profile JSON (- for stdout)
       --progress text|json  progress on stderr (default: text)
       --speedscope F, --trace F, --collapsed F, --html F, --strategy ID   exports, as below
@@ -126,6 +127,7 @@ async function profileCommand(argv: string[]): Promise<number> {
       budget: { type: 'string' },
       'max-workers': { type: 'string' },
       'sample-hz': { type: 'string' },
+      'slow-callback-ms': { type: 'string' },
       out: { type: 'string' },
       progress: { type: 'string', default: 'text' },
       ...EXPORT_OPTIONS,
@@ -168,6 +170,7 @@ async function profileCommand(argv: string[]): Promise<number> {
     budgetSeconds: positiveNumber('budget', values.budget) ?? null,
     maxWorkers,
     sampleHz: positiveNumber('sample-hz', values['sample-hz']),
+    slowCallbackMs: positiveNumber('slow-callback-ms', values['slow-callback-ms']),
     signal: abort.signal,
     onEvent: progressPrinter(values.progress),
   });

@@ -9,6 +9,7 @@ import { assemble, type HarnessResult, type RunRecord } from './assemble';
 import { environmentWith } from './envFile';
 import type { EngineEvent } from './events';
 import { killTree, launch } from './launcher';
+import { lockTraceTarget } from './locks';
 import { describeMachine } from './machine';
 import {
   PROFILE_SCHEMA_VERSION,
@@ -38,7 +39,14 @@ import { DEFAULT_MAX_WORKERS, ScalingPlanner, type PlannedRun } from './scalingP
 export { UsageError } from './python';
 
 export const VERSION = '0.1.0';
-export const DEFAULTS = { timeoutSeconds: 120, sampleHz: 200, stackSampleHz: 100, coreIntervalMs: 100 };
+export const DEFAULTS = {
+  timeoutSeconds: 120,
+  sampleHz: 200,
+  stackSampleHz: 100,
+  coreIntervalMs: 100,
+  /** An asyncio callback running this long blocks the loop (python/cp_blocking.py). */
+  slowCallbackMs: 10,
+};
 /** Exit code the harness uses for a usage error (function not found, bad --args, ...). */
 const HARNESS_USAGE_EXIT = 3;
 
@@ -63,6 +71,8 @@ export interface ProfileOptions {
   projectRoot?: string | null;
   /** A .env file whose variables the run gets (--env-file, python.envFile). */
   envFile?: string | null;
+  /** An asyncio callback at least this long is reported as blocking the event loop. */
+  slowCallbackMs?: number;
   signal?: AbortSignal;
   onEvent?: (event: EngineEvent) => void;
 }
@@ -102,6 +112,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     scaling: input.scaling ?? 'auto',
     budgetSeconds: input.budgetSeconds ?? null,
     maxWorkers: input.maxWorkers ?? DEFAULT_MAX_WORKERS,
+    slowCallbackMs: input.slowCallbackMs ?? DEFAULTS.slowCallbackMs,
   };
   const requested = input.strategies ? parseRequested(input.strategies, workers) : null;
   const emit = input.onEvent ?? (() => {});
@@ -263,6 +274,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     } else {
       await runSweep(rest);
     }
+    if (profile.strategies[0]?.status === 'ok') await nameLocks(profile, context);
   } finally {
     profile.interrupted = !!input.signal?.aborted;
     profile.settings.strategies = profile.strategies.map((s) => s.id);
@@ -288,6 +300,25 @@ function recordImport(profile: Profile, done: NonNullable<HarnessResult['import'
     sysPathAdded: done.sysPathAdded,
     sysPathAppended: done.sysPathAppended,
   });
+}
+
+/** Threads waited on locks: the run with the most lock waits again, with the lock recorder, to name them. */
+async function nameLocks(profile: Profile, context: RunContext): Promise<void> {
+  const target = lockTraceTarget(profile.strategies);
+  if (!target || context.options.signal?.aborted) return;
+  context.emit({
+    type: 'log',
+    level: 'info',
+    message: `${target.id}: threads waited on locks; running it once more with the lock recorder to name them`,
+  });
+  const { result } = await runStrategy(target, context, profile.strategies[0]!, { traceLocks: true });
+  if (result.status === 'ok' && result.locks) profile.strategies.find((s) => s.id === target.id)!.locks = result.locks;
+  else
+    context.emit({
+      type: 'log',
+      level: 'warn',
+      message: `${target.id} with the lock recorder: ${result.error ?? 'no lock report'}; locks are not named`,
+    });
 }
 
 function parseRequested(ids: string[], workers: number): StrategySpec[] {
@@ -392,9 +423,10 @@ async function runStrategy(
   spec: StrategySpec,
   context: RunContext,
   serial: StrategyResult | null,
+  recorders: { traceLocks?: boolean } = {},
 ): Promise<{ result: StrategyResult; harness: HarnessResult | null }> {
   const { options, probe: info, plan, runDir, emit } = context;
-  const dir = join(runDir, spec.id);
+  const dir = join(runDir, recorders.traceLocks ? `${spec.id}+locks` : spec.id);
   mkdirSync(dir, { recursive: true });
   const config = {
     file: options.file,
@@ -413,6 +445,10 @@ async function runStrategy(
       sysPathAdded: plan.sysPathAdded,
       sysPathAppended: plan.sysPathAppended,
     },
+    // The event-loop recorder where one loop runs the tasks; the harness installs it for coroutines only.
+    watchLoops: spec.kind === 'serial' || spec.kind === 'asyncio' || spec.kind === 'script',
+    slowCallbackMs: options.slowCallbackMs,
+    traceLocks: recorders.traceLocks ?? false,
   };
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(config));
@@ -496,6 +532,7 @@ async function runStrategy(
 
   const run: RunRecord = {
     spec,
+    workload: { file: options.file, function: options.functionName },
     t0,
     endedMs,
     status,

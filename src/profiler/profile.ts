@@ -240,6 +240,91 @@ export interface StackTable {
   line: number[];
 }
 
+/** A place in the source: absolute file path and one-based line. */
+export interface SourceSite {
+  file: string;
+  line: number;
+}
+
+/** Synchronous work that held up an asyncio event loop, grouped by the line that did it. */
+export interface LoopBlock {
+  /** The innermost frame of the user's own code (not the standard library's or site-packages') on
+   * the loop thread's stack while the callbacks ran; when no stack sample fell inside them, the
+   * coroutine's def line (`located` false). */
+  site: SourceSite;
+  function: string;
+  /** The source line at `site` as written (indentation kept); null when the file could not be read. */
+  code: string | null;
+  /** Callbacks that ran at least `loopLag.slowCallbackMs`, their total and longest duration. */
+  count: number;
+  totalMs: number;
+  maxMs: number;
+  /** The loop thread's state meanwhile, from its /proc samples: `running` (on CPU, or queued for a
+   * core), `sleep`, `io`, `lockWait`, `gilWait` or `other`; null without samples. */
+  state: ThreadState | null;
+  /** Share of those samples in which the thread was only queued for a core (other programs ran). */
+  runnableShare: number;
+  located: boolean;
+  /** Each of the callbacks: index into `threads` (-1 unknown), start and end (ms). */
+  spans: { thread: number[]; start: number[]; end: number[] };
+}
+
+/** The event-loop heartbeat: a callback scheduled every `heartbeatMs` on each loop, and how late it ran. */
+export interface LoopLag {
+  slowCallbackMs: number;
+  heartbeatMs: number;
+  beats: number;
+  meanMs: number;
+  p95Ms: number;
+  maxMs: number;
+  /** Sum of the lateness: how long ready callbacks waited for the loop in all. */
+  lateMs: number;
+}
+
+/** Upper bounds (ms) of the hold-time histogram's buckets; the last bucket holds everything longer. */
+export const LOCK_HOLD_BUCKETS_MS = [0.01, 0.1, 1, 10, 100, 1000] as const;
+
+export interface LockHolder {
+  /** The function that held the lock, and the line where it took it. */
+  function: string;
+  site: SourceSite;
+  count: number;
+  meanHoldMs: number;
+  maxHoldMs: number;
+  /** Holds per bucket of LOCK_HOLD_BUCKETS_MS (one more bucket than bounds). */
+  histogram: number[];
+}
+
+/** A lock tasks waited on, from the lock recorder (a re-run of the strategy with it installed). */
+export interface LockInfo {
+  /** The variable or attribute it is assigned to where it was created (`LOCK`, `Account.lock`), or null. */
+  name: string | null;
+  /** Lock, RLock, or what it is the lock of: Condition, Semaphore, BoundedSemaphore, Event, Barrier, Queue, ... */
+  kind: string;
+  /** Where the user's code created it. */
+  site: SourceSite;
+  function: string;
+  code: string | null;
+  /** Locks created at this site (per-object locks are merged). */
+  instances: number;
+  acquisitions: number;
+  /** Acquisitions that had to wait, their total and longest wait. */
+  contended: number;
+  waitMs: number;
+  maxWaitMs: number;
+  /** waitMs over the task threads' time in the traced run. */
+  waitShare: number;
+  /** Threads that waited to acquire it. */
+  waiters: number;
+  /** Time spent in Condition.wait on it (waiting to be notified: a queue's get, an event, a semaphore). */
+  conditionWaitMs: number;
+  conditionWaiters: number;
+  /** Where acquirers waited, most waited first. */
+  waitSites: { function: string; site: SourceSite; count: number; waitMs: number }[];
+  /** Who held it, longest total hold first. */
+  holders: LockHolder[];
+}
+
 export interface StrategyResult {
   id: string;
   kind: StrategyKind;
@@ -279,11 +364,18 @@ export interface StrategyResult {
   stacks: StackTable;
   /** Bounded tails of the workload's own output. */
   output: { stdout: string; stderr: string; truncatedBytes: number };
+  /** The event-loop recorder (serial and asyncio runs of an `async def`, scripts using asyncio);
+   * absent when it was not installed. */
+  loopLag?: LoopLag | null;
+  loopBlocks?: LoopBlock[];
+  /** Contended locks, worst first; absent when no lock waits were seen (no re-run with the lock recorder). */
+  locks?: LockInfo[];
 }
 
 // ---- Analysis (filled by src/profiler/analysis) ----
 
 export type VerdictKind =
+  | 'event-loop-blocked'
   | 'io-bound'
   | 'cpu-bound-gil'
   | 'cpu-bound-releases-gil'

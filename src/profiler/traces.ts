@@ -29,6 +29,45 @@ export interface TraceData {
   samplerThreads: Set<number>;
   /** Per pid, what names its native pools (python/cp_native.py), written when one of them used CPU. */
   native: Map<number, NativeReport>;
+  /** The event-loop recorder's settings (cp_blocking.watch_loops), null when it was not installed. */
+  loopWatch: { slowCallbackMs: number; heartbeatMs: number } | null;
+  /** asyncio callbacks that ran at least the slow-callback threshold, and what they ran. */
+  slowCallbacks: SlowCallback[];
+  /** Heartbeat runs: native tid of the loop, when it was due and when it ran (monotonic ns). */
+  loopBeats: { tid: number; dueNs: number; ranNs: number }[];
+  /** The lock recorder's report (cp_blocking.trace_locks), null when it was not installed. */
+  locks: RawLock[] | null;
+}
+
+export interface SlowCallback {
+  tid: number;
+  startNs: number;
+  endNs: number;
+  /** The user's coroutine it stepped (file, def line, name), or the callback's name with a null file. */
+  file: string | null;
+  line: number;
+  function: string;
+}
+
+/** One contended lock as cp_blocking.LockTracer.report() writes it (times in ns). */
+export interface RawLock {
+  file: string;
+  line: number;
+  function: string;
+  name: string | null;
+  kind: string;
+  instances: number;
+  acquisitions: number;
+  contended: number;
+  waitNs: number;
+  maxWaitNs: number;
+  waiters: number[];
+  conditionWaitNs: number;
+  conditionWaiters: number[];
+  /** [file, line, function, count, wait ns] */
+  waitSites: [string, number, string, number, number][];
+  /** [file, line, function, count, total hold ns, longest hold ns, histogram] */
+  holders: [string, number, string, number, number, number, number[]][];
 }
 
 export interface NativeReport {
@@ -53,6 +92,10 @@ interface TraceRecord {
   workerCpu?: { pid: number; user: number; system: number };
   samplerThread?: number;
   native?: NativeReport & { pid: number };
+  loopWatch?: { slowCallbackMs: number; heartbeatMs: number };
+  slowCallbacks?: [number, number, number, string | null, number, string][];
+  loopBeats?: [number, number, number][];
+  locks?: RawLock[];
 }
 
 /** Builds the merged frame table and stack trie, interning as it goes. */
@@ -107,6 +150,10 @@ export function readTraces(traceDir: string): TraceData {
     threadNames: new Map(),
     samplerThreads: new Set(),
     native: new Map(),
+    loopWatch: null,
+    slowCallbacks: [],
+    loopBeats: [],
+    locks: null,
   };
   const tables = new TableBuilder();
   let files: string[] = [];
@@ -146,6 +193,11 @@ export function readTraces(traceDir: string): TraceData {
       if (record.workerCpu) data.workersCpu.push(record.workerCpu);
       if (record.samplerThread !== undefined) data.samplerThreads.add(record.samplerThread);
       if (record.native) data.native.set(record.native.pid, record.native);
+      if (record.loopWatch) data.loopWatch = record.loopWatch;
+      for (const [tid, startNs, endNs, file, line, fn] of record.slowCallbacks ?? [])
+        data.slowCallbacks.push({ tid, startNs, endNs, file, line, function: fn });
+      for (const [tid, dueNs, ranNs] of record.loopBeats ?? []) data.loopBeats.push({ tid, dueNs, ranNs });
+      if (record.locks) data.locks = [...(data.locks ?? []), ...record.locks];
     }
   }
   data.frames = tables.frames;

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { analyzeProfile, formatAdvice } from '../../src/profiler/analysis/index';
 import { collectFacts } from '../../src/profiler/analysis/facts';
 import { DISTURBED_LOAD } from '../../src/profiler/analysis/margin';
-import type { Profile, VerdictKind } from '../../src/profiler/profile';
+import type { Profile, Recommendation, Verdict, VerdictKind } from '../../src/profiler/profile';
 import { PYTHON, ROOT, runCli } from '../helpers/cli';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'analysis');
@@ -30,6 +30,17 @@ interface Case {
   kind: VerdictKind;
   /** The right route, or the routes that are equally right for this workload on this machine. */
   route: Route | Route[];
+  /** What else the profile must say about this workload (the blocking line, the lock's name). */
+  check?: (profile: Profile, verdict: Verdict, recommendation: Recommendation) => void;
+}
+
+/** The blocking line is named in the evidence and rewritten in the code change. */
+function namesBlockingLine(line: number, rewritten: RegExp): Case['check'] {
+  return (profile, verdict, recommendation) => {
+    const file = profile.workload.file.split('/').pop()!;
+    assert.match(verdict.evidence.join('\n'), new RegExp(`at ${file.replace('.', '\\.')}:${line}\\b`));
+    assert.match(recommendation.codeChange ?? '', rewritten);
+  };
 }
 
 const CASES: Case[] = [
@@ -39,6 +50,26 @@ const CASES: Case[] = [
   { fixture: 'socket_client', fn: 'fetch', args: (port) => `[(${port},)] * 8`, kind: 'io-bound', route: 'threads' },
   { fixture: 'subprocess_wait', fn: 'run_child', args: () => '[(0.1,)] * 8', kind: 'io-bound', route: 'threads' },
   { fixture: 'async_sleep', fn: 'fetch', args: () => 'range(8)', kind: 'io-bound', route: 'asyncio' },
+  // Coroutines that block their event loop: the verdict names the line, the code change rewrites it.
+  {
+    fixture: 'async_time_sleep',
+    fn: 'fetch',
+    args: () => 'range(8)',
+    kind: 'event-loop-blocked',
+    route: 'asyncio',
+    check: namesBlockingLine(10, /^\s+await asyncio\.sleep\(0\.05\)$/m),
+  },
+  {
+    fixture: 'async_hash',
+    fn: 'digest',
+    args: () => 'range(8)',
+    kind: 'event-loop-blocked',
+    route: 'asyncio',
+    check: namesBlockingLine(
+      12,
+      /^\s+return await asyncio\.to_thread\(lambda: hashlib\.sha256\(DATA\)\.hexdigest\(\)\)$/m,
+    ),
+  },
   {
     fixture: 'hashlib_digest',
     fn: 'digest',
@@ -61,7 +92,22 @@ const CASES: Case[] = [
     route: 'threads',
   },
   { fixture: 'numpy_matmul', fn: 'matmul', args: () => 'range(8)', kind: 'cpu-bound-releases-gil', route: 'threads' },
-  { fixture: 'lock_sleep', fn: 'update', args: () => 'range(8)', kind: 'lock-contention', route: 'serial' },
+  {
+    fixture: 'lock_sleep',
+    fn: 'update',
+    args: () => 'range(8)',
+    kind: 'lock-contention',
+    route: 'serial',
+    // The module-level lock named by its variable and creation line, with the function that held it.
+    check: (profile, verdict) => {
+      const lock = profile.strategies.flatMap((s) => s.locks ?? [])[0];
+      assert.ok(lock, 'no lock named');
+      assert.deepEqual([lock.name, lock.kind, lock.site.line], ['LOCK', 'Lock', 7]);
+      assert.deepEqual([lock.holders[0]?.function, lock.holders[0]?.site.line], ['update', 12]);
+      assert.ok(lock.waiters >= 2 && lock.contended >= 1);
+      assert.match(verdict.evidence.join('\n'), /The worst lock is LOCK, a Lock created at lock_sleep\.py:7/);
+    },
+  },
   { fixture: 'micro_tasks', fn: 'tiny', args: () => 'range(10000)', kind: 'overhead-bound', route: 'serial' },
   { fixture: 'big_array_arg', fn: 'norm', args: () => '[(BIG,)] * 8', kind: 'copy-bound', route: 'threads' },
   {
@@ -184,6 +230,7 @@ for (const c of CASES) {
             routes.includes(routeOf(recommendation.strategy) as Route),
             `route for ${c.fixture} is ${recommendation.strategy}, expected ${routes.join(' or ')}: ${recommendation.rationale}`,
           );
+          c.check?.(profile, verdict, recommendation);
           const advice = formatAdvice({ ...profile, verdict, recommendation });
           assert.match(advice, new RegExp(`^Recommendation: ${recommendation.strategy}\\b`, 'm'));
           return;

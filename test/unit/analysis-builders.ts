@@ -32,6 +32,10 @@ export interface StrategySpec {
   /** Share of both cores other programs kept busy during the run. */
   externalLoad?: number;
   nativePools?: StrategyResult['nativePools'];
+  /** What the event-loop and lock recorders found. */
+  loopBlocks?: StrategyResult['loopBlocks'];
+  loopLag?: StrategyResult['loopLag'];
+  locks?: StrategyResult['locks'];
 }
 
 export interface ProfileSpec {
@@ -133,6 +137,8 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
     frames: { name: [], file: [], line: [] },
     stacks: { parent: [], frame: [], line: [] },
     output: { stdout: '', stderr: '', truncatedBytes: 0 },
+    ...(spec.loopBlocks ? { loopBlocks: spec.loopBlocks, loopLag: spec.loopLag ?? null } : {}),
+    ...(spec.locks ? { locks: spec.locks } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ export interface CodeTarget {
   taskSeconds: number | null;
   /** Results differed from serial under some strategy: shared mutable state. */
   sharesState: boolean;
+  /** The contended lock the lock recorder named: its variable and the function that held it longest. */
+  lock?: { name: string | null; holder: string | null } | null;
 }
 
 function moduleName(file: string): string {
@@ -108,11 +110,13 @@ function serialAdvice(w: Workload, t: CodeTarget, name: string): string | null {
     );
   }
   if (t.verdict === 'lock-contention') {
+    const lock = t.lock?.name ?? 'lock';
+    const holder = t.lock?.holder?.split('.').pop() ?? 'task';
     return (
-      '# Hold the lock only around the shared update, never around slow work (I/O, sleeps, computing):\n' +
-      'def task(x):\n' +
+      `# Hold ${lock} only around the shared update, never around slow work (I/O, sleeps, computing):\n` +
+      `def ${holder}(x):\n` +
       '    value = slow_part(x)      # outside the lock: tasks overlap here\n' +
-      '    with lock:\n' +
+      `    with ${lock}:\n` +
       '        shared.update(value)  # short critical section\n' +
       '    return value\n'
     );

@@ -1,5 +1,6 @@
 // Where in the user's file each thread state was spent: one pass over the columnar samples,
 // attributing every task sample to the innermost frame of the user's own file on its stack.
+import { innermostNodes } from '../export/stacks';
 import { THREAD_STATES, type StrategyResult, type ThreadState } from '../profile';
 
 export interface HotLine {
@@ -20,25 +21,11 @@ function baseName(path: string): string {
 
 /** For each stack node, the nearest node (itself or an ancestor) whose frame is in the user's file; -1 if none. */
 function userNodes(result: StrategyResult, userFile: string): Int32Array {
-  const { parent, frame } = result.stacks;
-  const files = result.frames.file;
   const userBase = baseName(userFile);
-  const isUserFrame = files.map((f) => f === userFile || baseName(f) === userBase);
-  const n = parent.length;
-  const out = new Int32Array(n).fill(-2); // -2 = not resolved yet
-  const path: number[] = [];
-  for (let i = 0; i < n; i++) {
-    let node = i;
-    while (node >= 0 && out[node] === -2 && !isUserFrame[frame[node]]) {
-      path.push(node);
-      node = parent[node];
-    }
-    const resolved = node < 0 ? -1 : out[node] !== -2 ? out[node] : node;
-    if (node >= 0) out[node] = resolved;
-    for (const p of path) out[p] = resolved;
-    path.length = 0;
-  }
-  return out;
+  return innermostNodes(
+    result.stacks,
+    result.frames.file.map((f) => f === userFile || baseName(f) === userBase),
+  );
 }
 
 export function hotLines(result: StrategyResult, userFile: string | null): HotLines {

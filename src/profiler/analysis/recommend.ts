@@ -6,10 +6,12 @@ import { projectSpeedup } from './projection';
 import { codeChange, type CodeTarget } from './codeChange';
 import { label, pct, times, type Facts, type StrategyFacts } from './facts';
 import { SPEEDUP_MARGIN, disturbed, fastest } from './margin';
+import { loopFixRationale, planLoopFix } from './loopFix';
 import { routeNotes, type RouteNote } from './routes';
 import { pickleFix, failureCaveats, mismatchCaveats } from './caveats';
 import { GIL_WAIT_SHARE_MIN } from './rules/gilContention';
 import { gilShareOfDemand } from './rules/gilShare';
+import { worstLock } from './rules/lockContention';
 import { curveOf, representatives, whyNotMore } from './workers';
 
 /** A simpler strategy within 10% of the fastest wins: the gap is inside run-to-run noise, its costs are not. */
@@ -159,6 +161,7 @@ export function coverRoutes(f: Facts, v: Verdict): RouteNote[] {
 
 export function recommend(f: Facts, v: Verdict): Recommendation {
   if (f.profile.mode === 'script') return recommendForScript(f, v);
+  if (v.kind === 'event-loop-blocked') return recommendLoopFix(f, v);
   const pool = candidates(f, v);
   const chosen = choose(f, v, pool);
   const best = fastest(pool);
@@ -219,6 +222,7 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     verdict: v.kind,
     taskSeconds: f.serialTaskSeconds,
     sharesState,
+    lock: lockOf(f),
   });
   const fix = pickleFix(f);
 
@@ -231,6 +235,47 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     alternatives,
     caveats,
     codeChange: code ?? fix,
+  };
+}
+
+function lockOf(f: Facts): CodeTarget['lock'] {
+  const lock = worstLock(f);
+  return lock && { name: lock.name, holder: lock.holders[0]?.function ?? null };
+}
+
+/**
+ * A blocked event loop: keep asyncio and take the blocking call off the loop. The speedup expected
+ * is the one measured for the same tasks by the strategy that runs them the way the fix would.
+ */
+function recommendLoopFix(f: Facts, v: Verdict): Recommendation {
+  const fix = planLoopFix(f)!;
+  const standIn = fix.standIn;
+  const alternatives: Alternative[] = candidates(f, v)
+    .sort((a, b) => b.speedup! - a.speedup!)
+    .map((s) => ({
+      strategy: s.id,
+      expectedSpeedup: s.speedup,
+      why:
+        s.result.kind === 'asyncio'
+          ? 'One event loop as the code is now, held up by the blocking call.'
+          : s.result.kind === 'threads'
+            ? 'A thread (and an event loop) per task, so the blocking calls overlap without changing the coroutine; costs a thread per concurrent task.'
+            : 'A process per worker, each with its own event loop; pays for worker start-up and pickling.',
+    }));
+  // What the fix amounts to: overlapping waits (threads), or parallel computing (threads without the GIL, processes).
+  const like: Verdict['kind'] =
+    fix.kind === 'process-pool' ? 'cpu-bound-gil' : fix.computes ? 'cpu-bound-releases-gil' : 'io-bound';
+  const caveats = [...mismatchCaveats(f), ...failureCaveats(f)];
+  if (f.profile.sampling.note) caveats.push(`Sampling: ${f.profile.sampling.note}`);
+  return {
+    strategy: 'asyncio',
+    workers: null,
+    expectedSpeedup: standIn?.speedup ?? null,
+    projected: standIn?.speedup != null ? projection(f, { ...v, kind: like }, standIn) : null,
+    rationale: loopFixRationale(f, fix),
+    alternatives,
+    caveats,
+    codeChange: fix.codeChange,
   };
 }
 
@@ -251,6 +296,7 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
     return `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin that separates a real gain from run-to-run noise on this machine.${near}${busy}`;
   }
   const why: Record<Verdict['kind'], string> = {
+    'event-loop-blocked': 'its blocking calls overlap',
     'io-bound': 'the tasks mostly wait, and waits overlap',
     'cpu-bound-gil': 'separate processes each get their own GIL',
     'cpu-bound-releases-gil': 'the work releases the GIL, so threads share the cores without pickling',
@@ -279,6 +325,8 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
         ? 'native-threads'
         : (f.serial?.id ?? 'script');
   const next: Record<Verdict['kind'], string> = {
+    'event-loop-blocked':
+      'synchronous calls hold up its event loop: take them off the loop (await asyncio.sleep, an async client, asyncio.to_thread or a process pool)',
     'io-bound': 'threads or asyncio overlap waits like these',
     'cpu-bound-gil': multiThreaded
       ? "the script's threads queue for the GIL: a free-threaded build (or processes) lets them run together"
@@ -297,6 +345,6 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
     rationale: `Whole-script mode ran the script once, so no strategy was compared; from its thread states, ${next[v.kind]}. Profile the hot function with --function to measure threads, processes and asyncio.`,
     alternatives: notes.filter((n) => n.alternative && n.route !== strategy).map((n) => n.alternative!),
     caveats: f.profile.sampling.note ? [`Sampling: ${f.profile.sampling.note}`] : [],
-    codeChange: null,
+    codeChange: v.kind === 'event-loop-blocked' ? (planLoopFix(f)?.codeChange ?? null) : null,
   };
 }

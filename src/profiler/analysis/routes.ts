@@ -43,6 +43,7 @@ function threadsNote(f: Facts, v: Verdict): RouteNote {
     };
   }
   const why: Record<Verdict['kind'], string> = {
+    'event-loop-blocked': 'a thread per task gives each its own event loop, so the blocking calls overlap.',
     'cpu-bound-gil': 'the GIL lets one thread run Python at a time.',
     'cpu-bound-releases-gil': 'the work releases the GIL, so threads share the cores without copying.',
     'io-bound': 'waiting threads release the GIL, so their waits overlap.',

@@ -4,6 +4,7 @@ import type { Verdict, VerdictKind } from '../profile';
 import type { Facts } from './facts';
 import { copyCost } from './rules/copyCost';
 import { dominantState } from './rules/dominantState';
+import { eventLoopBlocked } from './rules/eventLoopBlocked';
 import { gilContention } from './rules/gilContention';
 import { ioWait } from './rules/ioWait';
 import { lockContention } from './rules/lockContention';
@@ -15,12 +16,15 @@ import type { Finding, Rule } from './rules/types';
 /**
  * Copy and overhead costs decide against process pools whatever the work is; a contended lock
  * decides against threads even when the serial thread looked I/O-bound (it slept holding the
- * lock); a split between CPU and waiting beats either pure kind; the pure kinds exclude each other.
+ * lock); a blocked event loop decides what an `async def` needs whatever it blocks on (sleeping,
+ * I/O or computing); a split between CPU and waiting beats either pure kind; the pure kinds
+ * exclude each other.
  */
 export const PRECEDENCE: readonly Rule[] = [
   copyCost,
   taskOverhead,
   lockContention,
+  eventLoopBlocked,
   mixedWork,
   ioWait,
   gilContention,
@@ -32,6 +36,7 @@ export const MIN_SERIAL_SAMPLES = 20;
 export const FEW_SAMPLES_FACTOR = 0.7;
 
 export const VERDICT_LABELS: Record<VerdictKind, string> = {
+  'event-loop-blocked': 'Event loop blocked',
   'io-bound': 'I/O-bound',
   'cpu-bound-gil': 'CPU-bound (GIL)',
   'cpu-bound-releases-gil': 'CPU-bound (releases the GIL)',

@@ -53,3 +53,33 @@ function isSorted(indices: number[], t: number[]): boolean {
   for (let k = 1; k < indices.length; k++) if (t[indices[k]!]! < t[indices[k - 1]!]!) return false;
   return true;
 }
+
+/** The standard library (lib/pythonX.Y/, lib/pypyX.Y/), installed packages, frozen and generated code. */
+const LIBRARY_FILE = /^<|[\\/](?:site-packages|dist-packages)[\\/]|[\\/]lib(?:64)?[\\/](?:python|pypy)[\d.]*t?[\\/]/;
+
+/** Whether a frame's file is library code rather than the user's own. */
+export function isLibraryFile(file: string): boolean {
+  return LIBRARY_FILE.test(file);
+}
+
+/**
+ * For each trie node, the nearest node on its path to the root (itself first) whose frame is
+ * marked in `isUserFrame`: the innermost user frame of a stack ending there; -1 if there is none.
+ */
+export function innermostNodes(stacks: StackTable, isUserFrame: ArrayLike<boolean>): Int32Array {
+  const { parent, frame } = stacks;
+  const out = new Int32Array(parent.length).fill(-2); // -2 = not resolved yet
+  const path: number[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    let node = i;
+    while (node >= 0 && out[node] === -2 && !isUserFrame[frame[node]!]) {
+      path.push(node);
+      node = parent[node]!;
+    }
+    const resolved = node < 0 ? -1 : out[node] !== -2 ? out[node]! : node;
+    if (node >= 0) out[node] = resolved;
+    for (const p of path) out[p] = resolved;
+    path.length = 0;
+  }
+  return out;
+}

@@ -29,6 +29,7 @@ import concurrent.futures.process  # noqa: E402,F401
 import concurrent.futures.thread  # noqa: E402,F401
 import contextlib  # noqa: E402
 
+import cp_blocking  # noqa: E402
 import cp_native  # noqa: E402
 import cp_tracer  # noqa: E402
 import cp_worker  # noqa: E402
@@ -121,6 +122,15 @@ def task_inputs(module, fn, expression, default_tasks):
         return [item if isinstance(item, tuple) else (item,) for item in items]
     except Exception as exc:
         raise UsageError("--args %r failed: %s: %s" % (expression, type(exc).__name__, exc))
+
+
+def mentions_asyncio(path):
+    """A whole script gets the event-loop recorder only when it may run a loop (importing asyncio costs ~20 ms)."""
+    try:
+        with open(path, "rb") as handle:
+            return b"asyncio" in handle.read()
+    except OSError:
+        return False
 
 
 def is_async(fn):
@@ -402,11 +412,15 @@ def decide(plan, result):
 def run(config, result):
     strategy = config["strategy"]
     path = config["file"]
-    cp_tracer.start(os.path.join(config["traceDir"], "trace-%d.jsonl" % os.getpid()), config["stackHz"], "harness")
+    tracer = cp_tracer.start(os.path.join(config["traceDir"], "trace-%d.jsonl" % os.getpid()), config["stackHz"], "harness")
+    if config.get("traceLocks"):
+        cp_blocking.trace_locks(tracer)  # before the user's module creates its locks
     result["importStartNs"] = time.monotonic_ns()
     plan = decide(config["import"], result)
     if config["function"] is None:
         sys.argv = [path]
+        if config.get("watchLoops") and mentions_asyncio(path):
+            cp_blocking.watch_loops(tracer, config["slowCallbackMs"])
         start = time.monotonic_ns()
         result["taskStartNs"] = start
         cpu_before = cpu_times()
@@ -441,6 +455,8 @@ def run(config, result):
             raise UsageError("%r is not defined in %s" % (config["function"], path))
         raise
     result["isAsync"] = is_async(fn)
+    if config.get("watchLoops") and result["isAsync"]:
+        cp_blocking.watch_loops(tracer, config["slowCallbackMs"])
     tasks = task_inputs(module, fn, config["args"], config["defaultTasks"])
     result["tasks"] = len(tasks)
     result["importEndNs"] = time.monotonic_ns()

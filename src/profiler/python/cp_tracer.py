@@ -44,6 +44,8 @@ class Tracer:
         self._named = set()  # native ids whose name was recorded
         self._thread_names = {}
         self._flushed_tasks = 0
+        self._series = {}  # name -> list: see series()
+        self.before_stop = []  # callables run before the last flush (final reports)
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._file = open(path, "a", encoding="utf-8")
@@ -67,6 +69,12 @@ class Tracer:
             self.note({"samplerThread": self._thread.native_id})
 
     def stop(self):
+        for report in self.before_stop:
+            try:
+                report()
+            except Exception:
+                pass  # a report that fails must not cost the trace
+        self.before_stop = []
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(1.0)
@@ -74,6 +82,14 @@ class Tracer:
 
     def record_task(self, index, start_ns, end_ns, failed):
         self.tasks.append((index, threading.get_native_id(), start_ns, end_ns, 1 if failed else 0))
+
+    def series(self, name):
+        """A list any thread may append to (list.append is atomic); what is new in it is written
+        as the record's `name` at each flush. Create series before other threads use the tracer."""
+        items = self._series.get(name)
+        if items is None:
+            items = self._series[name] = []
+        return items
 
     def note(self, record):
         """Write an extra record (e.g. worker ready time) right away."""
@@ -160,6 +176,11 @@ class Tracer:
                 "tasks": tasks,
                 "threads": list(self._thread_names.items()),
             }
+            for name, items in list(self._series.items()):
+                end = len(items)
+                if end > 0:
+                    record[name] = items[:end]
+                    del items[:end]  # one list operation: what other threads append meanwhile stays
             self._new_frames, self._new_stacks, self._samples, self._lateness = [], [], [], []
             self._thread_names = {}
             self._write(record)

@@ -1,6 +1,9 @@
 // lock-contention: a lock (or other blocking synchronisation) in the user's code makes the
 // tasks take turns, so threads queue on it instead of overlapping.
-import { label, pct, times, type Facts, type StrategyFacts } from '../facts';
+import { baseName } from '../../export/stacks';
+import { lockName } from '../../locks';
+import type { LockInfo } from '../../profile';
+import { label, pct, seconds, times, type Facts, type StrategyFacts } from '../facts';
 import { describeHotLine } from '../hotspots';
 import { SPEEDUP_MARGIN } from '../margin';
 import { gilProxied, latenessSaysGil } from './gilShare';
@@ -13,6 +16,25 @@ import type { Finding } from './types';
 export const LOCK_WAIT_SHARE_MIN = 0.3;
 /** Score multiplier when the pool beat serial anyway: the lock costs something but does not serialise. */
 export const CONTRADICTED_FACTOR = 0.6;
+
+/** The lock waited on longest in any run the lock recorder traced. */
+export function worstLock(f: Facts): LockInfo | null {
+  let worst: LockInfo | null = null;
+  for (const s of f.all)
+    for (const lock of s.result.locks ?? []) if (!worst || lock.waitMs > worst.waitMs) worst = lock;
+  return worst && worst.waitMs > 0 ? worst : null;
+}
+
+/** "The worst lock is LOCK, a Lock created at app.py:7: ...; held by update() at app.py:11 for 100 ms on average." */
+export function describeLock(lock: LockInfo): string {
+  const at = (site: { file: string; line: number }): string => `${baseName(site.file)}:${site.line}`;
+  const holder = lock.holders[0];
+  const held = holder
+    ? `; held longest by ${holder.function}() at ${at(holder.site)}, ${seconds(holder.meanHoldMs / 1000)} per hold on average (longest ${seconds(holder.maxHoldMs / 1000)}, ${holder.count} holds)`
+    : '';
+  const instances = lock.instances > 1 ? ` (${lock.instances} locks created there)` : '';
+  return `The worst lock is ${lockName(lock)}, a ${lock.kind} created at ${at(lock.site)}${instances}: ${lock.waiters} thread${lock.waiters === 1 ? '' : 's'} waited ${pct(lock.waitShare)} of their task time for it (${lock.contended} of ${lock.acquisitions} acquisitions waited, ${seconds(lock.waitMs / 1000)} in all)${held}.`;
+}
 
 export function lockContention(f: Facts): Finding | null {
   // The largest lock share over the pools: contention grows with the pool size.
@@ -30,6 +52,8 @@ export function lockContention(f: Facts): Finding | null {
   ];
   const where = f.hot(worst).lockWait;
   if (where) evidence.push(`The waits are at ${describeHotLine(where)} (${pct(where.share)} of lock-wait samples).`);
+  const named = worstLock(f);
+  if (named) evidence.push(describeLock(named));
   const serialLock = f.serial?.states?.lock;
   if (serialLock !== undefined)
     evidence.push(`serial: ${pct(serialLock)} lock waits, so the lock is only contended when tasks run together.`);

@@ -1,0 +1,77 @@
+// The Python side of the blocking recorders (src/profiler/python/cp_blocking.py) in a real
+// interpreter: the lock recorder's bookkeeping (names, kinds, waits, holders, re-entrant holds,
+// condition waits, the standard library's own locks left alone) and the event-loop recorder (a
+// blocking callback timed at the loop, the heartbeat). No timing upper bounds: only what a sleep
+// guarantees (a callback that slept 30 ms took at least 30 ms).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { RawLock } from '../../src/profiler/traces';
+import { PYTHON, ROOT } from '../helpers/cli';
+
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'blocking');
+const USER = join(FIXTURES, 'locks_user.py');
+
+function drive(mode: 'locks' | 'loops'): Record<string, unknown> {
+  const out = execFileSync(PYTHON, [join(FIXTURES, 'driver.py'), join(ROOT, 'src', 'profiler', 'python'), mode], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+test('the lock recorder names a module-level lock by its variable and line, with its waiter and holder', () => {
+  const { locks, records } = drive('locks') as {
+    locks: RawLock[];
+    records: { name: string | null; kind: string; file: string; acquisitions: number }[];
+  };
+  const lock = locks.find((l) => l.name === 'LOCK')!;
+  assert.ok(lock, `LOCK not reported: ${JSON.stringify(locks)}`);
+  assert.deepEqual([lock.file, lock.line, lock.kind, lock.instances], [USER, 6, 'Lock', 1]);
+  assert.equal(lock.acquisitions, 2);
+  assert.equal(lock.contended, 1, 'the second thread waited for the first');
+  assert.equal(lock.waiters.length, 1);
+  assert.deepEqual(
+    lock.waitSites.map(([file, line, fn, count]) => [file, line, fn, count]),
+    [[USER, 16, 'hold', 1]],
+  );
+  const [holder] = lock.holders;
+  assert.deepEqual(holder!.slice(0, 4), [USER, 16, 'hold', 2]);
+  assert.ok(holder![4] / 2 >= 50e6, 'each hold slept 50 ms under the lock');
+  assert.equal(
+    holder![6].reduce((a, b) => a + b, 0),
+    2,
+    'every hold is in the histogram',
+  );
+
+  // queue.Queue's mutex, named by the queue's variable; a consumer waiting for an item is a condition wait.
+  const queue = locks.find((l) => l.name === 'Q')!;
+  assert.deepEqual([queue.kind, queue.line, queue.conditionWaiters.length], ['Queue', 7, 1]);
+  assert.ok(queue.conditionWaitNs > 0);
+
+  // An instance attribute is named Class.attribute; a re-entrant hold counts once.
+  const account = records.find((r) => r.name === 'Account.lock')!;
+  assert.deepEqual([account.kind, account.acquisitions], ['RLock', 1]);
+  // Locks the standard library makes for itself (a Thread's start-up event) are not wrapped.
+  assert.deepEqual(
+    records.filter((r) => r.file !== 'locks_user.py'),
+    [],
+  );
+  assert.ok(records.every((r) => ['Lock', 'RLock', 'Queue'].includes(r.kind)));
+});
+
+test('the event-loop recorder times a blocking callback at the loop and runs a heartbeat on it', () => {
+  const { mainTid, slowCallbacks, loopBeats, notes } = drive('loops') as {
+    mainTid: number;
+    slowCallbacks: [number, number, number, string | null, number, string][];
+    loopBeats: [number, number, number][];
+    notes: { loopWatch?: { slowCallbackMs: number } }[];
+  };
+  const blocking = slowCallbacks.filter(([, start, end]) => end - start >= 30e6);
+  assert.equal(blocking.length, 1, JSON.stringify(slowCallbacks));
+  const [tid, , , file, line, fn] = blocking[0]!;
+  assert.deepEqual([tid, file, line, fn], [mainTid, join(FIXTURES, 'loop_user.py'), 6, 'blocks']);
+  assert.ok(loopBeats.length >= 1 && loopBeats.every(([t, due, ran]) => t === mainTid && ran >= due - 1e6));
+  assert.equal(notes[0]?.loopWatch?.slowCallbackMs, 10);
+});
