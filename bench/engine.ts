@@ -2,7 +2,9 @@
 // machines are noisy):
 //   1. the in-process stack sampler's slowdown of a CPU-bound workload, 1 and 4 threads;
 //   2. the /proc thread-state sampler's CPU cost at 200 Hz over 10 threads, against not sampling;
-//   3. what the engine adds per strategy beyond interpreter start-up and the module import.
+//   3. what the engine adds per strategy beyond interpreter start-up and the module import;
+//   4. the blocking recorders' cost: the lock recorder and the event-loop recorder (heartbeat and
+//      callback timing) on work that takes a lock or awaits after each ~100 us piece.
 // Usage: npm run build && node --import tsx bench/engine.ts [--rounds N] [--python PATH]
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -108,11 +110,42 @@ async function engineOverhead(): Promise<void> {
   }
 }
 
+/** Budget for either recorder: the workload's time grows by less than this. */
+const BLOCKING_BUDGET = 1.03;
+
+function blockingRecordersOverhead(): void {
+  const out = execFileSync(
+    PYTHON,
+    [
+      join(__dirname, 'python', 'blocking_overhead.py'),
+      join(ROOT, 'src', 'profiler', 'python'),
+      String(2 * ROUNDS + 1),
+    ],
+    { encoding: 'utf8' },
+  );
+  type Figures = { plainSeconds: number; tracedSeconds: number; slowdown: number; cpuSlowdown: number };
+  const { locks, loops } = JSON.parse(out) as {
+    locks: Figures & { acquisitionsPerSecond: number; plainAcquireNs: number; tracedAcquireNs: number };
+    loops: Figures & { callbacksPerSecond: number; plainCallbackNs: number; watchedCallbackNs: number };
+  };
+  const verdict = (r: Figures) => (Math.min(r.slowdown, r.cpuSlowdown) < BLOCKING_BUDGET ? 'within' : 'OVER');
+  console.log(
+    `\n4. Blocking recorders (budget: < ${BLOCKING_BUDGET}x), median of ${2 * ROUNDS + 1} interleaved pairs:`,
+  );
+  console.log(
+    `   lock recorder, 4 threads taking one lock after each ~100 us of work (${Math.round(locks.acquisitionsPerSecond)} acquisitions/s): wall ${locks.slowdown.toFixed(3)}x, process CPU ${locks.cpuSlowdown.toFixed(3)}x (${verdict(locks)}); an uncontended \`with lock:\` costs ${Math.round(locks.tracedAcquireNs)} ns traced vs ${Math.round(locks.plainAcquireNs)} ns`,
+  );
+  console.log(
+    `   event-loop recorder, 8 coroutines awaiting after each ~100 us of work (${Math.round(loops.callbacksPerSecond)} callbacks/s): wall ${loops.slowdown.toFixed(3)}x, process CPU ${loops.cpuSlowdown.toFixed(3)}x (${verdict(loops)}); a bare loop round trip costs ${Math.round(loops.watchedCallbackNs)} ns watched vs ${Math.round(loops.plainCallbackNs)} ns`,
+  );
+}
+
 async function main(): Promise<void> {
   console.log(`Engine benchmarks with ${PYTHON}, ${ROUNDS} rounds each`);
   stackSamplerOverhead();
   await procSamplerCost();
   await engineOverhead();
+  blockingRecordersOverhead();
 }
 
 void main();

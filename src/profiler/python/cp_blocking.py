@@ -18,6 +18,7 @@ import linecache
 import os
 import re
 import sys
+from bisect import bisect_right
 import threading
 import time
 
@@ -140,16 +141,15 @@ def watch_loops(tracer, slow_callback_ms=DEFAULT_SLOW_CALLBACK_MS, heartbeat_ms=
     asyncio.base_events.BaseEventLoop.run_forever = watched_run_forever
     tracer.note({"loopWatch": {"slowCallbackMs": slow_callback_ms, "heartbeatMs": heartbeat_ms}})
 
+    def unwatch():  # for the benchmark, which measures with and without in one process
+        asyncio.events.Handle._run = run_handle
+        asyncio.base_events.BaseEventLoop.run_forever = run_forever
+
+    return unwatch
+
 
 # -- locks -----------------------------------------------------------------------------------
 _TARGET = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::[^=]*)?=(?!=)")
-
-
-def _bucket(ns):
-    for index, bound in enumerate(HOLD_BUCKETS_NS):
-        if ns < bound:
-            return index
-    return len(HOLD_BUCKETS_NS)
 
 
 class LockRecord:
@@ -177,27 +177,23 @@ class LockRecord:
         entry[0] += 1
         entry[1] += ns
 
-    def held(self, ns, site):
-        entry = self.holders.get(site)
-        if entry is None:
-            entry = self.holders[site] = [0, 0, 0, [0] * (len(HOLD_BUCKETS_NS) + 1)]
-        entry[0] += 1
-        entry[1] += ns
-        if ns > entry[2]:
-            entry[2] = ns
-        entry[3][_bucket(ns)] += 1
+    def holder(self, site):
+        entry = self.holders[site] = [0, 0, 0, [0] * (len(HOLD_BUCKETS_NS) + 1)]
+        return entry
 
 
 def _site(frame):
-    """(code, line) of the user's frame that called into the lock, or of the frame itself."""
-    found = user_frame(frame)
-    if found is None:
-        found = frame
+    """(code, line) of the user's frame that called into the lock (the frame itself when none is)."""
+    code = frame.f_code
+    if _is_library.get(code) is False:  # the common case: a `with` in the user's own code
+        return (code, frame.f_lineno)
+    found = user_frame(frame) or frame
     return (found.f_code, found.f_lineno)
 
 
 class TracedLock:
-    """A threading.Lock or RLock that records its waits and holds (see the module's docstring)."""
+    """A threading.Lock or RLock that records its waits and holds (see the module's docstring).
+    The uncontended path is one Python call each way: it runs for every acquisition."""
 
     __slots__ = ("_lock", "_rec", "_reentrant", "_depth", "_since", "_holder", "__weakref__")
 
@@ -209,23 +205,13 @@ class TracedLock:
         self._since = 0
         self._holder = None
 
-    def _start_hold(self, waited_ns, frame):
-        site = _site(frame)
-        rec = self._rec
-        rec.acquisitions += 1
-        if waited_ns is not None:
-            rec.waited(waited_ns, site)
-        self._holder = site
-        self._since = _now()
-
-    def _end_hold(self):
-        self._rec.held(_now() - self._since, self._holder)
-
     def acquire(self, blocking=True, timeout=-1):
         lock = self._lock
         if lock.acquire(False):
             if self._depth == 0:
-                self._start_hold(None, sys._getframe(1))
+                self._rec.acquisitions += 1
+                self._holder = _site(sys._getframe(1))
+                self._since = _now()
             self._depth += 1
             return True
         if not blocking:
@@ -235,23 +221,43 @@ class TracedLock:
         start = _now()
         if not lock.acquire(True, timeout):
             return False
-        self._start_hold(_now() - start, sys._getframe(1))
-        self._depth = 1
+        self._took_after_wait(_now() - start, sys._getframe(1))
         return True
 
     __enter__ = acquire  # so that sys._getframe(1) is the `with` statement's frame
 
-    def release(self):
-        if self._reentrant and not self._lock._is_owned():
-            raise RuntimeError("cannot release un-acquired lock")
-        if self._depth == 1:
+    def _took_after_wait(self, waited, frame):
+        rec = self._rec
+        site = _site(frame)
+        rec.acquisitions += 1
+        if waited >= 0:
+            rec.waited(waited, site)
+        self._holder = site
+        self._depth = 1
+        self._since = _now()
+
+    def _end_hold(self):
+        held = _now() - self._since
+        entry = self._rec.holders.get(self._holder)
+        if entry is None:
+            entry = self._rec.holder(self._holder)
+        entry[0] += 1
+        entry[1] += held
+        if held > entry[2]:
+            entry[2] = held
+        entry[3][bisect_right(HOLD_BUCKETS_NS, held)] += 1
+
+    def release(self, *exc_info):
+        depth = self._depth
+        if depth == 1:
             self._end_hold()
-        if self._depth > 0:
-            self._depth -= 1
+        elif self._reentrant and not self._lock._is_owned():
+            raise RuntimeError("cannot release un-acquired lock")
+        if depth > 0:
+            self._depth = depth - 1
         self._lock.release()
 
-    def __exit__(self, *exc):
-        self.release()
+    __exit__ = release
 
     def locked(self):
         return self._lock.locked() if hasattr(self._lock, "locked") else self._depth > 0
@@ -275,7 +281,7 @@ class TracedLock:
         else:
             self._lock.acquire()
         waited = _now() - start
-        self._start_hold(waited if waited >= CONTENDED_NS else None, sys._getframe(1))
+        self._took_after_wait(waited if waited >= CONTENDED_NS else -1, sys._getframe(1))
         self._depth = depth
 
     def _is_owned(self):
