@@ -67,6 +67,8 @@ export function engineArguments(request: EngineRequest): string[] {
   if (request.maxWorkers) args.push('--max-workers', String(request.maxWorkers));
   args.push('--out', request.outPath);
   args.push('--progress=json');
+  // The engine stops (and kills its workload) when this process dies and its stdin closes.
+  args.push('--stop-on-stdin-close');
   return args;
 }
 
@@ -88,7 +90,12 @@ function isEngineEvent(value: unknown): value is EngineEvent {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   return (
-    type === 'strategy-start' || type === 'strategy-end' || type === 'heartbeat' || type === 'log' || type === 'plan'
+    type === 'strategy-start' ||
+    type === 'strategy-end' ||
+    type === 'heartbeat' ||
+    type === 'log' ||
+    type === 'plan' ||
+    type === 'workload'
   );
 }
 
@@ -96,13 +103,17 @@ export function startEngine(request: EngineRequest, handlers: EngineHandlers): E
   const child = spawn(process.execPath, [request.cliPath, ...engineArguments(request)], {
     cwd: path.dirname(request.file),
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin is held open and never written: it closes when this process dies (--stop-on-stdin-close).
+    stdio: ['pipe', 'pipe', 'pipe'],
     // Its own process group, so a cancel can still clear everything if the engine hangs.
     detached: true,
   });
+  child.stdin.on('error', () => {});
   let cancelled = false;
   let exited = false;
   let messages = '';
+  /** Process groups of the workload's interpreters, killed too if the engine dies or hangs. */
+  const workloadGroups = new Set<number>();
   const keepMessage = (text: string): void => {
     if (messages.length < MAX_MESSAGE_CHARS) messages += `${text}\n`;
   };
@@ -117,6 +128,7 @@ export function startEngine(request: EngineRequest, handlers: EngineHandlers): E
       return;
     }
     if (parsed.event.type === 'log' && parsed.event.level === 'error') keepMessage(parsed.event.message);
+    if (parsed.event.type === 'workload') workloadGroups.add(parsed.event.pgid);
     handlers.onEvent(parsed.event);
   });
   const stderrClosed = new Promise<void>((resolve) => stderrLines.once('close', resolve));
@@ -125,6 +137,12 @@ export function startEngine(request: EngineRequest, handlers: EngineHandlers): E
     child.once('error', (error) => {
       exited = true;
       resolve({ exitCode: null, cancelled, messages: `Could not start the engine: ${error.message}` });
+    });
+    child.once('exit', (code) => {
+      exited = true;
+      child.stdin.destroy();
+      // An engine that crashed or was killed left no one to end its workload: do it here.
+      if (code === null || code > 2) for (const group of workloadGroups) killGroup(group);
     });
     child.once('close', (code) => {
       exited = true;
@@ -138,7 +156,10 @@ export function startEngine(request: EngineRequest, handlers: EngineHandlers): E
       if (cancelled || exited) return;
       cancelled = true;
       child.kill('SIGTERM');
-      const backstop = setTimeout(() => killGroup(child.pid), CANCEL_GRACE_MS);
+      const backstop = setTimeout(() => {
+        killGroup(child.pid);
+        for (const group of workloadGroups) killGroup(group);
+      }, CANCEL_GRACE_MS);
       void finished.then(() => clearTimeout(backstop));
     },
   };

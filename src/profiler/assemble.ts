@@ -4,6 +4,7 @@
 import { findNativePools } from './nativePools';
 import { lockTable, taskThreadMs } from './locks';
 import { loopBlocks, loopLag } from './loopBlocks';
+import { SAMPLES_PER_STRATEGY } from './caps';
 import type { CoreSampler } from './sampler/coreSampler';
 import { sourceLineReader } from './sourceLines';
 import { gilRange, type AddressRange } from './sampler/syscalls';
@@ -16,6 +17,7 @@ import {
   type ErrorDetail,
   type FirstDifference,
   type NativePool,
+  type LeftProcess,
   type ProcessCosts,
   type ProcessInfo,
   type Samples,
@@ -57,6 +59,10 @@ export interface HarnessResult {
   threadpoolctlLimit?: boolean;
   /** Seconds the harness waited before the clock for native threads to stop spinning. */
   settleSeconds?: number;
+  /** Processes the workload left running when its tasks were done, killed by the harness. */
+  leftBehind?: LeftProcess[];
+  /** What the harness cut (exception text past its cap). */
+  capped?: string[];
 }
 
 export interface RunRecord {
@@ -74,6 +80,7 @@ export interface RunRecord {
   coreSampler: CoreSampler;
   gilOffsets: number[] | null;
   output: { stdout: string; stderr: string; truncatedBytes: number };
+  leftBehind: LeftProcess[];
 }
 
 /** A stack sample farther than this from a /proc sample is not joined to it. The stack sampler
@@ -181,6 +188,11 @@ export function assemble(run: RunRecord): StrategyResult {
   const samples: Samples = { t: [], thread: [], core: [], state: [], stack: [], inTask: [] };
   const counts = new Array<number>(THREAD_STATES.length).fill(0);
   let taskSamples = 0;
+  const capped = [...(harness?.capped ?? [])];
+  if (run.output.truncatedBytes > 0)
+    capped.push(
+      `output: kept the last ${run.output.stdout.length + run.output.stderr.length} characters, ${run.output.truncatedBytes} bytes before them dropped`,
+    );
 
   const spansByTid = new Map<number, { start: number; end: number }[]>();
   for (const task of traces.tasks) {
@@ -223,7 +235,13 @@ export function assemble(run: RunRecord): StrategyResult {
     );
     const gil = gilRangeByPid(traces, run.gilOffsets);
     const raw = sampler.samples;
+    // Past the cap, whole ticks are dropped evenly (every thread of a kept tick stays): the state
+    // shares and per-thread counts still come from every sample.
+    const keepEvery = Math.max(1, Math.ceil(raw.length / SAMPLES_PER_STRATEGY));
+    const inTaskByThread: number[][] = [];
+    let tick = -1;
     for (let i = 0; i < raw.length; i++) {
+      if (i === 0 || raw.t[i] !== raw.t[i - 1]) tick++;
       const thread = threads[raw.thread[i]!]!;
       const t = raw.t[i]!;
       const state = sampler.stateOf(i, (pid) => gil.get(pid) ?? null);
@@ -234,20 +252,28 @@ export function assemble(run: RunRecord): StrategyResult {
       )
         ? 1
         : 0;
+      thread.samples++;
+      if (inTask) {
+        thread.taskSamples++;
+        taskSamples++;
+        counts[state]!++;
+        (inTaskByThread[raw.thread[i]!] ??= new Array<number>(THREAD_STATES.length).fill(0))[state]!++;
+      }
+      if (tick % keepEvery !== 0) continue;
       samples.t.push(round(t, 2));
       samples.thread.push(raw.thread[i]!);
       samples.core.push(raw.core[i]!);
       samples.state.push(state);
       samples.stack.push(nearestStack(stacksByTid.get(thread.tid), t));
       samples.inTask.push(inTask);
-      thread.samples++;
-      if (inTask) {
-        thread.taskSamples++;
-        taskSamples++;
-        counts[state]!++;
-      }
     }
-    if (scriptWindow) taskSamples -= dropWaitingCoordinators(threads, samples, counts);
+    if (scriptWindow) taskSamples -= dropWaitingCoordinators(threads, samples, counts, inTaskByThread);
+    if (keepEvery > 1)
+      capped.push(
+        `thread samples: kept every ${keepEvery}th sampler tick (${samples.t.length} of ${raw.length} samples; the cap is ${SAMPLES_PER_STRATEGY}); thread-state shares use them all`,
+      );
+    if (sampler.unwatched.size > 0)
+      capped.push(`${sampler.unwatched.size} threads were not sampled: ${sampler.threads.length} were watched already`);
   }
   const nativePools = sampler ? poolsOf(run, threads, samples, scriptWindow) : null;
   const cores = coreSeries(run.coreSampler, samples, sampler ? 1000 / sampler.hz : null);
@@ -310,6 +336,8 @@ export function assemble(run: RunRecord): StrategyResult {
     frames: traces.frames,
     stacks: traces.stacks,
     output: run.output,
+    leftBehind: run.leftBehind,
+    capped,
   };
   addBlocking(result, run);
   return result;
@@ -387,36 +415,28 @@ function poolsOf(
 export const COORDINATOR_LOCK_SHARE = 0.5;
 export const COORDINATOR_RUNNING_SHARE = 0.15;
 
-/** Takes a coordinating main thread out of the task samples; returns how many samples it removed. */
-function dropWaitingCoordinators(threads: ThreadInfo[], samples: Samples, counts: number[]): number {
+/** Takes a coordinating main thread out of the task samples; returns how many samples it removed.
+ * `byThread[thread][state]` counts every in-task sample (also those a cap left out of `samples`). */
+function dropWaitingCoordinators(
+  threads: ThreadInfo[],
+  samples: Samples,
+  counts: number[],
+  byThread: number[][],
+): number {
   const lockWait = THREAD_STATES.indexOf('lockWait');
   const running = THREAD_STATES.indexOf('running');
-  const locked = new Array<number>(threads.length).fill(0);
-  const ran = new Array<number>(threads.length).fill(0);
-  for (let i = 0; i < samples.t.length; i++) {
-    if (!samples.inTask[i]) continue;
-    if (samples.state[i] === lockWait) locked[samples.thread[i]!]!++;
-    else if (samples.state[i] === running) ran[samples.thread[i]!]!++;
-  }
   const main = threads.findIndex(
     (t, i) =>
       t.tid === t.pid &&
       t.taskSamples > 0 &&
-      locked[i]! >= COORDINATOR_LOCK_SHARE * t.taskSamples &&
-      ran[i]! <= COORDINATOR_RUNNING_SHARE * t.taskSamples,
+      (byThread[i]?.[lockWait] ?? 0) >= COORDINATOR_LOCK_SHARE * t.taskSamples &&
+      (byThread[i]?.[running] ?? 0) <= COORDINATOR_RUNNING_SHARE * t.taskSamples,
   );
   if (main < 0 || !threads.some((t, i) => i !== main && t.taskSamples > 0)) return 0;
-  const waiting = threads.map((_, i) => i === main);
-  let removed = 0;
-  for (let i = 0; i < samples.t.length; i++) {
-    if (!samples.inTask[i] || !waiting[samples.thread[i]!]) continue;
-    samples.inTask[i] = 0;
-    counts[samples.state[i]!]!--;
-    removed++;
-  }
-  threads.forEach((t, i) => {
-    if (waiting[i]) t.taskSamples = 0;
-  });
+  for (let i = 0; i < samples.t.length; i++) if (samples.thread[i] === main) samples.inTask[i] = 0;
+  const removed = threads[main]!.taskSamples;
+  byThread[main]?.forEach((count, state) => (counts[state]! -= count));
+  threads[main]!.taskSamples = 0;
   return removed;
 }
 

@@ -1,13 +1,17 @@
 // concurrency-profiler: the engine's command line.
 //   concurrency-profiler profile FILE.py [--function NAME] [--args EXPR] [--workers K] ...
 //   concurrency-profiler export PROFILE.json [--speedscope F] [--trace F] [--collapsed F] [--html F]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatAdvice } from './analysis';
 import { formatBaselineFailure } from './baselineFailure';
+import { forTerminal } from './caps';
 import { DEFAULTS, runProfile, UsageError, VERSION } from './engine';
 import type { EngineEvent } from './events';
 import { writeExports, type ExportOptions } from './export';
+import { killEverythingLive } from './launcher';
+import { parseNumber, rangeProblem, type RangedOption } from './options';
+import { jsonParts, outputProblem, writeFileAtomic } from './output';
 import { PROFILE_SCHEMA_VERSION, type Profile } from './profile';
 import { formatPlan, formatTable } from './table';
 import { BUDGET_BASE_SWEEPS } from './budget';
@@ -32,8 +36,9 @@ const USAGE = `Usage:
       --max-workers N     largest pool a curve tries (default: ${DEFAULT_MAX_WORKERS})
       --sample-hz N       thread-state sampling rate (default: ${DEFAULTS.sampleHz})
       --slow-callback-ms N  an asyncio callback this long blocks the event loop (default: ${DEFAULTS.slowCallbackMs})
-      --out FILE          write the profile JSON (- for stdout)
+      --out FILE          write the profile JSON (- for stdout); missing folders are created
       --progress text|json  progress on stderr (default: text)
+      --stop-on-stdin-close  stop as on SIGTERM when stdin closes (for programs that run the CLI)
       --speedscope F, --trace F, --collapsed F, --html F, --strategy ID   exports, as below
   concurrency-profiler export PROFILE.json [options]
       --speedscope FILE   speedscope JSON, one profile per thread
@@ -62,26 +67,39 @@ function exitAfterFlush(code: number): void {
   process.stderr.write('', done);
 }
 
-function positiveNumber(name: string, value: string | undefined): number | undefined {
+/** A numeric flag's value, checked against its range (src/profiler/options.ts). */
+function rangedNumber(option: RangedOption, flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) fail(`--${name} must be a positive number, got "${value}"`);
+  const n = parseNumber(value);
+  const problem = rangeProblem(option, n, flag, JSON.stringify(value));
+  if (problem) fail(problem);
   return n;
+}
+
+/** Every output path is checked before anything runs: a long sweep must not end in "cannot write". */
+function checkOutputs(flags: Record<string, unknown>, names: string[]): void {
+  for (const name of names) {
+    const file = flags[name];
+    if (typeof file !== 'string' || (name === 'out' && file === '-')) continue;
+    if (file === '') fail(`--${name} needs a file name`);
+    const problem = outputProblem(file);
+    if (problem) fail(`--${name} ${file}: ${problem}`);
+  }
 }
 
 function progressPrinter(mode: string): (event: EngineEvent) => void {
   if (mode === 'json') return (event) => process.stderr.write(`${JSON.stringify(event)}\n`);
+  const print = (text: string): boolean => process.stderr.write(forTerminal(text));
   return (event) => {
-    if (event.type === 'plan') process.stderr.write(`${formatPlan(event)}\n`);
-    else if (event.type === 'strategy-start')
-      process.stderr.write(`[${event.index + 1}/${event.total}] ${event.id} ...\n`);
+    if (event.type === 'plan') print(`${formatPlan(event)}\n`);
+    else if (event.type === 'strategy-start') print(`[${event.index + 1}/${event.total}] ${event.id} ...\n`);
     else if (event.type === 'strategy-end') {
       const wall = event.wallSeconds === null ? '' : ` ${event.wallSeconds.toFixed(3)} s`;
       const speedup = event.speedup === null ? '' : ` (${event.speedup.toFixed(2)}x)`;
-      process.stderr.write(`[${event.index + 1}/${event.total}] ${event.id}: ${event.status}${wall}${speedup}\n`);
+      print(`[${event.index + 1}/${event.total}] ${event.id}: ${event.status}${wall}${speedup}\n`);
     } else if (event.type === 'heartbeat' && Math.round(event.elapsedSeconds) % 5 === 0) {
-      process.stderr.write(`      ${event.id}: ${Math.round(event.elapsedSeconds)} s elapsed\n`);
-    } else if (event.type === 'log') process.stderr.write(`${event.message}\n`);
+      print(`      ${event.id}: ${Math.round(event.elapsedSeconds)} s elapsed\n`);
+    } else if (event.type === 'log') print(`${event.message}\n`);
   };
 }
 
@@ -92,6 +110,7 @@ const EXPORT_OPTIONS = {
   html: { type: 'string' },
   strategy: { type: 'string' },
 } as const;
+const EXPORT_FILE_FLAGS = ['speedscope', 'trace', 'collapsed', 'html'];
 
 type ExportFlags = Partial<Record<keyof typeof EXPORT_OPTIONS, string>>;
 
@@ -100,14 +119,20 @@ async function exportFlags(profile: Profile, flags: ExportFlags): Promise<void> 
   if (flags.strategy && !profile.strategies.some((s) => s.id === flags.strategy)) {
     fail(`--strategy ${flags.strategy} is not in the profile (${profile.strategies.map((s) => s.id).join(', ')})`);
   }
-  for (const written of await writeExports(profile, options)) process.stderr.write(`wrote ${written}\n`);
+  for (const written of await writeExports(profile, options)) process.stderr.write(forTerminal(`wrote ${written}\n`));
+}
+
+/** The profile's JSON in parts, one strategy at a time: no single string holds a big profile. */
+function profileParts(profile: Profile): Iterable<string> {
+  return jsonParts(profile as unknown as Record<string, unknown>, ['strategies']);
 }
 
 function writeProfile(profile: Profile, out: string | undefined): void {
   if (!out) return;
-  const json = JSON.stringify(profile);
-  if (out === '-') process.stdout.write(`${json}\n`);
-  else writeFileSync(out, json);
+  if (out === '-') {
+    for (const part of profileParts(profile)) process.stdout.write(part);
+    process.stdout.write('\n');
+  } else writeFileAtomic(out, profileParts(profile));
 }
 
 async function profileCommand(argv: string[]): Promise<number> {
@@ -130,31 +155,24 @@ async function profileCommand(argv: string[]): Promise<number> {
       'slow-callback-ms': { type: 'string' },
       out: { type: 'string' },
       progress: { type: 'string', default: 'text' },
+      'stop-on-stdin-close': { type: 'boolean' },
       ...EXPORT_OPTIONS,
     },
   });
   if (positionals.length !== 1) fail(`profile takes one FILE.py\n${USAGE}`);
   if (values.progress !== 'text' && values.progress !== 'json') fail('--progress must be text or json');
-  const workers = positiveNumber('workers', values.workers);
-  if (workers !== undefined && !Number.isInteger(workers)) fail('--workers must be a whole number');
+  const workers = rangedNumber('workers', '--workers', values.workers);
+  const timeoutSeconds = rangedNumber('timeoutSeconds', '--timeout', values.timeout);
+  const sampleHz = rangedNumber('sampleHz', '--sample-hz', values['sample-hz']);
   const scaling = values.scaling;
   if (scaling !== 'off' && scaling !== 'auto' && scaling !== 'full') fail('--scaling must be off, auto or full');
-  const maxWorkers = positiveNumber('max-workers', values['max-workers']);
-  if (maxWorkers !== undefined && !Number.isInteger(maxWorkers)) fail('--max-workers must be a whole number');
+  const maxWorkers = rangedNumber('maxWorkers', '--max-workers', values['max-workers']);
+  const budgetSeconds = rangedNumber('budgetSeconds', '--budget', values.budget);
+  const slowCallbackMs = rangedNumber('slowCallbackMs', '--slow-callback-ms', values['slow-callback-ms']);
+  checkOutputs(values, ['out', ...EXPORT_FILE_FLAGS]);
 
-  // Ctrl-C / SIGTERM: the engine kills the running tree; the partial profile is still written.
   const abort = new AbortController();
-  let signalCode = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signalCode = 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[signal]!;
-    process.stderr.write(`\n${signal}: stopping, writing the partial profile\n`);
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal); // the terminal went away
-  // A reader that went away (stderr piped into `head`) must not crash the run and orphan its tree.
-  process.stderr.on('error', () => {});
+  const signalCode = stopOnSignals(abort, values['stop-on-stdin-close'] === true);
 
   const outcome = await runProfile({
     file: positionals[0]!,
@@ -165,12 +183,12 @@ async function profileCommand(argv: string[]): Promise<number> {
     python: values.python,
     projectRoot: values['project-root'] ?? null,
     envFile: values['env-file'] ?? null,
-    timeoutSeconds: positiveNumber('timeout', values.timeout),
+    timeoutSeconds,
     scaling,
-    budgetSeconds: positiveNumber('budget', values.budget) ?? null,
+    budgetSeconds: budgetSeconds ?? null,
     maxWorkers,
-    sampleHz: positiveNumber('sample-hz', values['sample-hz']),
-    slowCallbackMs: positiveNumber('slow-callback-ms', values['slow-callback-ms']),
+    sampleHz,
+    slowCallbackMs,
     signal: abort.signal,
     onEvent: progressPrinter(values.progress),
   });
@@ -181,9 +199,53 @@ async function profileCommand(argv: string[]): Promise<number> {
     profile.strategies[0]?.status === 'ok'
       ? `${formatTable(profile)}\n${formatAdvice(profile)}`
       : formatBaselineFailure(profile, values.out && values.out !== '-' ? values.out : null);
-  (values.out === '-' ? process.stderr : process.stdout).write(report);
+  (values.out === '-' ? process.stderr : process.stdout).write(forTerminal(report));
   await exportFlags(profile, values);
-  return signalCode || outcome.exitCode;
+  return signalCode() || outcome.exitCode;
+}
+
+/** How long the partial profile may take to write after Ctrl-C / SIGTERM before the CLI gives up on it. */
+const STOP_GRACE_MS = 5_000;
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+const EXIT_TERMINATED = 128 + SIGNAL_NUMBERS.SIGTERM!;
+
+/**
+ * Ctrl-C, SIGTERM, SIGHUP (the terminal went away), and with --stop-on-stdin-close the end of stdin
+ * (the program running the CLI died; handled as SIGTERM): the workload's tree is killed at once and
+ * the partial profile written; a second signal exits at once; STOP_GRACE_MS later the CLI exits
+ * anyway. Returns the exit code a stop asks for (0 while none came).
+ */
+function stopOnSignals(abort: AbortController, stdinToo: boolean): () => number {
+  let code = 0;
+  const stop = (reason: string, exitCode: number): void => {
+    const again = code !== 0;
+    code = exitCode;
+    killEverythingLive();
+    if (again) {
+      process.stderr.write(`\n${reason} again: exiting without the partial profile\n`);
+      process.exit(code);
+    }
+    process.stderr.write(`\n${reason}: stopping, writing the partial profile\n`);
+    abort.abort();
+    setTimeout(() => {
+      process.stderr.write(`could not write the partial profile within ${STOP_GRACE_MS / 1000} s: exiting\n`);
+      process.exit(code);
+    }, STOP_GRACE_MS).unref();
+  };
+  for (const signal of Object.keys(SIGNAL_NUMBERS) as NodeJS.Signals[])
+    process.on(signal, () => stop(signal, 128 + SIGNAL_NUMBERS[signal]!));
+  if (stdinToo) {
+    const closed = (): void => {
+      if (code === 0) stop('stdin closed', EXIT_TERMINATED);
+    };
+    process.stdin.on('end', closed);
+    process.stdin.on('close', closed);
+    process.stdin.on('error', closed);
+    process.stdin.on('data', () => {}); // flowing, so that the end is seen
+  }
+  // A reader that went away (stderr piped into `head`) must not crash the run and orphan its tree.
+  process.stderr.on('error', () => {});
+  return () => code;
 }
 
 async function exportCommand(argv: string[]): Promise<number> {
@@ -191,6 +253,7 @@ async function exportCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) fail(`export takes one PROFILE.json\n${USAGE}`);
   if (!values.speedscope && !values.trace && !values.collapsed && !values.html)
     fail('export needs at least one of --speedscope, --trace, --collapsed, --html');
+  checkOutputs(values, EXPORT_FILE_FLAGS);
   let profile: Profile;
   try {
     profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;

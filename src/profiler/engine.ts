@@ -1,25 +1,30 @@
 // Runs a profile: checks the interpreter and the file, then each strategy in a fresh interpreter
 // under the samplers, and returns the profile. Free of `vscode`: the CLI and the extension (through
 // the CLI) both use it.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeProfile } from './analysis';
 import { assemble, type HarnessResult, type RunRecord } from './assemble';
 import { environmentWith } from './envFile';
 import type { EngineEvent } from './events';
-import { killTree, launch } from './launcher';
+import { capText, EXCEPTION_MESSAGE_CHARS, TRACEBACK_CHARS } from './caps';
+import { workloadEnvironment } from './environment';
+import { killTree, launch, LIFELINE_FD, noteWorkloadProcess, type ProcessRef } from './launcher';
 import { lockTraceTarget } from './locks';
 import { describeMachine } from './machine';
 import {
   PROFILE_SCHEMA_VERSION,
+  type ErrorDetail,
   type Profile,
   type ScalingMode,
   type StrategyResult,
   type StrategyStatus,
 } from './profile';
 import { isDirectory, planImport, type ImportPlan } from './project';
+import { rangeProblem } from './options';
 import { formatSyntaxError, probe, pythonDir, UsageError, type ProbeResult } from './python';
+import { createRunDir } from './runDirs';
 import { CoreSampler } from './sampler/coreSampler';
 import { ThreadSampler } from './sampler/threadSampler';
 import {
@@ -49,6 +54,8 @@ export const DEFAULTS = {
 };
 /** Exit code the harness uses for a usage error (function not found, bad --args, ...). */
 const HARNESS_USAGE_EXIT = 3;
+/** After the harness exited and its tree was killed, its output pipes get this long to close. */
+const DRAIN_MS = 1_000;
 
 export interface ProfileOptions {
   file: string;
@@ -99,8 +106,11 @@ interface RunContext {
 export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome> {
   const file = resolve(input.file);
   const workers = input.workers ?? availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1)
-    throw new UsageError(`--workers must be a positive integer, got ${input.workers}`);
+  const problem =
+    rangeProblem('workers', workers, '--workers') ??
+    (input.timeoutSeconds === undefined ? null : rangeProblem('timeoutSeconds', input.timeoutSeconds, '--timeout')) ??
+    (input.sampleHz === undefined ? null : rangeProblem('sampleHz', input.sampleHz, '--sample-hz'));
+  if (problem) throw new UsageError(problem);
   const options = {
     ...input,
     file,
@@ -119,7 +129,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
 
   if (!existsSync(file)) throw new UsageError(`Cannot read ${file}: no such file`);
   const envFile = input.envFile ? resolve(input.envFile) : null;
-  const env = envFile ? environmentWith(envFile, process.env) : process.env;
+  const env = workloadEnvironment(envFile ? environmentWith(envFile, process.env) : process.env);
   if (input.projectRoot && !isDirectory(input.projectRoot))
     throw new UsageError(`--project-root ${input.projectRoot} is not a folder`);
   const plan = planImport(file, input.projectRoot ?? null);
@@ -129,7 +139,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   if (info.syntaxError) throw new UsageError(formatSyntaxError(info.syntaxError));
   const machine = await machinePromise;
 
-  const runDir = mkdtempSync(join(tmpdir(), 'concurrency-profiler-'));
+  const runDir = createRunDir();
   const context: RunContext = {
     options,
     probe: info,
@@ -201,7 +211,15 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   const runOne = async (spec: StrategySpec) => {
     const index = started++;
     emit({ type: 'strategy-start', id: spec.id, index, total });
-    const { result, harness } = await runStrategy(spec, context, profile.strategies[0] ?? null);
+    const { result, harness } = await runStrategy(spec, context, profile.strategies[0] ?? null).catch(
+      (error: unknown) => {
+        // One strategy's data that cannot be read or assembled costs that strategy, not the run.
+        if (error instanceof UsageError) throw error;
+        const message = `the engine could not assemble this strategy's data: ${(error as Error).message}`;
+        emit({ type: 'log', level: 'error', message: `${spec.id}: ${message}` });
+        return { result: notRun(spec, 'failed', message), harness: null };
+      },
+    );
     profile.strategies.push(result);
     budget.charge(result.timing.totalSeconds);
     emit({
@@ -408,6 +426,8 @@ function notRun(spec: StrategySpec, status: StrategyStatus, reason: string): Str
     frames: { name: [], file: [], line: [] },
     stacks: { parent: [], frame: [], line: [] },
     output: { stdout: '', stderr: '', truncatedBytes: 0 },
+    leftBehind: [],
+    capped: [],
   };
 }
 
@@ -449,6 +469,7 @@ async function runStrategy(
     watchLoops: spec.kind === 'serial' || spec.kind === 'asyncio' || spec.kind === 'script',
     slowCallbackMs: options.slowCallbackMs,
     traceLocks: recorders.traceLocks ?? false,
+    lifelineFd: LIFELINE_FD,
   };
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(config));
@@ -461,8 +482,11 @@ async function runStrategy(
     strategyEnvironment(spec, context.env),
   );
   const pid = launched.child.pid;
+  if (pid !== undefined) emit({ type: 'workload', id: spec.id, pgid: pid });
   const threadSampler =
-    pid !== undefined && ThreadSampler.supported() ? new ThreadSampler(pid, options.sampleHz, t0) : null;
+    pid !== undefined && ThreadSampler.supported()
+      ? new ThreadSampler(pid, options.sampleHz, t0, (p) => noteWorkloadProcess(pid, p))
+      : null;
   const coreSampler = new CoreSampler(DEFAULTS.coreIntervalMs, t0);
   threadSampler?.start();
   coreSampler.start();
@@ -481,9 +505,12 @@ async function runStrategy(
   );
   const onAbort = () => stop('cancelled');
   options.signal?.addEventListener('abort', onAbort);
+  if (options.signal?.aborted) onAbort();
   let exitCode: number | null = null;
   let launchError: Error | null = null;
   try {
+    // The harness's exit ends the strategy, not its pipes closing: a process the workload left
+    // running may hold them.
     exitCode = await launched.exited;
   } catch (error) {
     launchError = error as Error;
@@ -494,8 +521,10 @@ async function runStrategy(
     threadSampler?.stop();
     coreSampler.stop();
   }
-  // Whatever the workload left behind (a pool it did not shut down, a grandchild) goes too.
-  if (pid !== undefined) await killTree(pid);
+  // Whatever the workload left behind (a background process, a pool it did not shut down, a
+  // daemon that left the session) goes too; the harness killed what it could reach itself.
+  const { killed } = pid !== undefined ? await killTree(pid) : { killed: [] as ProcessRef[] };
+  await launched.drained(DRAIN_MS);
   const endedMs = Number(process.hrtime.bigint() - t0) / 1e6;
 
   const harness = readHarnessResult(config.resultPath);
@@ -526,9 +555,25 @@ async function runStrategy(
     status = harness.status === 'skipped' ? 'skipped' : 'failed';
     error = harness.error ? `${harness.error.type}: ${harness.error.message}` : harness.status;
   }
+  if (errorDetail) errorDetail = capErrorDetail(errorDetail);
+  if (error) error = capText(error, EXCEPTION_MESSAGE_CHARS);
   // A failed baseline is reported on its own (baselineFailure.ts), the others as they happen.
   if (status === 'failed' && errorDetail?.traceback && serial !== null)
     emit({ type: 'log', level: 'error', message: `${spec.id} failed:\n${errorDetail.traceback.trimEnd()}` });
+  // Left behind: what the harness killed at its end, and what the engine still found after it exited.
+  const leftBehind = [
+    ...(harness?.leftBehind ?? []),
+    ...(stopReason ? [] : killed.map(({ pid: left, command }) => ({ pid: left, command }))),
+  ];
+  if (leftBehind.length > 0)
+    emit({
+      type: 'log',
+      level: 'warn',
+      message: `${spec.id}: killed ${leftBehind.length} process(es) the workload left running: ${leftBehind
+        .slice(0, 3)
+        .map((p) => `${p.pid} ${p.command}`)
+        .join('; ')}`,
+    });
 
   const run: RunRecord = {
     spec,
@@ -548,6 +593,7 @@ async function runStrategy(
       stderr: launched.stderr.text(),
       truncatedBytes: launched.stdout.droppedBytes + launched.stderr.droppedBytes,
     },
+    leftBehind,
   };
   const result = assemble(run);
   if (result.wallSeconds !== null && serial?.wallSeconds && result.id !== 'serial') {
@@ -558,6 +604,14 @@ async function runStrategy(
     result.efficiency = 1;
   }
   return { result, harness };
+}
+
+function capErrorDetail(detail: ErrorDetail): ErrorDetail {
+  return {
+    type: capText(String(detail.type), 200),
+    message: capText(String(detail.message), EXCEPTION_MESSAGE_CHARS),
+    traceback: capText(String(detail.traceback), TRACEBACK_CHARS),
+  };
 }
 
 function round3(value: number): number {

@@ -25,4 +25,7 @@ export type EngineEvent =
       spentSeconds: number;
     }
   | { type: 'heartbeat'; id: string; elapsedSeconds: number }
+  /** A strategy's interpreter started, leading process group `pgid`: a program running the CLI can
+   * kill that group itself should the engine die. */
+  | { type: 'workload'; id: string; pgid: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -370,6 +370,18 @@ export interface StrategyResult {
   loopBlocks?: LoopBlock[];
   /** Contended locks, worst first; absent when no lock waits were seen (no re-run with the lock recorder). */
   locks?: LockInfo[];
+  /** Processes the workload started and left running when its tasks were done (or when its
+   * interpreter exited): all were killed. Absent in profiles of earlier versions. */
+  leftBehind?: LeftProcess[];
+  /** What a cap cut from this strategy's data (exception text, output, samples), one note each.
+   * Absent in profiles of earlier versions. */
+  capped?: string[];
+}
+
+export interface LeftProcess {
+  pid: number;
+  /** Its command line, cut to 1000 characters. */
+  command: string;
 }
 
 // ---- Analysis (filled by src/profiler/analysis) ----

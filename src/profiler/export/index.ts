@@ -1,7 +1,6 @@
 // Exports of a profile to other tools' formats and to a standalone HTML report. Pure Node: the
 // CLI and the extension host both call writeExports.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeFileAtomic } from '../output';
 import type { Profile } from '../profile';
 import { toCollapsed } from './collapsed';
 import { buildHtmlReport, loadWebviewAssets } from './html';
@@ -28,7 +27,8 @@ export interface ExportOptions {
   mediaDir?: string;
 }
 
-/** Writes each asked-for export and returns the paths written, in the order above. */
+/** Writes each asked-for export (atomically: a temporary file, then a rename) and returns the paths
+ * written, in the order above. */
 export async function writeExports(profile: Profile, opts: ExportOptions): Promise<string[]> {
   const wanted = [opts.speedscope, opts.trace, opts.collapsed].some(Boolean);
   const strategy = wanted ? pickStrategy(profile, opts.strategy) : null;
@@ -41,8 +41,7 @@ export async function writeExports(profile: Profile, opts: ExportOptions): Promi
   const written: string[] = [];
   for (const [file, render] of outputs) {
     if (!file) continue;
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await writeFile(file, render());
+    writeFileAtomic(file, [render()]);
     written.push(file);
   }
   return written;

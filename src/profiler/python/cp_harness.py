@@ -21,6 +21,7 @@ import pickle  # noqa: E402
 import re  # noqa: E402
 import resource  # noqa: E402
 import runpy  # noqa: E402
+import threading  # noqa: E402
 import traceback  # noqa: E402
 from concurrent import futures  # noqa: E402
 # Loaded now, before the project's folders are on sys.path: a project module named queue must not
@@ -31,10 +32,14 @@ import contextlib  # noqa: E402
 
 import cp_blocking  # noqa: E402
 import cp_native  # noqa: E402
+import cp_lifecycle  # noqa: E402
 import cp_tracer  # noqa: E402
 import cp_worker  # noqa: E402
 
 USAGE_EXIT = 3
+# As src/profiler/caps.ts: a 90 MB exception message must not become a 90 MB profile.
+MESSAGE_CHARS = 4000
+TRACEBACK_CHARS = 16000
 HIDDEN_FILE_PARTS = (
     cp_tracer.HARNESS_DIR,
     os.sep + "concurrent" + os.sep + "futures" + os.sep,
@@ -45,6 +50,9 @@ HIDDEN_FILE_PARTS = (
     "<frozen runpy",
 )
 REPR_LIMIT = 300
+
+
+LIFELINE_THREAD = None  # native id of the lifeline's watcher thread: the profiler's, not the workload's
 
 
 class UsageError(Exception):
@@ -70,8 +78,33 @@ def user_traceback(exc):
     return "".join(lines)
 
 
+CAPPED = []  # notes of what was cut, for the profile
+
+
+def cap(text, limit, what):
+    """Head and tail of `text` around a marker saying how much was cut (as capText in caps.ts)."""
+    if len(text) <= limit:
+        return text
+    CAPPED.append("%s cut to %d of %d characters" % (what, limit, len(text)))
+    marker = "\n[... %d characters cut ...]\n" % (len(text) - limit)
+    keep = max(0, limit - len(marker))
+    head = (keep + 1) // 2
+    return text[:head] + marker + text[len(text) - (keep - head) :]
+
+
+def safe_str(exc):
+    try:
+        return str(exc)
+    except Exception as error:  # a __str__ that raises
+        return "<str() of the exception failed: %s>" % type(error).__name__
+
+
+def error_record(kind, message, tb=""):
+    return {"type": kind, "message": cap(message, MESSAGE_CHARS, "exception message"), "traceback": cap(tb, TRACEBACK_CHARS, "traceback")}
+
+
 def describe(exc):
-    return {"type": type(exc).__name__, "message": str(exc), "traceback": user_traceback(exc)}
+    return error_record(type(exc).__name__, safe_str(exc), user_traceback(exc))
 
 
 # -- the workload ----------------------------------------------------------------------------
@@ -356,20 +389,23 @@ def cpu_times():
 
 
 def main():
+    global LIFELINE_THREAD
     with open(sys.argv[1], encoding="utf-8") as handle:
         config = json.load(handle)
-    result = {"harnessStartNs": HARNESS_START_NS, "status": "ok", "error": None}
+    result = {"harnessStartNs": HARNESS_START_NS, "status": "ok", "error": None, "subreaper": cp_lifecycle.become_subreaper()}
+    if config.get("lifelineFd") is not None:
+        LIFELINE_THREAD = cp_lifecycle.watch_lifeline(config["lifelineFd"])
     try:
         run(config, result)
     except UsageError as exc:
-        result.update(status="usage", error={"type": "UsageError", "message": str(exc), "traceback": ""})
+        result.update(status="usage", error=error_record("UsageError", safe_str(exc)))
     except Skip as exc:
-        result.update(status="skipped", error={"type": "Skipped", "message": str(exc), "traceback": ""})
+        result.update(status="skipped", error=error_record("Skipped", safe_str(exc)))
     except SyntaxError as exc:
-        result.update(status="usage", error={"type": "SyntaxError", "message": str(exc), "traceback": user_traceback(exc)})
+        result.update(status="usage", error=error_record("SyntaxError", safe_str(exc), user_traceback(exc)))
     except TaskPicklingError as exc:
         cause = exc.cause
-        result.update(status="failed", error={"type": type(cause).__name__, "message": str(cause), "traceback": "".join(traceback.format_exception_only(type(cause), cause))})
+        result.update(status="failed", error=error_record(type(cause).__name__, safe_str(cause), "".join(traceback.format_exception_only(type(cause), cause))))
         sys.stderr.write(result["error"]["traceback"])
     except BaseException as exc:  # the user's import or script raised: a failure of the workload
         result.update(status="failed", error=describe(exc))
@@ -380,12 +416,22 @@ def main():
                 cp_worker.note_native_pools(cp_tracer.current)
             cp_tracer.current.stop()
         result["endNs"] = time.monotonic_ns()
+        # The tasks are done: whatever they started and left running goes now, and is reported.
+        result["leftBehind"] = cp_lifecycle.end_leftovers()
+        result["capped"] = CAPPED
         temporary = config["resultPath"] + ".tmp"
         with open(temporary, "w", encoding="utf-8") as handle:
             json.dump(result, handle)
         os.replace(temporary, config["resultPath"])
+    code = USAGE_EXIT if result["status"] == "usage" else 0
+    if config["function"] is not None:
+        # Threads a task started and left running must not keep the strategy going: the tasks
+        # are over. (A whole script ends as Python ends it, after its non-daemon threads.)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     sys.stdout.flush()
-    return USAGE_EXIT if result["status"] == "usage" else 0
+    return code
 
 
 def decide(plan, result):
@@ -413,6 +459,8 @@ def run(config, result):
     strategy = config["strategy"]
     path = config["file"]
     tracer = cp_tracer.start(os.path.join(config["traceDir"], "trace-%d.jsonl" % os.getpid()), config["stackHz"], "harness")
+    if LIFELINE_THREAD is not None:
+        tracer.note({"samplerThread": LIFELINE_THREAD})
     if config.get("traceLocks"):
         cp_blocking.trace_locks(tracer)  # before the user's module creates its locks
     result["importStartNs"] = time.monotonic_ns()
@@ -433,6 +481,11 @@ def run(config, result):
             if exc.code not in (None, 0):
                 raise
         finally:
+            # Python ends a script only after its non-daemon threads (and the pools they feed):
+            # so does the task, before anything it left running is ended.
+            shutdown_threads = getattr(threading, "_shutdown", None)
+            if shutdown_threads is not None:
+                shutdown_threads()
             cp_tracer.current.record_task(0, start, time.monotonic_ns(), False)
             result["taskEndNs"] = time.monotonic_ns()
             cpu_after = cpu_times()

@@ -2,6 +2,7 @@
 // touching the workload. Files are kept open and re-read at position 0 (the cheapest way measured
 // here); the tree (new processes, new threads) is re-listed less often than threads are sampled.
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { capText, COMMAND_LINE_CHARS, WATCHED_THREADS } from '../caps';
 import { THREAD_STATES, type NativeLibrary, type ThreadState } from '../profile';
 import { libraryOfThreadName, StackLibraryReader, stackPointerOf } from './nativeThreads';
 import { classifyBlocked, futexSyscall, syscallTable, type AddressRange } from './syscalls';
@@ -15,6 +16,8 @@ export interface RawProcess {
   pid: number;
   ppid: number;
   command: string;
+  /** Start time (field 22 of stat, clock ticks since boot): tells this process from a later one with its pid. */
+  startTicks: number;
 }
 
 export interface RawThread {
@@ -190,6 +193,8 @@ export class ThreadSampler {
   readonly threads: RawThread[] = [];
   readonly processes = new Map<number, RawProcess>();
   peakRssBytes = 0;
+  /** Threads not watched because WATCHED_THREADS were already ("pid/tid"). */
+  readonly unwatched = new Set<string>();
   private readonly watched = new Map<string, WatchedThread>();
   private readonly watchedProcesses = new Map<number, WatchedProcess>();
   private timer: NodeJS.Timeout | null = null;
@@ -204,6 +209,8 @@ export class ThreadSampler {
     readonly hz: number,
     /** Monotonic start of the strategy, in ns: sample times are ms since then. */
     private readonly t0: bigint,
+    /** Told of each process of the tree when first seen. */
+    private readonly onProcess: (process: RawProcess) => void = () => {},
   ) {}
 
   static supported(): boolean {
@@ -256,8 +263,15 @@ export class ThreadSampler {
       if (!watchedProcess) {
         const stat = readText(`/proc/${pid}/stat`);
         const command = (readText(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean).join(' ');
-        const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : 0;
-        this.processes.set(pid, { pid, ppid, command });
+        const fields = stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : [];
+        const found = {
+          pid,
+          ppid: Number(fields[1] ?? 0),
+          command: capText(command, COMMAND_LINE_CHARS),
+          startTicks: Number(fields[19] ?? 0),
+        };
+        this.processes.set(pid, found);
+        this.onProcess(found);
         watchedProcess = { statm: openOrNull(`/proc/${pid}/statm`), threads: [] };
         this.watchedProcesses.set(pid, watchedProcess);
       }
@@ -280,6 +294,10 @@ export class ThreadSampler {
   private watch(pid: number, tid: string, owner: WatchedProcess): void {
     const key = `${pid}/${tid}`;
     if (this.watched.get(key)?.gone === false) return; // a gone one listed again is a new thread reusing the tid
+    if (this.threads.length >= WATCHED_THREADS) {
+      this.unwatched.add(key);
+      return;
+    }
     const base = `/proc/${pid}/task/${tid}`;
     const stat = openOrNull(`${base}/stat`);
     if (stat < 0) return;
