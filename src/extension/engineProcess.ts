@@ -27,6 +27,10 @@ export interface EngineRequest {
   budgetSeconds?: number | null;
   /** `--max-workers`; absent or null = the engine's default. */
   maxWorkers?: number | null;
+  /** `--project-root`: the workspace folder; absent or null = the engine finds the root. */
+  projectRoot?: string | null;
+  /** `--env-file`: python.envFile when it exists. */
+  envFile?: string | null;
 }
 
 export interface EngineOutcome {
@@ -65,6 +69,8 @@ export function engineArguments(request: EngineRequest): string[] {
   if (request.scaling) args.push('--scaling', request.scaling);
   if (request.budgetSeconds) args.push('--budget', String(request.budgetSeconds));
   if (request.maxWorkers) args.push('--max-workers', String(request.maxWorkers));
+  if (request.projectRoot) args.push('--project-root', request.projectRoot);
+  if (request.envFile) args.push('--env-file', request.envFile);
   args.push('--out', request.outPath);
   args.push('--progress=json');
   // The engine stops (and kills its workload) when this process dies and its stdin closes.

@@ -4,6 +4,7 @@
 // other's measurements.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { failureHint } from '../profiler/baselineFailure';
 import type { Profile } from '../profiler/profile';
 import { startEngine, type EngineOutcome, type EngineRun } from './engineProcess';
 import { askForInterpreter, type InterpreterResolver } from './interpreter';
@@ -11,6 +12,7 @@ import type { LensServer } from './languageClient';
 import type { ProfilePanels } from './profilePanel';
 import { newProfilePath, pruneProfiles, readProfile } from './profileStore';
 import { resultSummary } from './resultSummary';
+import { runEnvironment } from './runEnvironment';
 import { RunProgress } from './runProgress';
 import { readSettings } from './settings';
 import { sha256 } from '../server/runResults';
@@ -110,6 +112,7 @@ export class ProfileRunner implements vscode.Disposable {
             scaling: settings.scaling,
             budgetSeconds: settings.budgetSeconds,
             maxWorkers: settings.maxWorkers ? Math.floor(settings.maxWorkers) : null,
+            ...runEnvironment(document.uri, log),
             outPath,
           },
           {
@@ -199,7 +202,10 @@ export class ProfileRunner implements vscode.Disposable {
     }
     if (outcome.exitCode === 1) {
       const serial = profile.strategies.find((s) => s.kind === 'serial' || s.kind === 'script');
-      this.showError(`The serial run failed: ${serial?.error ?? firstLines(outcome.messages)}`);
+      const hint = serial ? failureHint(profile, serial) : null;
+      this.showError(
+        `The serial run failed: ${serial?.error ?? firstLines(outcome.messages)}${hint ? ` Hint: ${hint}` : ''}`,
+      );
       return 'serialFailed';
     }
     log.info(`Result: ${summary}`);

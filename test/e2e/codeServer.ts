@@ -46,6 +46,10 @@ export interface LaunchOptions {
   vsix: string;
   /** false: the profile starts with workspace trust on, and the folder opens in Restricted Mode. */
   trusted: boolean;
+  /** The folder of test/fixtures copied as the workspace; default e2e-workspace. */
+  fixture?: string;
+  /** A .code-workspace file in the fixture to open (a multi-root workspace) instead of its folder. */
+  workspaceFile?: string;
 }
 
 export interface Session {
@@ -60,7 +64,7 @@ export interface Session {
 export async function launch(options: LaunchOptions): Promise<Session> {
   const root = mkdtempSync(path.join(tmpdir(), 'cp e2e '));
   const workspace = path.join(root, 'work space');
-  cpSync(path.join(REPO, 'test', 'fixtures', 'e2e-workspace'), workspace, { recursive: true });
+  cpSync(path.join(REPO, 'test', 'fixtures', options.fixture ?? 'e2e-workspace'), workspace, { recursive: true });
   const userData = path.join(root, 'user-data');
   const extensions = path.join(root, 'extensions');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -112,7 +116,7 @@ export async function launch(options: LaunchOptions): Promise<Session> {
       userData,
       '--extensions-dir',
       extensions,
-      workspace,
+      options.workspaceFile ? path.join(workspace, options.workspaceFile) : workspace,
     ],
     { env, detached: true, stdio: 'ignore' },
   );
@@ -137,7 +141,10 @@ export async function launch(options: LaunchOptions): Promise<Session> {
       ],
     });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    const opened = options.workspaceFile
+      ? `workspace=${encodeURIComponent(path.join(workspace, options.workspaceFile))}`
+      : `folder=${encodeURIComponent(workspace)}`;
+    await page.goto(`http://127.0.0.1:${port}/?${opened}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
     return { page, workspace, userData, close };
   } catch (error) {

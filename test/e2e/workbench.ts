@@ -10,6 +10,28 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
 
+/** Opens a file by name through Quick Open (Ctrl+P): for files deep in a (multi-root) workspace. */
+export async function quickOpen(page: Page, name: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  // The file index may still be building right after the window opened: ask again then.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    await input.waitFor();
+    await input.fill(name);
+    try {
+      await row.waitFor({ timeout: 15_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+}
+
 /** Puts the cursor at the start of a one-based line of the active editor. */
 export async function goToLine(page: Page, line: number): Promise<void> {
   await page.locator('.monaco-editor .view-lines').first().click();

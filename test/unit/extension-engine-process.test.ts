@@ -156,6 +156,9 @@ test('arguments carry every setting and no shell quoting', () => {
     engineArguments(request('/w', { scaling: 'full', budgetSeconds: 90, maxWorkers: 64 })).slice(-10, -4),
     ['--scaling', 'full', '--budget', '90', '--max-workers', '64'],
   );
+  const located = engineArguments(request('/w', { projectRoot: '/w s', envFile: '/w s/.env' }));
+  const at = located.indexOf('--project-root');
+  assert.deepEqual(located.slice(at, at + 4), ['--project-root', '/w s', '--env-file', '/w s/.env']);
   assert.deepEqual(engineArguments(request('/w', { args: "[('a b',)] * 2" })).slice(0, 10), [
     'profile',
     '/w/work.py',
