@@ -20,6 +20,7 @@ import {
   type LeftProcess,
   type ProcessCosts,
   type ProcessInfo,
+  type ScriptPool,
   type Samples,
   type StackSamplerStats,
   type StrategyResult,
@@ -63,6 +64,10 @@ export interface HarnessResult {
   leftBehind?: LeftProcess[];
   /** What the harness cut (exception text past its cap). */
   capped?: string[];
+  /** Whole-script mode: the script's exit code (its SystemExit code; 1 when it raised). */
+  exitCode?: number;
+  /** Whole-script mode: the pools the script's own code created. */
+  pools?: ScriptPool[];
 }
 
 export interface RunRecord {

@@ -35,8 +35,10 @@ import {
   nativeStrategies,
   parseStrategy,
   strategyEnvironment,
+  scriptWhatIfs,
   type StrategySpec,
 } from './strategies';
+import { completeScriptResult } from './scriptWhatIf';
 import { readTraces } from './traces';
 import { RunBudget } from './budget';
 import { DEFAULT_MAX_WORKERS, ScalingPlanner, type PlannedRun } from './scalingPlanner';
@@ -101,6 +103,8 @@ interface RunContext {
   runDir: string;
   defaultTasks: number;
   emit: (event: EngineEvent) => void;
+  /** Whole-script mode: what the script as written did, for the what-ifs to be compared with. */
+  scriptBaseline: Parameters<typeof completeScriptResult>[2];
 }
 
 export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome> {
@@ -124,7 +128,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     maxWorkers: input.maxWorkers ?? DEFAULT_MAX_WORKERS,
     slowCallbackMs: input.slowCallbackMs ?? DEFAULTS.slowCallbackMs,
   };
-  const requested = input.strategies ? parseRequested(input.strategies, workers) : null;
+  const requested = input.strategies ? parseRequested(input.strategies, workers, input.functionName !== null) : null;
   const emit = input.onEvent ?? (() => {});
 
   if (!existsSync(file)) throw new UsageError(`Cannot read ${file}: no such file`);
@@ -148,6 +152,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     runDir,
     defaultTasks: Math.max(8, 2 * machine.logicalCores),
     emit,
+    scriptBaseline: null,
   };
   const profile: Profile = {
     schemaVersion: PROFILE_SCHEMA_VERSION,
@@ -236,7 +241,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   /** The base sweep after the baseline, then the scaling curves, all within the budget. */
   const runSweep = async (rest: StrategySpec[]) => {
     const baseline = profile.strategies[0]!;
-    emit(planEvent('base', rest, baseline, profile, budget));
+    if (rest.length > 0) emit(planEvent('base', rest, baseline, profile, budget));
     for (const spec of rest) {
       if (input.signal?.aborted) {
         profile.strategies.push(notRun(spec, 'cancelled', 'not run: the run was interrupted'));
@@ -264,11 +269,11 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     if (input.signal?.aborted) planner.abandon('not run: the run was interrupted', budget, profile);
   };
   try {
-    const plan: StrategySpec[] = input.functionName
-      ? (requested ?? DEFAULT_STRATEGIES.map((id) => parseStrategy(id, workers)!))
-      : [{ id: 'script', kind: 'script', workers: 1, startMethod: null, nativeThreads: null }];
-    if (input.functionName && plan[0]?.id !== 'serial') {
-      plan.splice(0, plan.length, parseStrategy('serial', workers)!, ...plan.filter((s) => s.id !== 'serial'));
+    const baselineId = input.functionName ? 'serial' : 'script';
+    const plan: StrategySpec[] =
+      requested ?? (input.functionName ? DEFAULT_STRATEGIES : ['script']).map((id) => parseStrategy(id, workers)!);
+    if (plan[0]?.id !== baselineId) {
+      plan.splice(0, plan.length, parseStrategy(baselineId, workers)!, ...plan.filter((s) => s.id !== baselineId));
     }
     total = plan.length;
     const baseline = await runOne(plan[0]!);
@@ -278,7 +283,10 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       if (baseline.harness.import) recordImport(profile, baseline.harness.import);
       if (!requested && input.functionName && baseline.result.status === 'ok')
         plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers, plan));
+      if (!requested && !input.functionName && baseline.result.status === 'ok')
+        plan.push(...scriptWhatIfs(baseline.harness.pools ?? []).map((id) => parseStrategy(id, workers)!));
     }
+    total = plan.length;
     const rest = plan.slice(1);
     if (baseline.result.status !== 'ok' && input.functionName) {
       // Without a baseline nothing can be compared: the rest is not run.
@@ -339,11 +347,18 @@ async function nameLocks(profile: Profile, context: RunContext): Promise<void> {
     });
 }
 
-function parseRequested(ids: string[], workers: number): StrategySpec[] {
+function parseRequested(ids: string[], workers: number, functionMode: boolean): StrategySpec[] {
   const specs: StrategySpec[] = [];
   for (const id of ids.map((s) => s.trim()).filter(Boolean)) {
     const spec = parseStrategy(id, workers);
     if (!spec) throw new UsageError(`Unknown strategy "${id}". Known: ${KNOWN_STRATEGY_FORMS}.`);
+    if ((spec.kind === 'script') === functionMode) {
+      throw new UsageError(
+        functionMode
+          ? `Strategy "${id}" runs the whole script: leave out --function to use it.`
+          : `Strategy "${id}" needs --function; without it the whole script runs (script, script+processes, script+threads, script-N).`,
+      );
+    }
     if (specs.some((s) => s.id === spec.id)) throw new UsageError(`Strategy "${id}" is listed twice.`);
     specs.push(spec);
   }
@@ -596,10 +611,16 @@ async function runStrategy(
     leftBehind,
   };
   const result = assemble(run);
-  if (result.wallSeconds !== null && serial?.wallSeconds && result.id !== 'serial') {
+  if (spec.kind === 'script') {
+    const dropped = launched.stdout.droppedBytes;
+    completeScriptResult(result, harness, context.scriptBaseline, dropped);
+    if (serial === null) context.scriptBaseline = { result, exitCode: harness?.exitCode, stdoutDropped: dropped };
+  }
+  if (result.wallSeconds !== null && serial?.wallSeconds) {
     result.speedup = round3(serial.wallSeconds / result.wallSeconds);
     result.efficiency = round3(result.speedup / result.workers);
-  } else if (result.id === 'serial' && result.wallSeconds !== null) {
+  } else if (serial === null && result.wallSeconds !== null) {
+    // The baseline itself: serial, or the script as written.
     result.speedup = 1;
     result.efficiency = 1;
   }

@@ -325,6 +325,22 @@ export interface LockInfo {
   holders: LockHolder[];
 }
 
+/** A pool the user's own code created in whole-script mode, as the pool hook saw it. */
+export interface ScriptPool {
+  /** `ThreadPoolExecutor`, `ProcessPoolExecutor`, `ThreadPool` (multiprocessing.pool) or `Pool`. */
+  api: 'ThreadPoolExecutor' | 'ProcessPoolExecutor' | 'ThreadPool' | 'Pool';
+  /** The kind the script asked for. */
+  kind: 'threads' | 'processes';
+  /** Workers it ran with (after a size override; the library default when not sized). */
+  workers: number;
+  /** The script passed max_workers / processes itself. */
+  sized: boolean;
+  file: string;
+  line: number;
+  /** What the what-if made of it, or null when it ran as written. */
+  swappedTo: 'threads' | 'processes' | null;
+}
+
 export interface StrategyResult {
   id: string;
   kind: StrategyKind;
@@ -376,6 +392,8 @@ export interface StrategyResult {
   /** What a cap cut from this strategy's data (exception text, output, samples), one note each.
    * Absent in profiles of earlier versions. */
   capped?: string[];
+  /** Whole-script mode: the pools the script's own code created (absent in function mode). */
+  pools?: ScriptPool[];
 }
 
 export interface LeftProcess {

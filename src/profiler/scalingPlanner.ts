@@ -8,7 +8,7 @@ import { SPEEDUP_MARGIN } from './analysis/margin';
 import { ceilingFor, fitCurve } from './analysis/projection';
 import { decideVerdict } from './analysis/verdict';
 import type { RunBudget } from './budget';
-import type { Profile, ScalingCurve, ScalingMode, ScalingSkip, StrategyResult } from './profile';
+import type { Profile, ScalingCurve, ScalingMode, ScalingSkip, StrategyResult, VerdictKind } from './profile';
 import type { StrategySpec } from './strategies';
 
 /** Default `--max-workers`: the largest pool a curve tries. */
@@ -20,6 +20,8 @@ export const IO_BOUND_CPU_SHARE = 0.5;
 export const CPU_CURVE_CORES_FACTOR = 2;
 /** A curve stops after this many doublings in a row that each gained less than the noise margin. */
 export const FLAT_DOUBLINGS_TO_STOP = 2;
+/** An I/O-bound script's size curve goes up to this many times the size the script chose. */
+export const SCRIPT_IO_SIZE_FACTOR = 4;
 
 export interface PlannerOptions {
   mode: ScalingMode;
@@ -201,39 +203,59 @@ export class ScalingPlanner {
     const { mode, named } = this.options;
     if (mode === 'off' || (named && mode === 'auto') || profile.strategies[0]?.status !== 'ok') return [];
     const facts = collectFacts(profile);
+    const verdict = decideVerdict(facts).kind;
+    if (profile.mode === 'script') return this.scriptCurves(profile, verdict);
     const bound: Curve['bound'] =
       facts.serialCpuShare !== null && facts.serialCpuShare < IO_BOUND_CPU_SHARE ? 'io' : 'cpu';
     const limit = bound === 'io' ? Math.max(1, facts.tasks) : CPU_CURVE_CORES_FACTOR * this.options.cores;
     const ladder = curveLadder(limit, this.options.workers, this.options.maxWorkers);
-    const keys = mode === 'full' ? rankedFamilies(profile).map((f) => f.key) : this.familiesThatMatter(profile, facts);
+    const keys = mode === 'full' ? rankedFamilies(profile).map((f) => f.key) : familiesThatMatter(profile, verdict);
     return keys.map((key) => ({ key, bound, ladder, next: 0, stopped: null, skipped: [] }));
   }
 
   /**
-   * `auto`: the fastest family; the family the verdict points to (threads for I/O-bound and
-   * GIL-releasing work, processes for GIL-bound work); the fastest family of the other kind when it
-   * beat serial by the margin. Start methods of one kind scale alike (they differ in start-up,
-   * measured at K), so the runner-up is taken from the other kind.
+   * A script that sizes its own pools (max_workers=, processes=) gets a curve of that size for
+   * its fastest usable variant (`full`: every variant): as written, or with its pools swapped. Its
+   * own size takes K's place; I/O-bound scripts go up to SCRIPT_IO_SIZE_FACTOR x that size (a
+   * script's task count is unknown), CPU-bound ones to 2 x cores.
    */
-  private familiesThatMatter(profile: Profile, facts: ReturnType<typeof collectFacts>): string[] {
-    const ranked = rankedFamilies(profile);
-    if (ranked.length === 0) return [];
-    const verdict = decideVerdict(facts).kind;
-    const wanted =
-      verdict === 'io-bound' || verdict === 'cpu-bound-releases-gil'
-        ? 'threads'
-        : verdict === 'cpu-bound-gil'
-          ? 'processes'
-          : null;
-    const best = ranked[0]!;
-    const keys: string[] = [];
-    if (best.speedup >= SPEEDUP_MARGIN) keys.push(best.key);
-    const must = ranked.find((f) => f.kind === wanted);
-    if (must) keys.push(must.key);
-    const runnerUp = ranked.find((f) => f.kind !== best.kind && f.speedup >= SPEEDUP_MARGIN);
-    if (runnerUp) keys.push(runnerUp.key);
-    return [...new Set(keys)];
+  private scriptCurves(profile: Profile, verdict: VerdictKind): Curve[] {
+    const own = profile.strategies[0]!;
+    if (!(own.pools ?? []).some((p) => p.sized)) return [];
+    const ranked = profile.strategies
+      .filter((s) => s.kind === 'script' && usable(s) && parseStrategyId(s.id)?.workers === null)
+      .sort((a, b) => b.speedup! - a.speedup!);
+    const keys = (this.options.mode === 'full' ? ranked : ranked.slice(0, 1)).map((s) => curveKey(s.id)!);
+    const bound: Curve['bound'] = verdict === 'io-bound' ? 'io' : 'cpu';
+    const limit = bound === 'io' ? SCRIPT_IO_SIZE_FACTOR * own.workers : CPU_CURVE_CORES_FACTOR * this.options.cores;
+    const ladder = curveLadder(limit, own.workers, this.options.maxWorkers);
+    return keys.map((key) => ({ key, bound, ladder, next: 0, stopped: null, skipped: [] }));
   }
+}
+
+/**
+ * `auto`: the fastest family; the family the verdict points to (threads for I/O-bound and
+ * GIL-releasing work, processes for GIL-bound work); the fastest family of the other kind when it
+ * beat serial by the margin. Start methods of one kind scale alike (they differ in start-up,
+ * measured at K), so the runner-up is taken from the other kind.
+ */
+function familiesThatMatter(profile: Profile, verdict: VerdictKind): string[] {
+  const ranked = rankedFamilies(profile);
+  if (ranked.length === 0) return [];
+  const wanted =
+    verdict === 'io-bound' || verdict === 'cpu-bound-releases-gil'
+      ? 'threads'
+      : verdict === 'cpu-bound-gil'
+        ? 'processes'
+        : null;
+  const best = ranked[0]!;
+  const keys: string[] = [];
+  if (best.speedup >= SPEEDUP_MARGIN) keys.push(best.key);
+  const must = ranked.find((f) => f.kind === wanted);
+  if (must) keys.push(must.key);
+  const runnerUp = ranked.find((f) => f.kind !== best.kind && f.speedup >= SPEEDUP_MARGIN);
+  if (runnerUp) keys.push(runnerUp.key);
+  return [...new Set(keys)];
 }
 
 /** Pool families that ran usably, fastest first, with their best speedup. */
@@ -286,7 +308,8 @@ export function buildCurve(profile: Profile, key: string, bound: 'cpu' | 'io', s
     }));
   const one = points.find((p) => p.workers === 1);
   const normalised = points.map((p) => ({ workers: p.workers, speedup: one ? p.speedup / one.speedup : p.speedup }));
-  const ceiling = ceilingFor(bound === 'cpu' ? 'cores' : 'waits', profile.machine.logicalCores, profile.workload.tasks);
+  const tasks = profile.mode === 'script' ? null : profile.workload.tasks;
+  const ceiling = ceilingFor(bound === 'cpu' ? 'cores' : 'waits', profile.machine.logicalCores, tasks);
   return {
     strategy: key,
     bound,

@@ -10,6 +10,10 @@ export interface StrategySpec {
   startMethod: StartMethod | null;
   /** `+native-N`: every native thread pool limited to N threads per process; null = as the user has it. */
   nativeThreads: number | null;
+  /** Whole-script what-ifs: the script's own pools become this kind (`script+processes`). */
+  swap?: 'processes' | 'threads' | null;
+  /** Whole-script what-ifs: the pools the script sizes itself get this many workers (`script-8`). */
+  poolSize?: number | null;
 }
 
 /**
@@ -81,6 +85,8 @@ interface Family {
   startMethod: StartMethod | null;
   /** Whether `-N` (a pool size) applies. */
   sized: boolean;
+  /** The whole script's what-if variants; the other families take `+native-N` instead. */
+  variants?: readonly ('processes' | 'threads')[];
 }
 
 const FAMILIES: Record<string, Family> = {
@@ -90,16 +96,32 @@ const FAMILIES: Record<string, Family> = {
   'processes-fork': { kind: 'processes', startMethod: 'fork', sized: true },
   'processes-forkserver': { kind: 'processes', startMethod: 'forkserver', sized: true },
   'processes-spawn': { kind: 'processes', startMethod: 'spawn', sized: true },
+  // The whole script: as written, with its pools swapped (+processes, +threads), or resized (-N).
+  script: { kind: 'script', startMethod: null, sized: true, variants: ['processes', 'threads'] },
 };
 
 /** The spec for an id the user may name, or null when the engine cannot run it. */
 export function parseStrategy(id: string, workers: number): StrategySpec | null {
   const parts = parseStrategyId(id);
   if (!parts || parts.interpreter !== null) return null;
-  const nativeThreads = nativeThreadsOfVariant(parts.variant);
-  if (parts.variant !== null && nativeThreads === null) return null;
   const family = FAMILIES[parts.family];
   if (!family || (parts.workers !== null && !family.sized)) return null;
+  if (family.kind === 'script') {
+    const swap = family.variants?.find((v) => v === parts.variant) ?? null;
+    if (parts.variant !== null && swap === null) return null;
+    // As written the pool's size is the script's own: known once it ran (the result's `workers`).
+    return {
+      id,
+      kind: 'script',
+      workers: parts.workers ?? 1,
+      startMethod: null,
+      nativeThreads: null,
+      swap,
+      poolSize: parts.workers,
+    };
+  }
+  const nativeThreads = nativeThreadsOfVariant(parts.variant);
+  if (parts.variant !== null && nativeThreads === null) return null;
   const size = family.sized ? (parts.workers ?? workers) : 1;
   return { id, kind: family.kind, workers: size, startMethod: family.startMethod, nativeThreads };
 }
@@ -117,4 +139,12 @@ export function nativeStrategies(plan: StrategySpec[], workers: number): Strateg
     .map((id) => parseStrategy(id, workers)!);
 }
 
-export const KNOWN_STRATEGY_FORMS = `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, processes-METHOD-N, asyncio, any of them +native-N (native thread pools limited to N threads) (ids follow ${STRATEGY_ID_GRAMMAR})`;
+/** What-ifs for a script whose own code created these pools: each pool kind swapped for the other. */
+export function scriptWhatIfs(pools: { kind: 'threads' | 'processes' }[]): string[] {
+  const ids: string[] = [];
+  if (pools.some((p) => p.kind === 'threads')) ids.push('script+processes');
+  if (pools.some((p) => p.kind === 'processes')) ids.push('script+threads');
+  return ids;
+}
+
+export const KNOWN_STRATEGY_FORMS = `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, processes-METHOD-N, asyncio, any of them +native-N (native thread pools limited to N threads); without --function: script, script+processes, script+threads, script-N[+...] (ids follow ${STRATEGY_ID_GRAMMAR})`;

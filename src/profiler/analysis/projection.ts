@@ -151,11 +151,12 @@ export interface Ceiling {
 
 /**
  * The most workers that can run at once: the tasks always (a pool larger than the task count has
- * idle workers), and the cores when the parallel part needs one each (`bound: 'cores'`).
+ * idle workers), and the cores when the parallel part needs one each (`bound: 'cores'`). `tasks`
+ * is null when unknown (a whole script).
  */
-export function ceilingFor(bound: 'cores' | 'waits', cores: number, tasks: number): Ceiling | null {
-  if (bound === 'cores' && cores <= tasks) return { workers: cores, reason: 'cores' };
-  return tasks > 0 ? { workers: tasks, reason: 'tasks' } : null;
+export function ceilingFor(bound: 'cores' | 'waits', cores: number, tasks: number | null): Ceiling | null {
+  if (bound === 'cores' && (tasks === null || cores <= tasks)) return { workers: cores, reason: 'cores' };
+  return tasks !== null && tasks > 0 ? { workers: tasks, reason: 'tasks' } : null;
 }
 
 /** Parallelism a pool of `workers` gets under the ceiling. */

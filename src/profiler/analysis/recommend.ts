@@ -13,6 +13,7 @@ import { GIL_WAIT_SHARE_MIN } from './rules/gilContention';
 import { gilShareOfDemand } from './rules/gilShare';
 import { worstLock } from './rules/lockContention';
 import { curveOf, representatives, whyNotMore } from './workers';
+import { recommendWhatIf } from './scriptAdvice';
 
 /** A simpler strategy within 10% of the fastest wins: the gap is inside run-to-run noise, its costs are not. */
 export const PREFER_SIMPLER_WITHIN = 1.1;
@@ -312,10 +313,13 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
 }
 
 /**
- * Whole-script mode runs the script once, so nothing was compared: the advice names the route the
- * thread states point to, unmeasured, and asks for a --function run to measure it.
+ * Whole-script mode: with what-ifs (the script created pools of its own), the measured comparison;
+ * without, the script ran once and nothing was compared: the advice names the route the thread
+ * states point to, unmeasured, and asks for a --function run to measure it.
  */
 function recommendForScript(f: Facts, v: Verdict): Recommendation {
+  const measured = recommendWhatIf(f, v);
+  if (measured) return measured;
   const notes = coverRoutes(f, v);
   const multiThreaded = f.contentionPool === f.serial && f.serial !== null;
   const strategy =

@@ -274,7 +274,11 @@ def project_paths_hidden(plan):
 
 
 class Skip(Exception):
-    pass
+    """The strategy does not apply here; `kind` names why (the error type in the profile)."""
+
+    def __init__(self, message, kind="Skipped"):
+        super().__init__(message)
+        self.kind = kind
 
 
 RUNNERS = {"serial": run_serial, "threads": run_threads, "processes": run_processes, "asyncio": run_asyncio}
@@ -400,7 +404,7 @@ def main():
     except UsageError as exc:
         result.update(status="usage", error=error_record("UsageError", safe_str(exc)))
     except Skip as exc:
-        result.update(status="skipped", error=error_record("Skipped", safe_str(exc)))
+        result.update(status="skipped", error=error_record(exc.kind, safe_str(exc)))
     except SyntaxError as exc:
         result.update(status="usage", error=error_record("SyntaxError", safe_str(exc), user_traceback(exc)))
     except TaskPicklingError as exc:
@@ -455,6 +459,56 @@ def decide(plan, result):
     return plan
 
 
+def run_script(path, plan, config, tracer, result):
+    """Whole-script mode: the file runs once as __main__, with the pool hook installed: it records
+    the pools the project's own code creates, and for a what-if swaps them or overrides their size.
+    The project's files: those under the working directory (the project root) when the script is
+    in it, else those in the script's folder."""
+    import cp_poolswap  # only scripts need it: it imports multiprocessing.pool
+
+    project = os.path.join(os.getcwd(), "")
+    root = project if os.path.abspath(path).startswith(project) else os.path.dirname(path)
+    strategy = config["strategy"]
+    cp_poolswap.install(root, strategy.get("swap"), strategy.get("poolSize"))
+    sys.argv = [path]
+    if config.get("watchLoops") and mentions_asyncio(path):
+        cp_blocking.watch_loops(tracer, config["slowCallbackMs"])
+    start = time.monotonic_ns()
+    result["taskStartNs"] = start
+    result["exitCode"] = 0
+    cpu_before = cpu_times()
+    try:
+        if plan["imported"] is not None:
+            runpy.run_module(plan["imported"], run_name="__main__", alter_sys=True)
+        else:
+            runpy.run_path(path, run_name="__main__")
+    except SystemExit as exc:
+        result["exitCode"] = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code not in (None, 0):
+            raise
+    except cp_poolswap.SwapRefused as exc:
+        raise Skip("%s. Fix: %s" % (exc.detail["message"], exc.detail["fix"]), "SwapRefused")
+    except BaseException:
+        result["exitCode"] = 1
+        raise
+    finally:
+        # Python ends a script only after its non-daemon threads (and the pools they feed):
+        # so does the task, before anything it left running is ended.
+        shutdown_threads = getattr(threading, "_shutdown", None)
+        if shutdown_threads is not None:
+            shutdown_threads()
+        cp_tracer.current.record_task(0, start, time.monotonic_ns(), False)
+        result["taskEndNs"] = time.monotonic_ns()
+        cpu_after = cpu_times()
+        result["cpuSeconds"] = {"user": cpu_after[0] - cpu_before[0], "system": cpu_after[1] - cpu_before[1]}
+        result["pools"] = cp_poolswap.report()
+        result["tasks"] = 1
+        result["importEndNs"] = result["importStartNs"]
+    refused = cp_poolswap.refusal()
+    if refused is not None:  # the script caught the refusal itself and went on
+        raise Skip("%s. Fix: %s" % (refused["message"], refused["fix"]), "SwapRefused")
+
+
 def run(config, result):
     strategy = config["strategy"]
     path = config["file"]
@@ -466,32 +520,7 @@ def run(config, result):
     result["importStartNs"] = time.monotonic_ns()
     plan = decide(config["import"], result)
     if config["function"] is None:
-        sys.argv = [path]
-        if config.get("watchLoops") and mentions_asyncio(path):
-            cp_blocking.watch_loops(tracer, config["slowCallbackMs"])
-        start = time.monotonic_ns()
-        result["taskStartNs"] = start
-        cpu_before = cpu_times()
-        try:
-            if plan["imported"] is not None:
-                runpy.run_module(plan["imported"], run_name="__main__", alter_sys=True)
-            else:
-                runpy.run_path(path, run_name="__main__")
-        except SystemExit as exc:
-            if exc.code not in (None, 0):
-                raise
-        finally:
-            # Python ends a script only after its non-daemon threads (and the pools they feed):
-            # so does the task, before anything it left running is ended.
-            shutdown_threads = getattr(threading, "_shutdown", None)
-            if shutdown_threads is not None:
-                shutdown_threads()
-            cp_tracer.current.record_task(0, start, time.monotonic_ns(), False)
-            result["taskEndNs"] = time.monotonic_ns()
-            cpu_after = cpu_times()
-            result["cpuSeconds"] = {"user": cpu_after[0] - cpu_before[0], "system": cpu_after[1] - cpu_before[1]}
-        result["tasks"] = 1
-        result["importEndNs"] = result["importStartNs"]
+        run_script(path, plan, config, tracer, result)
         return
 
     module = cp_worker.load_user_module(plan)
