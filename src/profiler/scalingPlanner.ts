@@ -209,7 +209,8 @@ export class ScalingPlanner {
       facts.serialCpuShare !== null && facts.serialCpuShare < IO_BOUND_CPU_SHARE ? 'io' : 'cpu';
     const limit = bound === 'io' ? Math.max(1, facts.tasks) : CPU_CURVE_CORES_FACTOR * this.options.cores;
     const ladder = curveLadder(limit, this.options.workers, this.options.maxWorkers);
-    const keys = mode === 'full' ? rankedFamilies(profile).map((f) => f.key) : familiesThatMatter(profile, verdict);
+    const keys =
+      mode === 'full' ? rankedFamilies(profile).map((f) => f.key) : familiesThatMatter(profile, verdict, bound);
     return keys.map((key) => ({ key, bound, ladder, next: 0, stopped: null, skipped: [] }));
   }
 
@@ -234,25 +235,24 @@ export class ScalingPlanner {
 }
 
 /**
- * `auto`: the fastest family; the family the verdict points to (threads for I/O-bound and
- * GIL-releasing work, processes for GIL-bound work); the fastest family of the other kind when it
- * beat serial by the margin. Start methods of one kind scale alike (they differ in start-up,
- * measured at K), so the runner-up is taken from the other kind.
+ * `auto`: the fastest family when it beat serial by the margin; the families the work needs, whatever
+ * their speedup on a busy machine: the fastest processes family for CPU-bound work (separate
+ * interpreters are what scales it on a GIL), threads for I/O-bound work and for work that releases
+ * the GIL; and the fastest family of the other kind when it beat the margin. Start methods of one
+ * kind scale alike (they differ in start-up, measured at K), so the runner-up is of the other kind.
  */
-function familiesThatMatter(profile: Profile, verdict: VerdictKind): string[] {
+function familiesThatMatter(profile: Profile, verdict: VerdictKind, bound: 'cpu' | 'io'): string[] {
   const ranked = rankedFamilies(profile);
   if (ranked.length === 0) return [];
-  const wanted =
-    verdict === 'io-bound' || verdict === 'cpu-bound-releases-gil'
-      ? 'threads'
-      : verdict === 'cpu-bound-gil'
-        ? 'processes'
-        : null;
+  const needed = new Set<string>([bound === 'io' ? 'threads' : 'processes']);
+  if (verdict === 'cpu-bound-releases-gil') needed.add('threads');
   const best = ranked[0]!;
   const keys: string[] = [];
   if (best.speedup >= SPEEDUP_MARGIN) keys.push(best.key);
-  const must = ranked.find((f) => f.kind === wanted);
-  if (must) keys.push(must.key);
+  for (const kind of needed) {
+    const must = ranked.find((f) => f.kind === kind);
+    if (must) keys.push(must.key);
+  }
   const runnerUp = ranked.find((f) => f.kind !== best.kind && f.speedup >= SPEEDUP_MARGIN);
   if (runnerUp) keys.push(runnerUp.key);
   return [...new Set(keys)];
