@@ -2,7 +2,8 @@
 // line (the leaf of the sample's Python stack), and how many of those waited for the GIL. Free of
 // `vscode`: the editor decorations (sourceHeatDecorations.ts) only draw what this computes.
 import { pickStrategy } from '../profiler/export/index';
-import { THREAD_STATES, type Profile, type ThreadState } from '../profiler/profile';
+import { lockName } from '../profiler/locks';
+import { THREAD_STATES, type Profile, type SourceSite, type ThreadState } from '../profiler/profile';
 
 /** Lines below this share of the samples are left undecorated: they would only be noise. */
 export const MIN_LINE_SHARE = 0.01;
@@ -17,6 +18,8 @@ export interface LineHeat {
   states: Record<ThreadState, number>;
   /** states.gilWait / samples. */
   gilWaitShare: number;
+  /** What blocked on this line: an event loop held up by it, a contended lock created or held here. */
+  notes?: string[];
 }
 
 export interface SourceHeat {
@@ -75,7 +78,43 @@ export function sourceHeat(profile: Profile): SourceHeat | null {
         heats.sort((a, b) => a.line - b.line),
       );
   }
+  addBlockingNotes(profile, files);
   return { strategy: strategy.id, samples: total, files };
+}
+
+const ms = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
+
+/** Marks the lines that blocked an event loop (from the asyncio run, else any run with a loop) and
+ * the creation and holding lines of contended locks, whatever their share of the samples. */
+function addBlockingNotes(profile: Profile, files: Map<string, LineHeat[]>): void {
+  const note = (site: SourceSite, text: string): void => {
+    if (site.line < 1) return;
+    let lines = files.get(site.file);
+    if (!lines) files.set(site.file, (lines = []));
+    let heat = lines.find((h) => h.line === site.line);
+    if (!heat) {
+      const states = Object.fromEntries(THREAD_STATES.map((s) => [s, 0])) as Record<ThreadState, number>;
+      lines.push((heat = { line: site.line, samples: 0, share: 0, states, gilWaitShare: 0 }));
+      lines.sort((a, b) => a.line - b.line);
+    }
+    (heat.notes ??= []).push(text);
+  };
+  const loop =
+    profile.strategies.find((s) => s.kind === 'asyncio' && s.loopBlocks?.length) ??
+    profile.strategies.find((s) => s.loopBlocks?.length);
+  for (const b of loop?.loopBlocks ?? [])
+    note(b.site, `blocks the event loop: ${b.count}× in ${loop!.id}, ${ms(b.totalMs)} in all, up to ${ms(b.maxMs)}`);
+  for (const s of profile.strategies) {
+    for (const lock of s.locks ?? []) {
+      const name = lockName(lock);
+      note(
+        lock.site,
+        `lock ${name}: ${percent(lock.waitShare)} of task time waiting (${lock.waiters} threads, ${s.id})`,
+      );
+      const holder = lock.holders[0];
+      if (holder) note(holder.site, `holds ${name} ${ms(holder.meanHoldMs)} on average (${holder.count}×)`);
+    }
+  }
 }
 
 /** Levels of background intensity, one colour each (package.json contributes.colors). */
@@ -89,9 +128,11 @@ export function heatLevel(share: number): number {
 
 const percent = (fraction: number): string => `${Math.round(fraction * 100)}%`;
 
-/** The text after the line, e.g. "12% of samples · GIL wait 71%". */
+/** The text after the line, e.g. "12% of samples · GIL wait 71%", then what blocked there. */
 export function lineLabel(heat: LineHeat): string {
-  return `${percent(heat.share)} of samples · GIL wait ${percent(heat.gilWaitShare)}`;
+  const sampled =
+    heat.samples > 0 ? [`${percent(heat.share)} of samples · GIL wait ${percent(heat.gilWaitShare)}`] : [];
+  return [...sampled, ...(heat.notes ?? [])].join(' · ');
 }
 
 const STATE_LABELS: Record<ThreadState, string> = {
@@ -109,11 +150,18 @@ export function lineDetail(heat: LineHeat, source: SourceHeat): string {
   const states = THREAD_STATES.filter((state) => heat.states[state] > 0)
     .map((state) => `${STATE_LABELS[state]} ${heat.states[state]} (${percent(heat.states[state] / heat.samples)})`)
     .join(', ');
+  const sampled =
+    heat.samples > 0
+      ? [
+          `${heat.samples} of ${source.samples} samples with a Python stack (${percent(heat.share)}) were executing line ${heat.line}.`,
+          '',
+          `Thread states: ${states}.`,
+        ]
+      : [];
   return [
     `**Concurrency profile**, strategy \`${source.strategy}\``,
     '',
-    `${heat.samples} of ${source.samples} samples with a Python stack (${percent(heat.share)}) were executing line ${heat.line}.`,
-    '',
-    `Thread states: ${states}.`,
+    ...sampled,
+    ...(heat.notes?.length ? ['', ...heat.notes.map((n) => `- ${n}`)] : []),
   ].join('\n');
 }

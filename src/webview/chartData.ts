@@ -6,6 +6,7 @@ import { STATE_LABELS } from './colors';
 import { milliseconds, percent } from './format';
 import type { CallTree, Lane, TimelineModel } from './model';
 import { firstAbove, type Runs } from './runs';
+import { markAt, type LaneMarks } from './blockingMarks';
 
 export interface ChartLane {
   key: string;
@@ -13,10 +14,13 @@ export interface ChartLane {
   rows: Runs[];
   ribbon: Runs | null;
   ribbonKind: 'state' | 'otherLoad';
+  /** A strip of marks above the ribbon: a blocked event loop, a wait on a named lock. */
+  marks?: LaneMarks | null;
 }
 
 export interface Hit {
   lane: number;
+  /** -1: the lane's marks strip (run = the mark's index). */
   row: number;
   run: number;
   /** x position (ms) under the cursor. */
@@ -73,6 +77,9 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
     processOf: (thread) => threads[thread]?.process ?? -1,
     describe(hit) {
       const lane = lanes[hit.lane]!;
+      const marks = lane.marks;
+      if (hit.row < 0) return marks ? [marks.label[hit.run]!, `at ${milliseconds(hit.at)}`] : [];
+      const mark = marks ? markAt(marks, hit.at) : -1;
       const runs = lane.rows[hit.row]!;
       const i = sampleAt(lane, hit.at);
       const frame = runs.frame[hit.run]!;
@@ -104,11 +111,16 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
           `thread ${threads[samples.thread[i]!]?.name ?? '?'}`,
         );
       }
+      if (mark >= 0) lines.push(marks!.label[mark]!);
       lines.push(`at ${milliseconds(hit.at)}`);
       return lines;
     },
     source(hit) {
       const lane = lanes[hit.lane]!;
+      if (hit.row < 0) {
+        const site = lane.marks?.site[hit.run];
+        return site ? { file: site.file, line: Math.max(1, site.line) } : null;
+      }
       const frame = lane.rows[hit.row]!.frame[hit.run]!;
       if (frame < 0) return null;
       const i = sampleAt(lane, hit.at);

@@ -9,6 +9,7 @@ import type { Theme } from './colors';
 import { el } from './dom';
 import { FlameCanvas } from './flameCanvas';
 import { callTree, coreLanes, flameGraphRows, functionStats, threadLanes, type FunctionStats } from './model';
+import { marksLegend } from './blockingMarks';
 import { stateLegend } from './overview';
 import { topFunctionsTable } from './topFunctions';
 
@@ -275,9 +276,10 @@ export class ChartsSection {
     const testid = view === 'cores' ? 'per-core-lanes' : view === 'threads' ? 'per-thread-lanes' : 'flame-graph';
     canvas.element.dataset.testid = testid;
     canvas.element.dataset.lanes = String(data.lanes.length);
+    const markKinds = new Set(data.lanes.flatMap((lane) => lane.marks?.kind ?? []));
     const legend =
       view === 'threads'
-        ? stateLegend()
+        ? el('div', {}, [stateLegend(), markKinds.size > 0 ? marksLegend(markKinds) : null])
         : view === 'cores'
           ? el('p', {
               class: 'legend',

@@ -10,6 +10,7 @@ import { milliseconds } from './format';
 import { THREAD_STATES } from '../profiler/profile';
 import { PixelBuffer, cssColorReader } from './pixelBuffer';
 import { firstAbove, runAt, type Runs } from './runs';
+import { MARK_COLORS, markAt, type LaneMarks } from './blockingMarks';
 import type { ColorBy } from '../shared/webviewProtocol';
 
 export interface Viewport {
@@ -31,6 +32,9 @@ export interface FlameCanvasOptions {
 const AXIS_H = 18;
 const HEADER_H = 16;
 const RIBBON_H = 7;
+/** The marks strip (a blocked event loop, a wait on a named lock), above the ribbon. */
+const MARKS_H = 6;
+
 const ROW_H = 15;
 const LANE_GAP = 6;
 const DIM = 'rgba(140,140,140,0.35)';
@@ -50,6 +54,7 @@ const OTHER_LOAD_COLORS = [
 
 interface LaneBox {
   top: number;
+  marksTop: number;
   rowsTop: number;
   height: number;
 }
@@ -60,6 +65,7 @@ export class FlameCanvas {
   private readonly ctx: CanvasRenderingContext2D;
   private readonly tooltip: HTMLElement;
   private readonly boxes: LaneBox[] = [];
+  private readonly markRuns: (Runs | null)[] = [];
   private readonly contentHeight: number;
   private readonly frameColor: string[] = [];
   private view: Viewport;
@@ -79,9 +85,11 @@ export class FlameCanvas {
     const { data } = options;
     let y = AXIS_H;
     for (const lane of data.lanes) {
+      const marks = lane.marks ? MARKS_H + 1 : 0;
       const ribbon = lane.ribbon ? RIBBON_H + 1 : 0;
-      const height = HEADER_H + ribbon + lane.rows.length * ROW_H;
-      this.boxes.push({ top: y, rowsTop: y + HEADER_H + ribbon, height });
+      const height = HEADER_H + marks + ribbon + lane.rows.length * ROW_H;
+      this.boxes.push({ top: y, marksTop: y + HEADER_H, rowsTop: y + HEADER_H + marks + ribbon, height });
+      this.markRuns.push(lane.marks ? marksAsRuns(lane.marks) : null);
       y += height + LANE_GAP;
     }
     this.contentHeight = y;
@@ -255,13 +263,22 @@ export class FlameCanvas {
       const box = this.boxes[l]!;
       const top = box.top - view.scrollY;
       if (top + box.height < AXIS_H || top > height) return;
+      const marks = this.markRuns[l];
+      if (marks)
+        drawRuns(
+          marks,
+          box.marksTop - view.scrollY,
+          MARKS_H,
+          (r) => (marks.frame[r] ? MARK_COLORS.lock : MARK_COLORS.loop),
+          null,
+        );
       if (lane.ribbon) {
         const ribbon = lane.ribbon;
         const color =
           lane.ribbonKind === 'state'
             ? (r: number) => STATE_COLORS[THREAD_STATES[ribbon.frame[r]!] ?? 'other']
             : (r: number) => OTHER_LOAD_COLORS[ribbon.frame[r]!] ?? DIM;
-        drawRuns(ribbon, top + HEADER_H, RIBBON_H, color, null);
+        drawRuns(ribbon, box.rowsTop - RIBBON_H - 1 - view.scrollY, RIBBON_H, color, null);
       }
       lane.rows.forEach((runs, row) => {
         const y = box.rowsTop - view.scrollY + row * ROW_H;
@@ -358,6 +375,11 @@ export class FlameCanvas {
     const contentY = y + view.scrollY;
     for (let l = 0; l < this.boxes.length; l++) {
       const box = this.boxes[l]!;
+      const marks = this.options.data.lanes[l]!.marks;
+      if (marks && contentY >= box.marksTop && contentY < box.marksTop + MARKS_H) {
+        const k = markAt(marks, at);
+        return k >= 0 ? { lane: l, row: -1, run: k, at } : null;
+      }
       if (contentY < box.rowsTop || contentY >= box.top + box.height) continue;
       const row = Math.floor((contentY - box.rowsTop) / ROW_H);
       const runs = this.options.data.lanes[l]!.rows[row];
@@ -455,7 +477,7 @@ export class FlameCanvas {
       if (!drag || drag.moved || e.target !== canvas) return;
       const [x, y] = local(e);
       const hit = this.hitAt(x, y);
-      this.selected = hit;
+      this.selected = hit && hit.row >= 0 ? hit : null; // a mark opens its line but is not a frame to move from
       this.schedule();
       this.openSource(hit);
     });
@@ -577,4 +599,15 @@ function fitText(text: string, px: number): string {
   const chars = Math.floor(px / 6.2);
   if (text.length <= chars) return text;
   return chars <= 1 ? '' : `${text.slice(0, chars - 1)}…`;
+}
+
+/** Marks drawn like a row of runs: frame 0 a blocked event loop, 1 a lock wait. */
+function marksAsRuns(marks: LaneMarks): Runs {
+  return {
+    start: Float64Array.from(marks.start),
+    end: Float64Array.from(marks.end),
+    frame: Int32Array.from(marks.kind.map((k) => (k === 'lock' ? 1 : 0))),
+    ref: Int32Array.from(marks.start.map((_, k) => k)),
+    length: marks.start.length,
+  };
 }

@@ -3,6 +3,7 @@
 import { unpackProfile } from '../profiler/export/packedProfile';
 import type { Profile } from '../profiler/profile';
 import type { HostToWebview, WebviewPersistedState } from '../shared/webviewProtocol';
+import { blockingSection, locksSection } from './blocking';
 import { ChartsSection, defaultStrategy } from './charts';
 import { readTheme } from './colors';
 import { el } from './dom';
@@ -77,6 +78,8 @@ function renderProfile(profile: Profile, source: string | null): void {
       workloadLine(profile, source),
       el('div', { class: 'summary-grid' }, [verdictSection(profile), recommendationSection(profile, copy)]),
       strategiesTable(profile),
+      blockingSection(profile, openSource),
+      locksSection(profile, openSource),
       charts.element,
       overviewSection(profile, theme),
     ]),

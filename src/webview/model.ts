@@ -3,6 +3,7 @@
 // and view, on demand.
 import { THREAD_STATES, type StrategyResult } from '../profiler/profile';
 import { sampleIntervalMs, samplesByThread, stackFrames } from '../profiler/export/stacks';
+import { threadMarks, type LaneMarks } from './blockingMarks';
 import { STATE_SHORT_LABELS } from './colors';
 import { RunsBuilder, type Runs } from './runs';
 
@@ -24,6 +25,8 @@ export interface Lane {
   times: Float64Array;
   /** Core lanes start with a row naming the thread that ran. */
   threadRow: boolean;
+  /** Thread lanes: when the thread's event loop was blocked or it waited on a named lock. */
+  marks?: LaneMarks | null;
 }
 
 export interface TimelineModel {
@@ -132,7 +135,10 @@ export function threadLanes(strategy: StrategyResult, sampleHz: number): Timelin
   const lanes = samplesByThread(strategy).map((indices, th) => {
     const thread = strategy.threads[th]!;
     const label = `${thread.name} (${thread.tid}) · ${stateSummary(strategy, indices)}`;
-    return buildLane(strategy, indices, intervalMs, { key: `t${th}`, label, threadRow: false, ribbon: true }, paths);
+    return {
+      ...buildLane(strategy, indices, intervalMs, { key: `t${th}`, label, threadRow: false, ribbon: true }, paths),
+      marks: threadMarks(strategy, th, indices, intervalMs),
+    };
   });
   return { kind: 'threads', lanes, ...timeRange(strategy, intervalMs), intervalMs };
 }

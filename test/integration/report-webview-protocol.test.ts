@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { syntheticProfile } from '../../bench/synthetic-profile';
 import { packProfile } from '../../src/profiler/export/packedProfile';
+import { BLOCKING_FILE, blockingProfile } from '../helpers/blockingProfile';
 import { MEDIA_DIR, launchChromium } from './report-browser';
 
 let browser: Browser;
@@ -66,6 +67,58 @@ test('the webview says ready first, renders the profile it is sent, and posts op
     { type: 'openSource', file: '/w/word_stats.py', line: 24 },
     { type: 'export', format: 'speedscope', strategy: 'threads-2' },
   ]);
+  await page.close();
+});
+
+test('the Blocking and Locks tables open their lines; the per-thread chart names the lock a thread waited on', async () => {
+  const page = await openWebview();
+  await page.evaluate(
+    (p) => window.postMessage({ type: 'profile', profile: p, source: null }, '*'),
+    blockingProfile() as never,
+  );
+  const blocking = page.getByTestId('blocking-table-threads-2');
+  await blocking.waitFor();
+  assert.deepEqual(await blocking.locator('tbody td').allTextContents(), [
+    'tokenize() word_stats.py:17',
+    'time.sleep(0.05)  # blocks',
+    '2',
+    '100.0 ms',
+    '60.0 ms',
+    'sleep',
+  ]);
+  await blocking.getByRole('button', { name: 'tokenize()' }).click();
+  const locks = page.getByTestId('locks-table-threads-2');
+  assert.match(
+    (await locks.locator('tbody tr').first().textContent())!,
+    /^LOCK Lock.*46%2350\.0 ms \(5\/8\)count_words\(\)/,
+  );
+  await locks.getByRole('button', { name: '<module>()' }).click();
+  await locks.getByRole('button', { name: 'count_words()' }).click();
+  const opened = (await sent(page)).filter((m) => m.type === 'openSource');
+  assert.deepEqual(opened, [
+    { type: 'openSource', file: BLOCKING_FILE, line: 17 },
+    { type: 'openSource', file: BLOCKING_FILE, line: 3 },
+    { type: 'openSource', file: BLOCKING_FILE, line: 20 },
+  ]);
+
+  // Per thread: thread 1 waited on LOCK from 50 to 100 ms; find its marks strip by hovering down the chart there.
+  await page.getByTestId('view-threads').click();
+  await page.getByTestId('marks-legend').waitFor();
+  const canvas = page.getByTestId('per-thread-lanes').locator('canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  const x = box.x + (75 / 1000) * box.width;
+  let title = '';
+  for (let y = box.y + 18; y < box.y + box.height && !title.startsWith('waiting for lock'); y += 2) {
+    await page.mouse.move(x, y);
+    title = await page.evaluate(
+      () => document.querySelector('.chart-tooltip:not([hidden]) .tooltip-title')?.textContent ?? '',
+    );
+  }
+  assert.match(title, /^waiting for lock LOCK \(Lock created at word_stats\.py:3, held mostly by count_words\(\)/);
+  await page.mouse.down();
+  await page.mouse.up();
+  assert.deepEqual((await sent(page)).at(-1), { type: 'openSource', file: BLOCKING_FILE, line: 3 });
   await page.close();
 });
 

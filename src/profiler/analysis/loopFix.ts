@@ -115,7 +115,8 @@ function codeChangeFor(f: Facts, kind: LoopFixKind, b: LoopBlock, computes: bool
   }
   const { after, setup } = rewrite(kind, line, pythonAtLeast(f, 3, 9));
   return [
-    `# ${where}: ${why(kind, b, computes)}.`,
+    `# ${where}:`,
+    `# ${why(kind, b, computes)}.`,
     '# before:',
     `#${b.code}`,
     '# after:',
