@@ -514,7 +514,7 @@ def run(config, result):
     path = config["file"]
     tracer = cp_tracer.start(os.path.join(config["traceDir"], "trace-%d.jsonl" % os.getpid()), config["stackHz"], "harness")
     if LIFELINE_THREAD is not None:
-        tracer.note({"samplerThread": LIFELINE_THREAD})
+        tracer.exclude(LIFELINE_THREAD)
     if config.get("traceLocks"):
         cp_blocking.trace_locks(tracer)  # before the user's module creates its locks
     result["importStartNs"] = time.monotonic_ns()

@@ -41,6 +41,7 @@ class Tracer:
         self._new_stacks = []
         self._samples = []
         self._lateness = []
+        self._excluded = set()  # native ids of the profiler's own threads: never sampled
         self._named = set()  # native ids whose name was recorded
         self._thread_names = {}
         self._flushed_tasks = 0
@@ -66,7 +67,7 @@ class Tracer:
         if self.period > 0:
             self._thread = threading.Thread(target=self._run, name="concurrency-profiler-sampler", daemon=True)
             self._thread.start()
-            self.note({"samplerThread": self._thread.native_id})
+            self.exclude(self._thread.native_id)
 
     def stop(self):
         for report in self.before_stop:
@@ -90,6 +91,12 @@ class Tracer:
         if items is None:
             items = self._series[name] = []
         return items
+
+    def exclude(self, native_id):
+        """Leaves a thread of the profiler's own (this sampler, the harness's lifeline watcher) out
+        of the stack samples, and tells the engine it is not the workload's."""
+        self._excluded.add(native_id)
+        self.note({"samplerThread": native_id})
 
     def note(self, record):
         """Write an extra record (e.g. worker ready time) right away."""
@@ -136,6 +143,9 @@ class Tracer:
         for ident, frame in sys._current_frames().items():
             if ident == me:
                 continue
+            native = self._native_id(ident)
+            if native in self._excluded:
+                continue
             key = []
             while frame is not None:
                 code = frame.f_code
@@ -146,7 +156,7 @@ class Tracer:
             stack = self._stacks.get(key)
             if stack is None:
                 stack = self._intern(key)
-            self._samples.append((now, self._native_id(ident), stack))
+            self._samples.append((now, native, stack))
 
     def _intern(self, key):
         entries = []
