@@ -5,6 +5,8 @@
 // guarantees (a callback that slept 30 ms took at least 30 ms).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RawLock } from '../../src/profiler/traces';
@@ -13,8 +15,15 @@ import { PYTHON, ROOT } from '../helpers/cli';
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'blocking');
 const USER = join(FIXTURES, 'locks_user.py');
 
-function drive(mode: 'locks' | 'loops'): Record<string, unknown> {
-  const out = execFileSync(PYTHON, [join(FIXTURES, 'driver.py'), join(ROOT, 'src', 'profiler', 'python'), mode], {
+/** CPython 3.13 (PyMutex locks, sysconfig creating locks at import) when this machine has one. */
+const PYENV = join(homedir(), '.pyenv', 'versions');
+const PYTHON_313 = (existsSync(PYENV) ? readdirSync(PYENV) : [])
+  .filter((v) => /^3\.13\.\d+$/.test(v))
+  .map((v) => join(PYENV, v, 'bin', 'python'))
+  .find((p) => existsSync(p));
+
+function drive(mode: 'locks' | 'loops', python = PYTHON): Record<string, unknown> {
+  const out = execFileSync(python, [join(FIXTURES, 'driver.py'), join(ROOT, 'src', 'profiler', 'python'), mode], {
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -75,3 +84,24 @@ test('the event-loop recorder times a blocking callback at the loop and runs a h
   assert.ok(loopBeats.length >= 1 && loopBeats.every(([t, due, ran]) => t === mainTid && ran >= due - 1e6));
   assert.equal(notes[0]?.loopWatch?.slowCallbackMs, 10);
 });
+
+test(
+  'the lock recorder on CPython 3.13, whose locks are PyMutex',
+  { skip: !PYTHON_313 && 'no CPython 3.13 here' },
+  () => {
+    const { locks, records } = drive('locks', PYTHON_313) as {
+      locks: RawLock[];
+      records: { name: string | null; kind: string }[];
+    };
+    const lock = locks.find((l) => l.name === 'LOCK')!;
+    assert.deepEqual([lock.kind, lock.line, lock.acquisitions, lock.contended], ['Lock', 6, 2, 1]);
+    assert.deepEqual(
+      records.map((r) => [r.name, r.kind]),
+      [
+        ['LOCK', 'Lock'],
+        ['Q', 'Queue'],
+        ['Account.lock', 'RLock'],
+      ],
+    );
+  },
+);

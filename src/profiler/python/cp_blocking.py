@@ -102,6 +102,7 @@ def _describe(callback):
 
 def watch_loops(tracer, slow_callback_ms=DEFAULT_SLOW_CALLBACK_MS, heartbeat_ms=HEARTBEAT_MS):
     """Times every asyncio callback in this process and runs a heartbeat on every loop started."""
+    _library_prefixes()
     import asyncio.base_events
     import asyncio.events
 
@@ -387,7 +388,8 @@ class LockTracer:
 
 
 def trace_locks(tracer):
-    """Wraps the locks the user's code creates from now on; their report is written at finish()."""
+    """Wraps the locks the user's code creates from now on; their report is written when the tracer stops."""
+    _library_prefixes()  # before Lock is patched: importing sysconfig creates locks (3.13)
     locks = LockTracer()
     real_lock = threading.Lock
     real_rlock = threading.RLock
