@@ -2,7 +2,7 @@
 // Run: node --import tsx bench/analysis.ts   (prints the measured rates; exit code 1 below target)
 import { analyzeProfile, formatAdvice } from '../src/profiler/analysis/index';
 import { hotLines } from '../src/profiler/analysis/hotspots';
-import { syntheticProfile } from './synthetic-profile';
+import { syntheticProfile } from '../test/helpers/syntheticProfile';
 
 const TARGET_SAMPLES_PER_SECOND = 1e6;
 const RUNS = 5;

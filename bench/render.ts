@@ -10,7 +10,7 @@ import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { writeExports } from '../src/profiler/export/index';
 import { CHROMIUM_ARGS, MEDIA_DIR } from '../test/integration/report-browser';
-import { syntheticProfile } from './synthetic-profile';
+import { syntheticProfile } from '../test/helpers/syntheticProfile';
 
 const THREADS = 8;
 const SAMPLES_PER_THREAD = 125_000;

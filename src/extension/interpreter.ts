@@ -4,10 +4,11 @@
 // folder until the active environment or the settings change.
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
-import { probePython, type ProbedPython } from './pythonProbe';
+import type { PythonIdentity } from '../profiler/python';
+import { checkPython } from './pythonCheck';
 import { SECTION, readSettings } from './settings';
 
-export interface ResolvedPython extends ProbedPython {
+export interface ResolvedPython extends PythonIdentity {
   source: 'Python extension' | 'concurrencyProfiler.pythonPath' | 'PATH';
 }
 
@@ -67,13 +68,13 @@ export class InterpreterResolver implements vscode.Disposable {
         ];
     const tried: string[] = [];
     for (const { command, source } of candidates) {
-      const probe = await probePython(command);
-      if (probe.ok) {
-        this.log.info(`Python: ${probe.python.executable} (${probe.python.version}) from ${source}`);
-        return { ok: true, python: { ...probe.python, source } };
+      const check = await checkPython(command);
+      if (check.ok) {
+        this.log.info(`Python: ${check.python.executable} (${check.python.version}) from ${source}`);
+        return { ok: true, python: { ...check.python, source } };
       }
-      this.log.warn(`Python from ${source} rejected: ${probe.reason}`);
-      tried.push(`${probe.reason} (from ${source})`);
+      this.log.warn(`Python from ${source} rejected: ${check.reason}`);
+      tried.push(`${check.reason} (from ${source})`);
     }
     return { ok: false, tried, chosenIn: chosen?.source ?? null };
   }
@@ -142,13 +143,13 @@ export async function askForInterpreter(
   });
   const file = picked?.[0]?.fsPath;
   if (!file) return undefined;
-  const probe = await probePython(file);
-  if (!probe.ok) {
-    void vscode.window.showErrorMessage(`That interpreter does not work: ${probe.reason}`);
+  const check = await checkPython(file);
+  if (!check.ok) {
+    void vscode.window.showErrorMessage(`That interpreter does not work: ${check.reason}`);
     return undefined;
   }
   const folder = vscode.workspace.getWorkspaceFolder(resource);
   const target = folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global;
-  await vscode.workspace.getConfiguration(SECTION, resource).update('pythonPath', probe.python.executable, target);
-  return probe.python.executable;
+  await vscode.workspace.getConfiguration(SECTION, resource).update('pythonPath', check.python.executable, target);
+  return check.python.executable;
 }

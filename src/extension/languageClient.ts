@@ -8,7 +8,12 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { HOST_TO_SERVER, type HostToServer, type RunResult, type ServerInitOptions } from '../shared/serverProtocol';
+import {
+  RunResultNotification,
+  SettingsNotification,
+  type RunResult,
+  type ServerInitOptions,
+} from '../shared/serverProtocol';
 import { SECTION, readSettings } from './settings';
 
 const RESULTS_KEY = 'concurrencyProfiler.lensResults';
@@ -40,10 +45,10 @@ export class LensServer implements vscode.Disposable {
     this.started = this.client.start().catch((error: Error) => {
       log.error(`The CodeLens server did not start: ${error.message}`);
     });
-    for (const result of this.storedResults()) void this.send({ type: 'runResult', ...result });
+    for (const result of this.storedResults()) void this.sendResult(result);
     this.configListener = vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.codeLens.enabled`)) {
-        void this.send({ type: 'settings', codeLensEnabled: readSettings().codeLensEnabled });
+        void this.sendSettings({ codeLensEnabled: readSettings().codeLensEnabled });
       }
     });
   }
@@ -52,16 +57,21 @@ export class LensServer implements vscode.Disposable {
   async showResult(result: RunResult): Promise<void> {
     const others = this.storedResults().filter((r) => r.uri !== result.uri || r.functionName !== result.functionName);
     await this.workspaceState.update(RESULTS_KEY, [...others, result].slice(-MAX_RESULTS));
-    await this.send({ type: 'runResult', ...result });
+    await this.sendResult(result);
   }
 
   private storedResults(): RunResult[] {
     return this.workspaceState.get<RunResult[]>(RESULTS_KEY, []);
   }
 
-  private async send(message: HostToServer): Promise<void> {
+  private async sendResult(result: RunResult): Promise<void> {
     await this.started;
-    if (this.client.isRunning()) await this.client.sendNotification(HOST_TO_SERVER, message);
+    if (this.client.isRunning()) await this.client.sendNotification(RunResultNotification, result);
+  }
+
+  private async sendSettings(settings: ServerInitOptions): Promise<void> {
+    await this.started;
+    if (this.client.isRunning()) await this.client.sendNotification(SettingsNotification, settings);
   }
 
   async dispose(): Promise<void> {

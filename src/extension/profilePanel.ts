@@ -9,7 +9,8 @@ import type { Profile } from '../profiler/profile';
 import type { ExportFormat, HostToWebview, WebviewPersistedState, WebviewToHost } from '../shared/webviewProtocol';
 import { profileMessage } from './profileMessage';
 import { readProfile } from './profileStore';
-import { newNonce, webviewHtml } from './webviewHtml';
+import { newNonce } from '../shared/html';
+import { webviewHtml } from './webviewHtml';
 
 export const PROFILE_VIEW_TYPE = 'concurrencyProfiler.profile';
 

@@ -11,7 +11,7 @@ import { askForInterpreter, type InterpreterResolver } from './interpreter';
 import type { LensServer } from './languageClient';
 import type { ProfilePanels } from './profilePanel';
 import { newProfilePath, pruneProfiles, readProfile } from './profileStore';
-import { resultSummary } from './resultSummary';
+import { resultSummary, statusBarText } from './resultSummary';
 import { runEnvironment } from './runEnvironment';
 import { RunProgress } from './runProgress';
 import { readSettings } from './settings';
@@ -209,7 +209,7 @@ export class ProfileRunner implements vscode.Disposable {
       return 'serialFailed';
     }
     log.info(`Result: ${summary}`);
-    void vscode.window.setStatusBarMessage(`Concurrency: ${summary}`, 10_000);
+    void vscode.window.setStatusBarMessage(statusBarText(profile), 10_000);
     return 'ok';
   }
 

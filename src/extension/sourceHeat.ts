@@ -1,9 +1,11 @@
-// Source heat: for one strategy of a profile, the share of its samples that were executing each
-// line (the leaf of the sample's Python stack), and how many of those waited for the GIL. Free of
-// `vscode`: the editor decorations (sourceHeatDecorations.ts) only draw what this computes.
+// Source heat: for one strategy of a profile, the share of its samples spent at each line of the
+// user's code, and how many of those waited for the GIL. Free of `vscode`: the editor decorations
+// (sourceHeatDecorations.ts) only draw what this computes.
+import { attributeLines } from '../profiler/analysis/hotspots';
 import { pickStrategy } from '../profiler/export/index';
 import { lockName } from '../profiler/locks';
-import { THREAD_STATES, type Profile, type SourceSite, type ThreadState } from '../profiler/profile';
+import { STATE_LABELS, THREAD_STATES, type Profile, type SourceSite, type ThreadState } from '../profiler/profile';
+import { milliseconds, percent } from '../shared/format';
 
 /** Lines below this share of the samples are left undecorated: they would only be noise. */
 export const MIN_LINE_SHARE = 0.01;
@@ -24,65 +26,42 @@ export interface LineHeat {
 
 export interface SourceHeat {
   strategy: string;
-  /** Samples of the strategy with a Python stack: what the shares are shares of. */
+  /** The samples attributed to a line: what the shares are shares of. */
   samples: number;
+  /** In-task samples at the user's innermost line (true), or every sample at its leaf line. */
+  justMyCode: boolean;
   /** Absolute file path -> its lines at or above MIN_LINE_SHARE, in line order. */
   files: Map<string, LineHeat[]>;
 }
 
 /**
  * Heat of the strategy pickStrategy chooses (the recommended one if measured, else the one with
- * most threads); null when the profile holds no strategy (a run cancelled early).
+ * most threads); null when the profile holds no strategy (a run cancelled early). Samples are
+ * attributed as the verdict's hot lines are (analysis/hotspots.ts): with justMyCode, each in-task
+ * sample to the innermost line of the user's own code, so the hottest line of a state here is that
+ * state's hot line; without it, every sample with a stack to the line it was executing.
  */
-export function sourceHeat(profile: Profile): SourceHeat | null {
+export function sourceHeat(profile: Profile, justMyCode = true): SourceHeat | null {
   if (profile.strategies.length === 0) return null;
   const strategy = pickStrategy(profile);
-  const { samples, stacks, frames } = strategy;
-  // Leaf node -> per-state counts; most nodes are never a leaf, so a sparse map.
-  const byLeaf = new Map<number, number[]>();
-  let total = 0;
-  for (let i = 0; i < samples.stack.length; i++) {
-    const leaf = samples.stack[i]!;
-    if (leaf < 0) continue;
-    total++;
-    let counts = byLeaf.get(leaf);
-    if (!counts) byLeaf.set(leaf, (counts = new Array<number>(THREAD_STATES.length).fill(0)));
-    counts[samples.state[i]!]! += 1;
-  }
-  // Different trie nodes (other callers) can end on the same line: sum them per file and line.
-  const byLine = new Map<string, Map<number, number[]>>();
-  for (const [leaf, counts] of byLeaf) {
-    const file = frames.file[stacks.frame[leaf]!]!;
-    const line = stacks.line[leaf]!;
-    let lines = byLine.get(file);
-    if (!lines) byLine.set(file, (lines = new Map()));
-    const sum = lines.get(line);
-    if (sum) counts.forEach((n, state) => (sum[state]! += n));
-    else lines.set(line, [...counts]);
-  }
+  const { lines, samples } = attributeLines(strategy, profile.workload.file, justMyCode);
   const files = new Map<string, LineHeat[]>();
-  for (const [file, lines] of byLine) {
-    const heats: LineHeat[] = [];
-    for (const [line, counts] of lines) {
-      const count = counts.reduce((a, b) => a + b, 0);
-      if (count / total < MIN_LINE_SHARE) continue;
-      const states = Object.fromEntries(THREAD_STATES.map((state, k) => [state, counts[k]!])) as Record<
-        ThreadState,
-        number
-      >;
-      heats.push({ line, samples: count, share: count / total, states, gilWaitShare: states.gilWait / count });
-    }
-    if (heats.length > 0)
-      files.set(
-        file,
-        heats.sort((a, b) => a.line - b.line),
-      );
+  for (const l of lines) {
+    if (l.samples / samples < MIN_LINE_SHARE) continue;
+    const states = Object.fromEntries(THREAD_STATES.map((state, k) => [state, l.states[k]!])) as Record<
+      ThreadState,
+      number
+    >;
+    const heat = { line: l.line, samples: l.samples, share: l.samples / samples, states };
+    let list = files.get(l.file);
+    if (!list) files.set(l.file, (list = []));
+    list.push({ ...heat, gilWaitShare: states.gilWait / l.samples });
   }
+  for (const list of files.values()) list.sort((a, b) => a.line - b.line);
   addBlockingNotes(profile, files);
-  return { strategy: strategy.id, samples: total, files };
+  return { strategy: strategy.id, samples, justMyCode, files };
 }
 
-const ms = (value: number): string => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`);
 
 /** Marks the lines that blocked an event loop (from the asyncio run, else any run with a loop) and
  * the creation and holding lines of contended locks, whatever their share of the samples. */
@@ -103,7 +82,7 @@ function addBlockingNotes(profile: Profile, files: Map<string, LineHeat[]>): voi
     profile.strategies.find((s) => s.kind === 'asyncio' && s.loopBlocks?.length) ??
     profile.strategies.find((s) => s.loopBlocks?.length);
   for (const b of loop?.loopBlocks ?? [])
-    note(b.site, `blocks the event loop: ${b.count}× in ${loop!.id}, ${ms(b.totalMs)} in all, up to ${ms(b.maxMs)}`);
+    note(b.site, `blocks the event loop: ${b.count}× in ${loop!.id}, ${milliseconds(b.totalMs)} in all, up to ${milliseconds(b.maxMs)}`);
   for (const s of profile.strategies) {
     for (const lock of s.locks ?? []) {
       const name = lockName(lock);
@@ -112,7 +91,7 @@ function addBlockingNotes(profile: Profile, files: Map<string, LineHeat[]>): voi
         `lock ${name}: ${percent(lock.waitShare)} of task time waiting (${lock.waiters} threads, ${s.id})`,
       );
       const holder = lock.holders[0];
-      if (holder) note(holder.site, `holds ${name} ${ms(holder.meanHoldMs)} on average (${holder.count}×)`);
+      if (holder) note(holder.site, `holds ${name} ${milliseconds(holder.meanHoldMs)} on average (${holder.count}×)`);
     }
   }
 }
@@ -126,24 +105,12 @@ export function heatLevel(share: number): number {
   return 1 + bounds.filter((bound) => share >= bound).length;
 }
 
-const percent = (fraction: number): string => `${Math.round(fraction * 100)}%`;
-
 /** The text after the line, e.g. "12% of samples · GIL wait 71%", then what blocked there. */
 export function lineLabel(heat: LineHeat): string {
   const sampled =
     heat.samples > 0 ? [`${percent(heat.share)} of samples · GIL wait ${percent(heat.gilWaitShare)}`] : [];
   return [...sampled, ...(heat.notes ?? [])].join(' · ');
 }
-
-const STATE_LABELS: Record<ThreadState, string> = {
-  running: 'running',
-  runnable: 'runnable',
-  gilWait: 'GIL wait',
-  lockWait: 'lock wait',
-  io: 'I/O',
-  sleep: 'sleep',
-  other: 'other',
-};
 
 /** The hover's detail, Markdown: which strategy, how many samples, in which states. */
 export function lineDetail(heat: LineHeat, source: SourceHeat): string {
@@ -153,7 +120,11 @@ export function lineDetail(heat: LineHeat, source: SourceHeat): string {
   const sampled =
     heat.samples > 0
       ? [
-          `${heat.samples} of ${source.samples} samples with a Python stack (${percent(heat.share)}) were executing line ${heat.line}.`,
+          source.justMyCode
+            ? `${heat.samples} of ${source.samples} in-task samples in your code (${percent(heat.share)}) were at ` +
+              `line ${heat.line} (the innermost line of your code on the stack).`
+            : `${heat.samples} of ${source.samples} samples with a Python stack (${percent(heat.share)}) were ` +
+              `executing line ${heat.line}.`,
           '',
           `Thread states: ${states}.`,
         ]

@@ -68,6 +68,8 @@ export interface HarnessResult {
   exitCode?: number;
   /** Whole-script mode: the pools the script's own code created. */
   pools?: ScriptPool[];
+  /** Installed packages the workload imported (cp_harness.installed_packages). */
+  packages?: string[];
 }
 
 export interface RunRecord {

@@ -39,7 +39,10 @@ const USAGE = `Usage:
       --out FILE          write the profile JSON (- for stdout); missing folders are created
       --progress text|json  progress on stderr (default: text)
       --stop-on-stdin-close  stop as on SIGTERM when stdin closes (for programs that run the CLI)
+      --verbose           every strategy, all the evidence and reasoning, each route explained
       --speedscope F, --trace F, --collapsed F, --html F, --strategy ID   exports, as below
+  concurrency-profiler show PROFILE.json [--verbose]
+      the table and advice of a saved profile (analysed again when it has no analysis)
   concurrency-profiler export PROFILE.json [options]
       --speedscope FILE   speedscope JSON, one profile per thread
       --trace FILE        Chrome Trace Event JSON (Perfetto, chrome://tracing)
@@ -156,6 +159,7 @@ async function profileCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       progress: { type: 'string', default: 'text' },
       'stop-on-stdin-close': { type: 'boolean' },
+      verbose: { type: 'boolean', default: false },
       ...EXPORT_OPTIONS,
     },
   });
@@ -195,11 +199,8 @@ async function profileCommand(argv: string[]): Promise<number> {
   const { profile } = outcome;
   writeProfile(profile, values.out);
   // With --out - stdout carries the JSON, so the table goes to stderr.
-  const report =
-    profile.strategies[0]?.status === 'ok'
-      ? `${formatTable(profile)}\n${formatAdvice(profile)}`
-      : formatBaselineFailure(profile, values.out && values.out !== '-' ? values.out : null);
-  (values.out === '-' ? process.stderr : process.stdout).write(forTerminal(report));
+  const saved = values.out && values.out !== '-' ? values.out : null;
+  (values.out === '-' ? process.stderr : process.stdout).write(forTerminal(report(profile, values.verbose, saved)));
   await exportFlags(profile, values);
   return signalCode() || outcome.exitCode;
 }
@@ -248,25 +249,47 @@ function stopOnSignals(abort: AbortController, stdinToo: boolean): () => number 
   return () => code;
 }
 
+/** The table and the advice, as printed after a run; a failed baseline gets its short report instead. */
+function report(profile: Profile, verbose: boolean, savedAt: string | null): string {
+  if (profile.strategies[0]?.status !== 'ok') return formatBaselineFailure(profile, savedAt);
+  return `${formatTable(profile, { verbose })}\n${formatAdvice(profile, { verbose })}`;
+}
+
 async function exportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: EXPORT_OPTIONS });
   if (positionals.length !== 1) fail(`export takes one PROFILE.json\n${USAGE}`);
   if (!values.speedscope && !values.trace && !values.collapsed && !values.html)
     fail('export needs at least one of --speedscope, --trace, --collapsed, --html');
   checkOutputs(values, EXPORT_FILE_FLAGS);
+  await exportFlags(readProfileFile(positionals[0]!), values);
+  return 0;
+}
+
+function showCommand(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { verbose: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) fail(`show takes one PROFILE.json\n${USAGE}`);
+  process.stdout.write(forTerminal(report(readProfileFile(positionals[0]!), values.verbose, positionals[0]!)));
+  return 0;
+}
+
+function readProfileFile(file: string): Profile {
   let profile: Profile;
   try {
-    profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
+    profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   } catch (error) {
-    fail(`cannot read ${positionals[0]}: ${(error as Error).message}`);
+    fail(`cannot read ${file}: ${(error as Error).message}`);
   }
   if (profile.schemaVersion !== PROFILE_SCHEMA_VERSION) {
     fail(
-      `${positionals[0]} is not a profile of format version ${PROFILE_SCHEMA_VERSION} (schemaVersion: ${String(profile.schemaVersion)})`,
+      `${file} is not a profile of format version ${PROFILE_SCHEMA_VERSION} ` +
+        `(schemaVersion: ${String(profile.schemaVersion)})`,
     );
   }
-  await exportFlags(profile, values);
-  return 0;
+  return profile;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -281,6 +304,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'profile') return profileCommand(rest);
   if (command === 'export') return exportCommand(rest);
+  if (command === 'show') return showCommand(rest);
   fail(`unknown command "${command}"\n${USAGE}`);
 }
 

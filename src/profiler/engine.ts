@@ -178,6 +178,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       sysPathAppended: plan.sysPathAppended,
       cwd: plan.cwd,
       envFile,
+      packages: [],
     },
     machine,
     settings: {
@@ -226,6 +227,9 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       },
     );
     profile.strategies.push(result);
+    if (harness?.packages) {
+      profile.workload.packages = [...new Set([...(profile.workload.packages ?? []), ...harness.packages])].sort();
+    }
     budget.charge(result.timing.totalSeconds);
     emit({
       type: 'strategy-end',

@@ -2,7 +2,8 @@
 // timed at the loop is located by the loop thread's stack samples taken while it ran (the
 // innermost frame of the user's own code), and described by the thread's /proc states meanwhile
 // (asleep in a blocking call, or on CPU). The heartbeat's lateness is summarised beside it.
-import { innermostNodes, isLibraryFile } from './export/stacks';
+import { innermostNodes } from './export/stacks';
+import { frameOrigin } from '../shared/frames';
 import {
   THREAD_STATES,
   type FrameTable,
@@ -110,7 +111,7 @@ function majoritySite(
 export function loopBlocks(inputs: LoopInputs): LoopBlock[] {
   const userNode = innermostNodes(
     inputs.stacks,
-    inputs.frames.file.map((f) => !isLibraryFile(f)),
+    inputs.frames.file.map((f) => frameOrigin(f) === 'user'),
   );
   const stacksByTid = indexBy(inputs.stackSamples.tid, inputs.stackSamples.t);
   const procByThread = indexBy(inputs.samples.thread, inputs.samples.t);

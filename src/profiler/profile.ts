@@ -10,6 +10,32 @@ export const THREAD_STATES = ['running', 'runnable', 'gilWait', 'lockWait', 'io'
 export type ThreadState = (typeof THREAD_STATES)[number];
 export type ThreadStateFractions = Record<ThreadState, number>;
 
+/** How every view names the states: tables, legends, hovers, tooltips. */
+export const STATE_LABELS: Record<ThreadState, string> = {
+  running: 'running',
+  runnable: 'runnable',
+  gilWait: 'GIL wait',
+  lockWait: 'lock wait',
+  io: 'I/O',
+  sleep: 'sleep',
+  other: 'other',
+};
+/** Where the label alone is unclear (legends). */
+export const STATE_DESCRIPTIONS: Record<ThreadState, string> = {
+  ...STATE_LABELS,
+  runnable: 'runnable (waiting for a core)',
+};
+/** For the CLI table, where a column is narrow. */
+export const STATE_ABBREVIATIONS: Record<ThreadState, string> = {
+  running: 'run',
+  runnable: 'rq',
+  gilWait: 'gil',
+  lockWait: 'lock',
+  io: 'io',
+  sleep: 'sleep',
+  other: 'other',
+};
+
 export type StrategyStatus = 'ok' | 'failed' | 'skipped' | 'timeout' | 'cancelled';
 export type StrategyKind = 'serial' | 'threads' | 'processes' | 'asyncio' | 'script';
 export type StartMethod = 'fork' | 'forkserver' | 'spawn';
@@ -47,6 +73,12 @@ export interface Workload {
   cwd?: string;
   /** The environment file whose variables were set (--env-file, python.envFile), or null. */
   envFile?: string | null;
+  /**
+   * Top-level names of the installed packages (site-packages, dist-packages) the workload had
+   * imported when its tasks ended, as the harness saw them in sys.modules: the union over the
+   * strategies' runs, sorted. Absent in profiles written before it was recorded.
+   */
+  packages?: string[];
 }
 
 export interface Gpu {
@@ -425,7 +457,37 @@ export interface Verdict {
   rules?: string[];
 }
 
-export type UnmeasuredRoute = 'native-threads' | 'gpu' | 'cluster' | 'free-threaded' | 'pypy' | 'subinterpreters';
+/** The routes around the GIL from the seed, each covered in `Recommendation.routes`. */
+export const ROUTES = [
+  'threads',
+  'processes',
+  'asyncio',
+  'native-threads',
+  'free-threaded',
+  'interpreter',
+  'subinterpreters',
+  'cluster',
+  'gpu',
+] as const;
+export type RouteId = (typeof ROUTES)[number];
+
+/** What this profile measured about one route, or why it did not. */
+export interface RouteCoverage {
+  route: RouteId;
+  status: 'measured' | 'unmeasured';
+  /** Ids of the strategies that measured it (empty when unmeasured). */
+  strategies: string[];
+  /** The best speedup over serial among them that completed with matching results, else null. */
+  bestSpeedup: number | null;
+  /** The verdict says the route can help: worth adopting (measured) or trying (unmeasured). */
+  fits: boolean;
+  /** One line: why it fits or not, or why it was not measured. */
+  reason: string;
+  /** The whole explanation: figures, costs, platform notes. */
+  detail: string;
+  /** What to install or run to try it, null when nothing is needed. */
+  install: string | null;
+}
 
 export interface Alternative {
   strategy: string;
@@ -434,15 +496,18 @@ export interface Alternative {
 }
 
 export interface Recommendation {
-  /** A strategy id from the profile, or an unmeasured route. */
+  /** A strategy id from the profile, or an unmeasured route (a RouteId). */
   strategy: string;
   workers: number | null;
   expectedSpeedup: number | null;
   projected: { cores2x: number | null; cores4x: number | null; model: string; assumptions: string } | null;
   rationale: string;
+  /** The other measured strategies, best first (and batching for tiny tasks); unmeasured routes are in `routes`. */
   alternatives: Alternative[];
   caveats: string[];
   codeChange: string | null;
+  /** Every route of ROUTES, in that order. Absent in profiles written before routes were recorded. */
+  routes?: RouteCoverage[];
 }
 
 // ---- Scaling curves (filled by the engine's planner, fitted by analysis/projection.ts) ----
@@ -502,6 +567,17 @@ export interface BudgetReport {
   /** Runs the budget, the stopping rule or the cap left out, and why. */
   skipped: { strategy: string; reason: string }[];
 }
+/** The line of the user's code where one thread state was spent most (see analysis/hotspots.ts). */
+export interface HotLine {
+  function: string;
+  file: string;
+  line: number;
+  /** This line's share of the in-task samples in that state that had a user frame. */
+  share: number;
+  samples: number;
+}
+
+export type HotLines = Partial<Record<ThreadState, HotLine>>;
 
 export interface Profile {
   schemaVersion: typeof PROFILE_SCHEMA_VERSION;
@@ -520,4 +596,6 @@ export interface Profile {
   interrupted: boolean;
   verdict?: Verdict;
   recommendation?: Recommendation;
+  /** Per strategy id: the user's line where each state was spent most. */
+  hotLines?: Record<string, HotLines>;
 }

@@ -20,16 +20,20 @@ export interface SyntaxErrorInfo {
   text: string;
 }
 
-export interface ProbeResult {
+/** Which interpreter: what the extension checks before a run, and the start of what the engine's probe says. */
+export interface PythonIdentity {
+  /** The absolute path of the interpreter (`sys.executable`). */
   executable: string;
+  /** major.minor.micro */
   version: string;
+}
+
+/** What cp_probe.py says about the interpreter and the user's file before any strategy runs. */
+export interface ProbeResult extends PythonIdentity {
   implementation: string;
   freeThreaded: boolean;
-  startMethods: string[];
-  cpuCount: number;
   syntaxError: SyntaxErrorInfo | null;
   fileError?: string;
-  callables: string[];
   gilOffsets: number[] | null;
   gilNote: string | null;
 }
@@ -37,6 +41,9 @@ export interface ProbeResult {
 export class UsageError extends Error {}
 
 export const MINIMUM_PYTHON: [number, number] = [3, 8];
+
+/** "3.8" */
+export const MINIMUM_PYTHON_TEXT = MINIMUM_PYTHON.join('.');
 
 /** Runs the probe from the run's working directory with its environment (a .env PYTHONPATH ...). */
 export function probe(
@@ -53,7 +60,7 @@ export function probe(
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
           reject(
             new UsageError(
-              `Python not found: ${python}. Install Python ${MINIMUM_PYTHON.join('.')}+ or pass --python PATH.`,
+              `Python not found: ${python}. Install Python ${MINIMUM_PYTHON_TEXT}+ or pass --python PATH.`,
             ),
           );
           return;
@@ -65,7 +72,7 @@ export function probe(
           const detail = (stderr || String(error ?? '')).trim().split('\n').slice(-3).join('\n');
           reject(
             new UsageError(
-              `${python} could not run the engine's probe (Python ${MINIMUM_PYTHON.join('.')}+ is needed):\n${detail}`,
+              `${python} could not run the engine's probe (Python ${MINIMUM_PYTHON_TEXT}+ is needed):\n${detail}`,
             ),
           );
           return;
@@ -74,7 +81,7 @@ export function probe(
         if (major < MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor < MINIMUM_PYTHON[1])) {
           reject(
             new UsageError(
-              `${python} is Python ${result.version}; ${MINIMUM_PYTHON.join('.')} or newer is needed. Pass --python PATH to another interpreter.`,
+              `${python} is Python ${result.version}; ${MINIMUM_PYTHON_TEXT} or newer is needed. Pass --python PATH to another interpreter.`,
             ),
           );
           return;

@@ -1,16 +1,9 @@
-// The readable summary the CLI prints on stdout.
+// The readable summary the CLI prints on stdout: a title line, one row per strategy family (every
+// strategy with --verbose) and one line per scaling curve, so the advice below still fits a screen.
 import type { EngineEvent } from './events';
-import { THREAD_STATES, type Profile, type ScalingCurve, type StrategyResult } from './profile';
-
-const STATE_LABELS: Record<string, string> = {
-  running: 'run',
-  runnable: 'rq',
-  gilWait: 'gil',
-  lockWait: 'lock',
-  io: 'io',
-  sleep: 'sleep',
-  other: 'other',
-};
+import { STATE_ABBREVIATIONS, THREAD_STATES, type Profile, type ScalingCurve, type StrategyResult } from './profile';
+import { percent, speedup } from '../shared/format';
+import { parseStrategyId } from '../shared/strategyId';
 
 function fixed(value: number | null, digits: number, suffix = ''): string {
   return value === null ? '-' : `${value.toFixed(digits)}${suffix}`;
@@ -22,19 +15,19 @@ export function stateSummary(s: StrategyResult): string {
   return THREAD_STATES.map((state) => [state, s.threadStates![state]] as const)
     .filter(([, share]) => share >= 0.05)
     .sort((a, b) => b[1] - a[1])
-    .map(([state, share]) => `${STATE_LABELS[state]} ${Math.round(share * 100)}%`)
+    .map(([state, share]) => `${STATE_ABBREVIATIONS[state]} ${percent(share)}`)
     .join(' ');
 }
 
 function cpuUse(s: StrategyResult): string {
   if (!s.cpuSeconds || !s.wallSeconds) return '-';
-  return `${(((s.cpuSeconds.user + s.cpuSeconds.system) / s.wallSeconds) * 100).toFixed(0)}%`;
+  return percent((s.cpuSeconds.user + s.cpuSeconds.system) / s.wallSeconds);
 }
 
 /** "openblas 1 (48%)": each native pool's library, threads that used CPU and share of the CPU. */
 export function poolSummary(s: StrategyResult): string {
   if (!s.nativePools || s.nativePools.length === 0) return '-';
-  return s.nativePools.map((p) => `${p.library} ${p.threads} (${Math.round(p.cpuShare * 100)}%)`).join(', ');
+  return s.nativePools.map((p) => `${p.library} ${p.threads} (${percent(p.cpuShare)})`).join(', ');
 }
 
 function matchCell(s: StrategyResult): string {
@@ -43,7 +36,45 @@ function matchCell(s: StrategyResult): string {
   return s.resultsTolerance === null ? 'yes' : `yes (${s.resultsTolerance.toExponential(0)})`;
 }
 
-export function formatTable(profile: Profile): string {
+interface Row {
+  strategy: StrategyResult;
+  /** Strategies of the same family left out of the table. */
+  hidden: StrategyResult[];
+}
+
+/**
+ * One row per family (threads, threads-8, threads+native-1 and threads@pypy3.10 are all "threads"),
+ * on this profile's interpreter where it can: the baseline itself for serial; else the recommended
+ * strategy when it is in the family, else the family's fastest run that computed serial's results.
+ */
+function familyRows(profile: Profile): Row[] {
+  const families = new Map<string, StrategyResult[]>();
+  for (const s of profile.strategies) {
+    const family = parseStrategyId(s.id)?.family ?? s.id;
+    families.set(family, [...(families.get(family) ?? []), s]);
+  }
+  return [...families].map(([family, members]) => {
+    const here = members.filter((s) => parseStrategyId(s.id)?.interpreter == null);
+    const candidates = here.length > 0 ? here : members;
+    const usable = candidates.filter(
+      (s) => s.status === 'ok' && s.resultsMatchBaseline !== false && s.speedup !== null,
+    );
+    const plain = members.find((s) => s.id === family);
+    const strategy =
+      (family === 'serial' || family === 'script' ? plain : undefined) ??
+      candidates.find((s) => s.id === profile.recommendation?.strategy) ??
+      usable.sort((a, b) => b.speedup! - a.speedup!)[0] ??
+      plain ??
+      candidates[0]!;
+    return { strategy, hidden: members.filter((s) => s !== strategy) };
+  });
+}
+
+export function formatTable(profile: Profile, options: { verbose?: boolean } = {}): string {
+  const grouped = !options.verbose;
+  const rows: Row[] = grouped ? familyRows(profile) : profile.strategies.map((strategy) => ({ strategy, hidden: [] }));
+  // The native pools column only where some run had a pool: the table stays within 100 columns.
+  const pools = profile.strategies.some((s) => s.nativePools?.length);
   const header = [
     'strategy',
     'workers',
@@ -53,42 +84,44 @@ export function formatTable(profile: Profile): string {
     'effic.',
     'CPU',
     'match',
-    'native pools',
+    ...(pools ? ['native pools'] : []),
     'thread states (in tasks)',
   ];
-  const rows = profile.strategies.map((s) => [
-    s.id,
+  const cells = rows.map(({ strategy: s, hidden }) => [
+    hidden.length > 0 ? `${s.id} (+${hidden.length})` : s.id,
     String(s.workers),
     s.status,
     fixed(s.wallSeconds, 3),
-    fixed(s.speedup, 2, 'x'),
-    fixed(s.efficiency === null ? null : s.efficiency * 100, 0, '%'),
+    s.speedup === null ? '-' : speedup(s.speedup),
+    s.efficiency === null ? '-' : percent(s.efficiency),
     cpuUse(s),
     matchCell(s),
-    poolSummary(s),
+    ...(pools ? [poolSummary(s)] : []),
     stateSummary(s),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const line = (row: string[]) =>
+    row
+      .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
-  if (profile.strategies.some((s) => s.nativePools?.length))
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+  if (pools)
     out.push(
       'native pools: library, threads Python did not start that used CPU while tasks ran, (their share of the CPU)',
     );
+  // What went wrong, for every run, shown or folded into its family's row.
   for (const s of profile.strategies) {
-    if (s.status !== 'ok' && s.error) out.push(`${s.id}: ${s.error.split('\n')[0]}`);
+    if (s.status !== 'ok' && s.status !== 'skipped' && s.error) out.push(`${s.id}: ${s.error.split('\n')[0]}`);
     if (s.resultsMatchBaseline === false && s.firstDifference) {
-      out.push(
-        `${s.id}: results differ from serial at task ${s.firstDifference.task}: expected ${s.firstDifference.expected}, got ${s.firstDifference.actual}`,
-      );
+      const d = s.firstDifference;
+      out.push(`${s.id}: results differ from serial at task ${d.task}: expected ${d.expected}, got ${d.actual}`);
     }
   }
   const w = profile.workload;
-  const title = `${w.function ?? '(whole script)'} in ${w.file}: ${w.tasks} task(s), ${w.python.implementation} ${w.python.version}, ${profile.machine.logicalCores} cores`;
+  const title =
+    `${w.function ?? '(whole script)'} in ${w.file}: ${w.tasks} task(s), ` +
+    `${w.python.implementation} ${w.python.version}, ${profile.machine.logicalCores} cores`;
   out.push(...(profile.scaling ?? []).map(scalingLine));
   return `${title}\n${out.join('\n')}\n`;
 }

@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lensesFor } from './lenses';
 import { outlinePython } from './pythonOutline';
 import { RunResults } from './runResults';
-import { HOST_TO_SERVER, type HostToServer, type ServerInitOptions } from '../shared/serverProtocol';
+import { RunResultNotification, SettingsNotification, type ServerInitOptions } from '../shared/serverProtocol';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -39,16 +39,18 @@ connection.onCodeLens(({ textDocument }) => {
   return lensesFor(textDocument.uri, outlinePython(text), results.forText(textDocument.uri, text));
 });
 
-connection.onNotification(HOST_TO_SERVER, async (message: HostToServer) => {
-  switch (message.type) {
-    case 'runResult':
-      results.record(message);
-      break;
-    case 'settings':
-      codeLensEnabled = message.codeLensEnabled;
-      break;
-  }
+async function refreshLenses(): Promise<void> {
   if (canRefreshLenses) await connection.sendRequest(CodeLensRefreshRequest.type);
+}
+
+connection.onNotification(RunResultNotification, async (result) => {
+  results.record(result);
+  await refreshLenses();
+});
+
+connection.onNotification(SettingsNotification, async (settings) => {
+  codeLensEnabled = settings.codeLensEnabled;
+  await refreshLenses();
 });
 
 documents.listen(connection);

@@ -1,8 +1,6 @@
 // Custom messages between the extension host (language client) and the language server, beyond
-// the standard LSP ones. Discriminated on `type`; all travel as one notification method each way.
-
-/** Notification method for HostToServer messages. */
-export const HOST_TO_SERVER = 'concurrencyProfiler/host';
+// the standard LSP ones: typed LSP notifications, so both ends share the method and the payload.
+import { NotificationType } from 'vscode-languageserver-protocol';
 
 /** Command ids the server's lenses invoke (contributed by the extension). */
 export const PROFILE_FUNCTION_COMMAND = 'concurrencyProfiler.profileFunction';
@@ -13,19 +11,23 @@ export interface ServerInitOptions {
   codeLensEnabled: boolean;
 }
 
-export type HostToServer = ({ type: 'runResult' } & RunResult) | { type: 'settings'; codeLensEnabled: boolean };
-
 /** A finished run of `functionName` in `uri`: its lens shows `summary` while the file's text is the one measured. */
 export interface RunResult {
   uri: string;
   functionName: string;
-  /** e.g. "CPU-bound (GIL) - processes-fork 1.9x" */
+  /** e.g. "CPU-bound (GIL) - processes-fork 1.73x" (extension/resultSummary.ts) */
   summary: string;
   /** Saved profile the result lens opens. */
   profilePath: string;
   /** SHA-256 (hex) of the file's text when it was profiled. */
   textSha256: string;
 }
+
+/** Host -> server: a run finished; its function's lens shows the result. */
+export const RunResultNotification = new NotificationType<RunResult>('concurrencyProfiler/runResult');
+
+/** Host -> server: the settings the server reads changed. */
+export const SettingsNotification = new NotificationType<ServerInitOptions>('concurrencyProfiler/settings');
 
 /** Arguments of PROFILE_FUNCTION_COMMAND when a lens invokes it. */
 export type ProfileFunctionArgs = [uri: string, functionName: string];

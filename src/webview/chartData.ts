@@ -1,9 +1,8 @@
 // What a FlameCanvas needs to know about its content, for the three charts that share it:
 // per-core and per-thread flame charts (x = time) and the aggregated flame graph (x = sampled time).
-import { THREAD_STATES, type StrategyResult } from '../profiler/profile';
+import { STATE_DESCRIPTIONS, THREAD_STATES, type StrategyResult } from '../profiler/profile';
 import { nodeDepths } from '../profiler/export/stacks';
-import { STATE_LABELS } from './colors';
-import { milliseconds, percent } from './format';
+import { milliseconds, percent } from '../shared/format';
 import type { CallTree, Lane, TimelineModel } from './model';
 import { firstAbove, type Runs } from './runs';
 import { markAt, type LaneMarks } from './blockingMarks';
@@ -106,7 +105,7 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
       if (i >= 0) {
         const state = THREAD_STATES[samples.state[i]!] ?? 'other';
         lines.push(
-          `state ${STATE_LABELS[state]}`,
+          `state ${STATE_DESCRIPTIONS[state]}`,
           `core ${samples.core[i]! >= 0 ? samples.core[i] : '?'}`,
           `thread ${threads[samples.thread[i]!]?.name ?? '?'}`,
         );

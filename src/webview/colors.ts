@@ -46,19 +46,6 @@ export const STATE_COLORS: Record<ThreadState, string> = {
   other: '#6e7681',
 };
 
-export const STATE_LABELS: Record<ThreadState, string> = {
-  running: 'running',
-  runnable: 'runnable (waiting for a core)',
-  gilWait: 'GIL wait',
-  lockWait: 'lock wait',
-  io: 'I/O',
-  sleep: 'sleep',
-  other: 'other',
-};
-
-/** For lane labels, where space is short. */
-export const STATE_SHORT_LABELS: Record<ThreadState, string> = { ...STATE_LABELS, runnable: 'runnable' };
-
 export function hashString(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);

@@ -6,25 +6,19 @@
 import { FUNCTION_PALETTE, STATE_COLORS, THREAD_PALETTE, hashString, type Theme } from './colors';
 import type { ChartData, Hit, SourceRef } from './chartData';
 import { el } from './dom';
-import { milliseconds } from './format';
+import { milliseconds } from '../shared/format';
 import { THREAD_STATES } from '../profiler/profile';
 import { PixelBuffer, cssColorReader } from './pixelBuffer';
 import { firstAbove, runAt, type Runs } from './runs';
 import { MARK_COLORS, markAt, type LaneMarks } from './blockingMarks';
-import type { ColorBy } from '../shared/webviewProtocol';
-
-export interface Viewport {
-  t0: number;
-  t1: number;
-  scrollY: number;
-}
+import type { ChartViewport, ColorBy } from '../shared/webviewProtocol';
 
 export interface FlameCanvasOptions {
   data: ChartData;
   theme: Theme;
   colorBy: ColorBy;
-  view: Viewport | null;
-  onViewChange(view: Viewport): void;
+  view: ChartViewport | null;
+  onViewChange(view: ChartViewport): void;
   onOpenSource(source: SourceRef): void;
   ariaLabel: string;
 }
@@ -68,14 +62,14 @@ export class FlameCanvas {
   private readonly markRuns: (Runs | null)[] = [];
   private readonly contentHeight: number;
   private readonly frameColor: string[] = [];
-  private view: Viewport;
+  private view: ChartViewport;
   private width = 0;
   private height = 0;
   private pending = false;
   private hover: Hit | null = null;
   private selected: Hit | null = null;
   private matches: Set<number> | null = null;
-  private drag: { x: number; y: number; view: Viewport; moved: boolean } | null = null;
+  private drag: { x: number; y: number; view: ChartViewport; moved: boolean } | null = null;
   private readonly resizeObserver: ResizeObserver;
   private readonly windowListeners: [string, EventListener][] = [];
   private pixels: PixelBuffer | null = null;
@@ -128,7 +122,7 @@ export class FlameCanvas {
     this.setView(this.fullView());
   }
 
-  private fullView(): Viewport {
+  private fullView(): ChartViewport {
     const { start, end } = this.options.data;
     return { t0: start, t1: end > start ? end : start + 1, scrollY: 0 };
   }
@@ -154,7 +148,7 @@ export class FlameCanvas {
     this.render();
   }
 
-  private setView(view: Viewport): void {
+  private setView(view: ChartViewport): void {
     const { start, end } = this.options.data;
     const span = Math.min(Math.max(view.t1 - view.t0, (end - start) / 1e6, 1e-6), end - start);
     let t0 = Math.min(Math.max(view.t0, start), end - span);

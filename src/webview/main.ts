@@ -9,7 +9,7 @@ import { readTheme } from './colors';
 import { el } from './dom';
 import { connectHost } from './host';
 import { overviewSection } from './overview';
-import { recommendationSection, strategiesTable, verdictSection, workloadLine } from './summary';
+import { recommendationSection, routesSection, strategiesTable, verdictSection, workloadLine } from './summary';
 
 const app = document.getElementById('app') ?? document.body.appendChild(el('div', { attrs: { id: 'app' } }));
 const toast = el('div', { class: 'toast', attrs: { role: 'status', 'aria-live': 'polite' } });
@@ -78,6 +78,7 @@ function renderProfile(profile: Profile, source: string | null): void {
       workloadLine(profile, source),
       el('div', { class: 'summary-grid' }, [verdictSection(profile), recommendationSection(profile, copy)]),
       strategiesTable(profile),
+      routesSection(profile),
       blockingSection(profile, openSource),
       locksSection(profile, openSource),
       charts.element,

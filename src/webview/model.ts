@@ -1,10 +1,10 @@
 // Turns one strategy's samples into what the charts draw: lanes of runs per thread and per core,
 // the aggregated call tree (flame graph) and per-function totals. Pure; built once per strategy
 // and view, on demand.
-import { THREAD_STATES, type StrategyResult } from '../profiler/profile';
+import { STATE_LABELS, THREAD_STATES, type StrategyResult } from '../profiler/profile';
+import { percent } from '../shared/format';
 import { sampleIntervalMs, samplesByThread, stackFrames } from '../profiler/export/stacks';
 import { threadMarks, type LaneMarks } from './blockingMarks';
-import { STATE_SHORT_LABELS } from './colors';
 import { RunsBuilder, type Runs } from './runs';
 
 const RUNNING = THREAD_STATES.indexOf('running');
@@ -151,10 +151,7 @@ export function stateSummary(strategy: StrategyResult, indices: number[]): strin
     .filter(({ share }) => share >= 0.05)
     .sort((a, b) => b.share - a.share)
     .slice(0, 3);
-  return (
-    shown.map(({ state, share }) => `${STATE_SHORT_LABELS[state]} ${Math.round(share * 100)}%`).join(', ') ||
-    'no samples'
-  );
+  return shown.map(({ state, share }) => `${STATE_LABELS[state]} ${percent(share)}`).join(', ') || 'no samples';
 }
 
 /** One lane per core: the running samples that last ran on it; idle time stays a gap. */

@@ -1,8 +1,8 @@
 // Per strategy: how busy each core was over time, and where the threads' time went by state.
-import { THREAD_STATES, type Profile, type StrategyResult } from '../profiler/profile';
-import { STATE_COLORS, STATE_LABELS, type Theme } from './colors';
+import { STATE_DESCRIPTIONS, THREAD_STATES, type Profile, type StrategyResult } from '../profiler/profile';
+import { STATE_COLORS, type Theme } from './colors';
 import { el } from './dom';
-import { percent, seconds } from './format';
+import { percent, seconds } from '../shared/format';
 
 const CORE_ROW_H = 14;
 const OTHER_COLOR = 'rgba(128,128,128,0.45)';
@@ -81,8 +81,8 @@ function stateBar(strategy: StrategyResult): HTMLElement {
   for (const state of THREAD_STATES) {
     const f = fractions[state];
     if (f <= 0) continue;
-    described.push(`${STATE_LABELS[state]} ${percent(f)}`);
-    const segment = el('div', { class: 'state-seg', title: `${STATE_LABELS[state]}: ${percent(f, 1)}` });
+    described.push(`${STATE_DESCRIPTIONS[state]} ${percent(f)}`);
+    const segment = el('div', { class: 'state-seg', title: `${STATE_DESCRIPTIONS[state]}: ${percent(f, 1)}` });
     segment.style.width = `${f * 100}%`;
     segment.style.background = STATE_COLORS[state];
     if (f >= 0.08) segment.textContent = percent(f);
@@ -99,7 +99,7 @@ export function stateLegend(): HTMLElement {
     THREAD_STATES.map((state) => {
       const swatch = el('span', { class: 'swatch' });
       swatch.style.background = STATE_COLORS[state];
-      return el('span', { class: 'legend-item' }, [swatch, STATE_LABELS[state]]);
+      return el('span', { class: 'legend-item' }, [swatch, STATE_DESCRIPTIONS[state]]);
     }),
   );
 }

@@ -2,7 +2,8 @@
 // Analysis fields may be absent (older profiles, or analysis not run): those sections say so.
 import type { Profile, StrategyResult } from '../profiler/profile';
 import { el } from './dom';
-import { bytes, percent, seconds, speedup } from './format';
+import { bytes, percent, seconds, speedup } from '../shared/format';
+import { isMeasured, keepsSerial } from '../shared/recommendation';
 
 export function verdictSection(profile: Profile): HTMLElement {
   const verdict = profile.verdict;
@@ -44,16 +45,23 @@ export function verdictSection(profile: Profile): HTMLElement {
 export function recommendationSection(profile: Profile, copy: (text: string) => void): HTMLElement | null {
   const rec = profile.recommendation;
   if (!rec) return null;
-  const measured = profile.strategies.find((s) => s.id === rec.strategy);
-  const workers = rec.workers ? ` with ${rec.workers} worker${rec.workers === 1 ? '' : 's'}` : '';
-  const projected = rec.projected
-    ? `Projected: ${speedup(rec.projected.cores2x)} on twice the cores, ${speedup(rec.projected.cores4x)} on four times (${rec.projected.model}; ${rec.projected.assumptions})`
-    : null;
+  const workers = !keepsSerial(rec) && rec.workers ? ` with ${rec.workers} worker${rec.workers === 1 ? '' : 's'}` : '';
+  const p = rec.projected;
+  const cores = profile.machine.logicalCores;
+  const projected =
+    p && p.model !== 'serial'
+      ? `Projected: ${speedup(p.cores2x)} at ${2 * cores} cores, ${speedup(p.cores4x)} at ${4 * cores} cores ` +
+        `(${p.model}; ${p.assumptions})`
+      : null;
+  const measured = isMeasured(profile, rec);
   return el('section', { class: 'card recommendation', testid: 'recommendation' }, [
     el('h2', { text: 'Recommendation' }),
     el('p', { class: 'rec-headline' }, [
-      el('strong', { text: `${rec.strategy}${workers}` }),
-      el('span', { text: ` — expected ${speedup(rec.expectedSpeedup)}` }),
+      el('strong', { testid: 'recommendation-strategy', text: rec.strategy }),
+      el('span', { text: workers }),
+      el('span', {
+        text: measured && !keepsSerial(rec) ? ` — ${speedup(rec.expectedSpeedup)} measured` : '',
+      }),
       measured ? null : el('span', { class: 'badge', text: 'not measured' }),
     ]),
     el('p', { text: rec.rationale }),
@@ -66,7 +74,7 @@ export function recommendationSection(profile: Profile, copy: (text: string) => 
       : null,
     rec.alternatives.length
       ? el('div', {}, [
-          el('h3', { text: 'Alternatives' }),
+          el('h3', { text: 'Alternatives measured' }),
           el(
             'ul',
             {},
@@ -84,6 +92,47 @@ export function recommendationSection(profile: Profile, copy: (text: string) => 
           ),
         ])
       : null,
+  ]);
+}
+
+const ROUTE_STATUS: Record<string, string> = { measured: 'measured', fits: 'worth trying', other: 'not here' };
+
+/** Every route around the GIL as the recommendation covers it: one row each, the detail on demand. */
+export function routesSection(profile: Profile): HTMLElement | null {
+  const routes = profile.recommendation?.routes;
+  if (!routes) return null;
+  const rows = routes.map((r) => {
+    const status = r.status === 'measured' ? 'measured' : r.fits ? 'fits' : 'other';
+    return el('tr', { class: `route route-${status}`, attrs: { 'data-route': r.route } }, [
+      el('th', { attrs: { scope: 'row' }, text: r.route }),
+      el('td', {}, [el('span', { class: `status route-status-${status}`, text: ROUTE_STATUS[status] })]),
+      el('td', { class: 'num', text: speedup(r.bestSpeedup) }),
+      el('td', {}, [
+        el('details', {}, [
+          el('summary', { text: r.reason }),
+          el('p', { text: r.detail }),
+          r.strategies.length ? el('p', { class: 'muted', text: `Measured by ${r.strategies.join(', ')}.` }) : null,
+          r.install ? el('p', {}, [el('span', { text: 'To try: ' }), el('code', { text: r.install })]) : null,
+        ]),
+      ]),
+    ]);
+  });
+  return el('section', { class: 'card routes', testid: 'routes', attrs: { 'aria-labelledby': 'routes-heading' } }, [
+    el('h2', { text: 'Routes around the GIL', attrs: { id: 'routes-heading' } }),
+    el('div', { class: 'table-scroll' }, [
+      el('table', { class: 'routes-table' }, [
+        el('thead', {}, [
+          el(
+            'tr',
+            {},
+            ['Route', 'Status', 'Best', 'Why'].map((h, i) =>
+              el('th', { class: i === 2 ? 'num' : '', attrs: { scope: 'col' }, text: h }),
+            ),
+          ),
+        ]),
+        el('tbody', {}, rows),
+      ]),
+    ]),
   ]);
 }
 

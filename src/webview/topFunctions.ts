@@ -1,8 +1,7 @@
 // The functions where the samples were, with self and total time and how much of it was GIL wait.
 import type { StrategyResult } from '../profiler/profile';
-import { baseName } from '../profiler/export/stacks';
 import { el } from './dom';
-import { milliseconds, percent } from './format';
+import { baseName, milliseconds, percent } from '../shared/format';
 import type { FunctionStats } from './model';
 import type { SourceRef } from './chartData';
 

@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from '../helpers/syntheticProfile';
 import { lineLabel, sourceHeat } from '../../src/extension/sourceHeat';
 import { COMPRESS_ABOVE_BYTES } from '../../src/profiler/export/html';
 import { THREAD_STATES, type Profile, type StrategyResult } from '../../src/profiler/profile';

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { HOSTILE_NAME, syntheticProfile } from '../../bench/synthetic-profile';
+import { HOSTILE_NAME, syntheticProfile } from '../helpers/syntheticProfile';
+import { VERDICT_LABELS } from '../../src/profiler/analysis/verdict';
 import { buildHtmlReport, loadWebviewAssets, writeExports } from '../../src/profiler/export/index';
 import { FUNCTION_PALETTE, THREAD_PALETTE, hashString } from '../../src/webview/colors';
 import { MEDIA_DIR, launchChromium } from './report-browser';
@@ -62,9 +63,9 @@ test('the report renders offline from one file with no other request', async () 
   const { page, requests, problems } = await open();
   assert.deepEqual(requests, [reportUrl]);
   assert.deepEqual(problems, []);
-  assert.equal(await page.getByTestId('verdict-label').textContent(), 'CPU-bound, holding the GIL');
+  assert.equal(await page.getByTestId('verdict-label').textContent(), VERDICT_LABELS['cpu-bound-gil']);
   const rows = await page.getByTestId('strategy-table').locator('tbody th').allTextContents();
-  assert.deepEqual(rows, ['serial', 'threads-4', 'processes (spawn)']);
+  assert.deepEqual(rows, ['serial', 'threads-4', 'processes-spawn (spawn)']);
   assert.match(
     (await page.getByTestId('strategy-table').textContent())!,
     /PicklingError: Can't pickle <function <lambda> at 0x7f>/,
@@ -77,7 +78,7 @@ test('a report with the profile compressed inside renders the same, still withou
   const { page, requests, problems } = await open(compressedUrl);
   assert.deepEqual(requests, [compressedUrl]);
   assert.deepEqual(problems, []);
-  assert.equal(await page.getByTestId('verdict-label').textContent(), 'CPU-bound, holding the GIL');
+  assert.equal(await page.getByTestId('verdict-label').textContent(), VERDICT_LABELS['cpu-bound-gil']);
   assert.match(
     (await page.getByTestId('per-core-lanes').locator('..').locator('h3').textContent())!,
     /threads-2 · 2 threads · 600 samples/,
@@ -240,7 +241,7 @@ test('the canvas draws the frame where it is and in the chosen colouring', async
 
   // Search dims what does not match, also in a right-hand pane next to a strategy without samples.
   await page.getByTestId('color-by').selectOption('function');
-  await page.getByTestId('strategy-left').selectOption('processes');
+  await page.getByTestId('strategy-left').selectOption('processes-spawn');
   await page.getByTestId('strategy-right').selectOption('threads-4');
   await page.getByTestId('search').fill('no such function');
   await page.waitForFunction(() => (history.state as { cp: { search: string } }).cp.search === 'no such function');

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from '../helpers/syntheticProfile';
 import { toSpeedscope } from '../../src/profiler/export/speedscope';
 import { pickStrategy } from '../../src/profiler/export/strategy';
 import { launchChromium } from './report-browser';

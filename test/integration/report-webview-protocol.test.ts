@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from '../helpers/syntheticProfile';
+import { VERDICT_LABELS } from '../../src/profiler/analysis/verdict';
 import { packProfile } from '../../src/profiler/export/packedProfile';
 import { BLOCKING_FILE, blockingProfile } from '../helpers/blockingProfile';
 import { MEDIA_DIR, launchChromium } from './report-browser';
@@ -133,7 +134,7 @@ test('a packed profile (bytes, for big profiles) renders like a profile object',
   const lanes = page.getByTestId('per-core-lanes');
   await lanes.waitFor();
   assert.match((await lanes.locator('..').locator('h3').textContent())!, /threads-3 · 3 threads · 300 samples/);
-  assert.equal(await page.getByTestId('verdict-label').textContent(), 'CPU-bound, holding the GIL');
+  assert.equal(await page.getByTestId('verdict-label').textContent(), VERDICT_LABELS['cpu-bound-gil']);
   await page.close();
 });
 

@@ -12,7 +12,7 @@ import {
   eventLoopBlocked,
 } from '../../src/profiler/analysis/rules/eventLoopBlocked';
 import type { LoopBlock } from '../../src/profiler/profile';
-import { GIL2, IO, NOGIL2, profile, type StrategySpec } from './analysis-builders';
+import { GIL2, IO, NOGIL2, profile, type StrategySpec } from '../helpers/profileBuilders';
 
 const FILE = '/nonexistent/work.py';
 

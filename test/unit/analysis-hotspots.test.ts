@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hotLines } from '../../src/profiler/analysis/hotspots';
 import { THREAD_STATES } from '../../src/profiler/profile';
-import { strategy } from './analysis-builders';
+import { strategy } from '../helpers/profileBuilders';
 
 test('hotLines finds the user line under library frames and skips samples outside tasks', () => {
   const s = strategy({ id: 'threads' }, 1, 8);
@@ -25,7 +25,7 @@ test('hotLines finds the user line under library frames and skips samples outsid
     inTask: [1, 1, 1, 1, 0],
   };
   const hot = hotLines(s, '/p/app.py');
-  assert.deepEqual({ ...hot.lockWait }, { function: 'work', file: '/p/app.py', line: 12, share: 2 / 3, samples: 2 });
+  assert.deepEqual({ ...hot.lockWait }, { function: 'work', file: '/p/app.py', line: 12, share: 0.6667, samples: 2 });
   assert.equal(hot.running?.line, 12);
   assert.equal(hot.io, undefined);
 });

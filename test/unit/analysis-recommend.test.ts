@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeProfile } from '../../src/profiler/analysis/index';
 import { DISTURBED_LOAD, SPEEDUP_MARGIN } from '../../src/profiler/analysis/margin';
-import { PREFER_SIMPLER_WITHIN } from '../../src/profiler/analysis/recommend';
-import { CPU, GIL2, IO, NOGIL2, profile } from './analysis-builders';
+import { PREFER_SIMPLER_WITHIN, fitReason } from '../../src/profiler/analysis/recommend';
+import { INSTALL } from '../../src/profiler/analysis/routes';
+import { VERDICT_LABELS } from '../../src/profiler/analysis/verdict';
+import type { VerdictKind } from '../../src/profiler/profile';
+import { verdictFixtures } from '../helpers/fixtures';
+import { CPU, GIL2, IO, NOGIL2, profile } from '../helpers/profileBuilders';
 
 test('a lock that serial slept under is lock contention, not I/O', () => {
   const { verdict, recommendation } = analyzeProfile(
@@ -263,4 +267,57 @@ test('an interrupted profile says it is partial', () => {
   const caveats = analyzeProfile(p).recommendation.caveats;
   assert.ok(caveats.some((c) => /interrupted: this profile is partial/.test(c)));
   assert.ok(caveats.some((c) => /processes-fork x2 was cancelled/.test(c)));
+});
+
+test('every rationale template says why the chosen route fits in terms of that route', () => {
+  const mechanisms: Record<string, RegExp> = {
+    threads: /\bthreads?\b/,
+    processes: /\bprocess(es)?\b/,
+    asyncio: /\bevent loop\b/,
+  };
+  for (const verdict of Object.keys(VERDICT_LABELS) as VerdictKind[]) {
+    for (const kind of ['threads', 'processes', 'asyncio'] as const) {
+      const reason = fitReason(verdict, kind);
+      const because = /because (.*)$/.exec(reason)?.[1];
+      if (!because) {
+        assert.match(reason, /^it was fastest|^it overlapped/, `${verdict} x ${kind}: ${reason}`);
+        continue;
+      }
+      assert.match(because, mechanisms[kind]!, `${verdict} x ${kind}: "${because}" must be about ${kind}`);
+      for (const [other, mechanism] of Object.entries(mechanisms)) {
+        if (other !== kind)
+          assert.doesNotMatch(because, mechanism, `${verdict} x ${kind}: "${because}" names ${other}`);
+      }
+    }
+  }
+});
+
+test('a process pool chosen for GIL-releasing work is not said to fit because threads share the cores', () => {
+  // Threads failed here, so processes won although the work releases the GIL.
+  const { verdict, recommendation } = analyzeProfile(
+    profile({
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'threads', states: NOGIL2, speedup: 1.0, match: false },
+        { id: 'threads-4', workers: 4, states: NOGIL2, speedup: 1.0 },
+        { id: 'processes-fork', speedup: 1.7 },
+      ],
+    }),
+  );
+  assert.equal(verdict.kind, 'cpu-bound-releases-gil');
+  assert.equal(recommendation.strategy, 'processes-fork');
+  assert.doesNotMatch(recommendation.rationale, /threads share the cores/);
+  assert.match(recommendation.rationale, /though threads would avoid its start-up and pickling/);
+});
+
+test('every route of every verdict kind reads consistently: measured ones say so, suggested ones say how', () => {
+  for (const [kind, p] of Object.entries(verdictFixtures())) {
+    for (const r of p.recommendation!.routes!) {
+      const where = `${kind} / ${r.route}`;
+      if (r.status === 'measured') assert.doesNotMatch(r.reason, /not (measured|run)/, where);
+      if (r.status === 'unmeasured' && r.fits && INSTALL[r.route]) assert.equal(r.install, INSTALL[r.route], where);
+      if (!r.fits || r.status === 'measured') assert.equal(r.install, null, where);
+      if (r.fits) assert.doesNotMatch(`${r.reason} ${r.detail}`, /not relevant|not suitable|would add little/, where);
+    }
+  }
 });

@@ -15,7 +15,7 @@ import { LOCK_WAIT_SHARE_MIN, lockContention } from '../../src/profiler/analysis
 import { MIXED_SHARE_MIN, mixedWork } from '../../src/profiler/analysis/rules/mixedWork';
 import { releasesGil } from '../../src/profiler/analysis/rules/releasesGil';
 import { SMALL_TASK_SECONDS, taskOverhead } from '../../src/profiler/analysis/rules/taskOverhead';
-import { CPU, GIL2, IO, NOGIL2, profile } from './analysis-builders';
+import { CPU, GIL2, IO, NOGIL2, profile } from '../helpers/profileBuilders';
 
 const facts = (spec: Parameters<typeof profile>[0]) => collectFacts(profile(spec));
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { analyzeProfile } from '../../src/profiler/analysis';
 import type { Profile } from '../../src/profiler/profile';
 import { buildCurve } from '../../src/profiler/scalingPlanner';
-import { CPU, GIL2, IO, profile, type StrategySpec } from './analysis-builders';
+import { CPU, GIL2, IO, profile, type StrategySpec } from '../helpers/profileBuilders';
 
 /** A profile whose `family` ran at each worker count with the given speedups, and its curve. */
 function withCurve(

@@ -7,7 +7,7 @@ import { LOCK_TRACE_SHARE_MIN, lockName, lockTable, lockTraceTarget, taskThreadM
 import { dominantState, loopBlocks, loopLag, type LoopInputs } from '../../src/profiler/loopBlocks';
 import { THREAD_STATES, type Samples, type ThreadState } from '../../src/profiler/profile';
 import type { RawLock } from '../../src/profiler/traces';
-import { profile } from './analysis-builders';
+import { profile } from '../helpers/profileBuilders';
 
 const APP = '/home/me/app.py';
 const ASYNCIO = '/usr/lib/python3.11/asyncio/events.py';

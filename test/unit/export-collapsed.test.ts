@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from '../helpers/syntheticProfile';
 import { toCollapsed } from '../../src/profiler/export/collapsed';
 import { pickStrategy } from '../../src/profiler/export/strategy';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from '../helpers/syntheticProfile';
 import { buildHtmlReport, escapeJsonForScript } from '../../src/profiler/export/html';
 import { writeExports } from '../../src/profiler/export/index';
 import { pickStrategy } from '../../src/profiler/export/strategy';
@@ -45,13 +45,16 @@ test('a bundle that could close its own tag is refused', () => {
   assert.throws(() => buildHtmlReport(syntheticProfile(), { js: 'x = "</script>"', css: '' }), /cannot be inlined/);
 });
 
-test('default strategy: asked, else recommended when measured, else most threads', () => {
+test('default strategy: asked, else recommended when measured and not serial, else most threads', () => {
   const profile = syntheticProfile({ threads: 3 });
   assert.equal(pickStrategy(profile, 'serial').id, 'serial');
-  assert.equal(pickStrategy(profile).id, 'processes'); // the recommendation
+  assert.equal(profile.recommendation!.strategy, 'serial'); // threads-3 ran at 0.9x
+  assert.equal(pickStrategy(profile).id, 'threads-3', 'where the contention shows');
+  profile.recommendation!.strategy = 'processes-spawn'; // measured (it failed here, but it is a run)
+  assert.equal(pickStrategy(profile).id, 'processes-spawn');
   profile.recommendation!.strategy = 'gpu'; // an unmeasured route
   assert.equal(pickStrategy(profile).id, 'threads-3');
-  assert.throws(() => pickStrategy(profile, 'nope'), /No strategy 'nope'.*serial, threads-3, processes/);
+  assert.throws(() => pickStrategy(profile, 'nope'), /No strategy 'nope'.*serial, threads-3, processes-spawn/);
 });
 
 test('writeExports writes each asked-for file and returns the paths', async () => {

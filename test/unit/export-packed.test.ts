@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from '../helpers/syntheticProfile';
 import { packProfile, unpackProfile } from '../../src/profiler/export/packedProfile';
 
 const roundTrip = (bytes: Uint8Array) =>

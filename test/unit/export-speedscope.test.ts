@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import Ajv from 'ajv';
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from '../helpers/syntheticProfile';
 import { pickStrategy } from '../../src/profiler/export/strategy';
 import { toSpeedscope } from '../../src/profiler/export/speedscope';
 

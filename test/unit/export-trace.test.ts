@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from '../helpers/syntheticProfile';
 import { THREAD_STATES } from '../../src/profiler/profile';
 import { pickStrategy } from '../../src/profiler/export/strategy';
 import { toChromeTrace, type TraceEvent } from '../../src/profiler/export/trace';

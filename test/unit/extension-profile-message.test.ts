@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from '../helpers/syntheticProfile';
 import { profileMessage } from '../../src/extension/profileMessage';
 import { COMPRESS_ABOVE_BYTES } from '../../src/profiler/export/html';
 import { unpackProfile } from '../../src/profiler/export/packedProfile';

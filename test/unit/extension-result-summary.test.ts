@@ -1,32 +1,71 @@
+// The lens and status-bar line says what the profile's verdict and recommendation say: the
+// recommended strategy with its measured speedup, never a strategy picked again here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { syntheticProfile } from '../../bench/synthetic-profile';
-import { bestStrategy, resultSummary } from '../../src/extension/resultSummary';
-import type { Profile, StrategyResult } from '../../src/profiler/profile';
+import { analyzeProfile } from '../../src/profiler/analysis/index';
+import { resultSummary, statusBarText } from '../../src/extension/resultSummary';
+import type { Profile } from '../../src/profiler/profile';
+import { CPU, GIL2, profile } from '../helpers/profileBuilders';
 
-function withStrategy(profile: Profile, id: string, change: Partial<StrategyResult>): Profile {
-  const base = profile.strategies.find((s) => s.id === 'threads-4')!;
-  return { ...profile, strategies: [...profile.strategies, { ...base, id, ...change }] };
-}
+const analysed = (p: Profile): Profile => Object.assign(p, analyzeProfile(p));
 
-test('the lens text is the verdict label and the fastest strategy', () => {
-  const profile = withStrategy(syntheticProfile(), 'processes-fork', { kind: 'processes', speedup: 1.94 });
-  assert.equal(resultSummary(profile), 'CPU-bound, holding the GIL - processes-fork 1.9x');
+test('the recommended strategy and its measured speedup, after the verdict label', () => {
+  const p = analysed(
+    profile({
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'threads', states: GIL2, speedup: 1.0 },
+        { id: 'processes-fork', speedup: 1.94 },
+      ],
+    }),
+  );
+  assert.equal(resultSummary(p), 'CPU-bound (GIL) - processes-fork 1.94x');
+  assert.equal(statusBarText(p), 'Concurrency: CPU-bound (GIL) - processes-fork 1.94x');
 });
 
-test('a strategy whose results differ from serial is never the best', () => {
-  const profile = withStrategy(syntheticProfile(), 'threads-32', { speedup: 3, resultsMatchBaseline: false });
-  assert.equal(bestStrategy(profile)?.id, 'threads-4');
+test('a faster strategy the recommendation rejects is not the one shown', () => {
+  // threads-8 computed other results than serial (a race): never recommended, so never in the lens.
+  const p = analysed(
+    profile({
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'threads', states: GIL2, speedup: 1.0 },
+        { id: 'threads-8', workers: 8, states: GIL2, speedup: 3, match: false },
+        { id: 'processes-fork', speedup: 1.5 },
+      ],
+    }),
+  );
+  assert.equal(p.recommendation?.strategy, 'processes-fork');
+  assert.equal(resultSummary(p), 'CPU-bound (GIL) - processes-fork 1.50x');
 });
 
-test('without a verdict the speedup alone is shown; a partial profile says so', () => {
-  const profile = { ...syntheticProfile({ withAnalysis: false }), interrupted: true };
-  assert.equal(resultSummary(profile), 'threads-4 0.9x - (partial)');
+test('below the margin the lens says to keep serial', () => {
+  const p = analysed(
+    profile({
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'threads', states: GIL2, speedup: 1.0 },
+        { id: 'processes-fork', speedup: 1.1 },
+      ],
+    }),
+  );
+  assert.equal(resultSummary(p), 'CPU-bound (GIL) - serial (keep it)');
 });
 
-test('when only serial finished there is no speedup to show', () => {
-  const profile = syntheticProfile({ withAnalysis: false });
-  profile.strategies = profile.strategies.filter((s) => s.kind === 'serial');
-  assert.equal(bestStrategy(profile), null);
-  assert.equal(resultSummary(profile), 'No strategy finished');
+test('an unmeasured route is named as such; a partial profile says so', () => {
+  const p = analysed(
+    profile({
+      mode: 'script',
+      strategies: [{ id: 'script', kind: 'script', states: CPU }],
+    }),
+  );
+  p.interrupted = true;
+  assert.equal(resultSummary(p), 'CPU-bound (GIL) - native-threads (unmeasured) - (partial)');
+});
+
+test('a failed baseline and a profile without analysis say what happened', () => {
+  const failed = profile({ strategies: [{ id: 'serial', status: 'failed' }] });
+  assert.equal(resultSummary(failed), 'serial failed');
+  const raw = profile({ strategies: [{ id: 'serial', states: CPU }] });
+  assert.equal(resultSummary(raw), 'not analysed');
 });

@@ -1,8 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { syntheticProfile } from '../../bench/synthetic-profile';
-import { heatLevel, lineDetail, lineLabel, sourceHeat, type SourceHeat } from '../../src/extension/sourceHeat';
+import { syntheticProfile } from '../helpers/syntheticProfile';
+import {
+  MIN_LINE_SHARE,
+  heatLevel,
+  lineDetail,
+  lineLabel,
+  sourceHeat,
+  type SourceHeat,
+} from '../../src/extension/sourceHeat';
+import { analyzeProfile } from '../../src/profiler/analysis/index';
 import { THREAD_STATES, type Profile, type ThreadState } from '../../src/profiler/profile';
 import { ENGINE_FIXTURES, profileFixture } from '../helpers/cli';
 
@@ -51,7 +59,7 @@ function literalProfile(): Profile {
 
 const STACKED = 60 + 40 + 50 + 48 + 1 + 3;
 
-test('each line gets its share of the samples with a stack, summed over the trie nodes ending there', () => {
+test('each line of your code gets its share of the in-task samples, summed over the trie nodes ending there', () => {
   const heat = sourceHeat(literalProfile())!;
   assert.equal(heat.strategy, 'threads-4');
   assert.equal(heat.samples, STACKED);
@@ -82,7 +90,7 @@ test('lines under 1% of the samples are left out', () => {
   );
 });
 
-test('the recommended strategy is the one shown when it was measured', () => {
+test('the recommended strategy is the one shown; when that is serial, the one with most threads', () => {
   const profile = literalProfile();
   profile.recommendation = {
     strategy: 'serial',
@@ -93,8 +101,12 @@ test('the recommended strategy is the one shown when it was measured', () => {
     alternatives: [],
     caveats: [],
     codeChange: null,
+    routes: [],
   };
-  assert.equal(sourceHeat(profile)!.strategy, 'serial');
+  assert.equal(sourceHeat(profile)!.strategy, 'threads-4');
+  profile.strategies.push({ ...profile.strategies[1]!, id: 'threads-8', workers: 8 });
+  profile.recommendation.strategy = 'threads-8';
+  assert.equal(sourceHeat(profile)!.strategy, 'threads-8');
 });
 
 test('a profile without strategies has no heat', () => {
@@ -107,8 +119,74 @@ test('the label and hover say the shares, the strategy and the states', () => {
   assert.equal(lineLabel(line6), '74% of samples · GIL wait 60%');
   assert.equal(
     lineDetail(line6, heat),
-    '**Concurrency profile**, strategy `threads-4`\n\n150 of 202 samples with a Python stack (74%) were executing line 6.\n\nThread states: running 60 (40%), GIL wait 90 (60%).',
+    '**Concurrency profile**, strategy `threads-4`\n\n150 of 202 in-task samples in your code (74%) were at ' +
+      'line 6 (the innermost line of your code on the stack).\n\nThread states: running 60 (40%), GIL wait 90 (60%).',
   );
+});
+
+test('just my code: a sample in a library counts at the line of your code that called it; idle time not at all', () => {
+  const profile = literalProfile();
+  const threads = profile.strategies.find((s) => s.kind === 'threads')!;
+  // Node 5: a library frame (collections) called from a.py line 7 (node 2); node 6: threading, alone.
+  threads.frames.name.push('update', '_bootstrap');
+  threads.frames.file.push('/usr/lib/python3.11/collections/__init__.py', '/usr/lib/python3.11/threading.py');
+  threads.frames.line.push(600, 900);
+  threads.stacks.parent.push(2, -1);
+  threads.stacks.frame.push(3, 4);
+  threads.stacks.line.push(640, 950);
+  const add = (stack: number, inTask: number, count: number): void => {
+    for (let k = 0; k < count; k++) {
+      threads.samples.t.push(threads.samples.t.length * 5);
+      threads.samples.thread.push(0);
+      threads.samples.core.push(0);
+      threads.samples.state.push(code('running'));
+      threads.samples.stack.push(stack);
+      threads.samples.inTask.push(inTask);
+    }
+  };
+  add(5, 1, 20); // in Counter.update, called from line 7
+  add(6, 1, 10); // only runtime frames: no line of the user's
+  add(1, 0, 30); // line 6, but outside a task (an idle pool thread)
+  const mine = sourceHeat(profile)!;
+  assert.equal(mine.samples, STACKED + 20);
+  assert.equal(mine.files.get('/w/a.py')!.find((l) => l.line === 7)!.samples, 48 + 20);
+  assert.equal(mine.files.get('/w/a.py')!.find((l) => l.line === 6)!.samples, 150);
+  assert.equal(mine.files.has('/usr/lib/python3.11/collections/__init__.py'), false);
+  const all = sourceHeat(profile, false)!;
+  assert.equal(all.justMyCode, false);
+  assert.equal(all.samples, STACKED + 60);
+  assert.equal(all.files.get('/usr/lib/python3.11/collections/__init__.py')![0]!.samples, 20);
+  assert.equal(all.files.get('/w/a.py')!.find((l) => l.line === 6)!.samples, 180);
+});
+
+test('source heat agrees with the verdict’s hot lines: the hottest line of each state is its hot line', () => {
+  for (const profile of [
+    literalProfile(),
+    syntheticProfile({ runtimeFrames: true }),
+    syntheticProfile({ threads: 8, samplesPerThread: 300, hostileName: true, runtimeFrames: true }),
+  ]) {
+    Object.assign(profile, analyzeProfile(profile));
+    const heat = sourceHeat(profile)!;
+    const hot = profile.hotLines![heat.strategy]!;
+    assert.ok(Object.keys(hot).length > 0);
+    for (const state of THREAD_STATES) {
+      const top = [...heat.files]
+        .flatMap(([file, lines]) => lines.map((l) => ({ file, line: l.line, samples: l.states[state] })))
+        .filter((l) => l.samples > 0)
+        .sort((a, b) => b.samples - a.samples || a.file.localeCompare(b.file) || a.line - b.line)[0];
+      const expected = hot[state];
+      if (!expected || expected.share < MIN_LINE_SHARE) continue;
+      assert.deepEqual(
+        top && { file: top.file, line: top.line, samples: top.samples },
+        {
+          file: expected.file,
+          line: expected.line,
+          samples: expected.samples,
+        },
+        state,
+      );
+    }
+  }
 });
 
 test('heat levels rise with the share, from 1 at 1% to 5 at half the samples', () => {

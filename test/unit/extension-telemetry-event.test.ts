@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HOSTILE_NAME, syntheticProfile } from '../../bench/synthetic-profile';
+import { HOSTILE_NAME, syntheticProfile } from '../helpers/syntheticProfile';
 import { runEvent } from '../../src/extension/telemetryEvent';
 
 test('a run event holds the outcome, verdict kind and counts', () => {
@@ -9,7 +9,7 @@ test('a run event holds the outcome, verdict kind and counts', () => {
       outcome: 'ok',
       mode: 'function',
       verdictKind: 'cpu-bound-gil',
-      recommendedKind: 'processes',
+      recommendedKind: 'serial',
       pythonImplementation: 'CPython',
     },
     measurements: { durationSeconds: 12.3, strategies: 3, failedStrategies: 1, tasks: 16, logicalCores: 2 },

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newNonce, webviewHtml } from '../../src/extension/webviewHtml';
+import { webviewHtml } from '../../src/extension/webviewHtml';
+import { newNonce } from '../../src/shared/html';
 
 const assets = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',

@@ -6,7 +6,7 @@ import { RunBudget } from '../../src/profiler/budget';
 import type { Profile } from '../../src/profiler/profile';
 import { curveLadder, flatDoublings, ScalingPlanner } from '../../src/profiler/scalingPlanner';
 import { parseStrategy } from '../../src/profiler/strategies';
-import { CPU, GIL2, IO, profile, strategy, type StrategySpec } from './analysis-builders';
+import { CPU, GIL2, IO, profile, strategy, type StrategySpec } from '../helpers/profileBuilders';
 
 test('curveLadder doubles up to the limit, adds the limit and K, and respects the cap', () => {
   assert.deepEqual(curveLadder(32, 2, 256), [1, 2, 4, 8, 16, 32]);

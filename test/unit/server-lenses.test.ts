@@ -9,10 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection } from 'vscode-languageserver/node';
 import { sha256 } from '../../src/server/runResults';
 import {
-  HOST_TO_SERVER,
   OPEN_PROFILE_COMMAND,
   PROFILE_FUNCTION_COMMAND,
-  type HostToServer,
+  RunResultNotification,
+  SettingsNotification,
+  type RunResult,
 } from '../../src/shared/serverProtocol';
 
 interface Lens {
@@ -53,7 +54,9 @@ const edit = (text: string): Promise<void> =>
     textDocument: { uri, version: ++version },
     contentChanges: [{ text }],
   });
-const send = (message: HostToServer): Promise<void> => connection.sendNotification(HOST_TO_SERVER, message);
+const sendResult = (result: RunResult): Promise<void> => connection.sendNotification(RunResultNotification, result);
+const sendLensSetting = (codeLensEnabled: boolean): Promise<void> =>
+  connection.sendNotification(SettingsNotification, { codeLensEnabled });
 
 test('initializes with a lens provider and incremental sync', async () => {
   const result = await connection.sendRequest<{
@@ -96,7 +99,7 @@ test('a run result adds a lens that opens the profile, while the text is the one
     profilePath: '/p/1.json',
     textSha256: sha256(source),
   };
-  await send({ type: 'runResult', ...result });
+  await sendResult(result);
   const all = await lenses();
   assert.ok(refreshes > before, 'the server asked the editor to refresh its lenses');
   assert.deepEqual(all[1], {
@@ -117,8 +120,7 @@ test('a run result adds a lens that opens the profile, while the text is the one
 });
 
 test('a result measured on other text is not shown', async () => {
-  await send({
-    type: 'runResult',
+  await sendResult({
     uri,
     functionName: 'fetch',
     summary: 'I/O-bound - threads 2.0x',
@@ -131,8 +133,8 @@ test('a result measured on other text is not shown', async () => {
 test('lenses follow edits and the CodeLens setting', async () => {
   await edit('def only():\n    pass\n');
   assert.deepEqual(titlesByLine(await lenses()), [[0, 'Profile concurrency']]);
-  await send({ type: 'settings', codeLensEnabled: false });
+  await sendLensSetting(false);
   assert.deepEqual(await lenses(), []);
-  await send({ type: 'settings', codeLensEnabled: true });
+  await sendLensSetting(true);
   assert.equal((await lenses()).length, 1);
 });

@@ -56,13 +56,12 @@ export function codeChange(w: Workload, t: CodeTarget): string | null {
           : `        results = [f.result() for f in [pool.submit(${name}, *a) for a in calls]]\n`;
       return (
         header +
-        'import multiprocessing as mp\nfrom concurrent.futures import ProcessPoolExecutor\n\n' +
+        'import multiprocessing as mp\nfrom concurrent.futures import ProcessPoolExecutor\n' +
         `${setup}if __name__ == "__main__":  # required: spawn/forkserver workers re-import this file\n` +
         callsLine(w, '    ') +
-        `    # "${method}" measured best here; macOS/Windows default to "spawn" (Windows has nothing else)\n` +
+        `    # "${method}" measured best (macOS, Windows: "spawn"); ${name} must be a module-level def\n` +
         `    with ProcessPoolExecutor(max_workers=${t.workers}, mp_context=mp.get_context("${method}")) as pool:\n` +
-        run +
-        `# ${name} must be a module-level def (not a lambda or nested function) so workers can unpickle it.\n`
+        run
       );
     }
     case 'threads':

@@ -1,7 +1,8 @@
 // Measured facts the rules and the recommendation read, derived once from a profile.
 // Nothing here judges: it only condenses the profile into per-strategy numbers.
 import type { Profile, StrategyResult, ThreadStateFractions } from '../profile';
-import { hotLines, type HotLines } from './hotspots';
+import type { HotLines } from '../profile';
+import { hotLines } from './hotspots';
 
 /** Thread-state shares of one strategy's task samples, grouped the way the rules use them. */
 export interface StateShares {
@@ -172,18 +173,4 @@ export function collectFacts(profile: Profile): Facts {
 /** "threads x2", or the id alone when it already names its pool size ("threads-8"). */
 export function label(s: StrategyFacts | StrategyResult): string {
   return /\d$/.test(s.id) || s.workers <= 1 ? s.id : `${s.id} x${s.workers}`;
-}
-
-export const pct = (v: number): string => `${Math.round(v * 100)}%`;
-export const times = (v: number): string => `${v >= 10 ? v.toFixed(1) : v.toFixed(2)}x`;
-export function seconds(v: number): string {
-  if (v >= 1) return `${v.toFixed(2)} s`;
-  if (v >= 1e-3) return `${(v * 1e3).toFixed(1)} ms`;
-  return `${(v * 1e6).toFixed(1)} µs`;
-}
-export function bytes(v: number): string {
-  if (v >= 1 << 30) return `${(v / (1 << 30)).toFixed(1)} GiB`;
-  if (v >= 1 << 20) return `${(v / (1 << 20)).toFixed(1)} MiB`;
-  if (v >= 1 << 10) return `${(v / (1 << 10)).toFixed(1)} KiB`;
-  return `${Math.round(v)} B`;
 }

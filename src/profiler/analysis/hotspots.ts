@@ -1,75 +1,92 @@
-// Where in the user's file each thread state was spent: one pass over the columnar samples,
-// attributing every task sample to the innermost frame of the user's own file on its stack.
+// Where in the user's code each thread state was spent. One attribution serves the verdict's hot
+// lines and the editor's source heat, so the two always agree: every in-task sample goes to the
+// innermost frame of the user's own code on its stack ("just my code"); with justMyCode off,
+// every sample with a stack goes to its leaf frame, whoever's code it is.
+import { THREAD_STATES, type HotLine, type HotLines, type StrategyResult } from '../profile';
+import { baseName } from '../../shared/format';
+import { isUserFrame } from '../../shared/frames';
 import { innermostNodes } from '../export/stacks';
-import { THREAD_STATES, type StrategyResult, type ThreadState } from '../profile';
 
-export interface HotLine {
-  function: string;
+export interface LineCounts {
   file: string;
   line: number;
-  /** This line's share of the samples in that state that had a user frame. */
-  share: number;
+  /** The function the line belongs to (the first frame seen at it). */
+  function: string;
+  /** Samples per state, indexed like THREAD_STATES. */
+  states: Uint32Array;
   samples: number;
 }
 
-export type HotLines = Partial<Record<ThreadState, HotLine>>;
-
-function baseName(path: string): string {
-  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return i >= 0 ? path.slice(i + 1) : path;
+export interface Attribution {
+  lines: LineCounts[];
+  /** Samples attributed to some line: what shares are shares of. */
+  samples: number;
+  /** The same per state. */
+  stateTotals: Uint32Array;
 }
 
-/** For each stack node, the nearest node (itself or an ancestor) whose frame is in the user's file; -1 if none. */
-function userNodes(result: StrategyResult, userFile: string): Int32Array {
-  const userBase = baseName(userFile);
-  return innermostNodes(
-    result.stacks,
-    result.frames.file.map((f) => f === userFile || baseName(f) === userBase),
-  );
-}
-
-export function hotLines(result: StrategyResult, userFile: string | null): HotLines {
+export function attributeLines(result: StrategyResult, workloadFile: string | null, justMyCode = true): Attribution {
   const { state, stack, inTask } = result.samples;
   const nodes = result.stacks.parent.length;
-  if (!userFile || nodes === 0 || state.length === 0) return {};
-  const user = userNodes(result, userFile);
   const states = THREAD_STATES.length;
+  const stateTotals = new Uint32Array(states);
+  if (nodes === 0 || state.length === 0) return { lines: [], samples: 0, stateTotals };
+  const target = justMyCode
+    ? innermostNodes(
+        result.stacks,
+        result.frames.file.map((file) => isUserFrame(file, workloadFile)),
+      )
+    : null;
   const counts = new Uint32Array(nodes * states);
-  const totals = new Uint32Array(states);
   for (let i = 0; i < state.length; i++) {
-    if (inTask[i] !== 1) continue;
-    const s = stack[i];
-    if (s < 0 || s >= nodes) continue;
-    const u = user[s];
-    if (u < 0) continue;
-    counts[state[i] * nodes + u]++;
-    totals[state[i]]++;
+    const s = stack[i]!;
+    if (s < 0 || s >= nodes || (justMyCode && inTask[i] !== 1)) continue;
+    const node = target ? target[s]! : s;
+    if (node < 0) continue;
+    counts[node * states + state[i]!]++;
+    stateTotals[state[i]!]++;
   }
-  const out: HotLines = {};
+  // Different stack paths end on the same line (recursion, several callers): merge by file and line.
   const { frame, line } = result.stacks;
-  for (let s = 0; s < states; s++) {
-    if (totals[s] === 0) continue;
-    // Different stack paths can end on the same line (recursion, several callers): merge by line.
-    const byLine = new Map<string, { frame: number; line: number; samples: number }>();
-    for (let node = 0; node < nodes; node++) {
-      const c = counts[s * nodes + node];
-      if (c === 0) continue;
-      const key = `${frame[node]}:${line[node]}`;
-      const entry = byLine.get(key);
-      if (entry) entry.samples += c;
-      else byLine.set(key, { frame: frame[node], line: line[node], samples: c });
+  const byLine = new Map<string, LineCounts>();
+  for (let node = 0; node < nodes; node++) {
+    let sum = 0;
+    for (let s = 0; s < states; s++) sum += counts[node * states + s]!;
+    if (sum === 0) continue;
+    const file = result.frames.file[frame[node]!] ?? '?';
+    const key = `${line[node]}:${file}`;
+    let entry = byLine.get(key);
+    if (!entry) {
+      const name = result.frames.name[frame[node]!] ?? '?';
+      entry = { file, line: line[node]!, function: name, states: new Uint32Array(states), samples: 0 };
+      byLine.set(key, entry);
     }
-    let top: { frame: number; line: number; samples: number } | null = null;
-    for (const e of byLine.values()) if (!top || e.samples > top.samples) top = e;
-    if (!top) continue;
-    out[THREAD_STATES[s]] = {
-      function: result.frames.name[top.frame] ?? '?',
-      file: result.frames.file[top.frame] ?? '?',
-      line: top.line,
-      share: top.samples / totals[s],
-      samples: top.samples,
-    };
+    for (let s = 0; s < states; s++) entry.states[s]! += counts[node * states + s]!;
+    entry.samples += sum;
   }
+  const lines = [...byLine.values()];
+  return { lines, samples: lines.reduce((n, l) => n + l.samples, 0), stateTotals };
+}
+
+/** For each state, the line with most of its samples (first in line order on a tie). */
+export function hotLines(result: StrategyResult, workloadFile: string | null): HotLines {
+  const { lines, stateTotals } = attributeLines(result, workloadFile);
+  const ordered = [...lines].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const out: HotLines = {};
+  THREAD_STATES.forEach((state, s) => {
+    if (stateTotals[s] === 0) return;
+    let top: LineCounts | null = null;
+    for (const l of ordered) if (l.states[s]! > 0 && (!top || l.states[s]! > top.states[s]!)) top = l;
+    if (!top) return;
+    const hot: HotLine = {
+      function: top.function,
+      file: top.file,
+      line: top.line,
+      share: Math.round((top.states[s]! / stateTotals[s]!) * 1e4) / 1e4,
+      samples: top.states[s]!,
+    };
+    out[state] = hot;
+  });
   return out;
 }
 

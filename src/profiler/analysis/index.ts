@@ -1,20 +1,30 @@
-// Verdict and advice: turns a profile into why the code is slow and which route fits.
-// Free of `vscode`: used by the CLI, the extension and the webview alike.
-import type { Profile, Recommendation, Verdict } from '../profile';
-import { analyze, renderAdvice } from './advice';
+// Verdict and advice: turns a profile into why the code is slow, which route fits and where the
+// time went in the user's code. Free of `vscode`: used by the engine, the CLI and the tests.
+import type { HotLines, Profile, Recommendation, Verdict } from '../profile';
+import { renderAdvice, type AdviceOptions } from './advice';
+import { collectFacts } from './facts';
+import { recommend } from './recommend';
+import { decideVerdict } from './verdict';
 
-export { VERDICT_LABELS } from './verdict';
-export { SPEEDUP_MARGIN } from './margin';
-
-export function analyzeProfile(profile: Profile): { verdict: Verdict; recommendation: Recommendation } {
-  return analyze(profile);
+export interface Analysis {
+  verdict: Verdict;
+  recommendation: Recommendation;
+  hotLines: Record<string, HotLines>;
 }
 
-/** Plain text for the CLI: verdict, evidence, recommendation, alternatives, routes, caveats, code. */
-export function formatAdvice(profile: Profile): string {
-  const { verdict, recommendation } =
-    profile.verdict && profile.recommendation
-      ? { verdict: profile.verdict, recommendation: profile.recommendation }
-      : analyze(profile);
-  return renderAdvice(profile, verdict, recommendation);
+/** Everything the analysis adds to a profile; the engine assigns it (Object.assign). */
+export function analyzeProfile(profile: Profile): Analysis {
+  const facts = collectFacts(profile);
+  const verdict = decideVerdict(facts);
+  const recommendation = recommend(facts, verdict);
+  const hotLines: Record<string, HotLines> = {};
+  for (const s of facts.all) if (s.result.samples.t.length > 0) hotLines[s.id] = facts.hot(s);
+  return { verdict, recommendation, hotLines };
+}
+
+/** Plain text for the CLI; a profile without analysis (or from before routes existed) is analysed first. */
+export function formatAdvice(profile: Profile, options: AdviceOptions = {}): string {
+  const analysed =
+    profile.verdict && profile.recommendation?.routes ? (profile as Required<Profile>) : analyzeProfile(profile);
+  return renderAdvice(profile, analysed.verdict, analysed.recommendation, options);
 }

@@ -3,9 +3,9 @@
 // computing that releases the GIL, a process pool for computing that holds it), the sweep's
 // threads or processes run of the same tasks measures what that brings, and the code change
 // rewrites the line itself.
-import { baseName } from '../export/stacks';
 import type { LoopBlock } from '../profile';
-import { label, times, type Facts, type StrategyFacts } from './facts';
+import { baseName, speedup } from '../../shared/format';
+import { label, type Facts, type StrategyFacts } from './facts';
 import { SPEEDUP_MARGIN, fastest } from './margin';
 import { blockSite, loopRun } from './rules/eventLoopBlocked';
 import { gilContention } from './rules/gilContention';
@@ -149,13 +149,13 @@ export function planLoopFix(f: Facts): LoopFix | null {
 
 /** The recommendation's rationale for a blocked loop. */
 export function loopFixRationale(f: Facts, fix: LoopFix): string {
-  const asyncio = f.asyncio?.speedup != null ? ` As it is, asyncio reached ${times(f.asyncio.speedup)}.` : '';
+  const asyncio = f.asyncio?.speedup != null ? ` As it is, asyncio reached ${speedup(f.asyncio.speedup)}.` : '';
   const s = fix.standIn;
   const measured =
     s && s.speedup !== null
       ? s.speedup >= SPEEDUP_MARGIN
-        ? ` ${label(s)} ran the same tasks ${times(s.speedup)} faster than serial with ${fix.kind === 'process-pool' ? 'the computing in parallel' : 'the blocking calls overlapping'}: about what the loop gains once the call is off it.`
-        : ` ${label(s)}, which ran the same tasks ${fix.kind === 'process-pool' ? 'in processes' : 'with the blocking calls overlapping'}, reached only ${times(s.speedup)}: the fix frees the loop, but expect little speedup on this machine.`
+        ? ` ${label(s)} ran the same tasks ${speedup(s.speedup)} faster than serial with ${fix.kind === 'process-pool' ? 'the computing in parallel' : 'the blocking calls overlapping'}: about what the loop gains once the call is off it.`
+        : ` ${label(s)}, which ran the same tasks ${fix.kind === 'process-pool' ? 'in processes' : 'with the blocking calls overlapping'}, reached only ${speedup(s.speedup)}: the fix frees the loop, but expect little speedup on this machine.`
       : ` No ${fix.kind === 'process-pool' ? 'processes' : 'threads'} run measured what that brings.`;
   return `Take the blocking call at ${blockSite(fix.block)} off the event loop: ${fix.advice}.${measured}${asyncio}`;
 }

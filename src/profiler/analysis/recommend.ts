@@ -1,13 +1,14 @@
 // Picks the route: the fastest strategy that is correct and beats serial by the noise margin,
 // preferring the simpler one on near-ties; explains the others and every unmeasured route.
 import { parseStrategyId } from '../../shared/strategyId';
-import type { Alternative, Recommendation, Verdict } from '../profile';
+import type { Alternative, Recommendation, RouteCoverage, Verdict, VerdictKind } from '../profile';
 import { projectSpeedup } from './projection';
 import { codeChange, type CodeTarget } from './codeChange';
-import { label, pct, times, type Facts, type StrategyFacts } from './facts';
+import { percent, speedup } from '../../shared/format';
+import { label, type Facts, type StrategyFacts } from './facts';
 import { SPEEDUP_MARGIN, disturbed, fastest } from './margin';
 import { loopFixRationale, planLoopFix } from './loopFix';
-import { routeNotes, type RouteNote } from './routes';
+import { routeCoverage } from './routes';
 import { pickleFix, failureCaveats, mismatchCaveats } from './caveats';
 import { GIL_WAIT_SHARE_MIN } from './rules/gilContention';
 import { gilShareOfDemand } from './rules/gilShare';
@@ -94,16 +95,16 @@ function choose(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | nu
 function whyLower(s: StrategyFacts, chosen: StrategyFacts | null, busy: boolean, ruledOut: boolean): string {
   const sp = s.speedup!;
   if (sp < SPEEDUP_MARGIN)
-    return `${times(sp)}: below the ${SPEEDUP_MARGIN}x margin, so not distinguishable from serial on this noisy machine.`;
+    return `${speedup(sp)}: below the ${SPEEDUP_MARGIN}x margin, so not distinguishable from serial on this noisy machine.`;
   if (busy && ruledOut)
-    return `${times(sp)}, but its threads waited for the GIL, so on this busy machine the gain is the load's doing (serial ran slowed), not a real speedup.`;
-  if (!chosen) return `${times(sp)}.`;
+    return `${speedup(sp)}, but its threads waited for the GIL, so on this busy machine the gain is the load's doing (serial ran slowed), not a real speedup.`;
+  if (!chosen) return `${speedup(sp)}.`;
   if (sp > chosen.speedup! * PREFER_SIMPLER_WITHIN && busy) {
-    return `${times(sp)} here, but measured while other programs held the cores; the verdict points to ${chosen.result.kind}, so treat the gap as noise until a quiet re-run confirms it.`;
+    return `${speedup(sp)} here, but measured while other programs held the cores; the verdict points to ${chosen.result.kind}, so treat the gap as noise until a quiet re-run confirms it.`;
   }
   if (sp > chosen.speedup!)
-    return `${times(sp)}, within ${Math.round((PREFER_SIMPLER_WITHIN - 1) * 100)}% of ${label(chosen)} but ${s.result.kind === 'processes' ? 'pays for worker processes and pickling' : 'is harder to adopt'}.`;
-  return `${times(sp)}, slower than ${label(chosen)} (${times(chosen.speedup!)}).`;
+    return `${speedup(sp)}, within ${Math.round((PREFER_SIMPLER_WITHIN - 1) * 100)}% of ${label(chosen)} but ${s.result.kind === 'processes' ? 'pays for worker processes and pickling' : 'is harder to adopt'}.`;
+  return `${speedup(sp)}, slower than ${label(chosen)} (${speedup(chosen.speedup!)}).`;
 }
 
 /** The family's measured points (pool size, speedup over the baseline) for the one projection. */
@@ -144,7 +145,7 @@ function targetKind(s: StrategyFacts | null): CodeTarget['kind'] {
 }
 
 /** The seed's routes, each measured or explained, with the CPU family's projection for the cluster route. */
-export function coverRoutes(f: Facts, v: Verdict): RouteNote[] {
+export function coverRoutes(f: Facts, v: Verdict): RouteCoverage[] {
   // The family that runs the computing in parallel: threads only when the work releases the GIL.
   const family =
     v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded ? f.threads : f.processes;
@@ -157,7 +158,7 @@ export function coverRoutes(f: Facts, v: Verdict): RouteNote[] {
         bound: 'cores',
       })
     : null;
-  return routeNotes(f, v, cpuFamily, cpuProjection);
+  return routeCoverage(f, v, cpuFamily, cpuProjection);
 }
 
 export function recommend(f: Facts, v: Verdict): Recommendation {
@@ -166,7 +167,6 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
   const pool = candidates(f, v);
   const chosen = choose(f, v, pool);
   const best = fastest(pool);
-  const notes = coverRoutes(f, v);
 
   const alternatives: Alternative[] = pool
     .filter((s) => s !== chosen)
@@ -180,24 +180,25 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     alternatives.unshift({
       strategy: 'batching',
       expectedSpeedup: null,
-      why: 'Unmeasured: batch the work: give each task many items (or pass chunksize to pool.map) so a task runs for milliseconds, then re-measure.',
+      why:
+        'Unmeasured: give each task many items (or pass chunksize to pool.map) so a task runs for ' +
+        'milliseconds, then re-measure.',
     });
   }
-  for (const n of notes) if (n.alternative) alternatives.push(n.alternative);
 
   const caveats = [...mismatchCaveats(f), ...failureCaveats(f)];
   if (v.kind === 'lock-contention') {
     const faster = f.processes.filter((p) => p.usable && (p.speedup ?? 0) >= SPEEDUP_MARGIN);
     if (faster.length > 0) {
       caveats.push(
-        `${faster.map((p) => `${label(p)} (${times(p.speedup!)})`).join(', ')} ran faster only because each process has its own copy of the lock and of the state it guards: it no longer protects anything across tasks. Not recommended unless that state is per-task.`,
+        `${faster.map((p) => `${label(p)} (${speedup(p.speedup!)})`).join(', ')} ran faster only because each process has its own copy of the lock and of the state it guards: it no longer protects anything across tasks. Not recommended unless that state is per-task.`,
       );
     }
   }
   if (disturbed(f, pool)) {
     const loads = [f.serial, ...pool]
       .filter((s) => s?.externalLoad != null)
-      .map((s) => `${label(s!)} ${pct(s!.externalLoad!)}`);
+      .map((s) => `${label(s!)} ${percent(s!.externalLoad!)}`);
     caveats.push(
       `Other programs kept the cores busy while this ran (${loads.join(', ')}): speedups are noisy and usually pessimistic${chosen && predictedKind(v) === chosen.result.kind ? `; ${label(chosen)} was picked because the verdict points to it, not for its exact number` : ''}. Re-run on a quieter machine to confirm.`,
     );
@@ -236,6 +237,7 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     alternatives,
     caveats,
     codeChange: code ?? fix,
+    routes: coverRoutes(f, v),
   };
 }
 
@@ -277,17 +279,59 @@ function recommendLoopFix(f: Facts, v: Verdict): Recommendation {
     alternatives,
     caveats,
     codeChange: fix.codeChange,
+    routes: coverRoutes(f, v),
   };
+}
+
+/**
+ * Why the chosen strategy fits the verdict, said of that strategy: a reason that names another
+ * route's mechanism ("threads share the cores" for a process pool) would contradict the choice.
+ */
+export function fitReason(verdict: VerdictKind, kind: StrategyFacts['result']['kind']): string {
+  const fits: Partial<Record<StrategyFacts['result']['kind'], Record<VerdictKind, string>>> = {
+    threads: {
+      'event-loop-blocked': 'it fits because each task gets a thread of its own, so the blocking calls overlap',
+      'io-bound': 'it fits because waiting threads release the GIL, so their waits overlap',
+      'cpu-bound-gil': 'it fits because this interpreter has no GIL, so threads run Python in parallel',
+      'cpu-bound-releases-gil':
+        'it fits because the work releases the GIL, so threads share the cores without pickling',
+      'lock-contention': 'it was fastest despite the lock',
+      'overhead-bound': 'it was fastest despite the per-task overhead',
+      'copy-bound': 'it fits because threads share the arguments in memory instead of pickling them',
+      mixed: 'it fits because its threads overlap the waits, and the computing as far as the GIL allows',
+    },
+    processes: {
+      'event-loop-blocked': 'it was fastest, though a process per worker pays start-up and pickling',
+      'io-bound': 'it overlapped the waits fastest, though threads would do that without start-up or pickling',
+      'cpu-bound-gil': 'it fits because separate processes each get their own GIL',
+      'cpu-bound-releases-gil': 'it was fastest, though threads would avoid its start-up and pickling',
+      'lock-contention': 'it was fastest despite the lock',
+      'overhead-bound': 'it was fastest despite the per-task overhead',
+      'copy-bound': 'it was fastest despite pickling the arguments',
+      mixed: 'it fits because its processes compute in parallel while others wait',
+    },
+    asyncio: {
+      'event-loop-blocked': 'it fits because its event loop overlaps the tasks once the blocking calls are off it',
+      'io-bound': 'it fits because one event loop overlaps all the waits',
+      'cpu-bound-gil': 'it was fastest of those measured, though computing blocks its event loop',
+      'cpu-bound-releases-gil': 'it was fastest of those measured, though computing blocks its event loop',
+      'lock-contention': 'it was fastest despite the lock',
+      'overhead-bound': 'it was fastest despite the per-task overhead',
+      'copy-bound': 'it was fastest of those measured',
+      mixed: 'it fits because one event loop overlaps the waits',
+    },
+  };
+  return fits[kind]?.[verdict] ?? 'it was fastest of those measured';
 }
 
 function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: StrategyFacts | null): string {
   if (!f.serial) return 'The serial baseline failed, so no speedup could be measured; fix the error it reports first.';
   if (!chosen) {
     if (best && best.speedup! >= SPEEDUP_MARGIN) {
-      return `Keep it serial: ${label(best)} reached ${times(best.speedup!)}, but its threads waited for the GIL and other programs held the cores meanwhile, so that gain is noise; no other strategy beat serial by the ${SPEEDUP_MARGIN}x margin.`;
+      return `Keep it serial: ${label(best)} reached ${speedup(best.speedup!)}, but its threads waited for the GIL and other programs held the cores meanwhile, so that gain is noise; no other strategy beat serial by the ${SPEEDUP_MARGIN}x margin.`;
     }
     const near = best
-      ? ` The fastest correct strategy, ${label(best)}, reached ${times(best.speedup!)}.`
+      ? ` The fastest correct strategy, ${label(best)}, reached ${speedup(best.speedup!)}.`
       : ' No other strategy completed with results matching serial.';
     const predicted = predictedKind(v);
     const busy =
@@ -296,20 +340,13 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
         : '';
     return `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin that separates a real gain from run-to-run noise on this machine.${near}${busy}`;
   }
-  const why: Record<Verdict['kind'], string> = {
-    'event-loop-blocked': 'its blocking calls overlap',
-    'io-bound': 'the tasks mostly wait, and waits overlap',
-    'cpu-bound-gil': 'separate processes each get their own GIL',
-    'cpu-bound-releases-gil': 'the work releases the GIL, so threads share the cores without pickling',
-    'lock-contention': 'it was fastest despite the lock',
-    'overhead-bound': 'it was fastest despite the per-task overhead',
-    'copy-bound': 'it avoids copying the arguments between processes',
-    mixed: 'it overlaps the waits and the computing best of those measured',
-  };
-  const tie = chosen !== best && best ? ` (${label(best)} reached ${times(best.speedup!)}, within noise)` : '';
+  const tie = chosen !== best && best ? ` (${label(best)} reached ${speedup(best.speedup!)}, within noise)` : '';
   const curve = curveOf(f, chosen);
   const more = curve ? ` ${whyNotMore(f, chosen, curve)}` : '';
-  return `${label(chosen)}: ${times(chosen.speedup!)} faster than serial${tie}, above the ${SPEEDUP_MARGIN}x margin; it fits because ${why[v.kind]}.${more}`;
+  return (
+    `${label(chosen)}: ${speedup(chosen.speedup!)} faster than serial${tie}, above the ${SPEEDUP_MARGIN}x margin; ` +
+    `${fitReason(v.kind, chosen.result.kind)}.${more}`
+  );
 }
 
 /**
@@ -319,8 +356,7 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
  */
 function recommendForScript(f: Facts, v: Verdict): Recommendation {
   const measured = recommendWhatIf(f, v);
-  if (measured) return measured;
-  const notes = coverRoutes(f, v);
+  if (measured) return { ...measured, routes: coverRoutes(f, v) };
   const multiThreaded = f.contentionPool === f.serial && f.serial !== null;
   const strategy =
     v.kind === 'cpu-bound-gil' && multiThreaded
@@ -347,8 +383,9 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
     expectedSpeedup: null,
     projected: null,
     rationale: `Whole-script mode ran the script once, so no strategy was compared; from its thread states, ${next[v.kind]}. Profile the hot function with --function to measure threads, processes and asyncio.`,
-    alternatives: notes.filter((n) => n.alternative && n.route !== strategy).map((n) => n.alternative!),
+    alternatives: [],
     caveats: f.profile.sampling.note ? [`Sampling: ${f.profile.sampling.note}`] : [],
     codeChange: v.kind === 'event-loop-blocked' ? (planLoopFix(f)?.codeChange ?? null) : null,
+    routes: coverRoutes(f, v),
   };
 }

@@ -1,27 +1,61 @@
-// Every route around the GIL from the seed, each with what this profile measured about it or
-// an honest "not measured here, because ...".
-import type { Alternative, Recommendation, UnmeasuredRoute, Verdict } from '../profile';
+// Every route around the GIL from the seed (profile.ts ROUTES), each with what this profile
+// measured about it or an honest "not measured here, because ...", a one-line reason the views
+// print as is, and what to install to try it.
+import {
+  ROUTES,
+  type Recommendation,
+  type RouteCoverage,
+  type RouteId,
+  type Verdict,
+  type VerdictKind,
+} from '../profile';
+import { parseStrategyId } from '../../shared/strategyId';
+import { baseName, bytes, seconds, speedup } from '../../shared/format';
 import { arrayEvidence } from './arrays';
-import { bytes, label, seconds, type Facts, type StrategyFacts } from './facts';
+import { label, type Facts, type StrategyFacts } from './facts';
 import { describeHotLine } from './hotspots';
-import { SPEEDUP_MARGIN } from './margin';
+import { SPEEDUP_MARGIN, fastest } from './margin';
 import { COPY_BYTES_PER_SECOND } from './rules/copyCost';
 
 /** Projected 4x-cores speedup this many times the measured one means the machine's cores are the cap. */
 export const CLUSTER_GAIN_MIN = 1.5;
 
-export interface RouteNote {
-  route: 'threads' | 'processes' | UnmeasuredRoute;
-  measured: boolean;
-  text: string;
-  /** Set when the route is worth trying for this verdict: it goes into the ranked alternatives. */
-  alternative: Alternative | null;
+/** What to install or run to try each unmeasured route. */
+export const INSTALL: Partial<Record<RouteId, string>> = {
+  'native-threads': 'pip install numba (or numexpr, or Cython)',
+  'free-threaded': 'uv python install 3.13t (or pyenv install 3.13t), then --python python3.13t',
+  interpreter: 'pyenv install pypy3.10 (or apt install pypy3), then --python pypy3',
+  subinterpreters: 'Python 3.14 or newer (uv python install 3.14), then --python python3.14',
+  cluster: "pip install 'dask[distributed]' (or ray)",
+  gpu: 'pip install cupy-cuda12x (or numba for CUDA kernels)',
+};
+
+type Draft = Pick<RouteCoverage, 'fits' | 'reason' | 'detail'> & { strategies?: StrategyFacts[] };
+
+/** The strategies of this profile that measured a route. */
+export function routeStrategies(f: Facts, route: RouteId): StrategyFacts[] {
+  const python = f.profile.workload.python;
+  return f.all.filter((s) => {
+    const id = parseStrategyId(s.id);
+    switch (route) {
+      case 'threads':
+      case 'processes':
+      case 'asyncio':
+        return s.result.kind === route && id?.interpreter == null;
+      case 'native-threads':
+        return id?.variant?.startsWith('native') ?? false;
+      case 'free-threaded':
+        return (python.freeThreaded && s.result.kind === 'threads') || /t$/.test(id?.interpreter ?? '');
+      case 'interpreter':
+        return python.implementation !== 'CPython' || (id?.interpreter != null && !/t$/.test(id.interpreter));
+      default:
+        return id?.family === route;
+    }
+  });
 }
 
 function list(strategies: StrategyFacts[]): string {
-  return strategies
-    .map((s) => `${label(s)} ${s.speedup !== null ? `${s.speedup.toFixed(2)}x` : s.result.status}`)
-    .join(', ');
+  return strategies.map((s) => `${label(s)} ${s.speedup !== null ? speedup(s.speedup) : s.result.status}`).join(', ');
 }
 
 function cpuGil(v: Verdict): boolean {
@@ -32,225 +66,312 @@ function cpuAny(v: Verdict): boolean {
   return cpuGil(v) || v.kind === 'cpu-bound-releases-gil' || v.kind === 'copy-bound';
 }
 
-function threadsNote(f: Facts, v: Verdict): RouteNote {
-  const ran = f.all.filter((s) => s.result.kind === 'threads');
-  if (ran.length === 0) {
-    return {
-      route: 'threads',
-      measured: false,
-      text: 'Threads: not measured here, because no threads strategy was run (see --strategies).',
-      alternative: null,
-    };
-  }
-  const why: Record<Verdict['kind'], string> = {
-    'event-loop-blocked': 'a thread per task gives each its own event loop, so the blocking calls overlap.',
-    'cpu-bound-gil': 'the GIL lets one thread run Python at a time.',
-    'cpu-bound-releases-gil': 'the work releases the GIL, so threads share the cores without copying.',
-    'io-bound': 'waiting threads release the GIL, so their waits overlap.',
-    'lock-contention': 'they queue on your lock.',
-    'overhead-bound': 'handing each tiny task to a thread costs more than running it.',
-    'copy-bound': 'threads share the arguments in memory, nothing is copied.',
-    mixed: 'the waits overlap, the computing only as far as the GIL allows.',
-  };
-  return {
-    route: 'threads',
-    measured: true,
-    text: `Threads (measured): ${list(ran)}; ${why[v.kind]}`,
-    alternative: null,
-  };
+function waits(v: Verdict): boolean {
+  return v.kind === 'io-bound' || (v.kind === 'mixed' && (v.shares?.['io-bound'] ?? 0) > 0);
 }
 
-function processesNote(f: Facts): RouteNote {
-  if (f.processes.length === 0) {
+/** Tasks an event loop can overlap: they wait, or they block the loop with calls that can move off it. */
+function loopFits(v: Verdict): boolean {
+  return waits(v) || v.kind === 'event-loop-blocked';
+}
+
+const NOT_RUN = 'not run here (add it to --strategies)';
+
+function threadsRoute(f: Facts, v: Verdict): Draft {
+  const ran = routeStrategies(f, 'threads');
+  if (ran.length === 0)
+    return { fits: false, reason: NOT_RUN, detail: 'No threads strategy was run: add threads to --strategies.' };
+  const why: Record<VerdictKind, [boolean, string]> = {
+    'event-loop-blocked': [true, 'a thread per task gives each its own event loop'],
+    'cpu-bound-gil': [false, 'the GIL lets one thread run Python at a time'],
+    'cpu-bound-releases-gil': [true, 'the work releases the GIL: threads share the cores'],
+    'io-bound': [true, 'waiting threads release the GIL: their waits overlap'],
+    'lock-contention': [false, 'the threads queue on your lock'],
+    'overhead-bound': [false, 'handing a tiny task to a thread costs more than it'],
+    'copy-bound': [true, 'threads share the arguments: nothing is copied'],
+    mixed: [true, 'waits overlap; computing only as far as the GIL allows'],
+  };
+  let [fits, reason] = why[v.kind];
+  if (f.profile.workload.python.freeThreaded && cpuAny(v)) {
+    [fits, reason] = [true, 'no GIL in this build: threads run Python on every core'];
+  }
+  return { fits, reason, detail: `Measured: ${list(ran)}; ${reason}.` };
+}
+
+function processesRoute(f: Facts, v: Verdict): Draft {
+  const ran = routeStrategies(f, 'processes');
+  if (ran.length === 0) {
     return {
-      route: 'processes',
-      measured: false,
-      text: 'Processes: not measured here, because no processes strategy was run (see --strategies).',
-      alternative: null,
+      fits: cpuGil(v),
+      reason: NOT_RUN,
+      detail: 'No processes strategy was run: add processes-fork (or -forkserver, -spawn) to --strategies.',
     };
   }
-  const parts = f.processes.map((p) => {
+  const why: Record<VerdictKind, [boolean, string]> = {
+    'event-loop-blocked': [false, 'an event loop per process, at the cost of start-up'],
+    'cpu-bound-gil': [true, 'each process has its own interpreter and GIL'],
+    'cpu-bound-releases-gil': [false, 'threads do it without start-up or pickling'],
+    'io-bound': [false, 'threads overlap the waits without start-up or pickling'],
+    'lock-contention': [false, 'each process has its own copy of the lock: it guards nothing'],
+    'overhead-bound': [false, 'pickling a tiny task costs more than running it'],
+    'copy-bound': [false, 'pickling arguments and results costs as much as the work'],
+    mixed: [cpuGil(v), 'computes in parallel, at the cost of start-up and pickling'],
+  };
+  let [fits, reason] = why[v.kind];
+  if (f.profile.workload.python.freeThreaded && cpuAny(v)) {
+    [fits, reason] = [false, 'threads run in parallel on this build, without pickling'];
+  }
+  const parts = ran.map((p) => {
     const st = p.result.processCosts?.workerStartupSeconds ?? [];
     const start = st.length > 0 && p.result.status === 'ok' ? `, workers ready in ${seconds(Math.max(...st))}` : '';
-    return `${label(p)} ${p.speedup !== null ? `${p.speedup.toFixed(2)}x` : p.result.status}${start}`;
+    return `${label(p)} ${p.speedup !== null ? speedup(p.speedup) : p.result.status}${start}`;
   });
-  const costs = f.processes
+  const costs = ran
     .filter((p) => p.result.status === 'ok')
     .map((p) => p.result.processCosts)
     .find((c) => c);
+  const moved = costs ? costs.pickledBytesSentTotal + costs.pickledBytesReceivedTotal : 0;
   const copy = costs
-    ? ` Each task pickled ${bytes(costs.pickledBytesSentPerTask)} of arguments and ${bytes(costs.pickledBytesReceivedPerTask)} of results (${bytes(costs.pickledBytesSentTotal + costs.pickledBytesReceivedTotal)} in all, ~${seconds((costs.pickledBytesSentTotal + costs.pickledBytesReceivedTotal) / COPY_BYTES_PER_SECOND)} of copying at ~${COPY_BYTES_PER_SECOND / 1e6} MB/s).`
+    ? ` Each task pickled ${bytes(costs.pickledBytesSentPerTask)} of arguments and ` +
+      `${bytes(costs.pickledBytesReceivedPerTask)} of results (${bytes(moved)} in all, ` +
+      `~${seconds(moved / COPY_BYTES_PER_SECOND)} of copying at ~${COPY_BYTES_PER_SECOND / 1e6} MB/s).`
     : '';
   const os =
-    ' fork (Linux default before Python 3.14) starts workers fastest by copying the parent, but is unsafe once the parent runs threads and does not exist on Windows; macOS defaults to spawn and Windows only has spawn, where each worker starts a fresh interpreter and re-imports your module (it needs the `if __name__ == "__main__":` guard and a module-level, picklable function); forkserver (Linux default from 3.14) forks clean workers from a helper process.';
+    ' fork (Linux default before Python 3.14) starts workers fastest by copying the parent, but is unsafe once' +
+    ' the parent runs threads and does not exist on Windows; macOS defaults to spawn and Windows only has' +
+    ' spawn, where each worker starts a fresh interpreter and re-imports your module (it needs the' +
+    ' `if __name__ == "__main__":` guard and a module-level, picklable function); forkserver (Linux default' +
+    ' from 3.14) forks clean workers from a helper process.';
+  return { fits, reason, detail: `Measured: ${parts.join('; ')}; ${reason}.${copy}${os}` };
+}
+
+function asyncioRoute(f: Facts, v: Verdict): Draft {
+  const ran = routeStrategies(f, 'asyncio');
+  const overlaps = loopFits(v);
+  if (ran.length > 0) {
+    const reason = overlaps
+      ? v.kind === 'event-loop-blocked'
+        ? 'blocking calls hold up the loop: move them off it'
+        : 'one event loop overlaps the waits without threads'
+      : cpuAny(v)
+        ? 'the computing blocks the one event loop'
+        : 'the tasks take turns on one event loop';
+    return { fits: overlaps, reason, detail: `Measured: ${list(ran)}; ${reason}.` };
+  }
+  if (f.profile.mode === 'script') {
+    return {
+      fits: false,
+      reason: 'whole-script mode compares no strategies',
+      detail: 'Whole-script mode runs the script once: profile an async def with --function to measure asyncio.',
+    };
+  }
+  if (f.isAsync) return { fits: overlaps, reason: NOT_RUN, detail: 'asyncio was not in --strategies.' };
+  const reason = overlaps
+    ? 'needs an async def: async I/O (aiohttp, httpx) overlaps waits'
+    : 'needs an async def, and the time is not spent waiting';
   return {
-    route: 'processes',
-    measured: true,
-    text: `Processes (measured): ${parts.join('; ')}.${copy}${os}`,
-    alternative: null,
+    fits: false,
+    reason,
+    detail:
+      `Not measured here, because ${f.profile.workload.function ?? 'the function'} is not an async def. ` +
+      (overlaps
+        ? 'Waits like these can overlap on one thread once the I/O calls are awaitable (asyncio streams, ' +
+          'aiohttp or httpx for HTTP, asyncpg for PostgreSQL); threads overlap them without a rewrite.'
+        : 'An event loop only helps while tasks wait.'),
   };
 }
 
-function nativeNote(f: Facts, v: Verdict): RouteNote {
-  if (v.kind === 'cpu-bound-releases-gil') {
+function nativeRoute(f: Facts, v: Verdict): Draft {
+  const measured = routeStrategies(f, 'native-threads');
+  if (measured.length > 0) {
+    const reason = 'measured with native pools of one thread per worker';
     return {
-      route: 'native-threads',
-      measured: true,
-      text: 'Native code releasing the GIL (measured): your work already runs in native code that releases the GIL, which is why threads scale.',
-      alternative: null,
+      fits: v.kind === 'cpu-bound-releases-gil',
+      reason,
+      detail: `Measured: ${list(measured)}; ${reason}.`,
+      strategies: measured,
+    };
+  }
+  if (v.kind === 'cpu-bound-releases-gil') {
+    const reason = 'the work already runs native code that releases the GIL';
+    return {
+      fits: true,
+      reason,
+      detail: `Measured by the threads runs: ${list(f.threads)}; ${reason}, which is why threads scale.`,
+      strategies: f.threads,
     };
   }
   if (!cpuGil(v)) {
-    const because =
+    const reason =
       v.kind === 'overhead-bound'
         ? 'per-task overhead, not computing, dominates'
         : v.kind === 'copy-bound'
           ? 'moving the data, not computing on it, is what costs'
           : 'the time is not spent computing in Python';
     return {
-      route: 'native-threads',
-      measured: false,
-      text: `Native code releasing the GIL (numpy, numexpr, Cython nogil, Numba nogil): not relevant here, because ${because}.`,
-      alternative: null,
+      fits: false,
+      reason,
+      detail: `Native code releasing the GIL (numpy, numexpr, Cython nogil, Numba nogil): not relevant, because ${reason}.`,
     };
   }
   const hot = f.serial ? f.hot(f.serial).running : undefined;
   const where = hot ? `the hot loop (${describeHotLine(hot)})` : 'the hot loop';
-  const why = `not measured here, because it needs ${where} rewritten: as numpy/numexpr array operations (numexpr also uses several cores itself), or compiled with Numba @njit(nogil=True) or Cython \`with nogil:\`. Such code runs with the GIL released, so plain threads then scale without pickling or process start-up.`;
   return {
-    route: 'native-threads',
-    measured: false,
-    text: `Native code releasing the GIL: ${why}`,
-    alternative: { strategy: 'native-threads', expectedSpeedup: null, why: `Unmeasured: ${why}` },
+    fits: true,
+    reason: `the hot loop${hot ? ` (${baseName(hot.file)}:${hot.line})` : ''} in numpy, Numba or Cython nogil`,
+    detail:
+      `Not measured here, because it needs ${where} rewritten: as numpy/numexpr array operations (numexpr ` +
+      'also uses several cores itself), or compiled with Numba @njit(nogil=True) or Cython `with nogil:`. Such ' +
+      'code runs with the GIL released, so plain threads then scale without pickling or process start-up.',
   };
 }
 
-function gpuNote(f: Facts, v: Verdict): RouteNote {
+function gpuRoute(f: Facts, v: Verdict): Draft {
   const arrays = arrayEvidence(f.profile);
   const gpus = f.profile.machine.gpus;
   if (!arrays || !cpuAny(v)) {
-    return {
-      route: 'gpu',
-      measured: false,
-      text: `GPU (CuPy, Numba CUDA, PyCUDA): not suitable here, because ${!arrays ? 'the work is not array-shaped (no numpy or other array library seen)' : 'the time is not spent computing'}.`,
-      alternative: null,
-    };
+    const reason = !arrays ? 'not array-shaped work (no numpy or the like seen)' : 'the time is not spent computing';
+    return { fits: false, reason, detail: `GPU (CuPy, Numba CUDA, PyCUDA): not suitable, because ${reason}.` };
   }
-  const why =
+  const here =
     gpus.length === 0
-      ? `not measured here, because this machine has no GPU. The work is array-shaped (${arrays}), so on a machine with one, CuPy (a numpy look-alike) or Numba CUDA could take large arrays; small arrays lose to the host-device copies.`
-      : `not measured here, because the engine runs no GPU strategy; this machine has ${gpus.map((g) => `${g.vendor} ${g.model}`).join(', ')} and the work is array-shaped (${arrays}): try CuPy (a numpy look-alike) or Numba CUDA on large arrays.`;
+      ? 'this machine has no GPU'
+      : `the engine runs no GPU strategy; this machine has ${gpus.map((g) => `${g.vendor} ${g.model}`).join(', ')}`;
   return {
-    route: 'gpu',
-    measured: false,
-    text: `GPU: ${why}`,
-    alternative: { strategy: 'gpu', expectedSpeedup: null, why: `Unmeasured: ${why}` },
+    fits: true,
+    reason: 'array-shaped work: CuPy or Numba CUDA on large arrays',
+    detail:
+      `Not measured here, because ${here}. The work is array-shaped (${arrays}): CuPy (a numpy look-alike) ` +
+      'or Numba CUDA can take large arrays; small arrays lose to the host-device copies.',
   };
 }
 
-function clusterNote(
-  f: Facts,
-  v: Verdict,
-  best: StrategyFacts | null,
-  projected: Recommendation['projected'],
-): RouteNote {
-  if (
-    !cpuAny(v) ||
-    !best ||
-    best.speedup === null ||
-    best.speedup < SPEEDUP_MARGIN ||
-    !projected ||
-    projected.cores4x === null
-  ) {
-    return {
-      route: 'cluster',
-      measured: false,
-      text: `Clusters (Dask, Ray): not relevant here, because no CPU-parallel run beat serial by the ${SPEEDUP_MARGIN}x margin on this machine.`,
-      alternative: null,
-    };
+function clusterRoute(f: Facts, v: Verdict, best: StrategyFacts | null, projected: Recommendation['projected']): Draft {
+  const sp = best?.speedup ?? null;
+  if (!cpuAny(v) || !best || sp === null || sp < SPEEDUP_MARGIN || !projected || projected.cores4x === null) {
+    const reason = `no CPU-parallel run beat serial by ${SPEEDUP_MARGIN}x here`;
+    return { fits: false, reason, detail: `Clusters (Dask, Ray): not relevant, because ${reason}.` };
   }
-  const capped = projected.cores4x >= CLUSTER_GAIN_MIN * best.speedup;
-  const why = capped
-    ? `not measured here, because there is no cluster. ${label(best)} reached ${best.speedup.toFixed(2)}x on ${f.logicalCores} cores and the fit projects ${projected.cores4x}x at 4x the cores, so this machine's cores are the cap: Dask (dask.distributed) or Ray can spread the same function over more machines, for tasks long enough to outweigh sending them.`
-    : `would add little: the fit projects only ${projected.cores4x}x at 4x the cores (from ${best.speedup.toFixed(2)}x here).`;
+  if (projected.cores4x < CLUSTER_GAIN_MIN * sp) {
+    const reason = `only ${speedup(projected.cores4x)} projected at 4x the cores (${speedup(sp)} here)`;
+    return { fits: false, reason, detail: `Clusters (Dask, Ray) would add little: ${reason}.` };
+  }
   return {
-    route: 'cluster',
-    measured: false,
-    text: `Clusters (Dask, Ray): ${why}`,
-    alternative: capped ? { strategy: 'cluster', expectedSpeedup: null, why: `Unmeasured: ${why}` } : null,
+    fits: true,
+    reason: `cores are the cap: ${speedup(projected.cores4x)} projected at 4x the cores`,
+    detail:
+      `Not measured here, because there is no cluster. ${label(best)} reached ${speedup(sp)} on ` +
+      `${f.logicalCores} cores and the fit projects ${speedup(projected.cores4x)} at 4x the cores, so this ` +
+      "machine's cores are the cap: Dask (dask.distributed) or Ray can spread the same function over more " +
+      'machines, for tasks long enough to outweigh sending them.',
   };
 }
 
-function interpreterNotes(f: Facts, v: Verdict): RouteNote[] {
+/** GIL-bound pure Python: what the interpreter routes address. */
+function gilBound(v: Verdict): boolean {
+  return cpuGil(v) && v.kind !== 'overhead-bound';
+}
+
+function freeThreadedRoute(f: Facts, v: Verdict): Draft {
   const py = f.profile.workload.python;
-  const gil = cpuGil(v) && v.kind !== 'overhead-bound';
-  const arrays = arrayEvidence(f.profile) !== null;
-  const notes: RouteNote[] = [];
-  if (py.freeThreaded) {
-    notes.push({
-      route: 'free-threaded',
-      measured: true,
-      text: `Free-threaded CPython (measured): ${py.implementation} ${py.version} runs without a GIL, so the threads results above are already GIL-free.`,
-      alternative: null,
-    });
-  } else if (gil) {
-    const why = `not measured here, because this run used ${py.implementation} ${py.version}, which has a GIL. Rerun with --python pointing at python3.13t or python3.14t: pure-Python threads then run on all cores (about what processes reached, without pickling); single-threaded code runs somewhat slower there and C extensions must support it.`;
-    notes.push({
-      route: 'free-threaded',
-      measured: false,
-      text: `Free-threaded CPython: ${why}`,
-      alternative: { strategy: 'free-threaded', expectedSpeedup: null, why: `Unmeasured: ${why}` },
-    });
-  } else {
-    notes.push({
-      route: 'free-threaded',
-      measured: false,
-      text: 'Free-threaded CPython (3.13t, 3.14t): not relevant here, because the GIL is not what limits this work.',
-      alternative: null,
-    });
+  const measured = routeStrategies(f, 'free-threaded');
+  if (measured.length > 0) {
+    const reason = py.freeThreaded
+      ? `${py.implementation} ${py.version} has no GIL: the threads ran free of it`
+      : 'measured on a free-threaded interpreter';
+    return { fits: cpuAny(v), reason, detail: `Measured: ${list(measured)}; ${reason}.`, strategies: measured };
   }
-  if (py.implementation === 'PyPy') {
-    notes.push({ route: 'pypy', measured: true, text: 'PyPy (measured): this run used PyPy.', alternative: null });
-  } else if (gil && !arrays) {
-    const why = `not measured here, because this run used ${py.implementation}. PyPy's JIT often runs pure-Python loops several times faster in one thread; it still has a GIL, so combine it with processes for more cores. Rerun with --python pypy3 to measure.`;
-    notes.push({
-      route: 'pypy',
-      measured: false,
-      text: `PyPy: ${why}`,
-      alternative: { strategy: 'pypy', expectedSpeedup: null, why: `Unmeasured: ${why}` },
-    });
-  } else {
-    notes.push({
-      route: 'pypy',
-      measured: false,
-      text: `PyPy: not relevant here, because ${arrays ? 'the work lives in numpy-style C extensions, which PyPy does not speed up' : 'the time is not spent running Python bytecode'}.`,
-      alternative: null,
-    });
+  if (!gilBound(v)) {
+    const reason = 'the GIL is not what limits this work';
+    return { fits: false, reason, detail: `Free-threaded CPython (3.13t, 3.14t): not relevant, because ${reason}.` };
   }
-  if (gil) {
-    const why = `not measured here, because one GIL per interpreter needs Python 3.14's concurrent.futures.InterpreterPoolExecutor (this is ${py.version}); like processes it avoids the shared GIL, with cheaper start-up but the same pickling of arguments.`;
-    notes.push({
-      route: 'subinterpreters',
-      measured: false,
-      text: `Subinterpreters: ${why}`,
-      alternative: { strategy: 'subinterpreters', expectedSpeedup: null, why: `Unmeasured: ${why}` },
-    });
-  }
-  return notes;
+  return {
+    fits: true,
+    reason: 'python3.13t/3.14t runs Python threads without a GIL',
+    detail:
+      `Not measured here, because this run used ${py.implementation} ${py.version}, which has a GIL. Rerun ` +
+      'with --python pointing at python3.13t or python3.14t: pure-Python threads then run on all cores (about ' +
+      'what processes reached, without pickling); single-threaded code runs somewhat slower there and C ' +
+      'extensions must support it.',
+  };
 }
 
-export function routeNotes(
+function interpreterRoute(f: Facts, v: Verdict): Draft {
+  const py = f.profile.workload.python;
+  const measured = routeStrategies(f, 'interpreter');
+  if (measured.length > 0) {
+    const reason =
+      py.implementation !== 'CPython'
+        ? `this run used ${py.implementation} ${py.version}`
+        : 'measured on another interpreter';
+    return { fits: gilBound(v), reason, detail: `Measured: ${list(measured)}; ${reason}.`, strategies: measured };
+  }
+  const arrays = arrayEvidence(f.profile) !== null;
+  if (!gilBound(v) || arrays) {
+    const reason = arrays
+      ? 'PyPy does not speed up numpy-style C extensions'
+      : 'the time is not spent running Python bytecode';
+    return { fits: false, reason, detail: `PyPy: not relevant, because ${reason}.` };
+  }
+  return {
+    fits: true,
+    reason: "PyPy's JIT often runs pure-Python loops much faster",
+    detail:
+      `Not measured here, because this run used ${py.implementation}. PyPy's JIT often runs pure-Python loops ` +
+      'several times faster in one thread; it still has a GIL, so combine it with processes for more cores. ' +
+      'Rerun with --python pypy3 to measure.',
+  };
+}
+
+function subinterpretersRoute(f: Facts, v: Verdict): Draft {
+  const measured = routeStrategies(f, 'subinterpreters');
+  if (measured.length > 0) {
+    const reason = 'each worker interpreter has its own GIL';
+    return { fits: gilBound(v), reason, detail: `Measured: ${list(measured)}; ${reason}.`, strategies: measured };
+  }
+  if (!gilBound(v)) {
+    const reason = 'the GIL is not what limits this work';
+    return { fits: false, reason, detail: `Subinterpreters: not relevant, because ${reason}.` };
+  }
+  return {
+    fits: true,
+    reason: "Python 3.14's InterpreterPoolExecutor: a GIL per worker",
+    detail:
+      "Not measured here, because one GIL per interpreter needs Python 3.14's " +
+      `concurrent.futures.InterpreterPoolExecutor (this is ${f.profile.workload.python.version}); like processes ` +
+      'it avoids the shared GIL, with cheaper start-up but the same pickling of arguments.',
+  };
+}
+
+export function routeCoverage(
   f: Facts,
   v: Verdict,
   cpuBest: StrategyFacts | null,
   cpuProjection: Recommendation['projected'],
-): RouteNote[] {
-  return [
-    threadsNote(f, v),
-    processesNote(f),
-    nativeNote(f, v),
-    gpuNote(f, v),
-    clusterNote(f, v, cpuBest, cpuProjection),
-    ...interpreterNotes(f, v),
-  ];
+): RouteCoverage[] {
+  const drafts: Record<RouteId, Draft> = {
+    threads: threadsRoute(f, v),
+    processes: processesRoute(f, v),
+    asyncio: asyncioRoute(f, v),
+    'native-threads': nativeRoute(f, v),
+    'free-threaded': freeThreadedRoute(f, v),
+    interpreter: interpreterRoute(f, v),
+    subinterpreters: subinterpretersRoute(f, v),
+    cluster: clusterRoute(f, v, cpuBest, cpuProjection),
+    gpu: gpuRoute(f, v),
+  };
+  return ROUTES.map((route) => {
+    const { strategies = routeStrategies(f, route), fits, reason, detail } = drafts[route];
+    const measured = strategies.length > 0;
+    return {
+      route,
+      status: measured ? 'measured' : 'unmeasured',
+      strategies: strategies.map((s) => s.id),
+      bestSpeedup: fastest(strategies)?.speedup ?? null,
+      fits,
+      reason,
+      detail,
+      install: measured ? null : fits ? (INSTALL[route] ?? null) : null,
+    };
+  });
 }

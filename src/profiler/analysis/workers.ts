@@ -2,7 +2,8 @@
 // best one, and why a larger pool would not be faster.
 import type { ScalingCurve, ScalingPoint } from '../profile';
 import { parseStrategyId, formatStrategyId } from '../../shared/strategyId';
-import { times, type Facts, type StrategyFacts } from './facts';
+import { speedup } from '../../shared/format';
+import type { Facts, StrategyFacts } from './facts';
 import { SPEEDUP_MARGIN } from './margin';
 
 /** The curve a run belongs to, if one was measured for its family. */
@@ -45,7 +46,7 @@ export function whyNotMore(f: Facts, chosen: StrategyFacts, curve: ScalingCurve)
   const kind = chosen.result.kind;
   const larger = curve.points.filter((p) => p.workers > n);
   const next = larger.reduce<ScalingPoint | null>((best, p) => (!best || p.speedup > best.speedup ? p : best), null);
-  const evidence = next ? `: ${next.workers} reached ${times(next.speedup)}` : '';
+  const evidence = next ? `: ${next.workers} reached ${speedup(next.speedup)}` : '';
   const ceiling = curve.fit?.ceiling ?? null;
   if (ceiling && n >= ceiling.workers && ceiling.reason === 'tasks')
     return `Not more: there are ${f.tasks} tasks, so a larger pool would leave workers idle.`;

@@ -1,12 +1,11 @@
 // The standalone HTML report: the webview's own bundle and stylesheet inlined with the profile,
 // so one file opens offline in any browser. The webview sees no VS Code API there and reads the
 // profile from the JSON script tag, playing the host's part itself.
-import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Profile } from '../profile';
-
+import { htmlPage, newNonce } from '../../shared/html';
 import { PROFILE_PACKED_TYPE, PROFILE_SCRIPT_ID } from '../../shared/webviewProtocol';
 import { packProfile } from './packedProfile';
 export { PROFILE_SCRIPT_ID };
@@ -38,9 +37,6 @@ export function escapeJsonForScript(json: string): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 /**
  * Profiles above this size are inlined packed (sample columns as typed arrays, see packedProfile)
  * and gzip-compressed, in base64: a 1M-sample profile is ~22 MB of JSON that the browser needs
@@ -61,24 +57,15 @@ function profileScriptTag(profile: Profile, compressAbove: number): string {
 export function buildHtmlReport(profile: Profile, assets: WebviewAssets, compressAbove = COMPRESS_ABOVE_BYTES): string {
   if (/<\/script/i.test(assets.js)) throw new Error('webview.js contains "</script" and cannot be inlined.');
   if (/<\/style/i.test(assets.css)) throw new Error('webview.css contains "</style" and cannot be inlined.');
-  const nonce = randomBytes(16).toString('base64');
-  // No network at all: nothing but the inline script and style may load.
-  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:`;
+  const nonce = newNonce();
   const subject = profile.workload.function ?? path.basename(profile.workload.file);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Concurrency profile: ${escapeHtml(subject)}</title>
-<style nonce="${nonce}">${assets.css}</style>
-</head>
-<body class="standalone">
-<div id="app"></div>
-${profileScriptTag(profile, compressAbove)}
-<script nonce="${nonce}">${assets.js}</script>
-</body>
-</html>
-`;
+  // No network at all: nothing but the inline script and style may load.
+  return htmlPage({
+    nonce,
+    assetSource: null,
+    title: `Concurrency profile: ${subject}`,
+    head: `<style nonce="${nonce}">${assets.css}</style>`,
+    body: `${profileScriptTag(profile, compressAbove)}\n<script nonce="${nonce}">${assets.js}</script>`,
+    bodyClass: 'standalone',
+  });
 }

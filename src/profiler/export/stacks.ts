@@ -1,6 +1,7 @@
 // Pure helpers over one strategy's frame table and stack trie, shared by the exports and the
 // webview (which bundles them): resolve a leaf node to its frames and name frames readably.
 import type { FrameTable, StackTable, StrategyResult } from '../profile';
+import { baseName } from '../../shared/format';
 
 /** Frames of stack node `leaf`, root first; empty for -1 (no Python stack). */
 export function stackFrames(stacks: StackTable, leaf: number): number[] {
@@ -25,11 +26,6 @@ export function nodeDepths(stacks: StackTable): Int32Array {
   return depth;
 }
 
-export function baseName(file: string): string {
-  const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-  return cut >= 0 ? file.slice(cut + 1) : file;
-}
-
 /** "name (file.py:12)", the form py-spy and flamegraph users expect. */
 export function frameLabel(frames: FrameTable, frame: number): string {
   return `${frames.name[frame]} (${baseName(frames.file[frame] ?? '')}:${frames.line[frame]})`;
@@ -52,14 +48,6 @@ export function samplesByThread(strategy: StrategyResult): number[][] {
 function isSorted(indices: number[], t: number[]): boolean {
   for (let k = 1; k < indices.length; k++) if (t[indices[k]!]! < t[indices[k - 1]!]!) return false;
   return true;
-}
-
-/** The standard library (lib/pythonX.Y/, lib/pypyX.Y/), installed packages, frozen and generated code. */
-const LIBRARY_FILE = /^<|[\\/](?:site-packages|dist-packages)[\\/]|[\\/]lib(?:64)?[\\/](?:python|pypy)[\d.]*t?[\\/]/;
-
-/** Whether a frame's file is library code rather than the user's own. */
-export function isLibraryFile(file: string): boolean {
-  return LIBRARY_FILE.test(file);
 }
 
 /**

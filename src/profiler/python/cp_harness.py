@@ -385,6 +385,34 @@ def pickled_size(value):
         return None
 
 
+# -- what the workload imported --------------------------------------------------------------
+PACKAGE_DIRS = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+
+
+def module_path(module):
+    path = getattr(module, "__file__", None)
+    if path:
+        return path
+    paths = getattr(module, "__path__", None)  # a namespace package has folders, no file
+    return next(iter(paths), "") if paths else ""
+
+
+def installed_packages(before):
+    """Top-level names of installed packages (site-packages, dist-packages) imported since `before`."""
+    names = set()
+    for name, module in list(sys.modules.items()):
+        top = name.partition(".")[0]
+        if top in before or top in names or module is None:
+            continue
+        try:
+            path = module_path(module)
+        except Exception:  # a module object that misbehaves on attribute access
+            continue
+        if any(part in path for part in PACKAGE_DIRS):
+            names.add(top)
+    return sorted(names)
+
+
 # -- main ------------------------------------------------------------------------------------
 def cpu_times():
     self_usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -399,6 +427,7 @@ def main():
     result = {"harnessStartNs": HARNESS_START_NS, "status": "ok", "error": None, "subreaper": cp_lifecycle.become_subreaper()}
     if config.get("lifelineFd") is not None:
         LIFELINE_THREAD = cp_lifecycle.watch_lifeline(config["lifelineFd"])
+    before = set(name.partition(".")[0] for name in sys.modules)
     try:
         run(config, result)
     except UsageError as exc:
@@ -419,6 +448,7 @@ def main():
             if config["strategy"]["kind"] != "processes":  # there the workers ran the tasks
                 cp_worker.note_native_pools(cp_tracer.current)
             cp_tracer.current.stop()
+        result["packages"] = installed_packages(before)
         result["endNs"] = time.monotonic_ns()
         # The tasks are done: whatever they started and left running goes now, and is reported.
         result["leftBehind"] = cp_lifecycle.end_leftovers()

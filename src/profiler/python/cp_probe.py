@@ -8,7 +8,6 @@ ASLR) can turn them back into addresses.
 """
 import ast
 import json
-import multiprocessing
 import os
 import platform
 import subprocess
@@ -96,28 +95,13 @@ def gil_words():
     return sorted(a - runtime for a in seen), None
 
 
-def list_callables(tree):
-    names = []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            names.append(node.name)
-        elif isinstance(node, ast.ClassDef):
-            names.extend("%s.%s" % (node.name, item.name) for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not item.name.startswith("__"))
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
-            names.extend(t.id for t in node.targets if isinstance(t, ast.Name))
-    return names
-
-
 def main():
     info = {
         "executable": sys.executable,
         "version": platform.python_version(),
         "implementation": platform.python_implementation(),
         "freeThreaded": not getattr(sys, "_is_gil_enabled", lambda: True)(),
-        "startMethods": multiprocessing.get_all_start_methods(),
-        "cpuCount": os.cpu_count(),
         "syntaxError": None,
-        "callables": [],
     }
     path = sys.argv[1]
     try:
@@ -125,7 +109,6 @@ def main():
             source = handle.read()
         tree = ast.parse(source, filename=path)
         compile(tree, path, "exec")
-        info["callables"] = list_callables(tree)
     except SyntaxError as exc:
         info["syntaxError"] = {"message": exc.msg, "file": exc.filename, "line": exc.lineno, "offset": exc.offset, "text": (exc.text or "").rstrip("\n")}
     except OSError as exc:

@@ -1,7 +1,8 @@
 // Fallback when no rule's threshold was met: name the kind whose share of the serial time is
 // largest, with low confidence, so every profile still gets a verdict.
 import type { VerdictKind } from '../../profile';
-import { pct, type Facts } from '../facts';
+import { percent } from '../../../shared/format';
+import { type Facts } from '../facts';
 import { NATIVE_THREADS_CORES_MIN } from './releasesGil';
 import type { Finding } from './types';
 
@@ -28,7 +29,7 @@ export function dominantState(f: Facts): Finding {
       evidence: [
         cpu === null
           ? 'No thread states or CPU times were measured.'
-          : `serial kept ${pct(cpu)} of a core busy; thread states were unavailable.`,
+          : `serial kept ${percent(cpu)} of a core busy; thread states were unavailable.`,
       ],
     };
   }
@@ -39,7 +40,7 @@ export function dominantState(f: Facts): Finding {
   ];
   parts.sort((a, b) => b[1] - a[1]);
   const evidence = [
-    `No rule's threshold was met; serial task samples: on CPU ${pct(st.cpu)}, blocked ${pct(st.wait)}, lock waits ${pct(st.lock)}, other ${pct(st.other)}.`,
+    `No rule's threshold was met; serial task samples: on CPU ${percent(st.cpu)}, blocked ${percent(st.wait)}, lock waits ${percent(st.lock)}, other ${percent(st.other)}.`,
   ];
   // One task thread cannot contend with itself: lock waits in serial are waits for threads or
   // processes the function starts on its own.

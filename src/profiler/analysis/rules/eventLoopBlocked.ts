@@ -2,9 +2,9 @@
 // parsing a large buffer) held up the asyncio event loop, so the coroutines took turns instead of
 // overlapping. Read from the event-loop recorder: callbacks timed at the loop, located by the loop
 // thread's stack samples (see src/profiler/loopBlocks.ts).
-import { baseName } from '../../export/stacks';
 import type { LoopBlock } from '../../profile';
-import { label, pct, seconds, times, type Facts, type StrategyFacts } from '../facts';
+import { baseName, percent, seconds, speedup } from '../../../shared/format';
+import { label, type Facts, type StrategyFacts } from '../facts';
 import { fastest } from '../margin';
 import { splitLine } from '../pythonLine';
 import type { Finding } from './types';
@@ -93,13 +93,13 @@ export function eventLoopBlocked(f: Facts): Finding | null {
   const lag = run.result.loopLag;
   const threshold = lag?.slowCallbackMs ?? 10;
   const evidence = [
-    `${label(run)}: synchronous calls of ${threshold} ms or more held up the event loop for ${pct(share)} of the run (${calls} call${calls === 1 ? '' : 's'}); while one runs, no other coroutine can.${lag && lag.beats > 0 ? ` A heartbeat due every ${lag.heartbeatMs} ms ran up to ${seconds(lag.maxMs / 1000)} late.` : ''}`,
+    `${label(run)}: synchronous calls of ${threshold} ms or more held up the event loop for ${percent(share)} of the run (${calls} call${calls === 1 ? '' : 's'}); while one runs, no other coroutine can.${lag && lag.beats > 0 ? ` A heartbeat due every ${lag.heartbeatMs} ms ran up to ${seconds(lag.maxMs / 1000)} late.` : ''}`,
     ...cited.map(describeBlock),
   ];
   const threads = fastest(f.threads);
   if (run === f.asyncio && run.speedup !== null && threads?.speedup != null)
     evidence.push(
-      `asyncio reached ${times(run.speedup)} while ${label(threads)} ran the same tasks at ${times(threads.speedup)}: in threads the blocking calls overlap, on one loop they take turns.`,
+      `asyncio reached ${speedup(run.speedup)} while ${label(threads)} ran the same tasks at ${speedup(threads.speedup)}: in threads the blocking calls overlap, on one loop they take turns.`,
     );
   return { rule: 'eventLoopBlocked', kind: 'event-loop-blocked', score: Math.min(1, 2 * share), evidence };
 }

@@ -1,5 +1,6 @@
 // cpu-bound-gil: CPU work that holds the GIL, so a thread pool runs one task at a time.
-import { label, pct, times, type Facts } from '../facts';
+import { percent, speedup } from '../../../shared/format';
+import { label, type Facts } from '../facts';
 import { describeHotLine } from '../hotspots';
 import { SPEEDUP_MARGIN, fastest } from '../margin';
 import { gilProxied, gilShareOfDemand, latenessSaysGil } from './gilShare';
@@ -40,18 +41,18 @@ export function gilContention(f: Facts): Finding | null {
   }
   const evidence: string[] = [];
   if (pool && pool.states && gil !== null) {
-    const speed = pool.speedup !== null ? times(pool.speedup) : 'no';
+    const speed = pool.speedup !== null ? speedup(pool.speedup) : 'no';
     evidence.push(
       proxied
-        ? `${label(pool)}: ${speed} speedup while ${pct(pool.states.gil + pool.states.lock)} of thread samples waited on a lock; the sampler did not recognise the GIL in this run (${f.profile.sampling.note ?? 'no GIL address learned'}), and for CPU-bound threads that lock is almost always the GIL.`
-        : `${label(pool)}: ${speed} speedup while ${pct(pool.states.gil)} of thread samples waited for the GIL (${pct(gil)} of the time they were not queued for a core).`,
+        ? `${label(pool)}: ${speed} speedup while ${percent(pool.states.gil + pool.states.lock)} of thread samples waited on a lock; the sampler did not recognise the GIL in this run (${f.profile.sampling.note ?? 'no GIL address learned'}), and for CPU-bound threads that lock is almost always the GIL.`
+        : `${label(pool)}: ${speed} speedup while ${percent(pool.states.gil)} of thread samples waited for the GIL (${percent(gil)} of the time they were not queued for a core).`,
     );
   }
   const st = f.serial.states;
   if (st) {
     const where = f.hot(f.serial).running;
     evidence.push(
-      `serial: on CPU ${pct(st.cpu)} of ${st.samples} task samples${where ? `, mostly in ${describeHotLine(where)} (${pct(where.share)})` : ''}.`,
+      `serial: on CPU ${percent(st.cpu)} of ${st.samples} task samples${where ? `, mostly in ${describeHotLine(where)} (${percent(where.share)})` : ''}.`,
     );
   }
   const late = pool?.meanLatenessMs;
@@ -62,7 +63,7 @@ export function gilContention(f: Facts): Finding | null {
   }
   if (bestProcesses && bestProcesses.speedup !== null) {
     evidence.push(
-      `${label(bestProcesses)}: ${times(bestProcesses.speedup)}: each process has its own interpreter and GIL.`,
+      `${label(bestProcesses)}: ${speedup(bestProcesses.speedup)}: each process has its own interpreter and GIL.`,
     );
   }
   let score = Math.min(1, cpu);

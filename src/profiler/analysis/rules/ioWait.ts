@@ -1,6 +1,7 @@
 // io-bound: the task thread spends most of its time blocked (I/O, child processes, sleeps), so
 // other threads or an event loop can run while it waits.
-import { label, pct, times, type Facts } from '../facts';
+import { percent, speedup } from '../../../shared/format';
+import { label, type Facts } from '../facts';
 import { describeHotLine } from '../hotspots';
 import { SPEEDUP_MARGIN, fastest } from '../margin';
 import { NATIVE_THREADS_CORES_MIN } from './releasesGil';
@@ -21,13 +22,13 @@ export function ioWait(f: Facts): Finding | null {
   const st = f.serial.states;
   if (st) {
     evidence.push(
-      `serial: the task thread was blocked ${pct(wait)} of ${st.samples} samples (I/O or child processes ${pct(st.io)}, sleeping ${pct(st.sleep)}) and on CPU only ${pct(st.cpu)}.`,
+      `serial: the task thread was blocked ${percent(wait)} of ${st.samples} samples (I/O or child processes ${percent(st.io)}, sleeping ${percent(st.sleep)}) and on CPU only ${percent(st.cpu)}.`,
     );
     const hot = f.hot(f.serial);
     const where = (st.io >= st.sleep ? hot.io : hot.sleep) ?? hot.io ?? hot.sleep;
     if (where)
       evidence.push(
-        `Most of that waiting is in ${describeHotLine(where)} (${pct(where.share)} of the waiting samples).`,
+        `Most of that waiting is in ${describeHotLine(where)} (${percent(where.share)} of the waiting samples).`,
       );
   } else if (f.serial.coresUsed !== null) {
     evidence.push(
@@ -43,7 +44,7 @@ export function ioWait(f: Facts): Finding | null {
   const overlap = fastest([...f.threads, ...(f.asyncio ? [f.asyncio] : [])]);
   let score = wait;
   if (overlap && overlap.speedup !== null) {
-    evidence.push(`${label(overlap)}: ${times(overlap.speedup)} speedup, because the waits overlap.`);
+    evidence.push(`${label(overlap)}: ${speedup(overlap.speedup)} speedup, because the waits overlap.`);
     if (overlap.speedup < SPEEDUP_MARGIN) score *= UNCONFIRMED_FACTOR;
   } else {
     score *= UNCONFIRMED_FACTOR;

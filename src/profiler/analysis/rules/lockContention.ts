@@ -1,9 +1,9 @@
 // lock-contention: a lock (or other blocking synchronisation) in the user's code makes the
 // tasks take turns, so threads queue on it instead of overlapping.
-import { baseName } from '../../export/stacks';
+import { baseName, percent, seconds, speedup } from '../../../shared/format';
 import { lockName } from '../../locks';
 import type { LockInfo } from '../../profile';
-import { label, pct, seconds, times, type Facts, type StrategyFacts } from '../facts';
+import { label, type Facts, type StrategyFacts } from '../facts';
 import { describeHotLine } from '../hotspots';
 import { SPEEDUP_MARGIN } from '../margin';
 import { gilProxied, latenessSaysGil } from './gilShare';
@@ -33,7 +33,7 @@ export function describeLock(lock: LockInfo): string {
     ? `; held longest by ${holder.function}() at ${at(holder.site)}, ${seconds(holder.meanHoldMs / 1000)} per hold on average (longest ${seconds(holder.maxHoldMs / 1000)}, ${holder.count} holds)`
     : '';
   const instances = lock.instances > 1 ? ` (${lock.instances} locks created there)` : '';
-  return `The worst lock is ${lockName(lock)}, a ${lock.kind} created at ${at(lock.site)}${instances}: ${lock.waiters} thread${lock.waiters === 1 ? '' : 's'} waited ${pct(lock.waitShare)} of their task time for it (${lock.contended} of ${lock.acquisitions} acquisitions waited, ${seconds(lock.waitMs / 1000)} in all)${held}.`;
+  return `The worst lock is ${lockName(lock)}, a ${lock.kind} created at ${at(lock.site)}${instances}: ${lock.waiters} thread${lock.waiters === 1 ? '' : 's'} waited ${percent(lock.waitShare)} of their task time for it (${lock.contended} of ${lock.acquisitions} acquisitions waited, ${seconds(lock.waitMs / 1000)} in all)${held}.`;
 }
 
 export function lockContention(f: Facts): Finding | null {
@@ -48,15 +48,16 @@ export function lockContention(f: Facts): Finding | null {
   // as GIL waits (gilProxied); otherwise the sampler's lateness still tells them apart.
   if (gilProxied(f) || (!f.gilDetected && latenessSaysGil(f))) return null;
   const evidence = [
-    `${label(worst)}: ${worst.speedup !== null ? times(worst.speedup) : 'no'} speedup while ${pct(st.lock)} of thread samples waited on a lock that is not the GIL.`,
+    `${label(worst)}: ${worst.speedup !== null ? speedup(worst.speedup) : 'no'} speedup while ${percent(st.lock)} of thread samples waited on a lock that is not the GIL.`,
   ];
   const where = f.hot(worst).lockWait;
-  if (where) evidence.push(`The waits are at ${describeHotLine(where)} (${pct(where.share)} of lock-wait samples).`);
+  if (where)
+    evidence.push(`The waits are at ${describeHotLine(where)} (${percent(where.share)} of lock-wait samples).`);
   const named = worstLock(f);
   if (named) evidence.push(describeLock(named));
   const serialLock = f.serial?.states?.lock;
   if (serialLock !== undefined)
-    evidence.push(`serial: ${pct(serialLock)} lock waits, so the lock is only contended when tasks run together.`);
+    evidence.push(`serial: ${percent(serialLock)} lock waits, so the lock is only contended when tasks run together.`);
   const expected = (worst.workers - 1) / worst.workers;
   let score = Math.min(1, st.lock / expected);
   if ((worst.speedup ?? 0) >= SPEEDUP_MARGIN) score *= CONTRADICTED_FACTOR;

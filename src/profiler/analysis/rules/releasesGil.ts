@@ -1,6 +1,7 @@
 // cpu-bound-releases-gil: CPU work done in native code that releases the GIL (hashlib, zlib,
 // sqlite3, numpy, ...): a thread pool keeps several cores busy without process costs.
-import { label, pct, times, type Facts } from '../facts';
+import { percent, speedup } from '../../../shared/format';
+import { label, type Facts } from '../facts';
 import { DISTURBED_LOAD, SPEEDUP_MARGIN, fastest } from '../margin';
 import { CPU_SHARE_MIN, GIL_WAIT_SHARE_MIN } from './gilContention';
 import { gilShareOfDemand } from './gilShare';
@@ -29,7 +30,7 @@ export function releasesGil(f: Facts): Finding | null {
     const blocked = (st.gil + st.lock) / (st.running + st.gil + st.lock || 1);
     if (gil >= GIL_WAIT_SHARE_MIN || blocked >= GIL_WAIT_SHARE_MIN || st.cpu < CPU_SHARE_MIN) return null;
     evidence.push(
-      `${label(pool)}: task threads on CPU ${pct(st.cpu)} of samples and waiting for the GIL only ${pct(st.gil)} (locks ${pct(st.lock)}): the work runs with the GIL released.`,
+      `${label(pool)}: task threads on CPU ${percent(st.cpu)} of samples and waiting for the GIL only ${percent(st.gil)} (locks ${percent(st.lock)}): the work runs with the GIL released.`,
     );
   } else if (!threadsScale) {
     return null;
@@ -38,8 +39,8 @@ export function releasesGil(f: Facts): Finding | null {
     const load = f.serial.externalLoad;
     evidence.push(
       threadsScale
-        ? `${label(bestThreads)}: ${times(bestThreads.speedup)} speedup with no pickling or process start-up.`
-        : `${label(bestThreads)}: only ${times(bestThreads.speedup)} here${load !== null && load > DISTURBED_LOAD ? `, while other programs held ${pct(load)} of the cores` : ''}: the states show the threads ran free of the GIL, but no faster in wall time.`,
+        ? `${label(bestThreads)}: ${speedup(bestThreads.speedup)} speedup with no pickling or process start-up.`
+        : `${label(bestThreads)}: only ${speedup(bestThreads.speedup)} here${load !== null && load > DISTURBED_LOAD ? `, while other programs held ${percent(load)} of the cores` : ''}: the states show the threads ran free of the GIL, but no faster in wall time.`,
     );
   }
   const serialCores = f.serial.coresUsed;

@@ -1,6 +1,7 @@
 // overhead-bound: tasks so small that handing them to a pool (submit, wake-ups, pickling)
 // costs more than the work itself.
-import { label, seconds, type Facts } from '../facts';
+import { seconds } from '../../../shared/format';
+import { label, type Facts } from '../facts';
 import { SPEEDUP_MARGIN, fastest } from '../margin';
 import type { Finding } from './types';
 

@@ -1,6 +1,8 @@
-// A deterministic, hand-made profile that follows src/profiler/profile.ts exactly. Used by the
-// export and webview tests and by the render benchmark (1M samples over 8 threads) until real
-// profiles exist, and afterwards for sizes no real run would produce quickly.
+// A deterministic, hand-made profile that follows src/profiler/profile.ts exactly: the
+// measurements are made up, the verdict and recommendation come from the real analysis. Used by
+// the export and webview tests and by the render benchmark (1M samples over 8 threads), for sizes
+// no real run would produce quickly.
+import { analyzeProfile } from '../../src/profiler/analysis/index';
 import {
   PROFILE_SCHEMA_VERSION,
   THREAD_STATES,
@@ -8,7 +10,7 @@ import {
   type Profile,
   type StrategyResult,
   type ThreadState,
-} from '../src/profiler/profile';
+} from '../../src/profiler/profile';
 
 export interface SyntheticOptions {
   /** Worker threads of the `threads` strategy (serial always has one). */
@@ -18,7 +20,10 @@ export interface SyntheticOptions {
   cores?: number;
   /** Include a function whose name is HTML, to check it is escaped everywhere. */
   hostileName?: boolean;
+  /** Run the analysis (default true): verdict, recommendation, hot lines. */
   withAnalysis?: boolean;
+  /** Start every stack in threading and concurrent.futures frames, as real pool threads do. */
+  runtimeFrames?: boolean;
 }
 
 const SAMPLE_HZ = 200;
@@ -46,15 +51,35 @@ interface CallTree {
   leaves: number[];
 }
 
-/** worker -> count_words -> {tokenize, normalize -> lower, Counter.update -> _count_elements}. */
-function buildCallTree(file: string, hostileName: boolean): CallTree {
-  const names = ['worker', 'count_words', 'tokenize', 'normalize', 'lower', 'update', '_count_elements', 'read_chunk'];
+const LIBRARY_FILES: Record<string, string> = {
+  _bootstrap_inner: '/usr/lib/python3.11/threading.py',
+  run: '/usr/lib/python3.11/threading.py',
+  _worker: '/usr/lib/python3.11/concurrent/futures/thread.py',
+  update: '/usr/lib/python3.11/collections/__init__.py',
+  _count_elements: '/usr/lib/python3.11/collections/__init__.py',
+};
+
+/**
+ * worker -> count_words -> {tokenize, normalize -> lower, Counter.update -> _count_elements (a
+ * library)}, read_chunk; with runtimeFrames, under the thread machinery of a real pool thread
+ * (threading, concurrent.futures), whose idle threads wait in _worker.
+ */
+function buildCallTree(file: string, hostileName: boolean, runtimeFrames: boolean): CallTree {
+  const names = [
+    ...(runtimeFrames ? ['_bootstrap_inner', 'run', '_worker'] : []),
+    'worker',
+    'count_words',
+    'tokenize',
+    'normalize',
+    'lower',
+    'update',
+    '_count_elements',
+    'read_chunk',
+  ];
   if (hostileName) names.push(HOSTILE_NAME);
   const frames = {
     name: names,
-    file: names.map((n) =>
-      n === 'update' || n === '_count_elements' ? '/usr/lib/python3.11/collections/__init__.py' : file,
-    ),
+    file: names.map((n) => LIBRARY_FILES[n] ?? file),
     line: names.map((_, i) => 10 + i * 7),
   };
   const stacks = { parent: [] as number[], frame: [] as number[], line: [] as number[] };
@@ -65,7 +90,8 @@ function buildCallTree(file: string, hostileName: boolean): CallTree {
     stacks.line.push(frames.line[f]! + lineOffset);
     return stacks.parent.length - 1;
   };
-  const worker = node(-1, 'worker', 2);
+  const poolWorker = runtimeFrames ? node(node(node(-1, '_bootstrap_inner', 3), 'run', 2), '_worker', 5) : -1;
+  const worker = node(poolWorker, 'worker', 2);
   const count = node(worker, 'count_words', 3);
   const tokenize = node(count, 'tokenize', 1);
   const normalize = node(count, 'normalize', 2);
@@ -74,6 +100,7 @@ function buildCallTree(file: string, hostileName: boolean): CallTree {
   const countElements = node(update, '_count_elements', 2);
   const read = node(worker, 'read_chunk', 1);
   const leaves = [tokenize, normalize, lower, countElements, update, read, count];
+  if (runtimeFrames) leaves.push(poolWorker);
   if (hostileName) leaves.push(node(count, HOSTILE_NAME, 1));
   return { frames, stacks, leaves };
 }
@@ -102,9 +129,19 @@ interface StrategyShape {
   seed: number;
 }
 
-function buildStrategy(shape: StrategyShape, file: string, hostileName: boolean, serialWall: number): StrategyResult {
+interface TreeOptions {
+  hostileName: boolean;
+  runtimeFrames: boolean;
+}
+
+function buildStrategy(
+  shape: StrategyShape,
+  file: string,
+  treeOptions: TreeOptions,
+  serialWall: number,
+): StrategyResult {
   const random = rng(shape.seed);
-  const tree = buildCallTree(file, hostileName);
+  const tree = buildCallTree(file, treeOptions.hostileName, treeOptions.runtimeFrames);
   const n = shape.threads * shape.samplesPerThread;
   const samples = {
     t: new Array<number>(n),
@@ -208,9 +245,9 @@ function buildStrategy(shape: StrategyShape, file: string, hostileName: boolean,
 function failedStrategy(): StrategyResult {
   return {
     ...buildStrategy(
-      { id: 'processes', kind: 'processes', threads: 1, samplesPerThread: 0, cores: 2, gil: false, seed: 9 },
+      { id: 'processes-spawn', kind: 'processes', threads: 1, samplesPerThread: 0, cores: 2, gil: false, seed: 9 },
       '/w/word_stats.py',
-      false,
+      { hostileName: false, runtimeFrames: false },
       1,
     ),
     startMethod: 'spawn',
@@ -237,20 +274,20 @@ export function syntheticProfile(options: SyntheticOptions = {}): Profile {
   const threads = options.threads ?? 4;
   const samplesPerThread = options.samplesPerThread ?? 400;
   const cores = options.cores ?? 2;
-  const hostileName = options.hostileName ?? false;
+  const tree = { hostileName: options.hostileName ?? false, runtimeFrames: options.runtimeFrames ?? false };
   const file = '/w/word_stats.py';
   const serialSamples = Math.max(1, Math.round(samplesPerThread * 0.9));
   const serialWall = (serialSamples * INTERVAL_MS) / 1000;
   const serial = buildStrategy(
     { id: 'serial', kind: 'serial', threads: 1, samplesPerThread: serialSamples, cores, gil: false, seed: 1 },
     file,
-    hostileName,
+    tree,
     serialWall,
   );
   const threaded = buildStrategy(
     { id: `threads-${threads}`, kind: 'threads', threads, samplesPerThread, cores, gil: true, seed: 2 },
     file,
-    hostileName,
+    tree,
     serialWall,
   );
   const profile: Profile = {
@@ -280,36 +317,12 @@ export function syntheticProfile(options: SyntheticOptions = {}): Profile {
       timeoutSeconds: 60,
       sampleHz: SAMPLE_HZ,
       stackSampleHz: 100,
-      strategies: ['serial', 'threads', 'processes'],
+      strategies: ['serial', 'threads', 'processes-spawn'],
     },
     sampling: { threadStates: 'proc', note: null, gilDetection: 'futex words at _PyRuntime+0x1b0 (synthetic)' },
     strategies: [serial, threaded, failedStrategy()],
     interrupted: false,
   };
-  if (options.withAnalysis ?? true) {
-    profile.verdict = {
-      kind: 'cpu-bound-gil',
-      label: 'CPU-bound, holding the GIL',
-      confidence: 0.9,
-      evidence: [`With ${threads} threads one thread ran at a time; the others waited for the GIL 86% of the time.`],
-      rules: ['gil-wait-dominates'],
-    };
-    profile.recommendation = {
-      strategy: 'processes',
-      workers: cores,
-      expectedSpeedup: 1.8,
-      projected: {
-        cores2x: 3.4,
-        cores4x: 6.1,
-        model: 'amdahl',
-        assumptions: 'serial fraction 0.05 from the serial run',
-      },
-      rationale: 'Pure-Python CPU work: only separate processes run it in parallel.',
-      alternatives: [{ strategy: `threads-${threads}`, expectedSpeedup: 0.95, why: 'the GIL serialises the work' }],
-      caveats: ['Arguments are pickled to each worker.'],
-      codeChange:
-        'from concurrent.futures import ProcessPoolExecutor\nwith ProcessPoolExecutor() as pool:\n    results = list(pool.map(count_words, chunks))',
-    };
-  }
+  if (options.withAnalysis ?? true) Object.assign(profile, analyzeProfile(profile));
   return profile;
 }
