@@ -62,7 +62,6 @@ export function sourceHeat(profile: Profile, justMyCode = true): SourceHeat | nu
   return { strategy: strategy.id, samples, justMyCode, files };
 }
 
-
 /** Marks the lines that blocked an event loop (from the asyncio run, else any run with a loop) and
  * the creation and holding lines of contended locks, whatever their share of the samples. */
 function addBlockingNotes(profile: Profile, files: Map<string, LineHeat[]>): void {
@@ -82,7 +81,10 @@ function addBlockingNotes(profile: Profile, files: Map<string, LineHeat[]>): voi
     profile.strategies.find((s) => s.kind === 'asyncio' && s.loopBlocks?.length) ??
     profile.strategies.find((s) => s.loopBlocks?.length);
   for (const b of loop?.loopBlocks ?? [])
-    note(b.site, `blocks the event loop: ${b.count}× in ${loop!.id}, ${milliseconds(b.totalMs)} in all, up to ${milliseconds(b.maxMs)}`);
+    note(
+      b.site,
+      `blocks the event loop: ${b.count}× in ${loop!.id}, ${milliseconds(b.totalMs)} in all, up to ${milliseconds(b.maxMs)}`,
+    );
   for (const s of profile.strategies) {
     for (const lock of s.locks ?? []) {
       const name = lockName(lock);

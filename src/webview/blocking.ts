@@ -1,9 +1,9 @@
 // What blocked: the "Blocking" table (an event loop held up by synchronous calls, per strategy that
 // ran one) and the "Locks" table (contended locks, named, with who held them). Each row's site
 // opens the source.
-import { baseName } from '../profiler/export/stacks';
 import { lockName } from '../profiler/locks';
 import {
+  STATE_LABELS,
   LOCK_HOLD_BUCKETS_MS,
   type LockInfo,
   type LoopBlock,
@@ -11,9 +11,8 @@ import {
   type SourceSite,
 } from '../profiler/profile';
 import type { SourceRef } from './chartData';
-import { STATE_SHORT_LABELS } from './colors';
 import { el } from './dom';
-import { milliseconds, percent } from './format';
+import { baseName, milliseconds, percent } from '../shared/format';
 
 type Open = (source: SourceRef) => void;
 
@@ -50,7 +49,7 @@ function table(testid: string, head: [string, boolean][], rows: HTMLElement[]): 
 function loopState(b: LoopBlock): string {
   if (!b.state) return '—';
   const queued = b.state === 'running' && b.runnableShare >= 0.25 ? ` (${percent(b.runnableShare)} queued)` : '';
-  return `${b.state === 'running' ? 'on CPU' : STATE_SHORT_LABELS[b.state]}${queued}`;
+  return `${b.state === 'running' ? 'on CPU' : STATE_LABELS[b.state]}${queued}`;
 }
 
 /** One table per strategy whose event loop was held up, asyncio first; null when none was. */

@@ -1,11 +1,10 @@
 // Marks on a thread's lane of the per-thread chart: when its event loop was held up by a blocking
 // call (from the strategy's loopBlocks), and when it waited on a lock the lock recorder named
 // (its lock-wait samples whose stack passes through one of that lock's wait sites).
-import { baseName } from '../profiler/export/stacks';
 import { lockName } from '../profiler/locks';
 import { THREAD_STATES, type LockInfo, type SourceSite, type StrategyResult } from '../profiler/profile';
 import { el } from './dom';
-import { milliseconds } from './format';
+import { baseName, milliseconds } from '../shared/format';
 
 export const MARK_COLORS = { loop: '#d73a49', lock: '#a371f7' } as const;
 

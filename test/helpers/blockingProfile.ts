@@ -2,7 +2,7 @@
 // event loop on thread 0 (two callbacks on tokenize's line 17) and a named lock (LOCK, created at
 // line 3, held by count_words) that thread 1 waits on in samples 10-19 of its lane, at read_chunk's
 // line 60 (a wait site of the lock).
-import { syntheticProfile } from '../../bench/synthetic-profile';
+import { syntheticProfile } from './syntheticProfile';
 import { THREAD_STATES, type Profile } from '../../src/profiler/profile';
 
 export const BLOCKING_FILE = '/w/word_stats.py';

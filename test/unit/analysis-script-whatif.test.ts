@@ -6,7 +6,7 @@ import { analyzeProfile } from '../../src/profiler/analysis';
 import type { Profile, ScriptPool, StrategyResult } from '../../src/profiler/profile';
 import { completeScriptResult, firstOutputDifference } from '../../src/profiler/scriptWhatIf';
 import { buildCurve } from '../../src/profiler/scalingPlanner';
-import { GIL2, profile, type StrategySpec } from './analysis-builders';
+import { GIL2, profile, type StrategySpec } from '../helpers/profileBuilders';
 
 const POOL: ScriptPool = {
   api: 'ThreadPoolExecutor',

@@ -41,7 +41,8 @@ export function routeStrategies(f: Facts, route: RouteId): StrategyFacts[] {
       case 'threads':
       case 'processes':
       case 'asyncio':
-        return s.result.kind === route && id?.interpreter == null;
+        // A whole script with its pools swapped (script+processes) measures that route too.
+        return (s.result.kind === route || (s.result.kind === 'script' && id?.variant === route)) && !id?.interpreter;
       case 'native-threads':
         return id?.variant?.startsWith('native') ?? false;
       case 'free-threaded':

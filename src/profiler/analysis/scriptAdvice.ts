@@ -3,7 +3,8 @@
 // and stdout, speedups relative to the script as written.
 import { parseStrategyId } from '../../shared/strategyId';
 import type { Alternative, Recommendation, ScriptPool, Verdict } from '../profile';
-import { label, times, type Facts, type StrategyFacts } from './facts';
+import { baseName, speedup } from '../../shared/format';
+import { label, type Facts, type StrategyFacts } from './facts';
 import { SPEEDUP_MARGIN, disturbed, fastest } from './margin';
 import { projectSpeedup } from './projection';
 import { curveOf, representatives, whyNotMore } from './workers';
@@ -23,12 +24,8 @@ const SIZE_ARGUMENT: Record<ScriptPool['api'], string> = {
   Pool: 'processes',
 };
 
-function basename(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
-
 function where(p: ScriptPool): string {
-  return `${basename(p.file)}:${p.line}`;
+  return `${baseName(p.file)}:${p.line}`;
 }
 
 /** What the what-if changed, in words: "its ThreadPoolExecutor (job.py:12) became a ProcessPoolExecutor of 4". */
@@ -101,7 +98,7 @@ export function recommendWhatIf(f: Facts, v: Verdict): Recommendation | null {
       why:
         s === own
           ? 'The script as written: the baseline of these what-ifs.'
-          : `${times(s.speedup!)} of the script as written (${describeChange(s)})${s.speedup! < SPEEDUP_MARGIN ? `: below the ${SPEEDUP_MARGIN}x margin` : ''}.`,
+          : `${speedup(s.speedup!)} of the script as written (${describeChange(s)})${s.speedup! < SPEEDUP_MARGIN ? `: below the ${SPEEDUP_MARGIN}x margin` : ''}.`,
     }));
   const caveats: string[] = [];
   for (const s of tried.filter((t) => !t.usable || t.result.status !== 'ok')) {
@@ -131,8 +128,8 @@ export function recommendWhatIf(f: Facts, v: Verdict): Recommendation | null {
   const changed = chosen === own ? '' : ` (${describeChange(chosen)})`;
   const why =
     chosen === own
-      ? `Keep the script as written: no what-if beat it by the ${SPEEDUP_MARGIN}x margin${best ? ` (the fastest, ${label(best)}, reached ${times(best.speedup!)})` : ''}.`
-      : `${chosen.id}: ${times(chosen.speedup!)} faster than the script as written${changed}, above the ${SPEEDUP_MARGIN}x margin.`;
+      ? `Keep the script as written: no what-if beat it by the ${SPEEDUP_MARGIN}x margin${best ? ` (the fastest, ${label(best)}, reached ${speedup(best.speedup!)})` : ''}.`
+      : `${chosen.id}: ${speedup(chosen.speedup!)} faster than the script as written${changed}, above the ${SPEEDUP_MARGIN}x margin.`;
   const more = curve ? ` ${whyNotMore(f, chosen, curve)}` : '';
   const swappedToProcesses = parseStrategyId(chosen.id)?.variant === 'processes';
   const needsCores = swappedToProcesses || v.kind === 'cpu-bound-releases-gil';
