@@ -14,6 +14,7 @@ export interface ProfilerSettings {
   budgetSeconds: number | null;
   maxWorkers: number | null;
   codeLensEnabled: boolean;
+  sourceHeatJustMyCode: boolean;
 }
 
 export function readSettings(resource?: vscode.Uri): ProfilerSettings {
@@ -32,6 +33,7 @@ export function readSettings(resource?: vscode.Uri): ProfilerSettings {
     budgetSeconds: positiveOrNull(config.get<number | null>('budget', null)),
     maxWorkers: positiveOrNull(config.get<number | null>('maxWorkers', null)),
     codeLensEnabled: config.get<boolean>('codeLens.enabled', true),
+    sourceHeatJustMyCode: config.get<boolean>('sourceHeat.justMyCode', true),
   };
 }
 

@@ -48,6 +48,8 @@ export interface WebviewPersistedState {
   view: ChartView;
   colorBy: ColorBy;
   search: string;
+  /** Runtime frames (threading, concurrent.futures, asyncio, the harness) folded into one; absent = true. */
+  justMyCode?: boolean;
   /** Keyed by `${strategyId}/${view}`. */
   viewports: Record<string, ChartViewport>;
 }

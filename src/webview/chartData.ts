@@ -121,7 +121,7 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
         return site ? { file: site.file, line: Math.max(1, site.line) } : null;
       }
       const frame = lane.rows[hit.row]!.frame[hit.run]!;
-      if (frame < 0) return null;
+      if (frame < 0 || !frames.file[frame]) return null; // a thread row, or the folded [runtime] frame
       const i = sampleAt(lane, hit.at);
       const { node } = i >= 0 ? nodeAtDepth(strategy, i, stackDepthOf(lane, hit.row)) : { node: -1 };
       return {
@@ -164,7 +164,8 @@ export function flameGraphData(tree: CallTree, rows: Runs[], strategy: StrategyR
     },
     source(hit) {
       const a = rows[hit.row]!.ref[hit.run]!;
-      return { file: frames.file[tree.frame[a]!]!, line: stacks.line[tree.node[a]!]! };
+      const file = frames.file[tree.frame[a]!];
+      return file ? { file, line: stacks.line[tree.node[a]!]! } : null;
     },
   };
 }

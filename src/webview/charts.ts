@@ -5,6 +5,7 @@ import { pickStrategy } from '../profiler/export/strategy';
 import { sampleIntervalMs } from '../profiler/export/stacks';
 import type { ChartView, ColorBy, ExportFormat, WebviewPersistedState } from '../shared/webviewProtocol';
 import { flameGraphData, timelineData, type ChartData, type SourceRef } from './chartData';
+import { foldRuntime } from './justMyCode';
 import type { Theme } from './colors';
 import { el } from './dom';
 import { FlameCanvas } from './flameCanvas';
@@ -52,7 +53,9 @@ export class ChartsSection {
     attrs: { role: 'tabpanel', 'aria-labelledby': 'charts-heading' },
   });
   private readonly tabs = new Map<ChartView, HTMLButtonElement>();
+  /** Per strategy id, and `/all` without "just my code". */
   private readonly models = new Map<string, StrategyModels>();
+  private readonly folded = new Map<string, StrategyResult>();
   /** The charts drawn now, with the strategy each shows (a strategy without samples has none). */
   private canvases: { canvas: FlameCanvas; strategy: StrategyResult }[] = [];
   private readonly intervalMs: number;
@@ -153,6 +156,7 @@ export class ChartsSection {
         'color-by',
       ),
       search,
+      this.justMyCodeToggle(),
       el('button', {
         class: 'button secondary',
         text: 'Reset zoom',
@@ -160,6 +164,28 @@ export class ChartsSection {
       }),
       exports,
     ]);
+  }
+
+  private justMyCodeToggle(): HTMLElement {
+    const box = el('input', {
+      testid: 'just-my-code',
+      attrs: { type: 'checkbox' },
+      on: { change: () => this.update({ justMyCode: box.checked }) },
+    });
+    box.checked = this.justMyCode();
+    return el(
+      'label',
+      {
+        class: 'field',
+        title:
+          'Fold the harness, threading, concurrent.futures, asyncio and multiprocessing frames into one [runtime] frame',
+      },
+      [box, el('span', { text: 'Just my code' })],
+    );
+  }
+
+  private justMyCode(): boolean {
+    return this.ctx.state.justMyCode ?? true;
   }
 
   /** Tabs pattern: only the selected tab is in the Tab order; arrows, Home and End move between them. */
@@ -185,9 +211,16 @@ export class ChartsSection {
     else this.canvases.forEach(({ canvas, strategy }) => canvas.setSearch(this.matches(strategy)));
   }
 
+  /** The strategies shown, as drawn: with runtime frames folded unless the user asked for all. */
   private shown(): StrategyResult[] {
     const { profile, state } = this.ctx;
-    return [state.left, state.right].flatMap((id) => profile.strategies.filter((s) => s.id === id));
+    const picked = [state.left, state.right].flatMap((id) => profile.strategies.filter((s) => s.id === id));
+    if (!this.justMyCode()) return picked;
+    return picked.map((s) => {
+      let folded = this.folded.get(s.id);
+      if (!folded) this.folded.set(s.id, (folded = foldRuntime(s)));
+      return folded;
+    });
   }
 
   private matches(strategy: StrategyResult): Set<number> | null {
@@ -202,8 +235,9 @@ export class ChartsSection {
   }
 
   private modelsOf(strategy: StrategyResult): StrategyModels {
-    let models = this.models.get(strategy.id);
-    if (!models) this.models.set(strategy.id, (models = {}));
+    const key = this.justMyCode() ? strategy.id : `${strategy.id}/all`;
+    let models = this.models.get(key);
+    if (!models) this.models.set(key, (models = {}));
     return models;
   }
 

@@ -41,6 +41,7 @@ function initialState(profile: Profile, source: string | null): WebviewPersisted
     view: 'cores',
     colorBy: 'function',
     search: '',
+    justMyCode: true,
     viewports: {},
   };
   // A saved state belongs to the profile it was saved with: keep it only for that one.

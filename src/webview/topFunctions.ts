@@ -38,15 +38,21 @@ export function topFunctionsTable(
       const file = strategy.frames.file[s.frame] ?? '';
       const line = strategy.frames.line[s.frame] ?? 1;
       return el('tr', { class: matches?.has(s.frame) ? 'match' : '' }, [
-        el('td', {}, [
-          el('button', {
-            class: 'link fn',
-            text: name,
-            title: `Open ${file}:${line}`,
-            on: { click: () => openSource({ file, line }) },
-          }),
-          el('span', { class: 'muted', text: ` ${baseName(file)}:${line}` }),
-        ]),
+        el(
+          'td',
+          {},
+          file
+            ? [
+                el('button', {
+                  class: 'link fn',
+                  text: name,
+                  title: `Open ${file}:${line}`,
+                  on: { click: () => openSource({ file, line }) },
+                }),
+                el('span', { class: 'muted', text: ` ${baseName(file)}:${line}` }),
+              ]
+            : [el('span', { class: 'fn', text: name, title: 'Frames of the runtime, folded: untick Just my code' })],
+        ),
         el('td', { class: 'num', text: `${milliseconds(s.self * intervalMs)} (${percent(s.self / sampleCount, 1)})` }),
         el('td', {
           class: 'num',

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { syntheticProfile } from '../helpers/syntheticProfile';
+import { foldRuntime } from '../../src/webview/justMyCode';
 import { lineLabel, sourceHeat } from '../../src/extension/sourceHeat';
 import { COMPRESS_ABOVE_BYTES } from '../../src/profiler/export/html';
 import { THREAD_STATES, type Profile, type StrategyResult } from '../../src/profiler/profile';
@@ -115,7 +116,8 @@ describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }
     // pointer, and the mouseup then lands on another spot.
     await canvas.scrollIntoViewIfNeeded();
     const threads = strategy(profile, 'threads');
-    const row = 1 + depthOf(threads, 'crunch');
+    // The panel shows "just my code" by default: the thread machinery above crunch is one [runtime] frame.
+    const row = 1 + depthOf(foldRuntime(threads), 'crunch');
     const y = AXIS_H + HEADER_H + STRIP_H + row * ROW_H + ROW_H / 2;
     const { x, where } = await findFrame(canvas, webview.locator('.chart-tooltip'), y, 'crunch');
     const [file, line] = [where.slice(0, where.lastIndexOf(':')), Number(where.slice(where.lastIndexOf(':') + 1))];

@@ -264,3 +264,50 @@ test('two strategies side by side, and search keeps only matching functions in t
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('just my code: runtime frames fold into [runtime] in the charts and top functions, the toggle shows them all', async () => {
+  const file = path.join(dir, 'runtime.html');
+  await writeExports(syntheticProfile({ threads: 2, samplesPerThread: 300, runtimeFrames: true }), {
+    html: file,
+    mediaDir: MEDIA_DIR,
+  });
+  const { page, problems } = await open(`file://${file}`);
+  await page.getByTestId('view-functions').click();
+  const table = page.getByTestId('top-functions');
+  const functions = async (): Promise<string[]> => table.locator('td:first-child .fn').allTextContents();
+  const folded = await functions();
+  assert.ok(folded.includes('[runtime]'), folded.join(', '));
+  assert.ok(!folded.some((name) => ['_bootstrap_inner', 'run', '_worker'].includes(name)), folded.join(', '));
+  assert.ok(
+    folded.includes('count_words') && folded.includes('update'),
+    'the user’s code and the libraries it calls stay',
+  );
+  assert.equal(await table.locator('button.fn', { hasText: '[runtime]' }).count(), 0, 'no source to open');
+
+  // The flame graph's root is the fold; hovering it says so.
+  await page.getByTestId('view-flamegraph').click();
+  const canvas = page.getByTestId('flame-graph').locator('canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + 40, box.y + 18 + 16 + 7);
+  await page.locator('.chart-tooltip').waitFor({ state: 'visible' });
+  assert.match((await page.locator('.chart-tooltip').textContent())!, /^\[runtime\]/);
+
+  await page.getByTestId('just-my-code').uncheck();
+  await page.getByTestId('view-functions').click();
+  const all = await functions();
+  assert.ok(
+    ['_bootstrap_inner', 'run', '_worker'].every((name) => all.includes(name)),
+    all.join(', '),
+  );
+  assert.ok(!all.includes('[runtime]'));
+  await page.waitForFunction(() => {
+    const cp = (history.state as { cp?: { justMyCode?: boolean; view: string } } | null)?.cp;
+    return cp?.justMyCode === false && cp.view === 'functions';
+  });
+  await page.reload();
+  await page.getByTestId('top-functions').waitFor();
+  assert.equal(await page.getByTestId('just-my-code').isChecked(), false, 'the choice survives a reload');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
