@@ -9,6 +9,7 @@ import { readTheme } from './colors';
 import { el } from './dom';
 import { connectHost } from './host';
 import { overviewSection } from './overview';
+import { scalingSection } from './scaling';
 import { recommendationSection, routesSection, strategiesTable, verdictSection, workloadLine } from './summary';
 
 const app = document.getElementById('app') ?? document.body.appendChild(el('div', { attrs: { id: 'app' } }));
@@ -80,6 +81,7 @@ function renderProfile(profile: Profile, source: string | null): void {
       el('div', { class: 'summary-grid' }, [verdictSection(profile), recommendationSection(profile, copy)]),
       strategiesTable(profile),
       routesSection(profile),
+      scalingSection(profile),
       blockingSection(profile, openSource),
       locksSection(profile, openSource),
       charts.element,
