@@ -6,7 +6,7 @@ import { fittedSpeedup } from '../profiler/analysis/projection';
 import type { Profile, ScalingCurve, ScalingPoint } from '../profiler/profile';
 import { THREAD_PALETTE } from './colors';
 import { el } from './dom';
-import { percent, seconds, speedup } from './format';
+import { percent, seconds, speedup } from '../shared/format';
 
 const SVG = 'http://www.w3.org/2000/svg';
 export const CHART = { width: 640, height: 300, left: 48, right: 16, top: 12, bottom: 40 };
@@ -152,7 +152,7 @@ function chart(geometry: ScalingGeometry, cores: number, tip: HTMLElement): SVGS
   }
   for (const s of geometry.yTicks) {
     grid.append(svg('line', { x1: left, x2: width - right, y1: geometry.y(s), y2: geometry.y(s) }));
-    grid.append(svg('text', { x: left - 6, y: geometry.y(s) + 4, 'text-anchor': 'end' }, [`${s}×`]));
+    grid.append(svg('text', { x: left - 6, y: geometry.y(s) + 4, 'text-anchor': 'end' }, [`${s}x`]));
   }
   grid.append(svg('text', { x: (left + width - right) / 2, y: height - 6, 'text-anchor': 'middle' }, ['workers']));
   root.append(grid);

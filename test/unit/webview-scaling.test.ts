@@ -77,7 +77,7 @@ test('texts: a point says wall time and efficiency; a fit says sigma, kappa, the
     { workers: 2, reason: 'cores' },
   );
   const g = scalingGeometry([c], 2);
-  assert.equal(pointText(g.curves[0]!.points[2]!), 'threads-4: 4 workers, 540.5 ms wall, 1.85×, efficiency 46%');
+  assert.equal(pointText(g.curves[0]!.points[2]!), 'threads-4: 4 workers, 540.5 ms wall, 1.85x, efficiency 46%');
   assert.match(fitSummary(c), /^USL sigma 0\.0\d\d · kappa 0\.0000 · peak at 2 \(the cores\) · rmse 0\.0\d/);
   assert.ok(fitSummary(c).endsWith(' · a guess: fewer than 3 worker counts'));
   assert.equal(fitSummary({ ...c, fit: null }), 'no fit: fewer than two worker counts measured');
