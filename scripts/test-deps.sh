@@ -3,11 +3,13 @@
 #   python3-numpy, python3-numexpr  fixtures of the analysis accuracy suite (Debian's /usr/bin/python3)
 #   libopenblas0-pthread            a multi-threaded BLAS for Debian's numpy (native pool fixtures)
 #   python3-threadpoolctl           names the native pools and their limits under /usr/bin/python3
+#   pypy3                           another interpreter: serial@pypy3.9 and friends (interpreters tests)
+#   python3-distributed             Dask: dask-local and a scheduler with workers on loopback (dask tests)
 #   chromium                        the HTML report and end-to-end tests
 # The end-to-end tests install code-server themselves (test/e2e/setup.sh).
 set -eu
 missing=""
-for pkg in python3-numpy python3-numexpr libopenblas0-pthread python3-threadpoolctl chromium; do
+for pkg in python3-numpy python3-numexpr libopenblas0-pthread python3-threadpoolctl pypy3 python3-distributed chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
 done
 [ -z "$missing" ] && exit 0

@@ -16,6 +16,8 @@ import { PROFILE_SCHEMA_VERSION, type Profile } from './profile';
 import { formatPlan, formatTable } from './table';
 import { BUDGET_BASE_SWEEPS } from './budget';
 import { DEFAULT_MAX_WORKERS } from './scalingPlanner';
+import { parseInterpreterRequest } from './interpreters';
+import { formatInterpreterListing, listInterpreters } from './interpreterListing';
 
 const USAGE = `Usage:
   concurrency-profiler profile FILE.py [options]
@@ -26,6 +28,10 @@ const USAGE = `Usage:
       --strategies LIST   comma-separated: serial, threads, threads-N, processes-fork,
                           processes-forkserver, processes-spawn, asyncio
       --python PATH       interpreter (default: python3)
+      --interpreters LIST|auto|none  other interpreters that run the same tasks as serial@NAME and
+                          threads@NAME (e.g. pypy3,python3.13t); auto: PyPy, free-threaded builds and
+                          other CPython versions found on PATH and in pyenv, uv and conda folders.
+                          Default: PyPy and free-threaded builds found, when --strategies is not given
       --project-root DIR  working directory and sys.path root (default: the nearest folder up from
                           FILE with pyproject.toml, setup.cfg, setup.py or .git)
       --env-file FILE     set the variables of this .env file (PYTHONPATH included) for the run
@@ -50,6 +56,8 @@ const USAGE = `Usage:
       --html FILE         standalone HTML report with every strategy
       --strategy ID       strategy for speedscope/trace/collapsed (default: the recommended one,
                           else the one with most threads)
+  concurrency-profiler interpreters [--json] [--python PATH]
+      lists what --interpreters auto would find, with what each one is
   concurrency-profiler --version
 
 Exit codes: 0 the serial baseline completed, 1 it did not, 2 usage error, 130/143 interrupted.`;
@@ -150,6 +158,8 @@ async function profileCommand(argv: string[]): Promise<number> {
       python: { type: 'string' },
       'project-root': { type: 'string' },
       'env-file': { type: 'string' },
+      interpreters: { type: 'string' },
+      'known-interpreters': { type: 'string' },
       timeout: { type: 'string' },
       scaling: { type: 'string', default: 'auto' },
       budget: { type: 'string' },
@@ -187,6 +197,8 @@ async function profileCommand(argv: string[]): Promise<number> {
     python: values.python,
     projectRoot: values['project-root'] ?? null,
     envFile: values['env-file'] ?? null,
+    interpreters: parseInterpreterRequest(values.interpreters),
+    knownInterpreters: values['known-interpreters']?.split(',').filter(Boolean),
     timeoutSeconds,
     scaling,
     budgetSeconds: budgetSeconds ?? null,
@@ -292,6 +304,20 @@ function readProfileFile(file: string): Profile {
   return profile;
 }
 
+async function interpretersCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: 'boolean', default: false },
+      python: { type: 'string', default: 'python3' },
+      'known-interpreters': { type: 'string' },
+    },
+  });
+  const listing = await listInterpreters(values.python, values['known-interpreters']?.split(',').filter(Boolean));
+  process.stdout.write(values.json ? `${JSON.stringify(listing)}\n` : formatInterpreterListing(listing));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') {
@@ -305,6 +331,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'profile') return profileCommand(rest);
   if (command === 'export') return exportCommand(rest);
   if (command === 'show') return showCommand(rest);
+  if (command === 'interpreters') return interpretersCommand(rest);
   fail(`unknown command "${command}"\n${USAGE}`);
 }
 

@@ -21,6 +21,17 @@ import {
   type StrategyResult,
   type StrategyStatus,
 } from './profile';
+import {
+  afterMainPlan,
+  basePlan,
+  checkRequestedNames,
+  compareInMain,
+  describeGilDetection,
+  gate,
+  prepareInterpreters,
+  type RunInterpreter,
+} from './interpreterRuns';
+import type { InterpreterRequest } from './interpreters';
 import { isDirectory, planImport, type ImportPlan } from './project';
 import { rangeProblem } from './options';
 import { formatSyntaxError, probe, pythonDir, UsageError, type ProbeResult } from './python';
@@ -67,6 +78,10 @@ export interface ProfileOptions {
   /** Strategy ids; null = the default sweep. */
   strategies?: string[] | null;
   python?: string;
+  /** `--interpreters`; absent: PyPy and free-threaded builds found, for the default sweep only. */
+  interpreters?: InterpreterRequest;
+  /** Interpreters the editor knows (the Python extension's environments), for `auto`. */
+  knownInterpreters?: string[];
   timeoutSeconds?: number;
   sampleHz?: number;
   stackSampleHz?: number;
@@ -94,10 +109,23 @@ export interface ProfileOutcome {
 
 interface RunContext {
   options: Required<
-    Omit<ProfileOptions, 'signal' | 'onEvent' | 'strategies' | 'functionName' | 'args' | 'projectRoot' | 'envFile'>
+    Omit<
+      ProfileOptions,
+      | 'signal'
+      | 'onEvent'
+      | 'strategies'
+      | 'functionName'
+      | 'args'
+      | 'projectRoot'
+      | 'envFile'
+      | 'interpreters'
+      | 'knownInterpreters'
+    >
   > &
     ProfileOptions;
   probe: ProbeResult;
+  /** The main interpreter (null) and the others, by name. */
+  interpreter: (name: string | null) => RunInterpreter;
   plan: ImportPlan;
   env: NodeJS.ProcessEnv;
   runDir: string;
@@ -141,6 +169,20 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   const info = await probe(options.python, file, { cwd: plan.cwd, env });
   if (info.fileError) throw new UsageError(`Cannot read ${file}: ${info.fileError}`);
   if (info.syntaxError) throw new UsageError(formatSyntaxError(info.syntaxError));
+  const request = input.interpreters ?? { kind: 'default' };
+  if (!input.functionName && request.kind === 'list')
+    throw new UsageError('--interpreters needs --function: other interpreters run the same function and tasks.');
+  // A --strategies list without --interpreters asks for exactly those runs.
+  const effectiveRequest: InterpreterRequest =
+    !input.functionName || (request.kind === 'default' && requested) ? { kind: 'none' } : request;
+  const interpreters = await prepareInterpreters(effectiveRequest, info, file, {
+    known: input.knownInterpreters,
+    timeoutSeconds: options.timeoutSeconds,
+    where: { cwd: plan.cwd, env },
+    importPlan: harnessImport(file, plan),
+  });
+  checkRequestedNames(requested, interpreters.others);
+  const byName = new Map(interpreters.others.map((o) => [o.info.name, o]));
   const machine = await machinePromise;
 
   const runDir = createRunDir();
@@ -153,6 +195,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     defaultTasks: Math.max(8, 2 * machine.logicalCores),
     emit,
     scriptBaseline: null,
+    interpreter: (name) => (name === null ? interpreters.main : byName.get(name)!),
   };
   const profile: Profile = {
     schemaVersion: PROFILE_SCHEMA_VERSION,
@@ -189,19 +232,27 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       strategies: [],
       scaling: options.scaling,
       maxWorkers: options.maxWorkers,
+      interpreterSearch:
+        effectiveRequest.kind === 'default'
+          ? 'default'
+          : effectiveRequest.kind === 'list' && effectiveRequest.items.includes('auto')
+            ? 'auto'
+            : 'off',
     },
     sampling: {
       threadStates: ThreadSampler.supported() ? 'proc' : 'unavailable',
       note: ThreadSampler.supported()
         ? info.gilNote
         : `thread states need Linux /proc (this is ${process.platform} ${process.arch}): not sampled, not guessed`,
-      gilDetection: info.gilOffsets
-        ? `futex words at _PyRuntime${info.gilOffsets.map((o) => `+0x${o.toString(16)}`).join(', ')} (learned at start-up from spinning threads), with the GIL's mutex and switch objects next to them`
-        : null,
+      gilDetection: describeGilDetection(info.gilOffsets),
     },
     strategies: [],
     interrupted: false,
   };
+  if (input.functionName) {
+    profile.interpreters = [interpreters.main.info, ...interpreters.others.map((o) => o.info)];
+    profile.leftOut = [...interpreters.leftOut];
+  }
 
   const budget = new RunBudget(options.budgetSeconds);
   const planner = new ScalingPlanner({
@@ -242,6 +293,15 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     });
     return { result, harness };
   };
+  /** Whether a run of about the baseline's cost fits the budget; if not, it is recorded as skipped. */
+  const withinBudget = (spec: StrategySpec, baseline: StrategyResult): boolean => {
+    const estimate = baseline.timing.totalSeconds;
+    if (budget.affords(estimate)) return true;
+    const reason = budget.refusal(estimate);
+    budget.skip(spec.id, reason);
+    profile.strategies.push(notRun(spec, 'skipped', `not run: ${reason}`));
+    return false;
+  };
   /** The base sweep after the baseline, then the scaling curves, all within the budget. */
   const runSweep = async (rest: StrategySpec[]) => {
     const baseline = profile.strategies[0]!;
@@ -251,13 +311,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
         profile.strategies.push(notRun(spec, 'cancelled', 'not run: the run was interrupted'));
         continue;
       }
-      const estimate = baseline.timing.totalSeconds;
-      if (!budget.affords(estimate)) {
-        const reason = budget.refusal(estimate);
-        budget.skip(spec.id, reason);
-        profile.strategies.push(notRun(spec, 'skipped', `not run: ${reason}`));
-        continue;
-      }
+      if (!withinBudget(spec, baseline)) continue;
       await runOne(spec);
     }
     budget.closeBaseSweep();
@@ -272,10 +326,35 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     }
     if (input.signal?.aborted) planner.abandon('not run: the run was interrupted', budget, profile);
   };
+  /** Then each other interpreter's runs, within the same budget. */
+  const runOthers = async (others: RunInterpreter[]) => {
+    const baseline = profile.strategies[0]!;
+    for (const other of others) {
+      const specs = [
+        ...basePlan(other, requested, workers),
+        ...afterMainPlan(other, profile.strategies, effectiveRequest, requested, workers),
+      ];
+      total = started + specs.length;
+      for (const spec of specs) {
+        if (input.signal?.aborted) {
+          profile.strategies.push(notRun(spec, 'cancelled', 'not run: the run was interrupted'));
+          continue;
+        }
+        const blocked = gate(spec, other, profile.strategies);
+        if (blocked) {
+          profile.strategies.push(notRun(spec, blocked.status, blocked.reason));
+          continue;
+        }
+        if (!withinBudget(spec, baseline)) continue;
+        await runOne(spec);
+      }
+    }
+  };
   try {
     const baselineId = input.functionName ? 'serial' : 'script';
+    const mainRequested = requested?.filter((s) => s.interpreter === null) ?? null;
     const plan: StrategySpec[] =
-      requested ?? (input.functionName ? DEFAULT_STRATEGIES : ['script']).map((id) => parseStrategy(id, workers)!);
+      mainRequested ?? (input.functionName ? DEFAULT_STRATEGIES : ['script']).map((id) => parseStrategy(id, workers)!);
     if (plan[0]?.id !== baselineId) {
       plan.splice(0, plan.length, parseStrategy(baselineId, workers)!, ...plan.filter((s) => s.id !== baselineId));
     }
@@ -286,15 +365,15 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       profile.workload.isAsync = baseline.harness.isAsync ?? false;
       if (baseline.harness.import) recordImport(profile, baseline.harness.import);
       if (!requested && input.functionName && baseline.result.status === 'ok')
-        plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers, plan));
+        plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers, plan, info));
       if (!requested && !input.functionName && baseline.result.status === 'ok')
         plan.push(...scriptWhatIfs(baseline.harness.pools ?? []).map((id) => parseStrategy(id, workers)!));
     }
     total = plan.length;
     const rest = plan.slice(1);
     if (baseline.result.status !== 'ok' && input.functionName) {
-      // Without a baseline nothing can be compared: the rest is not run.
-      for (const spec of rest) {
+      // Without a baseline nothing can be compared: the rest is not run, on any interpreter.
+      for (const spec of [...rest, ...interpreters.others.flatMap((o) => basePlan(o, requested, workers))]) {
         profile.strategies.push(
           input.signal?.aborted
             ? notRun(spec, 'cancelled', 'not run: the run was interrupted')
@@ -303,6 +382,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       }
     } else {
       await runSweep(rest);
+      await runOthers(interpreters.others);
     }
     if (profile.strategies[0]?.status === 'ok') await nameLocks(profile, context);
   } finally {
@@ -320,6 +400,17 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     emit({ type: 'log', level: 'error', message: `analysis failed: ${(error as Error).stack ?? String(error)}` });
   }
   return { profile, exitCode: profile.strategies[0]?.status === 'ok' ? 0 : 1 };
+}
+
+/** The import plan as the harness (and the probe of another interpreter) reads it. */
+function harnessImport(file: string, plan: ImportPlan) {
+  return {
+    file,
+    module: plan.module,
+    moduleNote: plan.moduleNote,
+    sysPathAdded: plan.sysPathAdded,
+    sysPathAppended: plan.sysPathAppended,
+  };
 }
 
 /** How the harness imported the module: by name, or from its file and why. */
@@ -370,12 +461,13 @@ function parseRequested(ids: string[], workers: number, functionMode: boolean): 
 }
 
 /** The I/O-sized thread pool unless the serial task thread was CPU-bound; asyncio for coroutines;
- * one native thread per worker when serial ran native thread pools. */
+ * one native thread per worker when serial ran native thread pools; subinterpreters on 3.14+. */
 function adaptiveStrategies(
   serial: StrategyResult,
   isAsync: boolean,
   workers: number,
   plan: StrategySpec[],
+  main: ProbeResult,
 ): StrategySpec[] {
   const extra: StrategySpec[] = [];
   const states = serial.threadStates;
@@ -383,6 +475,7 @@ function adaptiveStrategies(
   if (onCpu < CPU_BOUND_SHARE_FOR_NO_IO_POOL) extra.push(parseStrategy(ioPoolId(workers), workers)!);
   if (isAsync) extra.push(parseStrategy('asyncio', workers)!);
   if (serial.nativePools && serial.nativePools.length > 0) extra.push(...nativeStrategies(plan, workers));
+  if (main.subinterpreters) extra.push(parseStrategy('subinterpreters', workers)!);
   return extra;
 }
 
@@ -464,7 +557,8 @@ async function runStrategy(
   serial: StrategyResult | null,
   recorders: { traceLocks?: boolean } = {},
 ): Promise<{ result: StrategyResult; harness: HarnessResult | null }> {
-  const { options, probe: info, plan, runDir, emit } = context;
+  const { options, plan, runDir, emit } = context;
+  const interpreter = context.interpreter(spec.interpreter);
   const dir = join(runDir, recorders.traceLocks ? `${spec.id}+locks` : spec.id);
   mkdirSync(dir, { recursive: true });
   const config = {
@@ -477,13 +571,9 @@ async function runStrategy(
     baselinePath: options.functionName ? join(runDir, 'baseline.pickle') : null,
     stackHz: options.stackSampleHz,
     defaultTasks: context.defaultTasks,
-    import: {
-      file: options.file,
-      module: plan.module,
-      moduleNote: plan.moduleNote,
-      sysPathAdded: plan.sysPathAdded,
-      sysPathAppended: plan.sysPathAppended,
-    },
+    // Another interpreter writes its results portably; the main one compares them.
+    portableResultsPath: spec.interpreter !== null ? join(dir, 'results.json') : null,
+    import: harnessImport(options.file, plan),
     // The event-loop recorder where one loop runs the tasks; the harness installs it for coroutines only.
     watchLoops: spec.kind === 'serial' || spec.kind === 'asyncio' || spec.kind === 'script',
     slowCallbackMs: options.slowCallbackMs,
@@ -495,7 +585,7 @@ async function runStrategy(
 
   const t0 = process.hrtime.bigint();
   const launched = launch(
-    info.executable,
+    interpreter.executable,
     [join(pythonDir(), 'cp_harness.py'), configPath],
     plan.cwd,
     strategyEnvironment(spec, context.env),
@@ -559,7 +649,7 @@ async function runStrategy(
     errorDetail = null;
   } else if (launchError) {
     status = 'failed';
-    error = `could not start ${info.executable}: ${launchError.message}`;
+    error = `could not start ${interpreter.executable}: ${launchError.message}`;
   } else if (!harness) {
     status = 'failed';
     const tail = launched.stderr.text().trim().split('\n').slice(-5).join('\n');
@@ -606,7 +696,7 @@ async function runStrategy(
     traces: readTraces(dir),
     threadSampler,
     coreSampler,
-    gilOffsets: info.gilOffsets,
+    gilOffsets: interpreter.gilOffsets,
     output: {
       stdout: launched.stdout.text(),
       stderr: launched.stderr.text(),
@@ -619,6 +709,18 @@ async function runStrategy(
     const dropped = launched.stdout.droppedBytes;
     completeScriptResult(result, harness, context.scriptBaseline, dropped);
     if (serial === null) context.scriptBaseline = { result, exitCode: harness?.exitCode, stdoutDropped: dropped };
+  }
+  if (config.portableResultsPath && config.baselinePath && result.status === 'ok') {
+    const compared = await compareInMain(
+      context.interpreter(null).executable,
+      config.baselinePath,
+      config.portableResultsPath,
+      config.import,
+      { cwd: plan.cwd, env: context.env },
+    );
+    result.resultsMatchBaseline = compared.match;
+    result.firstDifference = compared.firstDifference;
+    result.resultsNote = compared.note;
   }
   if (result.wallSeconds !== null && serial?.wallSeconds) {
     result.speedup = round3(serial.wallSeconds / result.wallSeconds);

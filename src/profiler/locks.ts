@@ -1,5 +1,6 @@
 // Contended locks, named: the lock recorder (python/cp_blocking.py) runs in a re-run of the strategy
 // whose threads waited on locks; its report becomes the profile's `locks` (see LockInfo).
+import { parseStrategyId } from '../shared/strategyId';
 import type { LockInfo, StrategyResult } from './profile';
 import { parseStrategy, type StrategySpec } from './strategies';
 import type { RawLock } from './traces';
@@ -11,19 +12,21 @@ import type { RawLock } from './traces';
 export const LOCK_TRACE_SHARE_MIN = 0.05;
 
 /** The run whose lock waits get named: the ok multi-threaded run (a pool, or a script's own threads)
- * with the largest lock-wait share of at least LOCK_TRACE_SHARE_MIN; null when there is none. */
+ * of the main interpreter with the largest lock-wait share of at least LOCK_TRACE_SHARE_MIN; null
+ * when there is none. (Other interpreters are left out: PyPy's GIL waits count as lock waits.) */
 export function lockTraceTarget(strategies: StrategyResult[]): StrategySpec | null {
   let best: StrategyResult | null = null;
   for (const s of strategies) {
     const share = s.threadStates?.lockWait ?? 0;
     const multiThreaded = s.kind === 'threads' ? s.workers >= 2 : s.kind === 'script';
-    if (s.status !== 'ok' || !multiThreaded || share < LOCK_TRACE_SHARE_MIN) continue;
+    const main = parseStrategyId(s.id)?.interpreter === null;
+    if (s.status !== 'ok' || !multiThreaded || !main || share < LOCK_TRACE_SHARE_MIN) continue;
     if (!best || share > best.threadStates!.lockWait) best = s;
   }
   return (
     best &&
     (best.kind === 'script'
-      ? { id: 'script', kind: 'script', workers: 1, startMethod: null, nativeThreads: null }
+      ? { id: 'script', kind: 'script', workers: 1, startMethod: null, nativeThreads: null, interpreter: null }
       : parseStrategy(best.id, best.workers))
   );
 }

@@ -37,7 +37,7 @@ export const STATE_ABBREVIATIONS: Record<ThreadState, string> = {
 };
 
 export type StrategyStatus = 'ok' | 'failed' | 'skipped' | 'timeout' | 'cancelled';
-export type StrategyKind = 'serial' | 'threads' | 'processes' | 'asyncio' | 'script';
+export type StrategyKind = 'serial' | 'threads' | 'processes' | 'asyncio' | 'subinterpreters' | 'script';
 export type StartMethod = 'fork' | 'forkserver' | 'spawn';
 
 export interface PythonInfo {
@@ -46,6 +46,42 @@ export interface PythonInfo {
   implementation: string; // 'CPython', 'PyPy', ...
   /** True for a free-threaded (no-GIL) build such as 3.13t. */
   freeThreaded: boolean;
+}
+
+/** One interpreter of the run: the main one (strategy ids without `@`) and each `--interpreters`
+ * one (ids ending `@name`). */
+export interface InterpreterInfo {
+  /** Short and stable: `python3.11`, `pypy3.9`, `python3.13t`; `-2` when two differ only by path. */
+  name: string;
+  executable: string;
+  implementation: string;
+  version: string;
+  /** Built without the GIL (python3.13t, 3.14t). */
+  freeThreaded: boolean;
+  /** The GIL was enabled once the user's module was imported (sys._is_gil_enabled() where it
+   * exists: an extension module can turn it back on in a free-threaded build). */
+  gil: boolean;
+  /** How GIL waits were told from lock waits in its runs, or null when they were not. */
+  gilDetection: string | null;
+  /** Why GIL waits were not recognised (PyPy, free-threaded: no GIL), or null. */
+  note: string | null;
+  main: boolean;
+  /** Where it was found: `main` (--python), `given` (named in --interpreters), or the finder's
+   * `PATH`, `pyenv`, `uv`, `conda`, `Python extension`. */
+  source: string;
+  /** The user's module imported there (null: not checked, the main interpreter's serial run
+   * imports it), and the error when it did not. */
+  moduleImports: boolean | null;
+  importError: string | null;
+  /** concurrent.futures.InterpreterPoolExecutor exists (Python 3.14+). */
+  subinterpreters: boolean;
+}
+
+/** A route or strategy the run did not measure although it was asked for or would be offered. */
+export interface LeftOutRun {
+  /** A strategy id, or `@PATH` for an interpreter that was not used. */
+  strategy: string;
+  reason: string;
 }
 
 export interface Workload {
@@ -105,6 +141,10 @@ export interface Settings {
   /** Target rate of the in-process Python stack sampler. */
   stackSampleHz: number;
   strategies: string[];
+  /** Which other interpreters the run looked for: `default` PyPy and free-threaded builds, `auto`
+   * also other CPython versions, `off` none (a --strategies list without --interpreters, or
+   * --interpreters none or a list without auto). */
+  interpreterSearch?: 'default' | 'auto' | 'off';
   /** `--scaling`: `off`, `auto` (curves for the families that matter), `full` (every pool family). */
   scaling?: ScalingMode;
   /** Largest worker count a curve may try (`--max-workers`). */
@@ -395,6 +435,9 @@ export interface StrategyResult {
   /** Relative tolerance floats were compared with; null = exactly (==). `+native-N` strategies sum in
    * another order than serial, so their floats are compared within 1e-6. */
   resultsTolerance: number | null;
+  /** How results were compared when not in the run's own process (another interpreter), or why
+   * they could not be ("not comparable: ..."); absent otherwise. */
+  resultsNote?: string | null;
   timing: PhaseTimings;
   processCosts: ProcessCosts | null;
   stackSampler: StackSamplerStats | null;
@@ -589,6 +632,10 @@ export interface Profile {
   settings: Settings;
   sampling: SamplingInfo;
   strategies: StrategyResult[];
+  /** The main interpreter first, then the other interpreters the run measured (function mode). */
+  interpreters?: InterpreterInfo[];
+  /** Interpreters and routes left out of this run, and why (not installed, too old, tasks too short). */
+  leftOut?: LeftOutRun[];
   /** Speedup against worker count, per family that matters (empty with `--scaling off`). */
   scaling?: ScalingCurve[];
   budget?: BudgetReport;

@@ -28,14 +28,35 @@ export interface PythonIdentity {
   version: string;
 }
 
-/** What cp_probe.py says about the interpreter and the user's file before any strategy runs. */
-export interface ProbeResult extends PythonIdentity {
+/** What an interpreter is (`cp_probe.py --about`): fast, and readable from old versions too. */
+export interface InterpreterAbout extends PythonIdentity {
   implementation: string;
+  /** Built without the GIL (Py_GIL_DISABLED), e.g. python3.13t. */
   freeThreaded: boolean;
+  /** sys._is_gil_enabled() (true where it does not exist); after the user's module was imported
+   * when the probe imported it, since an extension module can turn the GIL back on. */
+  gil: boolean;
+  /** concurrent.futures.InterpreterPoolExecutor exists (3.14+). */
+  subinterpreters: boolean;
+  /** A `distributed` package is on the path (it may still fail to import). */
+  distributed: boolean;
+}
+
+/** What cp_probe.py says about the interpreter and the user's file before any strategy runs. */
+export interface ProbeResult extends InterpreterAbout {
   syntaxError: SyntaxErrorInfo | null;
   fileError?: string;
   gilOffsets: number[] | null;
   gilNote: string | null;
+  /** With `importModule`: null when the user's module imported, else the error. */
+  importError?: string | null;
+}
+
+export interface ProbeOptions {
+  /** Also import the user's module there, as the harness would with this import plan (another
+   * interpreter may lack a package). */
+  importPlan?: object;
+  timeoutMs?: number;
 }
 
 export class UsageError extends Error {}
@@ -50,12 +71,17 @@ export function probe(
   python: string,
   file: string,
   where: { cwd: string; env: NodeJS.ProcessEnv },
+  options: ProbeOptions = {},
 ): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
     execFile(
       python,
-      [join(pythonDir(), 'cp_probe.py'), file],
-      { timeout: 30_000, maxBuffer: 4 * 1024 * 1024, cwd: where.cwd, env: where.env },
+      [
+        join(pythonDir(), 'cp_probe.py'),
+        file,
+        ...(options.importPlan ? ['--import', JSON.stringify(options.importPlan)] : []),
+      ],
+      { timeout: options.timeoutMs ?? 30_000, maxBuffer: 4 * 1024 * 1024, cwd: where.cwd, env: where.env },
       (error, stdout, stderr) => {
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
           reject(
@@ -77,8 +103,7 @@ export function probe(
           );
           return;
         }
-        const [major, minor] = result.version.split('.').map(Number) as [number, number];
-        if (major < MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor < MINIMUM_PYTHON[1])) {
+        if (!newEnough(result.version)) {
           reject(
             new UsageError(
               `${python} is Python ${result.version}; ${MINIMUM_PYTHON_TEXT} or newer is needed. Pass --python PATH to another interpreter.`,
@@ -89,6 +114,27 @@ export function probe(
         resolve(result);
       },
     );
+  });
+}
+
+export function newEnough(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor >= MINIMUM_PYTHON[1]);
+}
+
+/** Asks an interpreter what it is; rejects with the reason when it cannot run the question. */
+export function aboutInterpreter(python: string, timeoutMs = 15_000): Promise<InterpreterAbout> {
+  return new Promise((resolve, reject) => {
+    execFile(python, [join(pythonDir(), 'cp_probe.py'), '--about'], { timeout: timeoutMs }, (error, stdout, stderr) => {
+      try {
+        resolve(JSON.parse(stdout) as InterpreterAbout);
+      } catch {
+        const code = (error as NodeJS.ErrnoException | null)?.code;
+        const detail =
+          code === 'ENOENT' ? 'not found' : (stderr || String(error ?? 'no answer')).trim().split('\n').pop();
+        reject(new Error(`${python}: ${detail}`));
+      }
+    });
   });
 }
 

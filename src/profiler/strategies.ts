@@ -1,6 +1,6 @@
 // The strategies a run can measure, and how `--strategies` names them. Ids are split by the one
 // parser in src/shared/strategyId.ts; this module knows which families and variants exist.
-import { formatStrategyId, parseStrategyId, STRATEGY_ID_GRAMMAR } from '../shared/strategyId';
+import { formatStrategyId, parseStrategyId, STRATEGY_ID_GRAMMAR, withStrategyParts } from '../shared/strategyId';
 import type { StartMethod, StrategyKind } from './profile';
 
 export interface StrategySpec {
@@ -14,6 +14,8 @@ export interface StrategySpec {
   swap?: 'processes' | 'threads' | null;
   /** Whole-script what-ifs: the pools the script sizes itself get this many workers (`script-8`). */
   poolSize?: number | null;
+  /** The short name of the interpreter that runs it (`pypy3.9`), null for the main one. */
+  interpreter: string | null;
 }
 
 /**
@@ -98,14 +100,28 @@ const FAMILIES: Record<string, Family> = {
   'processes-spawn': { kind: 'processes', startMethod: 'spawn', sized: true },
   // The whole script: as written, with its pools swapped (+processes, +threads), or resized (-N).
   script: { kind: 'script', startMethod: null, sized: true, variants: ['processes', 'threads'] },
+  subinterpreters: { kind: 'subinterpreters', startMethod: null, sized: true },
 };
 
-/** The spec for an id the user may name, or null when the engine cannot run it. */
+/** Families that can run on an interpreter other than the main one (`serial@pypy3.9`). */
+const ON_OTHER_INTERPRETERS = new Set([
+  'serial',
+  'asyncio',
+  'threads',
+  'processes-fork',
+  'processes-forkserver',
+  'processes-spawn',
+  'subinterpreters',
+]);
+
+/** The spec for an id the user may name, or null when the engine cannot run it. An `@NAME` part
+ * is accepted for the families that run anywhere; whether NAME exists is the caller's check. */
 export function parseStrategy(id: string, workers: number): StrategySpec | null {
   const parts = parseStrategyId(id);
-  if (!parts || parts.interpreter !== null) return null;
+  if (!parts) return null;
   const family = FAMILIES[parts.family];
   if (!family || (parts.workers !== null && !family.sized)) return null;
+  if (parts.interpreter !== null && !ON_OTHER_INTERPRETERS.has(parts.family)) return null;
   if (family.kind === 'script') {
     const swap = family.variants?.find((v) => v === parts.variant) ?? null;
     if (parts.variant !== null && swap === null) return null;
@@ -118,12 +134,20 @@ export function parseStrategy(id: string, workers: number): StrategySpec | null 
       nativeThreads: null,
       swap,
       poolSize: parts.workers,
+      interpreter: null,
     };
   }
   const nativeThreads = nativeThreadsOfVariant(parts.variant);
   if (parts.variant !== null && nativeThreads === null) return null;
   const size = family.sized ? (parts.workers ?? workers) : 1;
-  return { id, kind: family.kind, workers: size, startMethod: family.startMethod, nativeThreads };
+  return {
+    id,
+    kind: family.kind,
+    workers: size,
+    startMethod: family.startMethod,
+    nativeThreads,
+    interpreter: parts.interpreter,
+  };
 }
 
 /**
@@ -147,4 +171,11 @@ export function scriptWhatIfs(pools: { kind: 'threads' | 'processes' }[]): strin
   return ids;
 }
 
-export const KNOWN_STRATEGY_FORMS = `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, processes-METHOD-N, asyncio, any of them +native-N (native thread pools limited to N threads); without --function: script, script+processes, script+threads, script-N[+...] (ids follow ${STRATEGY_ID_GRAMMAR})`;
+/** The same strategy on another interpreter, or null when its family only runs on the main one. */
+export function onInterpreter(spec: StrategySpec, interpreter: string, workers: number): StrategySpec | null {
+  const parts = parseStrategyId(spec.id);
+  if (!parts || !ON_OTHER_INTERPRETERS.has(parts.family)) return null;
+  return parseStrategy(withStrategyParts(spec.id, { interpreter }), workers);
+}
+
+export const KNOWN_STRATEGY_FORMS = `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, processes-METHOD-N, asyncio, subinterpreters (Python 3.14+), any of them +native-N (native thread pools limited to N threads) and @INTERPRETER (run by another interpreter of --interpreters); without --function: script, script+processes, script+threads, script-N[+...] (ids follow ${STRATEGY_ID_GRAMMAR})`;

@@ -1,5 +1,6 @@
 // Hand-built profiles for the analysis unit tests: each test states only the numbers its rule reads.
 import {
+  type InterpreterInfo,
   PROFILE_SCHEMA_VERSION,
   THREAD_STATES,
   type Profile,
@@ -49,6 +50,28 @@ export interface ProfileSpec {
   freeThreaded?: boolean;
   /** false: the sampler did not recognise the GIL (its waits count as lock waits). */
   gilDetected?: boolean;
+  /** Other interpreters of the run (the main one is added first, named python3.11). */
+  interpreters?: (Partial<InterpreterInfo> & { name: string })[];
+  interpreterSearch?: Profile['settings']['interpreterSearch'];
+}
+
+/** An interpreter entry: CPython with a GIL unless the spec says otherwise. */
+export function interpreter(spec: Partial<InterpreterInfo> & { name: string }): InterpreterInfo {
+  return {
+    executable: `/usr/bin/${spec.name}`,
+    implementation: 'CPython',
+    version: '3.11.2',
+    freeThreaded: false,
+    gil: true,
+    gilDetection: null,
+    note: null,
+    main: false,
+    source: 'given',
+    moduleImports: true,
+    importError: null,
+    subinterpreters: false,
+    ...spec,
+  };
 }
 
 function fractions(s: States): ThreadStateFractions {
@@ -63,6 +86,7 @@ function kindOf(id: string): StrategyResult['kind'] {
   if (family === 'threads') return 'threads';
   if (family.startsWith('processes')) return 'processes';
   if (family === 'asyncio') return 'asyncio';
+  if (family === 'subinterpreters') return 'subinterpreters';
   return 'script';
 }
 
@@ -91,7 +115,7 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
     peakRssBytes: null,
     threadStates: spec.states ? fractions(spec.states) : null,
     threadStateSamples: spec.states ? (spec.stateSamples ?? 400) : 0,
-    resultsMatchBaseline: kind === 'serial' ? true : spec.match === undefined ? true : spec.match,
+    resultsMatchBaseline: spec.id === 'serial' ? true : spec.match === undefined ? true : spec.match,
     firstDifference: spec.firstDifference ?? null,
     resultsTolerance: null,
     timing: {
@@ -178,6 +202,7 @@ export function profile(spec: ProfileSpec): Profile {
       sampleHz: 200,
       stackSampleHz: 100,
       strategies: spec.strategies.map((s) => s.id),
+      ...(spec.interpreterSearch ? { interpreterSearch: spec.interpreterSearch } : {}),
     },
     sampling: {
       threadStates: 'proc',
@@ -185,6 +210,21 @@ export function profile(spec: ProfileSpec): Profile {
       gilDetection: spec.gilDetected === false ? null : 'futex words at _PyRuntime+0x1b0 (test)',
     },
     strategies: spec.strategies.map((s) => strategy(s, serialWall, tasks)),
+    ...(spec.interpreters
+      ? {
+          interpreters: [
+            interpreter({
+              name: 'python3.11',
+              main: true,
+              source: 'main',
+              moduleImports: null,
+              freeThreaded: spec.freeThreaded ?? false,
+              gil: !spec.freeThreaded,
+            }),
+            ...spec.interpreters.map(interpreter),
+          ],
+        }
+      : {}),
     interrupted: false,
   };
 }

@@ -188,6 +188,9 @@ describe('async def', () => {
       // The base sweep alone: the curves that follow it are checked in scaling.test.ts.
       '--scaling',
       'off',
+      // The main interpreter's sweep; the other interpreters it would add are tested in interpreters.test.ts.
+      '--interpreters',
+      'none',
     ]);
     assert.deepEqual(
       profile.strategies.map((s) => s.id),

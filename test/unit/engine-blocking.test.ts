@@ -206,8 +206,10 @@ test('locks are named by a re-run only of a multi-threaded run that waited on lo
     workers: 2,
     startMethod: null,
     nativeThreads: null,
+    interpreter: null,
   });
   assert.equal(target(LOCK_TRACE_SHARE_MIN - 0.01), null);
+  assert.equal(target(0.5, 'threads@pypy3.9'), null, "another interpreter's lock waits may be its GIL's");
   assert.equal(target(0.5, 'threads', 1), null, 'one thread cannot contend');
   assert.equal(target(0.5, 'threads', 2, 'failed'), null);
   assert.equal(target(0.5, 'processes-fork'), null, 'process pools: each process has its own locks');

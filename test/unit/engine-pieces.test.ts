@@ -66,6 +66,7 @@ describe('parseStrategy', () => {
       workers: 4,
       startMethod: null,
       nativeThreads: null,
+      interpreter: null,
     });
     assert.deepEqual(parseStrategy('threads-16', 4), {
       id: 'threads-16',
@@ -73,6 +74,7 @@ describe('parseStrategy', () => {
       workers: 16,
       startMethod: null,
       nativeThreads: null,
+      interpreter: null,
     });
     assert.deepEqual(parseStrategy('processes-spawn', 3), {
       id: 'processes-spawn',
@@ -80,6 +82,7 @@ describe('parseStrategy', () => {
       workers: 3,
       startMethod: 'spawn',
       nativeThreads: null,
+      interpreter: null,
     });
     assert.equal(parseStrategy('serial', 8)!.workers, 1);
     assert.deepEqual(parseStrategy('processes-fork-4', 2), {
@@ -88,6 +91,7 @@ describe('parseStrategy', () => {
       workers: 4,
       startMethod: 'fork',
       nativeThreads: null,
+      interpreter: null,
     });
   });
   test('+native-N limits the native pools of any family', () => {
@@ -97,6 +101,7 @@ describe('parseStrategy', () => {
       workers: 2,
       startMethod: 'fork',
       nativeThreads: 1,
+      interpreter: null,
     });
     assert.equal(parseStrategy('serial+native-1', 2)!.nativeThreads, 1);
     assert.equal(parseStrategy('threads-8+native-2', 2)!.workers, 8);
@@ -137,9 +142,23 @@ describe('parseStrategy', () => {
       'threads+turbo',
       'threads+native-0',
       'threads+native',
-      'serial@pypy3.9',
+      'script@pypy3.9',
+      'threads@',
     ])
       assert.equal(parseStrategy(id, 2), null, id);
+  });
+  test('the families that run anywhere take an interpreter', () => {
+    assert.deepEqual(parseStrategy('serial@pypy3.9', 2), {
+      id: 'serial@pypy3.9',
+      kind: 'serial',
+      workers: 1,
+      startMethod: null,
+      nativeThreads: null,
+      interpreter: 'pypy3.9',
+    });
+    assert.equal(parseStrategy('processes-fork-3@python3.12-2', 2)!.workers, 3);
+    assert.equal(parseStrategy('processes-fork-3@python3.12-2', 2)!.interpreter, 'python3.12-2');
+    assert.equal(parseStrategy('subinterpreters@python3.14', 2)!.kind, 'subinterpreters');
   });
 });
 

@@ -17,6 +17,8 @@ export function mismatchCaveats(f: Facts): string[] {
       const where = d
         ? `task ${d.task} returned ${clip(d.actual)} where serial returned ${clip(d.expected)}`
         : 'its results differ from serial';
+      if (s.interpreter !== null)
+        return `${label(s)} is not recommended: ${where}. ${s.interpreter} computes a different result than the main interpreter (another implementation or version: check float formatting, hashing and ordering, or library versions there).`;
       const how =
         s.result.kind === 'processes'
           ? 'each worker process changed its own copy of module-level state'
@@ -37,7 +39,7 @@ export function failureCaveats(f: Facts): string[] {
   const pickling: StrategyFacts[] = [];
   for (const s of f.all) {
     const r = s.result;
-    if (r.kind === 'serial' || r.status === 'ok' || r.status === 'skipped') continue;
+    if ((r.kind === 'serial' && s.interpreter === null) || r.status === 'ok' || r.status === 'skipped') continue;
     if (isPicklingFailure(s)) pickling.push(s);
     else if (r.status === 'timeout')
       out.push(`${label(s)} did not finish within the timeout; it was stopped and is not compared.`);

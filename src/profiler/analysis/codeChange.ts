@@ -16,6 +16,8 @@ export interface CodeTarget {
   sharesState: boolean;
   /** The contended lock the lock recorder named: its variable and the function that held it longest. */
   lock?: { name: string | null; holder: string | null } | null;
+  /** Another interpreter the route needs (`pypy3.9`), or null for the one the user runs. */
+  runWith?: { name: string; executable: string } | null;
 }
 
 function moduleName(file: string): string {
@@ -45,7 +47,12 @@ export function codeChange(w: Workload, t: CodeTarget): string | null {
   if (w.function === null) return null;
   const mod = moduleName(w.file);
   const { name, setup } = callable(w);
-  const header = `# at the bottom of ${mod}.py (or: from ${mod} import ${w.function.split('.')[0]})\n`;
+  const runWith = t.runWith
+    ? `# run with ${t.runWith.name} instead: ${t.runWith.executable} ${mod}.py (its packages installed for it)\n`
+    : '';
+  const header = `${runWith}# at the bottom of ${mod}.py (or: from ${mod} import ${w.function.split('.')[0]})\n`;
+  if (t.kind === 'serial' && t.runWith)
+    return `${header}${setup}${callsLine(w, '')}results = [${name}(*a) for a in calls]  # the same loop: the interpreter is the change\n`;
   switch (t.kind) {
     case 'processes': {
       const chunks = chunksize(t, w.tasks);

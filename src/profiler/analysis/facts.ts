@@ -1,7 +1,7 @@
 // Measured facts the rules and the recommendation read, derived once from a profile.
 // Nothing here judges: it only condenses the profile into per-strategy numbers.
-import type { Profile, StrategyResult, ThreadStateFractions } from '../profile';
-import type { HotLines } from '../profile';
+import { parseStrategyId } from '../../shared/strategyId';
+import type { HotLines, InterpreterInfo, Profile, StrategyResult, ThreadStateFractions } from '../profile';
 import { hotLines } from './hotspots';
 
 /** Thread-state shares of one strategy's task samples, grouped the way the rules use them. */
@@ -23,6 +23,10 @@ export interface StateShares {
 export interface StrategyFacts {
   result: StrategyResult;
   id: string;
+  /** The interpreter that ran it: null for the main one, else its name (`pypy3.9`). */
+  interpreter: string | null;
+  /** That interpreter ran with a GIL (false on a free-threaded build with the GIL off). */
+  gil: boolean;
   workers: number;
   /** Speedup vs serial, null when not measured. */
   speedup: number | null;
@@ -42,10 +46,14 @@ export interface Facts {
   tasks: number;
   isAsync: boolean;
   all: StrategyFacts[];
+  /** The rules read the main interpreter's runs only; `others` are the other interpreters'. */
   serial: StrategyFacts | null;
   threads: StrategyFacts[];
   processes: StrategyFacts[];
   asyncio: StrategyFacts | null;
+  others: StrategyFacts[];
+  /** The interpreters of the run by name (the main one under null). */
+  interpreters: Map<string | null, InterpreterInfo>;
   /** The thread pool whose states show contention: the ok `threads` run with the fewest workers >= 2 (a
    * multi-threaded script in script mode). */
   contentionPool: StrategyFacts | null;
@@ -83,12 +91,19 @@ export function stateShares(states: ThreadStateFractions | null, samples: number
   };
 }
 
-function strategyFacts(result: StrategyResult): StrategyFacts {
+function strategyFacts(
+  result: StrategyResult,
+  interpreters: Map<string | null, InterpreterInfo>,
+  mainGil: boolean,
+): StrategyFacts {
   const wall = result.wallSeconds;
   const cpu = result.cpuSeconds;
+  const interpreter = parseStrategyId(result.id)?.interpreter ?? null;
   return {
     result,
     id: result.id,
+    interpreter,
+    gil: interpreter === null ? mainGil : (interpreters.get(interpreter)?.gil ?? true),
     workers: result.workers,
     speedup: result.speedup,
     usable: result.status === 'ok' && result.wallSeconds !== null && result.resultsMatchBaseline !== false,
@@ -125,13 +140,17 @@ function meanExternalLoad(result: StrategyResult): number | null {
 }
 
 export function collectFacts(profile: Profile): Facts {
-  const all = profile.strategies.map(strategyFacts);
+  const interpreters = new Map<string | null, InterpreterInfo>();
+  for (const i of profile.interpreters ?? []) interpreters.set(i.main ? null : i.name, i);
+  const mainGil = interpreters.get(null)?.gil ?? !profile.workload.python.freeThreaded;
+  const all = profile.strategies.map((r) => strategyFacts(r, interpreters, mainGil));
+  const main = all.filter((s) => s.interpreter === null);
   // In whole-script mode the one run of the script is the baseline the rules read.
   const baselineKind = profile.mode === 'script' ? 'script' : 'serial';
-  const serial = all.find((s) => s.result.kind === baselineKind && s.result.status === 'ok') ?? null;
-  const threads = all.filter((s) => s.result.kind === 'threads' && s.result.status === 'ok');
-  const processes = all.filter((s) => s.result.kind === 'processes');
-  const asyncio = all.find((s) => s.result.kind === 'asyncio') ?? null;
+  const serial = main.find((s) => s.result.kind === baselineKind && s.result.status === 'ok') ?? null;
+  const threads = main.filter((s) => s.result.kind === 'threads' && s.result.status === 'ok');
+  const processes = main.filter((s) => s.result.kind === 'processes');
+  const asyncio = main.find((s) => s.result.kind === 'asyncio') ?? null;
   const pools = threads.filter((s) => s.workers >= 2 && s.states).sort((a, b) => a.workers - b.workers);
   // A script that starts its own threads shows its contention in its own run.
   if (profile.mode === 'script' && serial?.states && serial.result.threads.filter((t) => t.taskSamples > 0).length >= 2)
@@ -161,6 +180,8 @@ export function collectFacts(profile: Profile): Facts {
     threads,
     processes,
     asyncio,
+    others: all.filter((s) => s.interpreter !== null),
+    interpreters,
     contentionPool: pools[0] ?? null,
     serialTaskSeconds: serial ? meanTaskSeconds(serial.result) : null,
     serialCpuShare,
@@ -172,5 +193,5 @@ export function collectFacts(profile: Profile): Facts {
 
 /** "threads x2", or the id alone when it already names its pool size ("threads-8"). */
 export function label(s: StrategyFacts | StrategyResult): string {
-  return /\d$/.test(s.id) || s.workers <= 1 ? s.id : `${s.id} x${s.workers}`;
+  return parseStrategyId(s.id)?.workers != null || s.workers <= 1 ? s.id : `${s.id} x${s.workers}`;
 }

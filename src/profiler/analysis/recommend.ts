@@ -10,6 +10,7 @@ import { SPEEDUP_MARGIN, disturbed, fastest } from './margin';
 import { loopFixRationale, planLoopFix } from './loopFix';
 import { routeCoverage } from './routes';
 import { pickleFix, failureCaveats, mismatchCaveats } from './caveats';
+import { interpreterRationale, preferOtherInterpreter, serialElsewhereProjection } from './interpreterChoice';
 import { GIL_WAIT_SHARE_MIN } from './rules/gilContention';
 import { gilShareOfDemand } from './rules/gilShare';
 import { worstLock } from './rules/lockContention';
@@ -41,22 +42,24 @@ function candidates(f: Facts, v: Verdict): StrategyFacts[] {
     (s) =>
       s.usable &&
       s.speedup !== null &&
-      s.result.kind !== 'serial' &&
+      // Serial on another interpreter (PyPy's JIT) is a route of its own.
+      (s.result.kind !== 'serial' || s.interpreter !== null) &&
       s.result.kind !== 'script' &&
       // Under lock contention a process pool is faster only because every process has its own lock.
       !(v.kind === 'lock-contention' && s.result.kind === 'processes'),
   );
 }
 
-/** The strategy kind the verdict predicts will work, or null when it predicts none or several. */
-export function predictedKind(v: Verdict): StrategyFacts['result']['kind'] | null {
+/** The strategy kind the verdict predicts will work, or null when it predicts none or several.
+ * Without a GIL (a free-threaded build), GIL-bound work needs threads, not processes. */
+export function predictedKind(v: Verdict, gil = true): StrategyFacts['result']['kind'] | null {
   switch (v.kind) {
     case 'io-bound':
     case 'cpu-bound-releases-gil':
     case 'copy-bound':
       return 'threads';
     case 'cpu-bound-gil':
-      return 'processes';
+      return gil ? 'processes' : 'threads';
     default:
       return null;
   }
@@ -64,10 +67,21 @@ export function predictedKind(v: Verdict): StrategyFacts['result']['kind'] | nul
 
 /** The verdict says this strategy cannot scale: threads for GIL-bound work on an interpreter with a GIL. */
 export function ruledOut(f: Facts, v: Verdict, s: StrategyFacts): boolean {
-  return v.kind === 'cpu-bound-gil' && s.result.kind === 'threads' && !f.profile.workload.python.freeThreaded;
+  return v.kind === 'cpu-bound-gil' && s.result.kind === 'threads' && s.gil;
 }
 
+/** The main interpreter's choice, then another interpreter's where it clearly beats it. */
 function choose(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | null {
+  const onMain = chooseOn(
+    f,
+    v,
+    pool.filter((s) => s.interpreter === null),
+  );
+  return preferOtherInterpreter(f, pool, onMain, (runs) => chooseOn(f, v, runs), PREFER_SIMPLER_WITHIN);
+}
+
+/** The choice among the runs of one interpreter. */
+function chooseOn(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | null {
   const best = fastest(pool);
   if (!best || best.speedup! < SPEEDUP_MARGIN) return null;
   const ioish = v.kind === 'io-bound' || (v.kind === 'mixed' && (v.shares?.['io-bound'] ?? 0) >= 0.5);
@@ -83,7 +97,7 @@ function choose(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | nu
   if (disturbed(f, pool)) {
     // A gain the thread states rule out (GIL-bound threads) is the load's doing, not the strategy's.
     winners = winners.filter((s) => !ruledOut(f, v, s));
-    const fits = winners.filter((s) => s.result.kind === predictedKind(v));
+    const fits = winners.filter((s) => s.result.kind === predictedKind(v, s.gil));
     if (fits.length > 0) return fits.sort((a, b) => b.speedup! - a.speedup!)[0];
     if (winners.length === 0) return null;
   }
@@ -114,7 +128,12 @@ export function familyPoints(family: StrategyFacts[]): { workers: number; speedu
 
 /** Runs of the same kind and start method: a slow start method would drag a fast one's fit. */
 function siblingsOf(f: Facts, s: StrategyFacts): StrategyFacts[] {
-  return f.all.filter((o) => o.result.kind === s.result.kind && o.result.startMethod === s.result.startMethod);
+  return f.all.filter(
+    (o) =>
+      o.result.kind === s.result.kind &&
+      o.result.startMethod === s.result.startMethod &&
+      o.interpreter === s.interpreter,
+  );
 }
 
 function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recommendation['projected'] {
@@ -122,12 +141,13 @@ function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recomme
     return { cores2x: 1, cores4x: 1, model: 'serial', assumptions: 'One task at a time: more cores are not used.' };
   }
   const kind = chosen.result.kind;
+  if (kind === 'serial') return serialElsewhereProjection(chosen);
   const gil = gilShareOfDemand(f, f.contentionPool);
   const needsCores =
     kind === 'processes' ||
     (kind === 'threads' &&
       (v.kind === 'cpu-bound-releases-gil' ||
-        f.profile.workload.python.freeThreaded ||
+        !chosen.gil ||
         (gil !== null && gil < GIL_WAIT_SHARE_MIN && v.kind !== 'io-bound')));
   return projectSpeedup({
     points: needsCores ? familyPoints(siblingsOf(f, chosen)) : [{ workers: chosen.workers, speedup: chosen.speedup! }],
@@ -216,7 +236,7 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
   }
   if (f.profile.sampling.note) caveats.push(`Sampling: ${f.profile.sampling.note}`);
 
-  const sharesState = f.all.some((s) => s.result.resultsMatchBaseline === false);
+  const sharesState = f.all.some((s) => s.interpreter === null && s.result.resultsMatchBaseline === false);
   const code = codeChange(f.profile.workload, {
     kind: targetKind(chosen),
     workers: chosen?.workers ?? f.logicalCores,
@@ -225,6 +245,7 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     taskSeconds: f.serialTaskSeconds,
     sharesState,
     lock: lockOf(f),
+    runWith: chosen?.interpreter ? (f.interpreters.get(chosen.interpreter) ?? null) : null,
   });
   const fix = pickleFix(f);
 
@@ -341,6 +362,7 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
     return `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin that separates a real gain from run-to-run noise on this machine.${near}${busy}`;
   }
   const tie = chosen !== best && best ? ` (${label(best)} reached ${speedup(best.speedup!)}, within noise)` : '';
+  if (chosen.interpreter !== null) return `${interpreterRationale(f, chosen)}${tie}`;
   const curve = curveOf(f, chosen);
   const more = curve ? ` ${whyNotMore(f, chosen, curve)}` : '';
   return (

@@ -15,6 +15,13 @@ import { arrayEvidence } from './arrays';
 import { label, type Facts, type StrategyFacts } from './facts';
 import { describeHotLine } from './hotspots';
 import { SPEEDUP_MARGIN, fastest } from './margin';
+import {
+  freeThreadedRoute,
+  freeThreadedRuns,
+  interpreterRoute,
+  otherInterpreterRuns,
+  subinterpretersRoute,
+} from './interpreterRoutes';
 import { COPY_BYTES_PER_SECOND } from './rules/copyCost';
 
 /** Projected 4x-cores speedup this many times the measured one means the machine's cores are the cap. */
@@ -23,18 +30,20 @@ export const CLUSTER_GAIN_MIN = 1.5;
 /** What to install or run to try each unmeasured route. */
 export const INSTALL: Partial<Record<RouteId, string>> = {
   'native-threads': 'pip install numba (or numexpr, or Cython)',
-  'free-threaded': 'uv python install 3.13t (or pyenv install 3.13t), then --python python3.13t',
-  interpreter: 'pyenv install pypy3.10 (or apt install pypy3), then --python pypy3',
-  subinterpreters: 'Python 3.14 or newer (uv python install 3.14), then --python python3.14',
+  'free-threaded': 'uv python install 3.13t (or pyenv install 3.13t); measured by default once found',
+  interpreter:
+    'apt-get install pypy3 (or pyenv install pypy3.10, uv python install pypy); measured by default once found',
+  subinterpreters: 'Python 3.14 or newer (uv python install 3.14), then --interpreters auto',
   cluster: "pip install 'dask[distributed]' (or ray)",
   gpu: 'pip install cupy-cuda12x (or numba for CUDA kernels)',
 };
 
-type Draft = Pick<RouteCoverage, 'fits' | 'reason' | 'detail'> & { strategies?: StrategyFacts[] };
+export type Draft = Pick<RouteCoverage, 'fits' | 'reason' | 'detail'> & { strategies?: StrategyFacts[] };
 
 /** The strategies of this profile that measured a route. */
 export function routeStrategies(f: Facts, route: RouteId): StrategyFacts[] {
-  const python = f.profile.workload.python;
+  if (route === 'free-threaded') return freeThreadedRuns(f);
+  if (route === 'interpreter') return otherInterpreterRuns(f);
   return f.all.filter((s) => {
     const id = parseStrategyId(s.id);
     switch (route) {
@@ -45,10 +54,8 @@ export function routeStrategies(f: Facts, route: RouteId): StrategyFacts[] {
         return (s.result.kind === route || (s.result.kind === 'script' && id?.variant === route)) && !id?.interpreter;
       case 'native-threads':
         return id?.variant?.startsWith('native') ?? false;
-      case 'free-threaded':
-        return (python.freeThreaded && s.result.kind === 'threads') || /t$/.test(id?.interpreter ?? '');
-      case 'interpreter':
-        return python.implementation !== 'CPython' || (id?.interpreter != null && !/t$/.test(id.interpreter));
+      case 'subinterpreters':
+        return s.result.kind === 'subinterpreters' && s.result.status !== 'skipped';
       default:
         return id?.family === route;
     }
@@ -265,82 +272,6 @@ function clusterRoute(f: Facts, v: Verdict, best: StrategyFacts | null, projecte
       `${f.logicalCores} cores and the fit projects ${speedup(projected.cores4x)} at 4x the cores, so this ` +
       "machine's cores are the cap: Dask (dask.distributed) or Ray can spread the same function over more " +
       'machines, for tasks long enough to outweigh sending them.',
-  };
-}
-
-/** GIL-bound pure Python: what the interpreter routes address. */
-function gilBound(v: Verdict): boolean {
-  return cpuGil(v) && v.kind !== 'overhead-bound';
-}
-
-function freeThreadedRoute(f: Facts, v: Verdict): Draft {
-  const py = f.profile.workload.python;
-  const measured = routeStrategies(f, 'free-threaded');
-  if (measured.length > 0) {
-    const reason = py.freeThreaded
-      ? `${py.implementation} ${py.version} has no GIL: the threads ran free of it`
-      : 'measured on a free-threaded interpreter';
-    return { fits: cpuAny(v), reason, detail: `Measured: ${list(measured)}; ${reason}.`, strategies: measured };
-  }
-  if (!gilBound(v)) {
-    const reason = 'the GIL is not what limits this work';
-    return { fits: false, reason, detail: `Free-threaded CPython (3.13t, 3.14t): not relevant, because ${reason}.` };
-  }
-  return {
-    fits: true,
-    reason: 'python3.13t/3.14t runs Python threads without a GIL',
-    detail:
-      `Not measured here, because this run used ${py.implementation} ${py.version}, which has a GIL. Rerun ` +
-      'with --python pointing at python3.13t or python3.14t: pure-Python threads then run on all cores (about ' +
-      'what processes reached, without pickling); single-threaded code runs somewhat slower there and C ' +
-      'extensions must support it.',
-  };
-}
-
-function interpreterRoute(f: Facts, v: Verdict): Draft {
-  const py = f.profile.workload.python;
-  const measured = routeStrategies(f, 'interpreter');
-  if (measured.length > 0) {
-    const reason =
-      py.implementation !== 'CPython'
-        ? `this run used ${py.implementation} ${py.version}`
-        : 'measured on another interpreter';
-    return { fits: gilBound(v), reason, detail: `Measured: ${list(measured)}; ${reason}.`, strategies: measured };
-  }
-  const arrays = arrayEvidence(f.profile) !== null;
-  if (!gilBound(v) || arrays) {
-    const reason = arrays
-      ? 'PyPy does not speed up numpy-style C extensions'
-      : 'the time is not spent running Python bytecode';
-    return { fits: false, reason, detail: `PyPy: not relevant, because ${reason}.` };
-  }
-  return {
-    fits: true,
-    reason: "PyPy's JIT often runs pure-Python loops much faster",
-    detail:
-      `Not measured here, because this run used ${py.implementation}. PyPy's JIT often runs pure-Python loops ` +
-      'several times faster in one thread; it still has a GIL, so combine it with processes for more cores. ' +
-      'Rerun with --python pypy3 to measure.',
-  };
-}
-
-function subinterpretersRoute(f: Facts, v: Verdict): Draft {
-  const measured = routeStrategies(f, 'subinterpreters');
-  if (measured.length > 0) {
-    const reason = 'each worker interpreter has its own GIL';
-    return { fits: gilBound(v), reason, detail: `Measured: ${list(measured)}; ${reason}.`, strategies: measured };
-  }
-  if (!gilBound(v)) {
-    const reason = 'the GIL is not what limits this work';
-    return { fits: false, reason, detail: `Subinterpreters: not relevant, because ${reason}.` };
-  }
-  return {
-    fits: true,
-    reason: "Python 3.14's InterpreterPoolExecutor: a GIL per worker",
-    detail:
-      "Not measured here, because one GIL per interpreter needs Python 3.14's " +
-      `concurrent.futures.InterpreterPoolExecutor (this is ${f.profile.workload.python.version}); like processes ` +
-      'it avoids the shared GIL, with cheaper start-up but the same pickling of arguments.',
   };
 }
 

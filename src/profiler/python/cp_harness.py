@@ -33,6 +33,7 @@ import contextlib  # noqa: E402
 import cp_blocking  # noqa: E402
 import cp_native  # noqa: E402
 import cp_lifecycle  # noqa: E402
+import cp_portable  # noqa: E402
 import cp_tracer  # noqa: E402
 import cp_worker  # noqa: E402
 
@@ -242,6 +243,16 @@ def run_threads(fn, tasks, strategy, state):
         return collect([pool.submit(cp_worker.run_task, fn, args, i) for i, args in enumerate(tasks)])
 
 
+def process_pool_class():
+    """ProcessPoolExecutor, patched where Debian's PyPy 3.9 renamed _adjust_process_count to
+    _adjust_process_count_cpython while submit() still calls the old name (forkserver and spawn
+    pools then fail with an AttributeError)."""
+    pool = futures.ProcessPoolExecutor
+    if hasattr(pool, "_adjust_process_count") or not hasattr(pool, "_adjust_process_count_cpython"):
+        return pool
+    return type("ProcessPoolExecutor", (pool,), {"_adjust_process_count": pool._adjust_process_count_cpython})
+
+
 def run_processes(fn, tasks, strategy, state):
     import multiprocessing
 
@@ -251,7 +262,7 @@ def run_processes(fn, tasks, strategy, state):
     context = multiprocessing.get_context(method)
     created = time.monotonic_ns()
     initargs = (state["traceDir"], state["stackHz"], state["import"], created, strategy.get("nativeThreads"))
-    with futures.ProcessPoolExecutor(strategy["workers"], mp_context=context, initializer=cp_worker.init_worker, initargs=initargs) as pool:
+    with process_pool_class()(strategy["workers"], mp_context=context, initializer=cp_worker.init_worker, initargs=initargs) as pool:
         # The workers start in submit(); spawn and forkserver ones start from a copy of sys.path.
         with project_paths_hidden(state["import"]) if method != "fork" else contextlib.nullcontext():
             pending = [pool.submit(cp_worker.run_task, fn, args, i) for i, args in enumerate(tasks)]
@@ -273,6 +284,29 @@ def project_paths_hidden(plan):
         sys.path[:] = saved
 
 
+def run_subinterpreters(fn, tasks, strategy, state):
+    """Python 3.14's InterpreterPoolExecutor: one interpreter (with its own GIL) per worker
+    thread. Each worker interpreter starts with the interpreter's default sys.path, so its
+    initializer puts our folder first and loads the module as the harness decided (exec is a
+    builtin: it pickles by name)."""
+    pool_class = getattr(futures, "InterpreterPoolExecutor", None)
+    if pool_class is None:
+        raise Skip("subinterpreters need Python 3.14 or newer (concurrent.futures.InterpreterPoolExecutor); this is %s" % sys.version.split()[0])
+    setup = "import sys; sys.path[:0] = [%r]; import cp_worker; cp_worker.load_user_module(%r)" % (cp_tracer.HARNESS_DIR, state["import"])
+    tracer = cp_tracer.current
+    with pool_class(max_workers=strategy["workers"], thread_name_prefix="task", initializer=exec, initargs=(setup,)) as pool:
+        outcomes = collect([pool.submit(cp_worker.timed_call, fn, args) for args in tasks])
+    # The spans were timed inside the worker interpreters, whose recorder cannot write: record them here.
+    results = []
+    for index, (value, error) in enumerate(outcomes):
+        if error is None:
+            result, start, end, tid = value
+            tracer.record_span(index, tid, start, end, False)
+            value = result
+        results.append((value, error))
+    return results
+
+
 class Skip(Exception):
     """The strategy does not apply here; `kind` names why (the error type in the profile)."""
 
@@ -281,7 +315,7 @@ class Skip(Exception):
         self.kind = kind
 
 
-RUNNERS = {"serial": run_serial, "threads": run_threads, "processes": run_processes, "asyncio": run_asyncio}
+RUNNERS = {"serial": run_serial, "threads": run_threads, "processes": run_processes, "asyncio": run_asyncio, "subinterpreters": run_subinterpreters}
 
 
 # -- results against the serial baseline -----------------------------------------------------
@@ -594,7 +628,10 @@ def run(config, result):
     if strategy["kind"] == "processes":
         received = [pickled_size(value) for value in results]
         result["pickledBytesReceived"] = [r for r in received if r is not None]
-    if config["baselinePath"]:
+    if config.get("portableResultsPath"):
+        # Another interpreter than the baseline's: the engine compares in the main interpreter.
+        cp_portable.dump(results, config["portableResultsPath"])
+    elif config["baselinePath"]:
         if strategy["id"] == "serial":
             save_baseline(config["baselinePath"], results)
             result["resultsMatchBaseline"], result["firstDifference"] = True, None

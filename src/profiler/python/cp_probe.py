@@ -1,5 +1,10 @@
 """Checks the interpreter and the user's file before any strategy runs:
-`python cp_probe.py FILE` prints one JSON object on stdout. Standard library only, Python >= 3.8.
+`python cp_probe.py FILE [--import PLAN]` prints one JSON object on stdout. Standard library
+only, Python >= 3.8. `--import` also imports the user's module as the harness would with that
+import plan (JSON) and says whether that worked: for the other interpreters of a run, where a
+package may be missing.
+`python cp_probe.py --about` prints only what the interpreter is (no file, no self-test): the
+interpreter finder runs it on every candidate, so it must stay fast and parse on old versions.
 
 It also learns where this CPython build keeps its GIL: two threads spin for a moment while a
 second interpreter reads which futex words they sleep on (/proc/PID/task/TID/syscall). Those words are
@@ -7,6 +12,8 @@ reported as offsets from _PyRuntime, so that each process of a run (whose addres
 ASLR) can turn them back into addresses.
 """
 import ast
+import contextlib
+import importlib.util
 import json
 import os
 import platform
@@ -95,14 +102,48 @@ def gil_words():
     return sorted(a - runtime for a in seen), None
 
 
-def main():
-    info = {
+def gil_enabled():
+    """sys._is_gil_enabled() where it exists (3.13+): a free-threaded build turns the GIL back on
+    when it imports an extension module that does not declare support for running without it."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else bool(check())
+
+
+def about():
+    import sysconfig
+    from concurrent import futures
+
+    return {
         "executable": sys.executable,
         "version": platform.python_version(),
         "implementation": platform.python_implementation(),
-        "freeThreaded": not getattr(sys, "_is_gil_enabled", lambda: True)(),
-        "syntaxError": None,
+        "freeThreaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        "gil": gil_enabled(),
+        "subinterpreters": hasattr(futures, "InterpreterPoolExecutor"),
+        "distributed": importlib.util.find_spec("distributed") is not None,
     }
+
+
+def import_module(plan):
+    """Imports the user's module as the harness would with the engine's import plan (by its
+    dotted name, or from its file); None when it worked, else the error in one line."""
+    try:
+        import cp_harness
+        import cp_worker
+
+        with contextlib.redirect_stdout(sys.stderr):  # the module's prints must not reach the JSON
+            cp_harness.decide(plan, {})
+            cp_worker.load_user_module(plan)
+    except BaseException as exc:  # the user's top-level code: anything it raises is the answer
+        return "%s: %s" % (type(exc).__name__, exc)
+    return None
+
+
+def main():
+    if sys.argv[1] == "--about":
+        json.dump(about(), sys.stdout)
+        return
+    info = dict(about(), syntaxError=None)
     path = sys.argv[1]
     try:
         with open(path, "rb") as handle:
@@ -114,6 +155,9 @@ def main():
     except OSError as exc:
         info["fileError"] = "%s: %s" % (type(exc).__name__, exc)
     info["gilOffsets"], info["gilNote"] = gil_words()
+    if "--import" in sys.argv[2:3] and info["syntaxError"] is None and "fileError" not in info:
+        info["importError"] = import_module(json.loads(sys.argv[3]))
+        info["gil"] = gil_enabled()
     json.dump(info, sys.stdout)
 
 

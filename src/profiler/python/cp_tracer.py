@@ -82,7 +82,11 @@ class Tracer:
         self.flush()
 
     def record_task(self, index, start_ns, end_ns, failed):
-        self.tasks.append((index, threading.get_native_id(), start_ns, end_ns, 1 if failed else 0))
+        self.record_span(index, threading.get_native_id(), start_ns, end_ns, failed)
+
+    def record_span(self, index, tid, start_ns, end_ns, failed):
+        """A task that ran on native thread `tid`, which may be in a worker interpreter or process."""
+        self.tasks.append((index, tid, start_ns, end_ns, 1 if failed else 0))
 
     def series(self, name):
         """A list any thread may append to (list.append is atomic); what is new in it is written

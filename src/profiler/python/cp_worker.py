@@ -11,6 +11,7 @@ import multiprocessing.util
 import os
 import resource
 import sys
+import threading
 import time
 
 import cp_native
@@ -171,6 +172,14 @@ def run_task(fn, args, index):
         raise
     tracer.record_task(index, start, time.monotonic_ns(), False)
     return result
+
+
+def timed_call(fn, args):
+    """One task where no recorder runs (a worker interpreter): the result with its own timing, so
+    the caller records the span. Monotonic clocks are shared by all threads of a machine."""
+    start = time.monotonic_ns()
+    result = call(fn, args)
+    return result, start, time.monotonic_ns(), threading.get_native_id()
 
 
 def _on_worker_exit():
