@@ -173,7 +173,7 @@ export function formatBaselineFailure(profile: Profile, outPath: string | null):
   const hint = failureHint(profile, baseline);
   // The hint gets the lines the traceback left, keeping one for the last line.
   if (hint) lines.push(...wrap(hint, 'Hint: ', Math.min(HINT_LINES, BASELINE_REPORT_MAX_LINES - lines.length - 1)));
-  const how = w.module ? `as ${w.module}` : 'from its file';
+  const how = w.module ? `as ${w.module}` : `from its file${w.moduleNote ? ` (${w.moduleNote})` : ''}`;
   const env = w.envFile ? `, env ${w.envFile}` : '';
   lines.push(
     `Ran ${how} in ${w.cwd ?? dirname(w.file)} with ${w.python.executable}${env}${outPath ? `; profile: ${outPath}` : ''}`,

@@ -264,7 +264,10 @@ function stopOnSignals(abort: AbortController, stdinToo: boolean): () => number 
 /** The table and the advice, as printed after a run; a failed baseline gets its short report instead. */
 function report(profile: Profile, verbose: boolean, savedAt: string | null): string {
   if (profile.strategies[0]?.status !== 'ok') return formatBaselineFailure(profile, savedAt);
-  return `${formatTable(profile, { verbose })}\n${formatAdvice(profile, { verbose })}`;
+  const { module, moduleNote } = profile.workload;
+  const fallback =
+    module === null && moduleNote ? `Loaded from its file, not imported as a module: ${moduleNote}.\n` : '';
+  return `${fallback}${formatTable(profile, { verbose })}\n${formatAdvice(profile, { verbose })}`;
 }
 
 async function exportCommand(argv: string[]): Promise<number> {

@@ -145,7 +145,7 @@ describe('names as python -m has them', () => {
   });
 
   test("a file under the repository's test/ folder: test is the standard library's package, so file mode", async () => {
-    const { profile } = await profileProject(join('..', 'engine', 'cpu_loop.py'), [
+    const { profile, stderr } = await profileProject(join('..', 'engine', 'cpu_loop.py'), [
       '--function',
       'spin',
       '--args',
@@ -159,5 +159,7 @@ describe('names as python -m has them', () => {
       /python -m test\.fixtures\.engine\.cpu_loop` would not run this file: test is /,
     );
     assert.equal(profile.workload.cwd, ROOT);
+    // With --out - the report, and the reason, go to stderr.
+    assert.match(stderr, /^Loaded from its file, not imported as a module: `python -m test\.fixtures/m);
   });
 });
