@@ -12,22 +12,8 @@ export async function openFile(page: Page, name: string): Promise<void> {
 
 /** Opens a file by name through Quick Open (Ctrl+P): for files deep in a (multi-root) workspace. */
 export async function quickOpen(page: Page, name: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-  // The file index may still be building right after the window opened: ask again then.
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Control+P');
-    await input.waitFor();
-    await input.fill(name);
-    try {
-      await row.waitFor({ timeout: 15_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await page.keyboard.press('Enter');
+  // Right after the window opened the file index may still be building.
+  await pickInQuickInput(page, 'Control+P', name, name);
   await page.locator('.tab.active', { hasText: name }).waitFor();
   await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
@@ -42,16 +28,21 @@ export async function goToLine(page: Page, line: number): Promise<void> {
 }
 
 export async function runCommand(page: Page, title: string): Promise<void> {
+  // While extensions are still activating, the palette can open before its command list is in.
+  await pickInQuickInput(page, 'F1', `>${title}`, title);
+}
+
+/** Opens a quick input with `key`, types `text` and picks the first row showing `row`; when no
+ * such row comes (a list still filling), closes it and asks again, three times in all. */
+async function pickInQuickInput(page: Page, key: string, text: string, row: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  // While extensions are still activating, the palette can open before its command list is in;
-  // reopening it then lists them.
+  const found = page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first();
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
+    await page.keyboard.press(key);
     await input.waitFor();
-    await input.fill(`>${title}`);
+    await input.fill(text);
     try {
-      await row.waitFor({ timeout: 15_000 });
+      await found.waitFor({ timeout: 15_000 });
       break;
     } catch (error) {
       if (attempt === 3) throw error;
