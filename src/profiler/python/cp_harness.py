@@ -506,7 +506,7 @@ def decide(plan, result):
     """Puts the project's folders on sys.path and decides how the module is imported: by its
     dotted name, or from its file (with its folder first on sys.path, as `python FILE.py`) and
     the reason. Recorded before any of the user's code runs, so a failed import still says it."""
-    plan.update(imported=None, fileNote=None, fileName=None)
+    plan.update(imported=plan["module"], fileNote=None, fileName=None)  # as tried, should a parent package fail
     result["import"] = plan
     cp_worker.add_paths(plan)
     plan["imported"], plan["fileNote"] = cp_worker.decide_import(plan, STARTUP_MODULES)

@@ -100,7 +100,7 @@ def decide_import(plan, startup_modules):
     try:
         spec = importlib.util.find_spec(name)
     except ModuleNotFoundError as exc:
-        if exc.name is None or not name.startswith(exc.name):
+        if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
             sys.modules.update(set_aside)
             raise  # the package's own code failed to import something: the user's error
         spec = None
