@@ -40,10 +40,12 @@ const fullScan = measure(() => {
 const rate = (seconds: number): number => samples / seconds;
 console.log(`analysis: ${samples.toLocaleString('en-US')} samples`);
 console.log(
-  `  analyzeProfile + formatAdvice: ${(cli * 1000).toFixed(1)} ms median of ${RUNS} = ${(rate(cli) / 1e6).toFixed(1)}M samples/s`,
+  `  analyzeProfile + formatAdvice: ${(cli * 1000).toFixed(1)} ms median of ` +
+    `${RUNS} = ${(rate(cli) / 1e6).toFixed(1)}M samples/s`,
 );
 console.log(
-  `  + every strategy scanned:      ${(fullScan * 1000).toFixed(1)} ms median of ${RUNS} = ${(rate(fullScan) / 1e6).toFixed(1)}M samples/s`,
+  `  + every strategy scanned:      ${(fullScan * 1000).toFixed(1)} ms median ` +
+    `of ${RUNS} = ${(rate(fullScan) / 1e6).toFixed(1)}M samples/s`,
 );
 console.log(`  target: >= ${TARGET_SAMPLES_PER_SECOND / 1e6}M samples/s`);
 if (Math.min(rate(cli), rate(fullScan)) < TARGET_SAMPLES_PER_SECOND) process.exitCode = 1;

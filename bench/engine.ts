@@ -42,7 +42,8 @@ function stackSamplerOverhead(): void {
   );
   for (const [name, r] of Object.entries(result)) {
     console.log(
-      `   ${name}: ${r.plainSeconds.toFixed(3)} s plain, ${r.sampledSeconds.toFixed(3)} s sampled -> wall ${r.slowdown.toFixed(3)}x, process CPU time ${r.cpuSlowdown.toFixed(3)}x`,
+      `   ${name}: ${r.plainSeconds.toFixed(3)} s plain, ${r.sampledSeconds.toFixed(3)} ` +
+        `s sampled -> wall ${r.slowdown.toFixed(3)}x, process CPU time ${r.cpuSlowdown.toFixed(3)}x`,
     );
   }
 }
@@ -76,7 +77,8 @@ async function procSamplerCost(): Promise<void> {
     `\n2. /proc thread-state sampler at 200 Hz over 10 threads (budget: <= 7% of one core), median of ${ROUNDS}:`,
   );
   console.log(
-    `   this process used ${(median(idle) * 100).toFixed(2)}% of a core idle, ${(median(sampling) * 100).toFixed(2)}% sampling -> sampler cost ${(cost * 100).toFixed(2)}% of one core`,
+    `   this process used ${(median(idle) * 100).toFixed(2)}% of a core idle, ` +
+      `${(median(sampling) * 100).toFixed(2)}% sampling -> sampler cost ${(cost * 100).toFixed(2)}% of one core`,
   );
 }
 
@@ -149,10 +151,19 @@ function blockingRecordersOverhead(): void {
     `\n4. Blocking recorders (budget: < ${BLOCKING_BUDGET}x), median of ${2 * ROUNDS + 1} interleaved pairs:`,
   );
   console.log(
-    `   lock recorder, 4 threads taking one lock after each ~100 us of work (${Math.round(locks.acquisitionsPerSecond)} acquisitions/s): an uncontended \`with lock:\` costs ${Math.round(locks.tracedAcquireNs)} ns traced vs ${Math.round(locks.plainAcquireNs)} ns -> direct cost ${pct(lockCost)} of the workload's CPU (${verdict(lockCost)}); side by side: wall ${locks.slowdown.toFixed(3)}x, process CPU ${locks.cpuSlowdown.toFixed(3)}x`,
+    '   lock recorder, 4 threads taking one lock after each ~100 us of work ' +
+      `(${Math.round(locks.acquisitionsPerSecond)} ` +
+      `acquisitions/s): an uncontended \`with lock:\` costs ${Math.round(locks.tracedAcquireNs)} ` +
+      `ns traced vs ${Math.round(locks.plainAcquireNs)} ns -> direct cost ${pct(lockCost)} ` +
+      `of the workload's CPU (${verdict(lockCost)}); side by side: wall ${locks.slowdown.toFixed(3)}x, ` +
+      `process CPU ${locks.cpuSlowdown.toFixed(3)}x`,
   );
   console.log(
-    `   event-loop recorder, 8 coroutines awaiting after each ~100 us of work (${Math.round(loops.callbacksPerSecond)} callbacks/s): a loop round trip costs ${Math.round(loops.watchedCallbackNs)} ns watched vs ${Math.round(loops.plainCallbackNs)} ns -> direct cost ${pct(loopCost)} (${verdict(loopCost)}); side by side: wall ${loops.slowdown.toFixed(3)}x, process CPU ${loops.cpuSlowdown.toFixed(3)}x`,
+    `   event-loop recorder, 8 coroutines awaiting after each ~100 us of work ` +
+      `(${Math.round(loops.callbacksPerSecond)} callbacks/s): a loop round trip ` +
+      `costs ${Math.round(loops.watchedCallbackNs)} ns watched vs ${Math.round(loops.plainCallbackNs)} ` +
+      `ns -> direct cost ${pct(loopCost)} (${verdict(loopCost)}); side by side: ` +
+      `wall ${loops.slowdown.toFixed(3)}x, process CPU ${loops.cpuSlowdown.toFixed(3)}x`,
   );
 }
 

@@ -152,7 +152,9 @@ async function main(): Promise<void> {
           return {
             firstFrameMs: performance.getEntriesByName('cp:first-frame')[0]!.startTime,
             cpuMs: cpu,
-            phases: `HTML loaded ${nav.responseEnd.toFixed(0)} ms, script started ${(parse?.startTime ?? 0).toFixed(0)} ms, profile decoded in ${(parse?.duration ?? 0).toFixed(0)} ms`,
+            phases:
+              `HTML loaded ${nav.responseEnd.toFixed(0)} ms, script started ${(parse?.startTime ?? 0).toFixed(0)} ` +
+              `ms, profile decoded in ${(parse?.duration ?? 0).toFixed(0)} ms`,
           };
         }, cpuMs),
       );
@@ -160,7 +162,9 @@ async function main(): Promise<void> {
     const typical = [...loads].sort((a, b) => a.firstFrameMs - b.firstFrameMs)[Math.floor(loads.length / 2)]!;
     const firstFrameMs = typical.firstFrameMs;
     const phases = `${typical.phases}; all runs ${loads.map((l) => l.firstFrameMs.toFixed(0)).join(', ')} ms`;
-    const cpuToFirstFrame = `renderer CPU time to first frame (what an idle machine would take, about): ${loads.map((l) => l.cpuMs.toFixed(0)).join(', ')} ms`;
+    const cpuToFirstFrame =
+      `renderer CPU time to first frame (what an idle machine would take, about): ` +
+      `${loads.map((l) => l.cpuMs.toFixed(0)).join(', ')} ms`;
 
     const coreFrames = await interact(page, 'per-core-lanes');
     await page.getByTestId('view-threads').click();
@@ -187,7 +191,8 @@ async function main(): Promise<void> {
       ],
       [
         'profile',
-        `${threaded.samples.t.length.toLocaleString('en')} samples over ${THREADS} threads (+ serial), report ${sizeMb.toFixed(1)} MB`,
+        `${threaded.samples.t.length.toLocaleString('en')} samples over ${THREADS} ` +
+          `threads (+ serial), report ${sizeMb.toFixed(1)} MB`,
         true,
       ],
       ['first frame', `median ${firstFrameMs.toFixed(0)} ms (target <= 1000): ${phases}`, firstFrameMs <= 1000],
@@ -202,7 +207,8 @@ async function main(): Promise<void> {
         ([view, times]) =>
           [
             `frame time, ${view}`,
-            `median ${median(times).toFixed(1)} ms (target <= 16), p95 ${p95(times).toFixed(1)} ms over ${times.length} frames`,
+            `median ${median(times).toFixed(1)} ms (target <= 16), p95 ${p95(times).toFixed(1)} ` +
+              `ms over ${times.length} frames`,
             median(times) <= 16,
           ] as const,
       ),
@@ -213,7 +219,8 @@ async function main(): Promise<void> {
       ],
       [
         'renderer memory',
-        `RSS ${mib(memory.rss)} MiB (target <= 300 MB), of it private ${mib(memory.privateRss)} MiB; peak RSS while loading ${mib(memory.peakRss)} MiB`,
+        `RSS ${mib(memory.rss)} MiB (target <= 300 MB), of it private ${mib(memory.privateRss)} ` +
+          `MiB; peak RSS while loading ${mib(memory.peakRss)} MiB`,
         memory.rss > 0 && memory.rss <= 300e6,
       ],
     ] as const;

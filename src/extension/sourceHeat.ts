@@ -83,7 +83,8 @@ function addBlockingNotes(profile: Profile, files: Map<string, LineHeat[]>): voi
   for (const b of loop?.loopBlocks ?? [])
     note(
       b.site,
-      `blocks the event loop: ${b.count}× in ${loop!.id}, ${milliseconds(b.totalMs)} in all, up to ${milliseconds(b.maxMs)}`,
+      `blocks the event loop: ${b.count}× in ${loop!.id}, ${milliseconds(b.totalMs)} ` +
+        `in all, up to ${milliseconds(b.maxMs)}`,
     );
   for (const s of profile.strategies) {
     for (const lock of s.locks ?? []) {

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 
 export const RESTRICTED_MODE_MESSAGE =
-  'Concurrency Profiler does not run in Restricted Mode: profiling executes the Python code of this workspace. Trust the workspace to profile it.';
+  'Concurrency Profiler does not run in Restricted Mode: profiling executes ' +
+  'the Python code of this workspace. Trust the workspace to profile it.';
 
 /** True when running code is allowed; otherwise tells the user why not and offers to trust. */
 export function ensureTrusted(): boolean {

@@ -198,7 +198,8 @@ export function assemble(run: RunRecord): StrategyResult {
   const capped = [...(harness?.capped ?? [])];
   if (run.output.truncatedBytes > 0)
     capped.push(
-      `output: kept the last ${run.output.stdout.length + run.output.stderr.length} characters, ${run.output.truncatedBytes} bytes before them dropped`,
+      `output: kept the last ${run.output.stdout.length + run.output.stderr.length} ` +
+        `characters, ${run.output.truncatedBytes} bytes before them dropped`,
     );
 
   const spansByTid = new Map<number, { start: number; end: number }[]>();
@@ -277,7 +278,9 @@ export function assemble(run: RunRecord): StrategyResult {
     if (scriptWindow) taskSamples -= dropWaitingCoordinators(threads, samples, counts, inTaskByThread);
     if (keepEvery > 1)
       capped.push(
-        `thread samples: kept every ${keepEvery}th sampler tick (${samples.t.length} of ${raw.length} samples; the cap is ${SAMPLES_PER_STRATEGY}); thread-state shares use them all`,
+        `thread samples: kept every ${keepEvery}th sampler tick (${samples.t.length} ` +
+          `of ${raw.length} samples; the cap is ${SAMPLES_PER_STRATEGY}); thread-state ` +
+          `shares use them all`,
       );
     if (sampler.unwatched.size > 0)
       capped.push(`${sampler.unwatched.size} threads were not sampled: ${sampler.threads.length} were watched already`);

@@ -85,24 +85,38 @@ function findInProject(root: string, name: string, depth = 3): string | null {
 }
 
 const ENV_FILE_ADVICE =
-  "put it in the project's .env file and pass --env-file (VS Code reads python.envFile, ${workspaceFolder}/.env by default)";
+  "put it in the project's .env file and pass --env-file (VS Code reads python.envFile, " +
+  '${workspaceFolder}/.env by default)';
 
 /** One sentence or two on the likely cause, or null when the error is not one of the common ones. */
 export function failureHint(profile: Profile, baseline: StrategyResult): string | null {
   const detail = baseline.errorDetail;
   const w = profile.workload;
   if (baseline.status === 'timeout')
-    return `the serial run took longer than --timeout ${profile.settings.timeoutSeconds} s: give it fewer or smaller tasks with --args, or raise --timeout.`;
+    return (
+      `the serial run took longer than --timeout ${profile.settings.timeoutSeconds} ` +
+      `s: give it fewer or smaller tasks with --args, or raise --timeout.`
+    );
   if (!detail) return null;
   const { frames } = parseTraceback(detail.traceback);
   const lastUserFrame = [...frames].reverse().find((f) => isUserFrame(profile, f.file));
 
   if (detail.type === 'ImportError' && /attempted relative import/.test(detail.message)) {
     if (!w.module)
-      return `a relative import needs the file imported as part of its package, but it was loaded from its file: ${w.moduleNote ?? 'it has no module name'}.`;
+      return (
+        `a relative import needs the file imported as part of its package, but it ` +
+        `was loaded from its file: ${w.moduleNote ?? 'it has no module name'}.`
+      );
     if (!w.module.includes('.'))
-      return `${w.module} is a top-level module (as under \`python -m ${w.module}\` from ${w.cwd}), so \`from . import\` has no package: import by absolute name, or move the file into a package folder (one with __init__.py).`;
-    return `the relative import climbs above the top package of ${w.module}: count the dots, or import by absolute name.`;
+      return (
+        `${w.module} is a top-level module (as under \`python -m ${w.module}\` from ` +
+        `${w.cwd}), so \`from . import\` has no package: import by absolute name, ` +
+        `or move the file into a package folder (one with __init__.py).`
+      );
+    return (
+      `the relative import climbs above the top package of ${w.module}: count the ` +
+      `dots, or import by absolute name.`
+    );
   }
   if (detail.type === 'ModuleNotFoundError') {
     const missing = /No module named '([^']+)'/.exec(detail.message)?.[1];
@@ -112,9 +126,17 @@ export function failureHint(profile: Profile, baseline: StrategyResult): string 
     if (inProject) {
       const added = [...(w.sysPathAdded ?? []), ...(w.sysPathAppended ? [w.sysPathAppended] : [])];
       const dotted = relative(w.cwd!, inProject).replace(/\.py$/, '').split(sep).join('.');
-      return `${top} is at ${inProject}, but ${dirname(inProject)} is not on sys.path (the run added ${added.join(', ') || 'nothing'}): add it to PYTHONPATH in the project's .env (--env-file), or import it as ${dotted}.`;
+      return (
+        `${top} is at ${inProject}, but ${dirname(inProject)} is not on sys.path ` +
+        `(the run added ${added.join(', ') || 'nothing'}): add it to PYTHONPATH in ` +
+        `the project's .env (--env-file), or import it as ${dotted}.`
+      );
     }
-    return `${top} is not installed for this run's interpreter, ${w.python.executable}: install it there (python -m pip install), or run with the interpreter that has it (--python; in VS Code, the Python extension's).`;
+    return (
+      `${top} is not installed for this run's interpreter, ${w.python.executable}: ` +
+      `install it there (python -m pip install), or run with the interpreter that ` +
+      `has it (--python; in VS Code, the Python extension's).`
+    );
   }
   if (detail.type === 'KeyError' && lastUserFrame?.lines.some((line) => /environ|getenv/.test(line))) {
     const name = detail.message.replace(/^['"]|['"]$/g, '');
@@ -161,9 +183,9 @@ export function formatBaselineFailure(profile: Profile, outPath: string | null):
   const subject = w.function ? `The serial run of ${w.function}` : 'The script';
   if (!baseline) return `${subject} did not run.\n`;
   const notRun = profile.strategies.length - 1;
-  const lines = [
-    `${subject} ${baseline.status === 'failed' ? 'failed' : `did not complete (${baseline.status})`}${notRun > 0 ? `, so the ${notRun} other strateg${notRun === 1 ? 'y was' : 'ies were'} not run` : ''}.`,
-  ];
+  const outcome = baseline.status === 'failed' ? 'failed' : `did not complete (${baseline.status})`;
+  const others = notRun === 1 ? 'strategy was' : 'strategies were';
+  const lines = [`${subject} ${outcome}${notRun > 0 ? `, so the ${notRun} other ${others} not run` : ''}.`];
   if (baseline.errorDetail) {
     const { frames, exception } = parseTraceback(baseline.errorDetail.traceback);
     lines.push(...shownFrames(profile, frames));
@@ -175,8 +197,7 @@ export function formatBaselineFailure(profile: Profile, outPath: string | null):
   if (hint) lines.push(...wrap(hint, 'Hint: ', Math.min(HINT_LINES, BASELINE_REPORT_MAX_LINES - lines.length - 1)));
   const how = w.module ? `as ${w.module}` : `from its file${w.moduleNote ? ` (${w.moduleNote})` : ''}`;
   const env = w.envFile ? `, env ${w.envFile}` : '';
-  lines.push(
-    `Ran ${how} in ${w.cwd ?? dirname(w.file)} with ${w.python.executable}${env}${outPath ? `; profile: ${outPath}` : ''}`,
-  );
+  const saved = outPath ? `; profile: ${outPath}` : '';
+  lines.push(`Ran ${how} in ${w.cwd ?? dirname(w.file)} with ${w.python.executable}${env}${saved}`);
   return `${lines.slice(0, BASELINE_REPORT_MAX_LINES).join('\n')}\n`;
 }

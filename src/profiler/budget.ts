@@ -52,7 +52,10 @@ export class RunBudget {
   /** The reason a run of `estimatedSeconds` is skipped for the budget. */
   refusal(estimatedSeconds: number): string {
     const source = this.explicitSeconds !== null ? '--budget' : `${BUDGET_BASE_SWEEPS} x the base sweep`;
-    return `over the budget: ~${estimatedSeconds.toFixed(1)} s estimated, ${this.leftSeconds.toFixed(1)} s left of ${this.seconds!.toFixed(1)} s (${source}; raise --budget to run it)`;
+    return (
+      `over the budget: ~${estimatedSeconds.toFixed(1)} s estimated, ${this.leftSeconds.toFixed(1)} ` +
+      `s left of ${this.seconds!.toFixed(1)} s (${source}; raise --budget to run it)`
+    );
   }
 
   report(): BudgetReport {

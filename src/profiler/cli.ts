@@ -19,48 +19,92 @@ import { DEFAULT_MAX_WORKERS } from './scalingPlanner';
 import { parseInterpreterRequest } from './interpreters';
 import { formatInterpreterListing, listInterpreters } from './interpreterListing';
 
-const USAGE = `Usage:
+const USAGE =
+  `Usage:
   concurrency-profiler profile FILE.py [options]
-      --function NAME     module-level function (def, async def, lambda, callable or Class.method);
-                          without it the whole script runs once as __main__
-      --args EXPR         Python expression, evaluated in the module, yielding one argument tuple per task
-      --workers K         pool size (default: logical cores)
-      --strategies LIST   comma-separated: serial, threads, threads-N, processes-fork,
-                          processes-forkserver, processes-spawn, asyncio
-      --python PATH       interpreter (default: python3)
-      --interpreters LIST|auto|none  other interpreters that run the same tasks as serial@NAME and
-                          threads@NAME (e.g. pypy3,python3.13t); auto: PyPy, free-threaded builds and
-                          other CPython versions found on PATH and in pyenv, uv and conda folders.
-                          Default: PyPy and free-threaded builds found, when --strategies is not given
-      --project-root DIR  working directory and sys.path root (default: the nearest folder up from
-                          FILE with pyproject.toml, setup.cfg, setup.py or .git)
-      --env-file FILE     set the variables of this .env file (PYTHONPATH included) for the run
+      --function ` +
+  `NAME     module-level function (def, async def, lambda, callable or Class.method);
+ ` +
+  `                         without it the whole script runs once as __main__
+ ` +
+  `     --args EXPR         Python expression, evaluated in the module, yielding ` +
+  `one argument tuple per task
+      --workers K         pool size (default: ` +
+  `logical cores)
+      --strategies LIST   comma-separated: serial, threads, ` +
+  `threads-N, processes-fork,
+                          processes-forkserver, ` +
+  `processes-spawn, asyncio
+      --python PATH       interpreter (default: ` +
+  `python3)
+      --interpreters LIST|auto|none  other interpreters that run ` +
+  `the same tasks as serial@NAME and
+                          threads@NAME ` +
+  `(e.g. pypy3,python3.13t); auto: PyPy, free-threaded builds and
+         ` +
+  `                 other CPython versions found on PATH and in pyenv, uv and ` +
+  `conda folders.
+                          Default: PyPy and free-threaded ` +
+  `builds found, when --strategies is not given
+      --project-root DIR  working ` +
+  `directory and sys.path root (default: the nearest folder up from
+       ` +
+  `                   FILE with pyproject.toml, setup.cfg, setup.py or .git)
+ ` +
+  `     --env-file FILE     set the variables of this .env file (PYTHONPATH ` +
+  `included) for the run
       --timeout SECONDS   per strategy (default: ${DEFAULTS.timeoutSeconds})
-      --scaling off|auto|full  scaling curves: each pool at 1, 2, 4, ... workers (default: auto, the
-                          families that matter, on the default sweep; full: every pool family)
-      --budget SECONDS    time for the whole run (default: ${BUDGET_BASE_SWEEPS} x the base sweep); runs past it are skipped
-      --max-workers N     largest pool a curve tries (default: ${DEFAULT_MAX_WORKERS})
-      --sample-hz N       thread-state sampling rate (default: ${DEFAULTS.sampleHz})
-      --slow-callback-ms N  an asyncio callback this long blocks the event loop (default: ${DEFAULTS.slowCallbackMs})
-      --out FILE          write the profile JSON (- for stdout); missing folders are created
-      --progress text|json  progress on stderr (default: text)
-      --stop-on-stdin-close  stop as on SIGTERM when stdin closes (for programs that run the CLI)
-      --verbose           every strategy, all the evidence and reasoning, each route explained
-      --speedscope F, --trace F, --collapsed F, --html F, --strategy ID   exports, as below
-  concurrency-profiler show PROFILE.json [--verbose]
-      the table and advice of a saved profile (analysed again when it has no analysis)
-  concurrency-profiler export PROFILE.json [options]
-      --speedscope FILE   speedscope JSON, one profile per thread
-      --trace FILE        Chrome Trace Event JSON (Perfetto, chrome://tracing)
-      --collapsed FILE    collapsed stacks for flamegraph.pl
-      --html FILE         standalone HTML report with every strategy
-      --strategy ID       strategy for speedscope/trace/collapsed (default: the recommended one,
-                          else the one with most threads)
+ ` +
+  `     --scaling off|auto|full  scaling curves: each pool at 1, 2, 4, ... ` +
+  `workers (default: auto, the
+                          families that matter, ` +
+  `on the default sweep; full: every pool family)
+      --budget SECONDS   ` +
+  ` time for the whole run (default: ${BUDGET_BASE_SWEEPS} x the base sweep); ` +
+  `runs past it are skipped
+      --max-workers N     largest pool a curve ` +
+  `tries (default: ${DEFAULT_MAX_WORKERS})
+      --sample-hz N       thread-state ` +
+  `sampling rate (default: ${DEFAULTS.sampleHz})
+      --slow-callback-ms N ` +
+  ` an asyncio callback this long blocks the event loop (default: ${DEFAULTS.slowCallbackMs})
+ ` +
+  `     --out FILE          write the profile JSON (- for stdout); missing ` +
+  `folders are created
+      --progress text|json  progress on stderr (default: ` +
+  `text)
+      --stop-on-stdin-close  stop as on SIGTERM when stdin closes ` +
+  `(for programs that run the CLI)
+      --verbose           every strategy, ` +
+  `all the evidence and reasoning, each route explained
+      --speedscope ` +
+  `F, --trace F, --collapsed F, --html F, --strategy ID   exports, as below
+ ` +
+  ` concurrency-profiler show PROFILE.json [--verbose]
+      the table and ` +
+  `advice of a saved profile (analysed again when it has no analysis)
+  concurrency-profiler ` +
+  `export PROFILE.json [options]
+      --speedscope FILE   speedscope JSON, ` +
+  `one profile per thread
+      --trace FILE        Chrome Trace Event JSON ` +
+  `(Perfetto, chrome://tracing)
+      --collapsed FILE    collapsed stacks ` +
+  `for flamegraph.pl
+      --html FILE         standalone HTML report with ` +
+  `every strategy
+      --strategy ID       strategy for speedscope/trace/collapsed ` +
+  `(default: the recommended one,
+                          else the one with ` +
+  `most threads)
   concurrency-profiler interpreters [--json] [--python PATH]
-      lists what --interpreters auto would find, with what each one is
-  concurrency-profiler --version
+ ` +
+  `     lists what --interpreters auto would find, with what each one is
+  ` +
+  `concurrency-profiler --version
 
-Exit codes: 0 the serial baseline completed, 1 it did not, 2 usage error, 130/143 interrupted.`;
+Exit codes: 0 the serial baseline completed, ` +
+  `1 it did not, 2 usage error, 130/143 interrupted.`;
 
 const EXIT_USAGE = 2;
 

@@ -451,7 +451,8 @@ function parseRequested(ids: string[], workers: number, functionMode: boolean): 
       throw new UsageError(
         functionMode
           ? `Strategy "${id}" runs the whole script: leave out --function to use it.`
-          : `Strategy "${id}" needs --function; without it the whole script runs (script, script+processes, script+threads, script-N).`,
+          : `Strategy "${id}" needs --function; without it the whole script runs (script, ` +
+              `script+processes, script+threads, script-N).`,
       );
     }
     if (specs.some((s) => s.id === spec.id)) throw new UsageError(`Strategy "${id}" is listed twice.`);

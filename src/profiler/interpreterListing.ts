@@ -88,7 +88,8 @@ export function formatInterpreterListing(listing: InterpreterListing): string {
       : 'unknown';
     const marks = [f.byDefault ? 'default' : '', f.auto ? 'auto' : ''].filter(Boolean).join(', ');
     lines.push(
-      `${(f.name ?? '-').padEnd(14)} ${what.padEnd(26)} ${f.source.padEnd(16)} ${f.executable}${marks ? `  [${marks}]` : ''}${f.unusable ? `  (${f.unusable})` : ''}`,
+      `${(f.name ?? '-').padEnd(14)} ${what.padEnd(26)} ${f.source.padEnd(16)} ` +
+        `${f.executable}${marks ? `  [${marks}]` : ''}${f.unusable ? `  (${f.unusable})` : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;

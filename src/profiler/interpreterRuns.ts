@@ -26,7 +26,9 @@ export interface RunInterpreter {
 
 export function describeGilDetection(offsets: number[] | null): string | null {
   return offsets
-    ? `futex words at _PyRuntime${offsets.map((o) => `+0x${o.toString(16)}`).join(', ')} (learned at start-up from spinning threads), with the GIL's mutex and switch objects next to them`
+    ? `futex words at _PyRuntime${offsets.map((o) => `+0x${o.toString(16)}`).join(', ')} ` +
+        `(learned at start-up from spinning threads), with the GIL's mutex and switch ` +
+        `objects next to them`
     : null;
 }
 
@@ -122,7 +124,8 @@ export function checkRequestedNames(requested: StrategySpec[] | null, others: Ru
   for (const spec of requested ?? []) {
     if (spec.interpreter !== null && !names.includes(spec.interpreter)) {
       throw new UsageError(
-        `Strategy "${spec.id}": no interpreter named ${spec.interpreter} in this run (${names.length ? names.join(', ') : 'none: add it with --interpreters'}).`,
+        `Strategy "${spec.id}": no interpreter named ${spec.interpreter} in this ` +
+          `run (${names.length ? names.join(', ') : 'none: add it with --interpreters'}).`,
       );
     }
   }

@@ -106,7 +106,8 @@ export function probe(
         if (!newEnough(result.version)) {
           reject(
             new UsageError(
-              `${python} is Python ${result.version}; ${MINIMUM_PYTHON_TEXT} or newer is needed. Pass --python PATH to another interpreter.`,
+              `${python} is Python ${result.version}; ${MINIMUM_PYTHON_TEXT} or newer is ` +
+                `needed. Pass --python PATH to another interpreter.`,
             ),
           );
           return;
@@ -140,5 +141,8 @@ export function aboutInterpreter(python: string, timeoutMs = 15_000): Promise<In
 
 export function formatSyntaxError(error: SyntaxErrorInfo): string {
   const caret = error.offset ? `\n    ${' '.repeat(Math.max(0, error.offset - 1))}^` : '';
-  return `SyntaxError: ${error.message}\n  File "${error.file}", line ${error.line}\n    ${error.text.trimEnd()}${caret}`;
+  return (
+    `SyntaxError: ${error.message}\n  File "${error.file}", line ${error.line}\n ` +
+    `   ${error.text.trimEnd()}${caret}`
+  );
 }

@@ -178,4 +178,9 @@ export function onInterpreter(spec: StrategySpec, interpreter: string, workers: 
   return parseStrategy(withStrategyParts(spec.id, { interpreter }), workers);
 }
 
-export const KNOWN_STRATEGY_FORMS = `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, processes-METHOD-N, asyncio, subinterpreters (Python 3.14+), any of them +native-N (native thread pools limited to N threads) and @INTERPRETER (run by another interpreter of --interpreters); without --function: script, script+processes, script+threads, script-N[+...] (ids follow ${STRATEGY_ID_GRAMMAR})`;
+export const KNOWN_STRATEGY_FORMS =
+  `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, ` +
+  `processes-METHOD-N, asyncio, subinterpreters (Python 3.14+), any of them ` +
+  `+native-N (native thread pools limited to N threads) and @INTERPRETER (run ` +
+  `by another interpreter of --interpreters); without --function: script, script+processes, ` +
+  `script+threads, script-N[+...] (ids follow ${STRATEGY_ID_GRAMMAR})`;

@@ -143,9 +143,10 @@ export function scalingLine(curve: ScalingCurve): string {
       peak = `, peak at ${fit.peakWorkers} (the ${fit.ceiling.reason})`;
     else peak = `, peak ~${fit.peakWorkers} (USL${guess})`;
   }
-  const skipped = curve.skipped.length
-    ? `; not run: ${curve.skipped.map((s) => s.workers).join(', ')} (${curve.skipped[0]!.reason.split(':')[0]}${curve.skipped.length > 1 ? ', ...' : ''})`
+  const why = curve.skipped.length
+    ? `${curve.skipped[0]!.reason.split(':')[0]}${curve.skipped.length > 1 ? ', ...' : ''}`
     : '';
+  const skipped = curve.skipped.length ? `; not run: ${curve.skipped.map((s) => s.workers).join(', ')} (${why})` : '';
   return `${curve.strategy}: ${points || 'no usable point'}${peak}${skipped}`;
 }
 

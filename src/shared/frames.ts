@@ -12,9 +12,8 @@ export const RUNTIME_FRAME = '[runtime]';
 const STDLIB_DIR = /[\\/](?:lib(?:64)?[\\/](?:python|pypy)[\d.]*t?|Lib)[\\/]/;
 const PACKAGES_DIR = /[\\/](?:site|dist)-packages[\\/]/;
 /** Standard-library modules that hand tasks to threads, processes and event loops. */
-const RUNTIME_MODULE = new RegExp(
-  '(?:^|[\\\\/])(?:threading|queue|selectors|runpy|(?:concurrent[\\\\/]futures|asyncio|multiprocessing)[\\\\/][^\\\\/]+)\\.py$',
-);
+const RUNTIME_MODULE =
+  /(?:^|[\\/])(?:threading|queue|selectors|runpy|(?:concurrent[\\/]futures|asyncio|multiprocessing)[\\/][^\\/]+)\.py$/;
 /** The engine's own Python files (src/profiler/python/cp_*.py). */
 const HARNESS_FILE = /(?:^|[\\/])cp_(?:harness|worker|tracer|probe)\.py$/;
 

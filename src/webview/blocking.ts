@@ -67,7 +67,10 @@ export function blockingSection(profile: Profile, open: Open): HTMLElement | nul
     ...runs.map((s) => {
       const lag = s.loopLag;
       const total = s.loopBlocks!.reduce((sum, b) => sum + b.totalMs, 0);
-      const caption = `${s.id}: ${milliseconds(total)} blocked of ${milliseconds((s.wallSeconds ?? 0) * 1000)}${lag ? ` · callbacks ≥ ${lag.slowCallbackMs} ms · heartbeat up to ${milliseconds(lag.maxMs)} late` : ''}`;
+      const late = lag
+        ? ` · callbacks ≥ ${lag.slowCallbackMs} ms · heartbeat up to ${milliseconds(lag.maxMs)} late`
+        : '';
+      const caption = `${s.id}: ${milliseconds(total)} blocked of ${milliseconds((s.wallSeconds ?? 0) * 1000)}${late}`;
       return el('div', { class: 'blocking-run' }, [
         el('h3', { text: caption }),
         table(
@@ -138,7 +141,9 @@ export function locksSection(profile: Profile, open: Open): HTMLElement | null {
     el('h2', { text: 'Locks', attrs: { id: 'locks-heading' } }),
     el('p', {
       class: 'muted',
-      text: 'Locks the tasks waited on, from a re-run with the lock recorder: where each was created, how long threads waited, and who held it.',
+      text:
+        'Locks the tasks waited on, from a re-run with the lock recorder: where each ' +
+        'was created, how long threads waited, and who held it.',
     }),
     ...runs.map((s) =>
       el('div', { class: 'blocking-run' }, [
@@ -173,7 +178,8 @@ export function locksSection(profile: Profile, open: Open): HTMLElement | null {
                 text: `${milliseconds(lock.waitMs)} (${lock.contended}/${lock.acquisitions})`,
                 title:
                   lock.conditionWaitMs > 0
-                    ? `and ${milliseconds(lock.conditionWaitMs)} waiting to be notified (Condition.wait) by ${lock.conditionWaiters} thread(s)`
+                    ? `and ${milliseconds(lock.conditionWaitMs)} waiting to be notified (Condition.wait) ` +
+                      `by ${lock.conditionWaiters} thread(s)`
                     : 'acquisitions that waited / all acquisitions',
               }),
               el('td', {}, [holdersCell(lock, open)]),

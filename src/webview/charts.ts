@@ -70,7 +70,10 @@ export class ChartsSection {
       this.toolbar(),
       el('p', {
         class: 'muted help',
-        text: 'Wheel: zoom at the cursor · drag: pan · click: open the source · keys: ←/→ pan, ↑/↓ scroll, +/− zoom, Enter selects a frame, then arrows move between frames, Enter zooms to it, o opens its source, Esc resets',
+        text:
+          'Wheel: zoom at the cursor · drag: pan · click: open the source · keys: ←/→ ' +
+          'pan, ↑/↓ scroll, +/− zoom, Enter selects a frame, then arrows move between ' +
+          'frames, Enter zooms to it, o opens its source, Esc resets',
       }),
       this.panesEl,
     ]);
@@ -178,7 +181,8 @@ export class ChartsSection {
       {
         class: 'field',
         title:
-          'Fold the harness, threading, concurrent.futures, asyncio and multiprocessing frames into one [runtime] frame',
+          'Fold the harness, threading, concurrent.futures, asyncio and multiprocessing ' +
+          'frames into one [runtime] frame',
       },
       [box, el('span', { text: 'Just my code' })],
     );
@@ -275,7 +279,9 @@ export class ChartsSection {
     const { state } = this.ctx;
     const view = state.view;
     const title = el('h3', {
-      text: `${strategy.id} · ${strategy.threads.length} thread${strategy.threads.length === 1 ? '' : 's'} · ${strategy.samples.t.length} samples`,
+      text:
+        `${strategy.id} · ${strategy.threads.length} thread${strategy.threads.length === 1 ? '' : 's'} ` +
+        `· ${strategy.samples.t.length} samples`,
     });
     if (strategy.samples.t.length === 0) {
       return el('div', { class: 'pane' }, [
@@ -303,7 +309,9 @@ export class ChartsSection {
         this.ctx.saveState();
       },
       onOpenSource: this.ctx.openSource,
-      ariaLabel: `${VIEWS.find((v) => v.id === view)!.label} flame chart of ${strategy.id}; keyboard: arrows pan, Enter zooms, Escape resets`,
+      ariaLabel:
+        `${VIEWS.find((v) => v.id === view)!.label} flame chart of ${strategy.id}; ` +
+        `keyboard: arrows pan, Enter zooms, Escape resets`,
     });
     canvas.setSearch(matches);
     this.canvases.push({ canvas, strategy });
@@ -317,7 +325,10 @@ export class ChartsSection {
         : view === 'cores'
           ? el('p', {
               class: 'legend',
-              text: 'Each core: the thread that ran on it (top row) and its Python stack; the grey strip is other programs’ load on that core; blank means idle or not this workload.',
+              text:
+                'Each core: the thread that ran on it (top row) and its Python stack; the ' +
+                'grey strip is other programs’ load on that core; blank means idle or not ' +
+                'this workload.',
             })
           : null;
     return el('div', { class: 'pane' }, [title, legend, canvas.element]);

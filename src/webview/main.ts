@@ -120,7 +120,9 @@ function render(message: HostToWebview): void {
         el('main', { class: 'report' }, [
           el('h1', { text: 'Profiling…' }),
           el('p', {
-            text: `${message.functionName ?? message.file}: ${message.strategy ?? 'starting'} (${message.done} of ${message.total} strategies done)`,
+            text:
+              `${message.functionName ?? message.file}: ${message.strategy ?? 'starting'} ` +
+              `(${message.done} of ${message.total} strategies done)`,
           }),
         ]),
       );

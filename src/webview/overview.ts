@@ -110,7 +110,9 @@ export function overviewSection(profile: Profile, theme: Theme): HTMLElement {
     el('h2', { text: 'Cores and thread states' }),
     el('p', {
       class: 'muted',
-      text: 'Per core: the workload (blue) and other programs (grey) over the run. Per strategy: the share of thread samples in each state while tasks ran.',
+      text:
+        'Per core: the workload (blue) and other programs (grey) over the run. Per ' +
+        'strategy: the share of thread samples in each state while tasks ran.',
     }),
     stateLegend(),
     el(

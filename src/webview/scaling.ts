@@ -128,13 +128,19 @@ export function fitSummary(curve: ScalingCurve): string {
         ? `peak at ${fit.peakWorkers} (the ${fit.ceiling.reason})`
         : `peak ~${fit.peakWorkers}`;
   const guess = fit.pointsUsed < 3 ? ' · a guess: fewer than 3 worker counts' : '';
-  return `USL sigma ${fit.sigma.toFixed(3)} · kappa ${fit.kappa.toFixed(4)} · ${peak} · rmse ${fit.rmse.toFixed(2)}${guess}`;
+  return (
+    `USL sigma ${fit.sigma.toFixed(3)} · kappa ${fit.kappa.toFixed(4)} · ${peak} ` +
+    `· rmse ${fit.rmse.toFixed(2)}${guess}`
+  );
 }
 
 /** What a hovered or focused point says. */
 export function pointText(point: PlacedPoint): string {
   const p = point.point;
-  return `${p.strategy}: ${p.workers} worker${p.workers === 1 ? '' : 's'}, ${seconds(p.wallSeconds)} wall, ${speedup(p.speedup)}, efficiency ${percent(point.efficiency)}`;
+  return (
+    `${p.strategy}: ${p.workers} worker${p.workers === 1 ? '' : 's'}, ${seconds(p.wallSeconds)} ` +
+    `wall, ${speedup(p.speedup)}, efficiency ${percent(point.efficiency)}`
+  );
 }
 
 function chart(geometry: ScalingGeometry, cores: number, tip: HTMLElement): SVGSVGElement {
@@ -235,7 +241,10 @@ export function scalingSection(profile: Profile): HTMLElement | null {
     el('h2', { text: 'Scaling', attrs: { id: 'scaling-heading' } }),
     el('p', {
       class: 'muted',
-      text: 'Speedup over the baseline against pool size: measured points, the fitted Universal Scalability Law (line), the ideal (dashed, speedup = workers) and the core count. Hover or focus a point for its wall time and efficiency.',
+      text:
+        'Speedup over the baseline against pool size: measured points, the fitted ' +
+        'Universal Scalability Law (line), the ideal (dashed, speedup = workers) ' +
+        'and the core count. Hover or focus a point for its wall time and efficiency.',
     }),
     el('div', { class: 'scaling-plot' }, [chart(geometry, cores, tip), tip]),
     legend,

@@ -173,7 +173,9 @@ export function strategiesTable(profile: Profile): HTMLElement {
         el('tr', { class: 'detail' }, [
           el('td', { attrs: { colspan: String(head.length) } }, [
             el('div', {
-              text: `First difference at task ${difference.task}: expected ${difference.expected}, got ${difference.actual}`,
+              text:
+                `First difference at task ${difference.task}: expected ${difference.expected}, ` +
+                `got ${difference.actual}`,
             }),
           ]),
         ]),

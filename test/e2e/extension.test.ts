@@ -78,28 +78,34 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     await page.screenshot({ path: screenshotPath('02b-whole-script') });
   });
 
-  test('the CodeLens profiles the I/O-bound function, with its default arguments, and shows a different verdict', async () => {
-    const { page } = session!;
-    await codeLens(page, 'Profile concurrency', LENS.fetch).click();
-    const prefilled = await answerInputBox(page, 'Profile fetch');
-    assert.equal(prefilled, '[(0.1,)] * 8');
-    const verdict = await shownVerdict(page, 'fetch', RUN_TIMEOUT_MS);
-    await page.screenshot({ path: screenshotPath('03-codelens-verdict') });
-    assert.equal(verdict, 'I/O-bound');
-  });
+  test(
+    'the CodeLens profiles the I/O-bound function, with its default arguments, ' + 'and shows a different verdict',
+    async () => {
+      const { page } = session!;
+      await codeLens(page, 'Profile concurrency', LENS.fetch).click();
+      const prefilled = await answerInputBox(page, 'Profile fetch');
+      assert.equal(prefilled, '[(0.1,)] * 8');
+      const verdict = await shownVerdict(page, 'fetch', RUN_TIMEOUT_MS);
+      await page.screenshot({ path: screenshotPath('03-codelens-verdict') });
+      assert.equal(verdict, 'I/O-bound');
+    },
+  );
 
-  test("the input box remembers the last arguments, and a bad expression is reported with the engine's message", async () => {
-    const { page } = session!;
-    await codeLens(page, 'Profile concurrency', LENS.crunch).click();
-    const prefilled = await answerInputBox(page, 'Profile crunch', '[(');
-    assert.equal(prefilled, '[(3_000_000,)] * 4');
-    const error = notification(page, 'The profiler could not start');
-    await error.waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: screenshotPath('03b-usage-error') });
-    assert.match((await error.textContent()) ?? '', /--args '\[\(' failed: SyntaxError/);
-    await error.hover();
-    await error.locator('.codicon-notifications-clear').click();
-  });
+  test(
+    'the input box remembers the last arguments, and a bad expression is reported ' + "with the engine's message",
+    async () => {
+      const { page } = session!;
+      await codeLens(page, 'Profile concurrency', LENS.crunch).click();
+      const prefilled = await answerInputBox(page, 'Profile crunch', '[(');
+      assert.equal(prefilled, '[(3_000_000,)] * 4');
+      const error = notification(page, 'The profiler could not start');
+      await error.waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: screenshotPath('03b-usage-error') });
+      assert.match((await error.textContent()) ?? '', /--args '\[\(' failed: SyntaxError/);
+      await error.hover();
+      await error.locator('.codicon-notifications-clear').click();
+    },
+  );
 
   test('a function in the profile opens at its line in the editor', async () => {
     const { page } = session!;

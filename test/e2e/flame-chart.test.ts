@@ -82,30 +82,33 @@ describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }
     await waitForDecorations(page, expected);
   });
 
-  test('the per-core chart of the threads run has one lane per core, and the GIL lets one thread run at a time', async () => {
-    const { page } = session!;
-    const lanes = await showCoreLanes(profileWebview(page));
-    assert.equal(await lanes.getAttribute('data-lanes'), String(cpus().length));
-    // A wider window for a readable picture of the lanes (docs/flame-chart.png).
-    const viewport = page.viewportSize()!;
-    await page.setViewportSize({ width: 2600, height: viewport.height });
-    await page.waitForTimeout(1_000);
-    await profileWebview(page)
-      .locator('section.charts')
-      .screenshot({ path: screenshotPath('11-per-core-lanes') });
-    await page.setViewportSize(viewport);
+  test(
+    'the per-core chart of the threads run has one lane per core, and the GIL ' + 'lets one thread run at a time',
+    async () => {
+      const { page } = session!;
+      const lanes = await showCoreLanes(profileWebview(page));
+      assert.equal(await lanes.getAttribute('data-lanes'), String(cpus().length));
+      // A wider window for a readable picture of the lanes (docs/flame-chart.png).
+      const viewport = page.viewportSize()!;
+      await page.setViewportSize({ width: 2600, height: viewport.height });
+      await page.waitForTimeout(1_000);
+      await profileWebview(page)
+        .locator('section.charts')
+        .screenshot({ path: screenshotPath('11-per-core-lanes') });
+      await page.setViewportSize(viewport);
 
-    // With two CPU-bound task threads on two cores, free threads would both run in most sampler
-    // ticks (a mean near 2); under the GIL one runs (a mean near 1: the sampler reads the threads
-    // one after the other, so a hand-over now and then shows both running, or neither).
-    const threads = strategy(profile, 'threads');
-    const ticks = ticksOfTwoTaskThreads(threads);
-    assert.ok(ticks.length >= 20, `only ${ticks.length} sampler ticks saw two task threads`);
-    const meanRunning = ticks.reduce((sum, running) => sum + running, 0) / ticks.length;
-    assert.ok(meanRunning <= 1.25, `${meanRunning} task threads running per tick`);
-    // And the one not running waits for the GIL (a run without it has no GIL wait at all).
-    assert.ok(threads.threadStates!.gilWait >= 0.1, `GIL wait ${threads.threadStates!.gilWait}`);
-  });
+      // With two CPU-bound task threads on two cores, free threads would both run in most sampler
+      // ticks (a mean near 2); under the GIL one runs (a mean near 1: the sampler reads the threads
+      // one after the other, so a hand-over now and then shows both running, or neither).
+      const threads = strategy(profile, 'threads');
+      const ticks = ticksOfTwoTaskThreads(threads);
+      assert.ok(ticks.length >= 20, `only ${ticks.length} sampler ticks saw two task threads`);
+      const meanRunning = ticks.reduce((sum, running) => sum + running, 0) / ticks.length;
+      assert.ok(meanRunning <= 1.25, `${meanRunning} task threads running per tick`);
+      // And the one not running waits for the GIL (a run without it has no GIL wait at all).
+      assert.ok(threads.threadStates!.gilWait >= 0.1, `GIL wait ${threads.threadStates!.gilWait}`);
+    },
+  );
 
   test('a click on a frame of crunch in a core lane opens the editor at its file and line', async () => {
     const { page } = session!;

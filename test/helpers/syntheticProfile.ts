@@ -257,7 +257,9 @@ function failedStrategy(): StrategyResult {
       type: 'PicklingError',
       message: "Can't pickle <function <lambda> at 0x7f>: attribute lookup <lambda> on __main__ failed",
       traceback:
-        'Traceback (most recent call last):\n  File "/w/word_stats.py", line 3, in <module>\n    pool.map(lambda x: x, xs)\n_pickle.PicklingError: Can\'t pickle <function <lambda>>',
+        'Traceback (most recent call last):\n  File "/w/word_stats.py", line 3, in ' +
+        "<module>\n    pool.map(lambda x: x, xs)\n_pickle.PicklingError: Can't pickle " +
+        '<function <lambda>>',
     },
     wallSeconds: null,
     speedup: null,

@@ -202,7 +202,8 @@ for (const c of CASES) {
         const speedups = profile.strategies.map((s) => `${s.id} ${s.speedup?.toFixed(2) ?? s.status}`).join(', ');
         const got = `${verdict.kind} -> ${recommendation.strategy}`;
         t.diagnostic(
-          `attempt ${attempt}: ${got} (confidence ${verdict.confidence}; busiest external load ${Math.round(load * 100)}%; ${speedups})`,
+          `attempt ${attempt}: ${got} (confidence ${verdict.confidence}; busiest external ` +
+            `load ${Math.round(load * 100)}%; ${speedups})`,
         );
         const routes = typeof c.route === 'string' ? [c.route] : c.route;
         const ok = verdict.kind === c.kind && routes.includes(routeOf(recommendation.strategy) as Route);
@@ -223,12 +224,14 @@ for (const c of CASES) {
         }
         if (ok || load <= DISTURBED_LOAD || attempt === MAX_ATTEMPTS) {
           table.push(
-            `${c.fixture.padEnd(16)} ${`${c.kind} -> ${routes.join('|')}`.padEnd(33)} ${got.padEnd(33)} ${`${Math.round(load * 100)}%`.padStart(4)}  ${attempt}${ok ? '' : '  FAIL'}`,
+            `${c.fixture.padEnd(16)} ${`${c.kind} -> ${routes.join('|')}`.padEnd(33)} ` +
+              `${got.padEnd(33)} ${`${Math.round(load * 100)}%`.padStart(4)}  ${attempt}${ok ? '' : '  FAIL'}`,
           );
           assert.equal(verdict.kind, c.kind, `verdict for ${c.fixture}; evidence:\n${verdict.evidence.join('\n')}`);
           assert.ok(
             routes.includes(routeOf(recommendation.strategy) as Route),
-            `route for ${c.fixture} is ${recommendation.strategy}, expected ${routes.join(' or ')}: ${recommendation.rationale}`,
+            `route for ${c.fixture} is ${recommendation.strategy}, expected ${routes.join(' or ')}: ` +
+              `${recommendation.rationale}`,
           );
           c.check?.(profile, verdict, recommendation);
           const advice = formatAdvice({ ...profile, verdict, recommendation });

@@ -55,13 +55,16 @@ describe('a failed serial baseline', () => {
     assert.ok(hint.includes(profile.workload.python.executable), hint);
   });
 
-  test("a package whose __init__ imports a missing package: the user's error, not a reason to load the file", async () => {
-    const { output, profile } = await failedRun('needsdep/job.py');
-    assert.equal(profile.workload.module, 'needsdep.job');
-    assert.match(output, /^ {2}File ".*needsdep\/__init__\.py", line 1, in <module>$/m);
-    assert.match(output, /^ModuleNotFoundError: No module named 'cp_fixture_missing_dependency'$/m);
-    assert.match(output, /^Ran as needsdep\.job in /m);
-  });
+  test(
+    "a package whose __init__ imports a missing package: the user's error, not " + 'a reason to load the file',
+    async () => {
+      const { output, profile } = await failedRun('needsdep/job.py');
+      assert.equal(profile.workload.module, 'needsdep.job');
+      assert.match(output, /^ {2}File ".*needsdep\/__init__\.py", line 1, in <module>$/m);
+      assert.match(output, /^ModuleNotFoundError: No module named 'cp_fixture_missing_dependency'$/m);
+      assert.match(output, /^Ran as needsdep\.job in /m);
+    },
+  );
 
   test('a project package that is not on sys.path: the hint says where it is and how to import it', async () => {
     const { output } = await failedRun('uses_lib.py');

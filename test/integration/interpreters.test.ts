@@ -14,59 +14,67 @@ const TWO_WORKERS = ['--workers', '2'];
 const PYPY = 'pypy3';
 
 describe('PyPy', () => {
-  test('serial, threads and every process start method run on PyPy, with results compared in the main interpreter', async () => {
-    const { run, profile } = await profileFixture('interpreters.py', [
-      '--function',
-      'collatz',
-      '--args',
-      '[(3000,), (4000,), (5000,), (6000,)]',
-      '--strategies',
-      'serial,threads,processes-forkserver,processes-spawn',
-      '--interpreters',
-      PYPY,
-      ...TWO_WORKERS,
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    assertValidProfile(profile);
-    assert.deepEqual(
-      profile.strategies.map((s) => s.id),
-      [
-        'serial',
-        'threads',
-        'processes-forkserver',
-        'processes-spawn',
+  test(
+    'serial, threads and every process start method run on PyPy, with results ' + 'compared in the main interpreter',
+    async () => {
+      const { run, profile } = await profileFixture('interpreters.py', [
+        '--function',
+        'collatz',
+        '--args',
+        '[(3000,), (4000,), (5000,), (6000,)]',
+        '--strategies',
+        'serial,threads,processes-forkserver,processes-spawn',
+        '--interpreters',
+        PYPY,
+        ...TWO_WORKERS,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      assertValidProfile(profile);
+      assert.deepEqual(
+        profile.strategies.map((s) => s.id),
+        [
+          'serial',
+          'threads',
+          'processes-forkserver',
+          'processes-spawn',
+          'serial@pypy3.9',
+          'threads@pypy3.9',
+          'processes-forkserver@pypy3.9',
+          'processes-spawn@pypy3.9',
+        ],
+      );
+      const main = profile.interpreters![0]!;
+      const pypy = profile.interpreters![1]!;
+      assert.equal(main.main, true);
+      assert.equal(main.executable, profile.workload.python.executable);
+      assert.deepEqual(
+        [pypy.name, pypy.implementation, pypy.gil, pypy.gilDetection, pypy.moduleImports, pypy.source],
+        ['pypy3.9', 'PyPy', true, null, true, 'given'],
+      );
+      assert.match(pypy.note!, /pypy/i);
+      for (const id of [
         'serial@pypy3.9',
         'threads@pypy3.9',
         'processes-forkserver@pypy3.9',
         'processes-spawn@pypy3.9',
-      ],
-    );
-    const main = profile.interpreters![0]!;
-    const pypy = profile.interpreters![1]!;
-    assert.equal(main.main, true);
-    assert.equal(main.executable, profile.workload.python.executable);
-    assert.deepEqual(
-      [pypy.name, pypy.implementation, pypy.gil, pypy.gilDetection, pypy.moduleImports, pypy.source],
-      ['pypy3.9', 'PyPy', true, null, true, 'given'],
-    );
-    assert.match(pypy.note!, /pypy/i);
-    for (const id of ['serial@pypy3.9', 'threads@pypy3.9', 'processes-forkserver@pypy3.9', 'processes-spawn@pypy3.9']) {
-      const s = strategy(profile, id);
-      assert.equal(s.status, 'ok', `${id}: ${s.error}`);
-      assert.equal(s.resultsMatchBaseline, true, `${id}: ${JSON.stringify(s.firstDifference)}`);
-      assert.match(s.resultsNote!, /portable encoding, in the main interpreter/);
-      assert.ok(s.speedup !== null && s.speedup > 0, `${id} speedup against the main serial run`);
-      assert.ok(s.processes.length > 0, `${id}: the sampler saw its processes`);
-    }
-    // PyPy's pool workers are PyPy processes, seen by the sampler like any other.
-    const spawn = strategy(profile, 'processes-spawn@pypy3.9');
-    assert.ok(spawn.processes.filter((p) => p.role === 'worker').length >= 2, JSON.stringify(spawn.processes));
-    assert.match(spawn.processes.find((p) => p.role === 'harness')!.command, /pypy/);
-    assert.ok(profile.recommendation, 'the advice covers the interpreters');
-    const route = profile.recommendation!.routes!.find((r) => r.route === 'interpreter')!;
-    assert.equal(route.status, 'measured');
-    assert.ok(route.strategies.includes('serial@pypy3.9'), JSON.stringify(route));
-  });
+      ]) {
+        const s = strategy(profile, id);
+        assert.equal(s.status, 'ok', `${id}: ${s.error}`);
+        assert.equal(s.resultsMatchBaseline, true, `${id}: ${JSON.stringify(s.firstDifference)}`);
+        assert.match(s.resultsNote!, /portable encoding, in the main interpreter/);
+        assert.ok(s.speedup !== null && s.speedup > 0, `${id} speedup against the main serial run`);
+        assert.ok(s.processes.length > 0, `${id}: the sampler saw its processes`);
+      }
+      // PyPy's pool workers are PyPy processes, seen by the sampler like any other.
+      const spawn = strategy(profile, 'processes-spawn@pypy3.9');
+      assert.ok(spawn.processes.filter((p) => p.role === 'worker').length >= 2, JSON.stringify(spawn.processes));
+      assert.match(spawn.processes.find((p) => p.role === 'harness')!.command, /pypy/);
+      assert.ok(profile.recommendation, 'the advice covers the interpreters');
+      const route = profile.recommendation!.routes!.find((r) => r.route === 'interpreter')!;
+      assert.equal(route.status, 'measured');
+      assert.ok(route.strategies.includes('serial@pypy3.9'), JSON.stringify(route));
+    },
+  );
 
   test('a result that differs on PyPy is found; one that cannot be encoded is reported not comparable', async () => {
     const differs = await profileFixture('interpreters.py', [
@@ -105,26 +113,29 @@ describe('PyPy', () => {
     );
   });
 
-  test('a module that does not import on PyPy fails its PyPy strategies clearly; the rest of the run goes on', async () => {
-    const { run, profile } = await profileFixture('needs_numpy.py', [
-      '--function',
-      'total',
-      '--strategies',
-      'serial,threads',
-      '--interpreters',
-      PYPY,
-      ...TWO_WORKERS,
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    assertValidProfile(profile);
-    assert.equal(strategy(profile, 'threads').status, 'ok');
-    const serial = strategy(profile, 'serial@pypy3.9');
-    assert.equal(serial.status, 'failed');
-    assert.match(serial.error!, /the module does not import in pypy3\.9: .*numpy/);
-    assert.equal(strategy(profile, 'threads@pypy3.9').status, 'skipped');
-    assert.equal(profile.interpreters![1]!.moduleImports, false);
-    assert.match(run.stderr, /serial@pypy3\.9[^\n]*the module does not import in pypy3\.9/);
-  });
+  test(
+    'a module that does not import on PyPy fails its PyPy strategies clearly; ' + 'the rest of the run goes on',
+    async () => {
+      const { run, profile } = await profileFixture('needs_numpy.py', [
+        '--function',
+        'total',
+        '--strategies',
+        'serial,threads',
+        '--interpreters',
+        PYPY,
+        ...TWO_WORKERS,
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      assertValidProfile(profile);
+      assert.equal(strategy(profile, 'threads').status, 'ok');
+      const serial = strategy(profile, 'serial@pypy3.9');
+      assert.equal(serial.status, 'failed');
+      assert.match(serial.error!, /the module does not import in pypy3\.9: .*numpy/);
+      assert.equal(strategy(profile, 'threads@pypy3.9').status, 'skipped');
+      assert.equal(profile.interpreters![1]!.moduleImports, false);
+      assert.match(run.stderr, /serial@pypy3\.9[^\n]*the module does not import in pypy3\.9/);
+    },
+  );
 
   test('a task that never returns on PyPy ends at --timeout and leaves no process behind', async () => {
     const marker = randomUUID();

@@ -86,47 +86,50 @@ test('a report with the profile compressed inside renders the same, still withou
   await page.close();
 });
 
-test('a sparse profile (no analysis, no per-core data, no thread states, a failed baseline) renders without errors', async () => {
-  const profile = syntheticProfile({ threads: 2, samplesPerThread: 50, withAnalysis: false });
-  const [serial, threaded] = profile.strategies;
-  Object.assign(serial!, {
-    status: 'failed',
-    error: 'ZeroDivisionError: division by zero',
-    errorDetail: null,
-    samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
-  });
-  Object.assign(threaded!, {
-    cores: null,
-    threadStates: null,
-    speedup: null,
-    efficiency: null,
-    resultsMatchBaseline: null,
-  });
-  threaded!.samples.core.fill(-1);
-  Object.assign(profile, {
-    interrupted: true,
-    sampling: { threadStates: 'unavailable', note: 'macOS: thread states are unavailable', gilDetection: null },
-  });
-  const file = path.join(dir, 'sparse.html');
-  writeFileSync(file, buildHtmlReport(profile, loadWebviewAssets(MEDIA_DIR)));
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`file://${file}`);
-  await page.getByTestId('strategy-table').waitFor();
-  assert.match((await page.getByTestId('verdict-label').textContent())!, /No verdict/);
-  assert.match((await page.getByTestId('strategy-table').textContent())!, /ZeroDivisionError: division by zero/);
-  assert.match(
-    (await page.locator('main').textContent())!,
-    /interrupted: this profile is partial.*macOS: thread states are unavailable/s,
-  );
-  // No core is known for any sample: the lanes are the machine's cores, all without workload.
-  assert.equal(await page.getByTestId('per-core-lanes').getAttribute('data-lanes'), '2');
-  for (const view of ['threads', 'flamegraph', 'functions']) await page.getByTestId(`view-${view}`).click();
-  await page.getByTestId('top-functions').waitFor();
-  assert.deepEqual(errors, []);
-  await page.close();
-});
+test(
+  'a sparse profile (no analysis, no per-core data, no thread states, a failed ' + 'baseline) renders without errors',
+  async () => {
+    const profile = syntheticProfile({ threads: 2, samplesPerThread: 50, withAnalysis: false });
+    const [serial, threaded] = profile.strategies;
+    Object.assign(serial!, {
+      status: 'failed',
+      error: 'ZeroDivisionError: division by zero',
+      errorDetail: null,
+      samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
+    });
+    Object.assign(threaded!, {
+      cores: null,
+      threadStates: null,
+      speedup: null,
+      efficiency: null,
+      resultsMatchBaseline: null,
+    });
+    threaded!.samples.core.fill(-1);
+    Object.assign(profile, {
+      interrupted: true,
+      sampling: { threadStates: 'unavailable', note: 'macOS: thread states are unavailable', gilDetection: null },
+    });
+    const file = path.join(dir, 'sparse.html');
+    writeFileSync(file, buildHtmlReport(profile, loadWebviewAssets(MEDIA_DIR)));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${file}`);
+    await page.getByTestId('strategy-table').waitFor();
+    assert.match((await page.getByTestId('verdict-label').textContent())!, /No verdict/);
+    assert.match((await page.getByTestId('strategy-table').textContent())!, /ZeroDivisionError: division by zero/);
+    assert.match(
+      (await page.locator('main').textContent())!,
+      /interrupted: this profile is partial.*macOS: thread states are unavailable/s,
+    );
+    // No core is known for any sample: the lanes are the machine's cores, all without workload.
+    assert.equal(await page.getByTestId('per-core-lanes').getAttribute('data-lanes'), '2');
+    for (const view of ['threads', 'flamegraph', 'functions']) await page.getByTestId(`view-${view}`).click();
+    await page.getByTestId('top-functions').waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  },
+);
 
 test('a function named like HTML renders as text everywhere', async () => {
   const { page, problems } = await open();
@@ -138,44 +141,47 @@ test('a function named like HTML renders as text everywhere', async () => {
   await page.close();
 });
 
-test('hover shows the frame, click reports its source line, the wheel zooms and the zoom survives a reload', async () => {
-  const { page, problems } = await open();
-  await page.getByTestId('view-threads').click();
-  const canvas = page.getByTestId('per-thread-lanes').locator('canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = (await canvas.boundingBox())!;
-  // First lane's first frame row: axis 18 + header 16 + ribbon 8 + half a row.
-  const x = box.x + box.width / 2;
-  const y = box.y + 18 + 16 + 8 + 7;
-  await page.mouse.move(x, y);
-  const tooltip = page.locator('.chart-tooltip');
-  await tooltip.waitFor({ state: 'visible' });
-  const text = (await tooltip.textContent())!;
-  assert.match(text, /^worker\/w\/word_stats\.py:12total/);
-  assert.match(text, /state (running|GIL wait|I\/O)/);
-  assert.match(text, /thread ThreadPoolExecutor-0_0/);
+test(
+  'hover shows the frame, click reports its source line, the wheel zooms and ' + 'the zoom survives a reload',
+  async () => {
+    const { page, problems } = await open();
+    await page.getByTestId('view-threads').click();
+    const canvas = page.getByTestId('per-thread-lanes').locator('canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    // First lane's first frame row: axis 18 + header 16 + ribbon 8 + half a row.
+    const x = box.x + box.width / 2;
+    const y = box.y + 18 + 16 + 8 + 7;
+    await page.mouse.move(x, y);
+    const tooltip = page.locator('.chart-tooltip');
+    await tooltip.waitFor({ state: 'visible' });
+    const text = (await tooltip.textContent())!;
+    assert.match(text, /^worker\/w\/word_stats\.py:12total/);
+    assert.match(text, /state (running|GIL wait|I\/O)/);
+    assert.match(text, /thread ThreadPoolExecutor-0_0/);
 
-  await page.mouse.click(x, y);
-  await page.waitForFunction(() => document.querySelector('.toast')?.textContent === '/w/word_stats.py:12');
+    await page.mouse.click(x, y);
+    await page.waitForFunction(() => document.querySelector('.toast')?.textContent === '/w/word_stats.py:12');
 
-  await page.mouse.move(x, y);
-  await page.mouse.wheel(0, -600);
-  const zoomed = await page.waitForFunction(() => {
-    const cp = (history.state as { cp?: { viewports: Record<string, { t0: number; t1: number }> } })?.cp;
-    const v = cp?.viewports['threads-4/threads'];
-    return v && v.t1 - v.t0 < 1000 ? v : null;
-  });
-  const view = (await zoomed.jsonValue()) as { t0: number; t1: number };
-  await page.reload();
-  await page.getByTestId('per-thread-lanes').waitFor();
-  const restored = await page.evaluate(
-    () => (history.state as { cp: { view: string; viewports: Record<string, unknown> } }).cp,
-  );
-  assert.equal(restored.view, 'threads');
-  assert.deepEqual(restored.viewports['threads-4/threads'], view);
-  assert.deepEqual(problems, []);
-  await page.close();
-});
+    await page.mouse.move(x, y);
+    await page.mouse.wheel(0, -600);
+    const zoomed = await page.waitForFunction(() => {
+      const cp = (history.state as { cp?: { viewports: Record<string, { t0: number; t1: number }> } })?.cp;
+      const v = cp?.viewports['threads-4/threads'];
+      return v && v.t1 - v.t0 < 1000 ? v : null;
+    });
+    const view = (await zoomed.jsonValue()) as { t0: number; t1: number };
+    await page.reload();
+    await page.getByTestId('per-thread-lanes').waitFor();
+    const restored = await page.evaluate(
+      () => (history.state as { cp: { view: string; viewports: Record<string, unknown> } }).cp,
+    );
+    assert.equal(restored.view, 'threads');
+    assert.deepEqual(restored.viewports['threads-4/threads'], view);
+    assert.deepEqual(problems, []);
+    await page.close();
+  },
+);
 
 test('keyboard: Enter selects a frame, arrows walk the stack, o opens the source, Esc resets', async () => {
   const { page, problems } = await open();
@@ -265,49 +271,52 @@ test('two strategies side by side, and search keeps only matching functions in t
   await page.close();
 });
 
-test('just my code: runtime frames fold into [runtime] in the charts and top functions, the toggle shows them all', async () => {
-  const file = path.join(dir, 'runtime.html');
-  await writeExports(syntheticProfile({ threads: 2, samplesPerThread: 300, runtimeFrames: true }), {
-    html: file,
-    mediaDir: MEDIA_DIR,
-  });
-  const { page, problems } = await open(`file://${file}`);
-  await page.getByTestId('view-functions').click();
-  const table = page.getByTestId('top-functions');
-  const functions = async (): Promise<string[]> => table.locator('td:first-child .fn').allTextContents();
-  const folded = await functions();
-  assert.ok(folded.includes('[runtime]'), folded.join(', '));
-  assert.ok(!folded.some((name) => ['_bootstrap_inner', 'run', '_worker'].includes(name)), folded.join(', '));
-  assert.ok(
-    folded.includes('count_words') && folded.includes('update'),
-    'the user’s code and the libraries it calls stay',
-  );
-  assert.equal(await table.locator('button.fn', { hasText: '[runtime]' }).count(), 0, 'no source to open');
+test(
+  'just my code: runtime frames fold into [runtime] in the charts and top functions, ' + 'the toggle shows them all',
+  async () => {
+    const file = path.join(dir, 'runtime.html');
+    await writeExports(syntheticProfile({ threads: 2, samplesPerThread: 300, runtimeFrames: true }), {
+      html: file,
+      mediaDir: MEDIA_DIR,
+    });
+    const { page, problems } = await open(`file://${file}`);
+    await page.getByTestId('view-functions').click();
+    const table = page.getByTestId('top-functions');
+    const functions = async (): Promise<string[]> => table.locator('td:first-child .fn').allTextContents();
+    const folded = await functions();
+    assert.ok(folded.includes('[runtime]'), folded.join(', '));
+    assert.ok(!folded.some((name) => ['_bootstrap_inner', 'run', '_worker'].includes(name)), folded.join(', '));
+    assert.ok(
+      folded.includes('count_words') && folded.includes('update'),
+      'the user’s code and the libraries it calls stay',
+    );
+    assert.equal(await table.locator('button.fn', { hasText: '[runtime]' }).count(), 0, 'no source to open');
 
-  // The flame graph's root is the fold; hovering it says so.
-  await page.getByTestId('view-flamegraph').click();
-  const canvas = page.getByTestId('flame-graph').locator('canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.move(box.x + 40, box.y + 18 + 16 + 7);
-  await page.locator('.chart-tooltip').waitFor({ state: 'visible' });
-  assert.match((await page.locator('.chart-tooltip').textContent())!, /^\[runtime\]/);
+    // The flame graph's root is the fold; hovering it says so.
+    await page.getByTestId('view-flamegraph').click();
+    const canvas = page.getByTestId('flame-graph').locator('canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 40, box.y + 18 + 16 + 7);
+    await page.locator('.chart-tooltip').waitFor({ state: 'visible' });
+    assert.match((await page.locator('.chart-tooltip').textContent())!, /^\[runtime\]/);
 
-  await page.getByTestId('just-my-code').uncheck();
-  await page.getByTestId('view-functions').click();
-  const all = await functions();
-  assert.ok(
-    ['_bootstrap_inner', 'run', '_worker'].every((name) => all.includes(name)),
-    all.join(', '),
-  );
-  assert.ok(!all.includes('[runtime]'));
-  await page.waitForFunction(() => {
-    const cp = (history.state as { cp?: { justMyCode?: boolean; view: string } } | null)?.cp;
-    return cp?.justMyCode === false && cp.view === 'functions';
-  });
-  await page.reload();
-  await page.getByTestId('top-functions').waitFor();
-  assert.equal(await page.getByTestId('just-my-code').isChecked(), false, 'the choice survives a reload');
-  assert.deepEqual(problems, []);
-  await page.close();
-});
+    await page.getByTestId('just-my-code').uncheck();
+    await page.getByTestId('view-functions').click();
+    const all = await functions();
+    assert.ok(
+      ['_bootstrap_inner', 'run', '_worker'].every((name) => all.includes(name)),
+      all.join(', '),
+    );
+    assert.ok(!all.includes('[runtime]'));
+    await page.waitForFunction(() => {
+      const cp = (history.state as { cp?: { justMyCode?: boolean; view: string } } | null)?.cp;
+      return cp?.justMyCode === false && cp.view === 'functions';
+    });
+    await page.reload();
+    await page.getByTestId('top-functions').waitFor();
+    assert.equal(await page.getByTestId('just-my-code').isChecked(), false, 'the choice survives a reload');
+    assert.deepEqual(problems, []);
+    await page.close();
+  },
+);

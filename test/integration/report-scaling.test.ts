@@ -65,44 +65,51 @@ after(async () => {
   await browser?.close();
 });
 
-test('the Scaling chart draws each curve with its fit, the ideal line and the core count; hover and focus tell wall time and efficiency', async () => {
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(url);
-  const section = page.getByTestId('scaling');
-  await section.waitFor();
-  assert.equal(await section.locator('h2').textContent(), 'Scaling');
-  assert.equal(await section.locator('g.scaling-curve').count(), 2);
-  assert.equal(await section.locator('[data-curve="threads"] [data-testid="scaling-point"]').count(), 6);
-  assert.equal(await section.locator('[data-curve="processes-fork"] [data-testid="scaling-point"]').count(), 4);
-  assert.equal(await section.locator('path.scaling-fit').count(), 2);
-  assert.equal(await section.locator('path.scaling-ideal').count(), 1);
-  assert.equal(await section.getByTestId('scaling-cores').locator('text').textContent(), '2 cores');
-  // The threads points rise from left to right, and the 32-worker one sits right of the cores line.
-  const xs = await section
-    .locator('[data-curve="threads"] [data-testid="scaling-point"]')
-    .evaluateAll((dots) => dots.map((d) => Number(d.getAttribute('cx'))));
-  assert.deepEqual(
-    xs,
-    [...xs].sort((a, b) => a - b),
-  );
-  const coresX = Number(await section.locator('[data-testid="scaling-cores"] line').getAttribute('x1'));
-  assert.ok(xs[1]! === coresX, 'the 2-worker point is on the core count line');
-  const legend = await section.getByTestId('scaling-legend-item').allTextContents();
-  assert.match(legend[0]!, /^threads · USL sigma 0\.00\d · kappa 0\.000\d · peak at 32 \(the tasks\) · rmse 0\.0\d/);
-  assert.match(legend[0]!, /not run: 64 \(over the budget/);
+test(
+  'the Scaling chart draws each curve with its fit, the ideal line and the ' +
+    'core count; hover and focus tell wall time and efficiency',
+  async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(url);
+    const section = page.getByTestId('scaling');
+    await section.waitFor();
+    assert.equal(await section.locator('h2').textContent(), 'Scaling');
+    assert.equal(await section.locator('g.scaling-curve').count(), 2);
+    assert.equal(await section.locator('[data-curve="threads"] [data-testid="scaling-point"]').count(), 6);
+    assert.equal(await section.locator('[data-curve="processes-fork"] [data-testid="scaling-point"]').count(), 4);
+    assert.equal(await section.locator('path.scaling-fit').count(), 2);
+    assert.equal(await section.locator('path.scaling-ideal').count(), 1);
+    assert.equal(await section.getByTestId('scaling-cores').locator('text').textContent(), '2 cores');
+    // The threads points rise from left to right, and the 32-worker one sits right of the cores line.
+    const xs = await section
+      .locator('[data-curve="threads"] [data-testid="scaling-point"]')
+      .evaluateAll((dots) => dots.map((d) => Number(d.getAttribute('cx'))));
+    assert.deepEqual(
+      xs,
+      [...xs].sort((a, b) => a - b),
+    );
+    const coresX = Number(await section.locator('[data-testid="scaling-cores"] line').getAttribute('x1'));
+    assert.ok(xs[1]! === coresX, 'the 2-worker point is on the core count line');
+    const legend = await section.getByTestId('scaling-legend-item').allTextContents();
+    assert.match(legend[0]!, /^threads · USL sigma 0\.00\d · kappa 0\.000\d · peak at 32 \(the tasks\) · rmse 0\.0\d/);
+    assert.match(legend[0]!, /not run: 64 \(over the budget/);
 
-  const tip = section.getByTestId('scaling-tip');
-  assert.equal(await tip.isVisible(), false);
-  await section.locator('[data-strategy="threads-16"]').hover();
-  assert.equal(await tip.isVisible(), true);
-  assert.match((await tip.textContent())!, /^threads-16: 16 workers, \d+(\.\d+)? ms wall, 1\d\.\dx, efficiency 9\d%$/);
-  await page.mouse.move(5, 5);
-  assert.equal(await tip.isVisible(), false);
-  await section.locator('[data-strategy="processes-fork-8"]').focus();
-  assert.match((await tip.textContent())!, /^processes-fork-8: 8 workers, .* 4\.60x, efficiency 57%$/);
-  assert.deepEqual(problems, []);
-  if (process.env.SCALING_SCREENSHOT) await section.screenshot({ path: process.env.SCALING_SCREENSHOT });
-  await page.close();
-});
+    const tip = section.getByTestId('scaling-tip');
+    assert.equal(await tip.isVisible(), false);
+    await section.locator('[data-strategy="threads-16"]').hover();
+    assert.equal(await tip.isVisible(), true);
+    assert.match(
+      (await tip.textContent())!,
+      /^threads-16: 16 workers, \d+(\.\d+)? ms wall, 1\d\.\dx, efficiency 9\d%$/,
+    );
+    await page.mouse.move(5, 5);
+    assert.equal(await tip.isVisible(), false);
+    await section.locator('[data-strategy="processes-fork-8"]').focus();
+    assert.match((await tip.textContent())!, /^processes-fork-8: 8 workers, .* 4\.60x, efficiency 57%$/);
+    assert.deepEqual(problems, []);
+    if (process.env.SCALING_SCREENSHOT) await section.screenshot({ path: process.env.SCALING_SCREENSHOT });
+    await page.close();
+  },
+);

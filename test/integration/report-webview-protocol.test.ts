@@ -12,8 +12,10 @@ import { BLOCKING_FILE, blockingProfile } from '../helpers/blockingProfile';
 import { MEDIA_DIR, launchChromium } from './report-browser';
 
 let browser: Browser;
-const webviewHtml = `<!DOCTYPE html><html><head><meta charset="utf-8"><style>${readFileSync(path.join(MEDIA_DIR, 'webview.css'), 'utf8')}</style></head>
-<body><div id="app"></div><script>${readFileSync(path.join(MEDIA_DIR, 'webview.js'), 'utf8')}</script></body></html>`;
+const asset = (name: string): string => readFileSync(path.join(MEDIA_DIR, name), 'utf8');
+const webviewHtml =
+  `<!DOCTYPE html><html><head><meta charset="utf-8"><style>${asset('webview.css')}</style></head>` +
+  `<body><div id="app"></div><script>${asset('webview.js')}</script></body></html>`;
 
 /**
  * A stand-in for VS Code's webview API that records what the webview sends. A string, not a
@@ -71,57 +73,60 @@ test('the webview says ready first, renders the profile it is sent, and posts op
   await page.close();
 });
 
-test('the Blocking and Locks tables open their lines; the per-thread chart names the lock a thread waited on', async () => {
-  const page = await openWebview();
-  await page.evaluate(
-    (p) => window.postMessage({ type: 'profile', profile: p, source: null }, '*'),
-    blockingProfile() as never,
-  );
-  const blocking = page.getByTestId('blocking-table-threads-2');
-  await blocking.waitFor();
-  assert.deepEqual(await blocking.locator('tbody td').allTextContents(), [
-    'tokenize() word_stats.py:17',
-    'time.sleep(0.05)  # blocks',
-    '2',
-    '100.0 ms',
-    '60.0 ms',
-    'sleep',
-  ]);
-  await blocking.getByRole('button', { name: 'tokenize()' }).click();
-  const locks = page.getByTestId('locks-table-threads-2');
-  assert.match(
-    (await locks.locator('tbody tr').first().textContent())!,
-    /^LOCK Lock.*46%2350\.0 ms \(5\/8\)count_words\(\)/,
-  );
-  await locks.getByRole('button', { name: '<module>()' }).click();
-  await locks.getByRole('button', { name: 'count_words()' }).click();
-  const opened = (await sent(page)).filter((m) => m.type === 'openSource');
-  assert.deepEqual(opened, [
-    { type: 'openSource', file: BLOCKING_FILE, line: 17 },
-    { type: 'openSource', file: BLOCKING_FILE, line: 3 },
-    { type: 'openSource', file: BLOCKING_FILE, line: 20 },
-  ]);
-
-  // Per thread: thread 1 waited on LOCK from 50 to 100 ms; find its marks strip by hovering down the chart there.
-  await page.getByTestId('view-threads').click();
-  await page.getByTestId('marks-legend').waitFor();
-  const canvas = page.getByTestId('per-thread-lanes').locator('canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = (await canvas.boundingBox())!;
-  const x = box.x + (75 / 1000) * box.width;
-  let title = '';
-  for (let y = box.y + 18; y < box.y + box.height && !title.startsWith('waiting for lock'); y += 2) {
-    await page.mouse.move(x, y);
-    title = await page.evaluate(
-      () => document.querySelector('.chart-tooltip:not([hidden]) .tooltip-title')?.textContent ?? '',
+test(
+  'the Blocking and Locks tables open their lines; the per-thread chart names ' + 'the lock a thread waited on',
+  async () => {
+    const page = await openWebview();
+    await page.evaluate(
+      (p) => window.postMessage({ type: 'profile', profile: p, source: null }, '*'),
+      blockingProfile() as never,
     );
-  }
-  assert.match(title, /^waiting for lock LOCK \(Lock created at word_stats\.py:3, held mostly by count_words\(\)/);
-  await page.mouse.down();
-  await page.mouse.up();
-  assert.deepEqual((await sent(page)).at(-1), { type: 'openSource', file: BLOCKING_FILE, line: 3 });
-  await page.close();
-});
+    const blocking = page.getByTestId('blocking-table-threads-2');
+    await blocking.waitFor();
+    assert.deepEqual(await blocking.locator('tbody td').allTextContents(), [
+      'tokenize() word_stats.py:17',
+      'time.sleep(0.05)  # blocks',
+      '2',
+      '100.0 ms',
+      '60.0 ms',
+      'sleep',
+    ]);
+    await blocking.getByRole('button', { name: 'tokenize()' }).click();
+    const locks = page.getByTestId('locks-table-threads-2');
+    assert.match(
+      (await locks.locator('tbody tr').first().textContent())!,
+      /^LOCK Lock.*46%2350\.0 ms \(5\/8\)count_words\(\)/,
+    );
+    await locks.getByRole('button', { name: '<module>()' }).click();
+    await locks.getByRole('button', { name: 'count_words()' }).click();
+    const opened = (await sent(page)).filter((m) => m.type === 'openSource');
+    assert.deepEqual(opened, [
+      { type: 'openSource', file: BLOCKING_FILE, line: 17 },
+      { type: 'openSource', file: BLOCKING_FILE, line: 3 },
+      { type: 'openSource', file: BLOCKING_FILE, line: 20 },
+    ]);
+
+    // Per thread: thread 1 waited on LOCK from 50 to 100 ms; find its marks strip by hovering down the chart there.
+    await page.getByTestId('view-threads').click();
+    await page.getByTestId('marks-legend').waitFor();
+    const canvas = page.getByTestId('per-thread-lanes').locator('canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    const x = box.x + (75 / 1000) * box.width;
+    let title = '';
+    for (let y = box.y + 18; y < box.y + box.height && !title.startsWith('waiting for lock'); y += 2) {
+      await page.mouse.move(x, y);
+      title = await page.evaluate(
+        () => document.querySelector('.chart-tooltip:not([hidden]) .tooltip-title')?.textContent ?? '',
+      );
+    }
+    assert.match(title, /^waiting for lock LOCK \(Lock created at word_stats\.py:3, held mostly by count_words\(\)/);
+    await page.mouse.down();
+    await page.mouse.up();
+    assert.deepEqual((await sent(page)).at(-1), { type: 'openSource', file: BLOCKING_FILE, line: 3 });
+    await page.close();
+  },
+);
 
 test('a packed profile (bytes, for big profiles) renders like a profile object', async () => {
   const page = await openWebview();

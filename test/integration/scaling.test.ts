@@ -121,30 +121,34 @@ describe('GIL-bound pure Python', () => {
 });
 
 describe('whole-script what-ifs', () => {
-  test('a script running GIL-bound work on its own ThreadPoolExecutor gets script+processes measured, and a size curve', async () => {
-    const { run, profile } = await profileFixture('script_pool.py', []);
-    assert.equal(run.code, 0, run.stderr);
-    assertValidProfile(profile);
-    const [own, swapped] = profile.strategies;
-    assert.equal(own!.id, 'script');
-    assert.equal(own!.workers, 2, 'the size the script passes');
-    assert.deepEqual(
-      own!.pools!.map((p) => [p.api, p.workers, p.sized, p.line, p.swappedTo]),
-      [['ThreadPoolExecutor', 2, true, 13, null]],
-    );
-    assert.equal(swapped!.id, 'script+processes');
-    assert.equal(swapped!.status, 'ok', swapped!.error ?? '');
-    assert.equal(swapped!.resultsMatchBaseline, true, JSON.stringify(swapped!.firstDifference));
-    assert.equal(swapped!.pools![0]!.swappedTo, 'processes');
-    assert.ok(swapped!.speedup! > 0);
-    // The worker processes were really there: the tree had more than the harness.
-    assert.ok(swapped!.processes.length > own!.processes.length, JSON.stringify(swapped!.processes));
-    const curve = profile.scaling!.find((c) => c.strategy === 'script' || c.strategy === 'script+processes');
-    assert.ok(curve, `no size curve: ${JSON.stringify(profile.scaling)}`);
-    assertAccounted(curve, [1, 2, 4]);
-    assertPointsAreStrategies(profile, curve);
-    assert.match(run.stderr, /^script(\+processes)?: 1->/m);
-  });
+  test(
+    'a script running GIL-bound work on its own ThreadPoolExecutor gets script+processes ' +
+      'measured, and a size curve',
+    async () => {
+      const { run, profile } = await profileFixture('script_pool.py', []);
+      assert.equal(run.code, 0, run.stderr);
+      assertValidProfile(profile);
+      const [own, swapped] = profile.strategies;
+      assert.equal(own!.id, 'script');
+      assert.equal(own!.workers, 2, 'the size the script passes');
+      assert.deepEqual(
+        own!.pools!.map((p) => [p.api, p.workers, p.sized, p.line, p.swappedTo]),
+        [['ThreadPoolExecutor', 2, true, 13, null]],
+      );
+      assert.equal(swapped!.id, 'script+processes');
+      assert.equal(swapped!.status, 'ok', swapped!.error ?? '');
+      assert.equal(swapped!.resultsMatchBaseline, true, JSON.stringify(swapped!.firstDifference));
+      assert.equal(swapped!.pools![0]!.swappedTo, 'processes');
+      assert.ok(swapped!.speedup! > 0);
+      // The worker processes were really there: the tree had more than the harness.
+      assert.ok(swapped!.processes.length > own!.processes.length, JSON.stringify(swapped!.processes));
+      const curve = profile.scaling!.find((c) => c.strategy === 'script' || c.strategy === 'script+processes');
+      assert.ok(curve, `no size curve: ${JSON.stringify(profile.scaling)}`);
+      assertAccounted(curve, [1, 2, 4]);
+      assertPointsAreStrategies(profile, curve);
+      assert.match(run.stderr, /^script(\+processes)?: 1->/m);
+    },
+  );
 
   test('a thread pool running a lambda: the swap is refused with the reason and the fix', async () => {
     const { run, profile } = await profileFixture('script_lambda_pool.py', ['--scaling', 'off']);

@@ -72,14 +72,22 @@ test('eventLoopBlocked only judges coroutines (or scripts), and a loop that only
   assert.ok(!verdict.rules?.includes('eventLoopBlocked'));
 });
 
-test('time the blocked thread only queued for a core does not count: a preempted callback is not a blocking call', () => {
-  const preempted = block({ totalMs: 600, state: 'running', runnableShare: 1, code: '    await asyncio.sleep(0.05)' });
-  assert.equal(blockedShare([preempted], 800), 0);
-  assert.equal(eventLoopBlocked(collectFacts(asyncProfile([preempted]))), null);
-  // A long computation on a busy machine: half queued, but the loop was held the whole time.
-  const busy = block({ totalMs: 780, state: 'running', runnableShare: 0.5, code: '    h = digest(DATA)' });
-  assert.ok(blockedShare([busy], 800) > 0.9);
-});
+test(
+  'time the blocked thread only queued for a core does not count: a preempted ' + 'callback is not a blocking call',
+  () => {
+    const preempted = block({
+      totalMs: 600,
+      state: 'running',
+      runnableShare: 1,
+      code: '    await asyncio.sleep(0.05)',
+    });
+    assert.equal(blockedShare([preempted], 800), 0);
+    assert.equal(eventLoopBlocked(collectFacts(asyncProfile([preempted]))), null);
+    // A long computation on a busy machine: half queued, but the loop was held the whole time.
+    const busy = block({ totalMs: 780, state: 'running', runnableShare: 0.5, code: '    h = digest(DATA)' });
+    assert.ok(blockedShare([busy], 800) > 0.9);
+  },
+);
 
 test('the asyncio run is judged before serial, and event-loop-blocked comes before io-bound', () => {
   const serialOnly = profile({
@@ -188,22 +196,26 @@ test('reading a line: target, expression and comment; simple calls; names a help
   assert.deepEqual(freeNames('json.loads(body.decode("utf-8"), strict=False)'), ['body']);
 });
 
-test('rewrites: to_thread for a call or an expression, run_in_executor before Python 3.9, a helper for GIL-bound expressions', () => {
-  const line = (code: string) => splitLine(code)!;
-  assert.equal(
-    rewrite('to-thread', line('    r = requests.get(url, timeout=5)'), true).after,
-    '    r = await asyncio.to_thread(requests.get, url, timeout=5)',
-  );
-  assert.equal(
-    rewrite('to-thread', line('    return hashlib.sha256(DATA).hexdigest()'), true).after,
-    '    return await asyncio.to_thread(lambda: hashlib.sha256(DATA).hexdigest())',
-  );
-  assert.equal(
-    rewrite('to-thread', line('    blocking()'), false).after,
-    '    await asyncio.get_running_loop().run_in_executor(None, blocking)',
-  );
-  const helper = rewrite('process-pool', line('    total = sum(i * i for i in range(n))'), true);
-  assert.equal(helper.after, '    total = await asyncio.get_running_loop().run_in_executor(POOL, _off_loop, n)');
-  assert.ok(helper.setup.includes('def _off_loop(n):  # module level, so worker processes can unpickle it'));
-  assert.ok(helper.setup.includes('    return sum(i * i for i in range(n))'));
-});
+test(
+  'rewrites: to_thread for a call or an expression, run_in_executor before ' +
+    'Python 3.9, a helper for GIL-bound expressions',
+  () => {
+    const line = (code: string) => splitLine(code)!;
+    assert.equal(
+      rewrite('to-thread', line('    r = requests.get(url, timeout=5)'), true).after,
+      '    r = await asyncio.to_thread(requests.get, url, timeout=5)',
+    );
+    assert.equal(
+      rewrite('to-thread', line('    return hashlib.sha256(DATA).hexdigest()'), true).after,
+      '    return await asyncio.to_thread(lambda: hashlib.sha256(DATA).hexdigest())',
+    );
+    assert.equal(
+      rewrite('to-thread', line('    blocking()'), false).after,
+      '    await asyncio.get_running_loop().run_in_executor(None, blocking)',
+    );
+    const helper = rewrite('process-pool', line('    total = sum(i * i for i in range(n))'), true);
+    assert.equal(helper.after, '    total = await asyncio.get_running_loop().run_in_executor(POOL, _off_loop, n)');
+    assert.ok(helper.setup.includes('def _off_loop(n):  # module level, so worker processes can unpickle it'));
+    assert.ok(helper.setup.includes('    return sum(i * i for i in range(n))'));
+  },
+);

@@ -99,16 +99,19 @@ test('fitCurve fits min(workers, ceiling): processes past the cores add nothing,
   assert.deepEqual(ceilingFor('cores', 8, 4), { workers: 4, reason: 'tasks' });
 });
 
-test('projectSpeedup: 1.73x on 2 cores projects Amdahl at 4 and 8 cores, capped by the tasks, and says it is a guess', () => {
-  const proj = projectSpeedup({ points: [{ workers: 2, speedup: 1.73 }], cores: 2, tasks: 8, bound: 'cores' })!;
-  const s = 2 / 1.73 - 1;
-  assert.equal(proj.cores2x, Math.round(uslSpeedup({ sigma: s, kappa: 0 }, 4) * 100) / 100);
-  assert.equal(proj.cores4x, Math.round(uslSpeedup({ sigma: s, kappa: 0 }, 8) * 100) / 100);
-  assert.match(proj.model, /^a guess: Amdahl/);
-  const few = projectSpeedup({ points: [{ workers: 2, speedup: 1.73 }], cores: 2, tasks: 4, bound: 'cores' })!;
-  assert.equal(few.cores4x, few.cores2x, '4 tasks cannot use more than 4 cores');
-  assert.match(few.assumptions, /Capped by the 4 tasks/);
-});
+test(
+  'projectSpeedup: 1.73x on 2 cores projects Amdahl at 4 and 8 cores, capped ' + 'by the tasks, and says it is a guess',
+  () => {
+    const proj = projectSpeedup({ points: [{ workers: 2, speedup: 1.73 }], cores: 2, tasks: 8, bound: 'cores' })!;
+    const s = 2 / 1.73 - 1;
+    assert.equal(proj.cores2x, Math.round(uslSpeedup({ sigma: s, kappa: 0 }, 4) * 100) / 100);
+    assert.equal(proj.cores4x, Math.round(uslSpeedup({ sigma: s, kappa: 0 }, 8) * 100) / 100);
+    assert.match(proj.model, /^a guess: Amdahl/);
+    const few = projectSpeedup({ points: [{ workers: 2, speedup: 1.73 }], cores: 2, tasks: 4, bound: 'cores' })!;
+    assert.equal(few.cores4x, few.cores2x, '4 tasks cannot use more than 4 cores');
+    assert.match(few.assumptions, /Capped by the 4 tasks/);
+  },
+);
 
 test('projectSpeedup: a curve of 3+ worker counts is a USL fit, relative to serial through its 1-worker point', () => {
   const truth = { sigma: 0.02, kappa: 0.01 };

@@ -72,7 +72,9 @@ test('a size curve of the swapped script: the recommendation names the worker co
 
 test('a refused swap is reported with its reason and fix, and the script is kept as written', () => {
   const message =
-    'the ThreadPoolExecutor created at job.py:12 cannot become a process pool: the task <lambda> at job.py:13 cannot be pickled (PicklingError: ...). Fix: make the task a module-level def';
+    'the ThreadPoolExecutor created at job.py:12 cannot become a process pool: ' +
+    'the task <lambda> at job.py:13 cannot be pickled (PicklingError: ...). Fix: ' +
+    'make the task a module-level def';
   const p = scriptProfile([{ id: 'script+processes', status: 'skipped', speedup: null }]);
   const refused = p.strategies[1]!;
   refused.error = `SwapRefused: ${message}`;

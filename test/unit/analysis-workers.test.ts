@@ -84,15 +84,18 @@ test('GIL-bound processes: about the core count, because past it the cores are t
   assert.match(rec.projected!.model, /^a guess/);
 });
 
-test('the largest measured pool is the best and larger ones were skipped: the rationale says they were not measured', () => {
-  const p = withCurve(
-    { tasks: 64, strategies: [{ id: 'serial', states: IO }] },
-    'threads',
-    { 1: 1, 2: 2, 4: 3.9, 8: 7.7 },
-    'io',
-  );
-  p.scaling![0]!.skipped.push({ workers: 16, reason: 'over the budget: ~2.0 s estimated, 0.5 s left' });
-  const { recommendation: rec } = analyzeProfile(p);
-  assert.equal(rec.workers, 8);
-  assert.match(rec.rationale, /Larger pools were not measured \(16: over the budget/);
-});
+test(
+  'the largest measured pool is the best and larger ones were skipped: the ' + 'rationale says they were not measured',
+  () => {
+    const p = withCurve(
+      { tasks: 64, strategies: [{ id: 'serial', states: IO }] },
+      'threads',
+      { 1: 1, 2: 2, 4: 3.9, 8: 7.7 },
+      'io',
+    );
+    p.scaling![0]!.skipped.push({ workers: 16, reason: 'over the budget: ~2.0 s estimated, 0.5 s left' });
+    const { recommendation: rec } = analyzeProfile(p);
+    assert.equal(rec.workers, 8);
+    assert.match(rec.rationale, /Larger pools were not measured \(16: over the budget/);
+  },
+);

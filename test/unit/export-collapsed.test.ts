@@ -12,7 +12,8 @@ test('collapsed stacks: one line per frame path, counts add up to the samples', 
   assert.equal(total, strategy.samples.t.length);
   assert.ok(
     lines.includes(
-      `worker (word_stats.py:10);count_words (word_stats.py:17);normalize (word_stats.py:31);lower (word_stats.py:38) ${countLeaf(strategy, 4)}`,
+      `worker (word_stats.py:10);count_words (word_stats.py:17);normalize (word_stats.py:31);lower ` +
+        `(word_stats.py:38) ${countLeaf(strategy, 4)}`,
     ),
   );
   assert.equal(new Set(lines.map((l) => l.slice(0, l.lastIndexOf(' ')))).size, lines.length);

@@ -16,7 +16,8 @@ function workspace(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "engine process $(touch pwned) 'q' "));
   writeFileSync(
     path.join(dir, 'work.py'),
-    'import time\n\ndef crunch(n):\n    return sum(i * i for i in range(n))\n\ndef forever():\n    while True:\n        time.sleep(0.05)\n',
+    'import time\n\ndef crunch(n):\n    return sum(i * i for i in range(n))\n\ndef ' +
+      'forever():\n    while True:\n        time.sleep(0.05)\n',
   );
   return dir;
 }

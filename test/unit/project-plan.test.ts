@@ -75,13 +75,16 @@ describe('planImport', () => {
     });
   });
 
-  test('an explicit project root (the workspace folder) is the cwd; the nearest marked root is kept on sys.path', () => {
-    const root = layout(['services/api/pyproject.toml', 'services/api/svc/__init__.py', 'services/api/svc/h.py']);
-    const plan = planImport(join(root, 'services/api/svc/h.py'), root);
-    assert.equal(plan.cwd, root);
-    assert.equal(plan.module, 'svc.h');
-    assert.deepEqual(plan.sysPathAdded, [join(root, 'services/api'), root]);
-  });
+  test(
+    'an explicit project root (the workspace folder) is the cwd; the nearest ' + 'marked root is kept on sys.path',
+    () => {
+      const root = layout(['services/api/pyproject.toml', 'services/api/svc/__init__.py', 'services/api/svc/h.py']);
+      const plan = planImport(join(root, 'services/api/svc/h.py'), root);
+      assert.equal(plan.cwd, root);
+      assert.equal(plan.module, 'svc.h');
+      assert.deepEqual(plan.sysPathAdded, [join(root, 'services/api'), root]);
+    },
+  );
 
   test('file names that are not identifiers keep their name (python -m accepts them); a dot does not', () => {
     const root = layout(['pyproject.toml', 'my-script.py', 'v1.2/job.py', 'notes.txt']);

@@ -20,7 +20,9 @@ after(() => rmSync(root, { recursive: true, force: true }));
 // A "library" outside the project folder that creates its own pool.
 writeFileSync(
   join(library, 'libpool.py'),
-  'from concurrent.futures import ThreadPoolExecutor\n\ndef run(fn, items):\n    with ThreadPoolExecutor(3) as pool:\n        return [type(pool).__name__, list(pool.map(fn, items))]\n',
+  'from concurrent.futures import ThreadPoolExecutor\n\ndef run(fn, items):\n ' +
+    '   with ThreadPoolExecutor(3) as pool:\n        return [type(pool).__name__, ' +
+    'list(pool.map(fn, items))]\n',
 );
 
 // Every pool API the hook knows, a library's pool and asyncio's default executor; prints what each became.
@@ -66,20 +68,28 @@ const python = (value: string | number | null): string => (value === null ? 'Non
 /** Runs `script` (written into the project folder) under the hook. */
 function underHook(name: string, script: string, swap: string | null, size: number | null): Hooked {
   writeFileSync(join(project, name), script);
-  const driver = `
+  const driver =
+    `
 import io, json, runpy, sys, contextlib
 sys.path.insert(0, ${JSON.stringify(HOOK_DIR)})
-import cp_poolswap
-cp_poolswap.install(${JSON.stringify(project)}, ${python(swap)}, ${python(size)})
+import ` +
+    `cp_poolswap
+cp_poolswap.install(${JSON.stringify(project)}, ${python(swap)}, ` +
+    `${python(size)})
 buffer = io.StringIO()
 raised = None
 with contextlib.redirect_stdout(buffer):
-    try:
+ ` +
+    `   try:
         runpy.run_path(${JSON.stringify(join(project, name))}, run_name="__main__")
-    except cp_poolswap.SwapRefused as exc:
+ ` +
+    `   except cp_poolswap.SwapRefused as exc:
         raised = exc.detail["message"]
-text = buffer.getvalue().strip()
-print(json.dumps({"out": json.loads(text) if text.startswith("{") else {"text": text}, "pools": cp_poolswap.report(), "refused": cp_poolswap.refusal(), "raised": raised}))
+text ` +
+    `= buffer.getvalue().strip()
+print(json.dumps({"out": json.loads(text) if ` +
+    `text.startswith("{") else {"text": text}, "pools": cp_poolswap.report(), ` +
+    `"refused": cp_poolswap.refusal(), "raised": raised}))
 `;
   return JSON.parse(execFileSync(PYTHON, ['-c', driver], { encoding: 'utf8', timeout: 60_000 })) as Hooked;
 }
@@ -163,7 +173,8 @@ with ThreadPoolExecutor(max_workers=2) as a, ThreadPoolExecutor() as b, ThreadPo
 test('refusals: a lambda, an unpicklable argument, also when the script swallows the error', () => {
   const lambda = underHook(
     'lam.py',
-    'from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(4) as pool:\n    print(list(pool.map(lambda n: n * 2, range(4))))\n',
+    'from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(4) ' +
+      'as pool:\n    print(list(pool.map(lambda n: n * 2, range(4))))\n',
     'processes',
     null,
   );
@@ -177,7 +188,9 @@ test('refusals: a lambda, an unpicklable argument, also when the script swallows
   assert.match(lambda.refused!.fix, /module-level def \(not a lambda/);
   const lock = underHook(
     'lock.py',
-    'import threading\nfrom concurrent.futures import ThreadPoolExecutor\ndef use(lock, x):\n    return x\nwith ThreadPoolExecutor(2) as pool:\n    print(pool.submit(use, threading.Lock(), 1).result())\n',
+    'import threading\nfrom concurrent.futures import ThreadPoolExecutor\ndef ' +
+      'use(lock, x):\n    return x\nwith ThreadPoolExecutor(2) as pool:\n    print(pool.submit(use, ' +
+      'threading.Lock(), 1).result())\n',
     'processes',
     null,
   );
@@ -187,7 +200,9 @@ test('refusals: a lambda, an unpicklable argument, also when the script swallows
   );
   const swallowed = underHook(
     'swallow.py',
-    'from multiprocessing.pool import ThreadPool\ntry:\n    with ThreadPool(2) as pool:\n        pool.map(lambda n: n, range(3))\nexcept BaseException:\n    print("went on")\n',
+    'from multiprocessing.pool import ThreadPool\ntry:\n    with ThreadPool(2) ' +
+      'as pool:\n        pool.map(lambda n: n, range(3))\nexcept BaseException:\n ' +
+      '   print("went on")\n',
     'processes',
     null,
   );
@@ -201,7 +216,8 @@ test('refusals: a lambda, an unpicklable argument, also when the script swallows
   assert.equal(
     underHook(
       'lam.py',
-      'from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(4) as pool:\n    print(list(pool.map(lambda n: n * 2, range(4))))\n',
+      'from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(4) ' +
+        'as pool:\n    print(list(pool.map(lambda n: n * 2, range(4))))\n',
       null,
       null,
     ).refused,

@@ -43,7 +43,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'server-lenses-'));
 const file = path.join(dir, 'work.py');
 const uri = pathToFileURL(file).toString();
 const source =
-  'import time\n\ndef crunch(n):\n    return n\n\nclass Job:\n    def run(self):\n        pass\n\ndef broken(:\n    pass\n\nasync def fetch():\n    pass\n';
+  'import time\n\ndef crunch(n):\n    return n\n\nclass Job:\n    def run(self):\n ' +
+  '       pass\n\ndef broken(:\n    pass\n\nasync def fetch():\n    pass\n';
 writeFileSync(file, source);
 let version = 1;
 

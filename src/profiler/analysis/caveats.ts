@@ -18,12 +18,19 @@ export function mismatchCaveats(f: Facts): string[] {
         ? `task ${d.task} returned ${clip(d.actual)} where serial returned ${clip(d.expected)}`
         : 'its results differ from serial';
       if (s.interpreter !== null)
-        return `${label(s)} is not recommended: ${where}. ${s.interpreter} computes a different result than the main interpreter (another implementation or version: check float formatting, hashing and ordering, or library versions there).`;
+        return (
+          `${label(s)} is not recommended: ${where}. ${s.interpreter} computes a different ` +
+          `result than the main interpreter (another implementation or version: check ` +
+          `float formatting, hashing and ordering, or library versions there).`
+        );
       const how =
         s.result.kind === 'processes'
           ? 'each worker process changed its own copy of module-level state'
           : 'tasks raced on objects they share';
-      return `${label(s)} is not recommended: ${where}. The function shares mutable state (${how}); make each task independent (return its result, combine in the caller).`;
+      return (
+        `${label(s)} is not recommended: ${where}. The function shares mutable state ` +
+        `(${how}); make each task independent (return its result, combine in the caller).`
+      );
     });
 }
 
@@ -50,7 +57,11 @@ export function failureCaveats(f: Facts): string[] {
     out.unshift('The run was interrupted: this profile is partial, and strategies that did not run are not compared.');
   if (pickling.length > 0) {
     out.unshift(
-      `${pickling.map(label).join(', ')} failed to pickle (${describeError(pickling[0])}). Process pools send the function and its arguments by pickling: define the function at module level with def (not a lambda, a nested function or a closure), and pass plain data (numbers, strings, arrays, paths) instead of locks, open files, sockets or generators; open those inside the task.`,
+      `${pickling.map(label).join(', ')} failed to pickle (${describeError(pickling[0])}). ` +
+        `Process pools send the function and its arguments by pickling: define the ` +
+        `function at module level with def (not a lambda, a nested function or a ` +
+        `closure), and pass plain data (numbers, strings, arrays, paths) instead ` +
+        `of locks, open files, sockets or generators; open those inside the task.`,
     );
   }
   return out;

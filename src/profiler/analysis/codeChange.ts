@@ -52,14 +52,18 @@ export function codeChange(w: Workload, t: CodeTarget): string | null {
     : '';
   const header = `${runWith}# at the bottom of ${mod}.py (or: from ${mod} import ${w.function.split('.')[0]})\n`;
   if (t.kind === 'serial' && t.runWith)
-    return `${header}${setup}${callsLine(w, '')}results = [${name}(*a) for a in calls]  # the same loop: the interpreter is the change\n`;
+    return (
+      `${header}${setup}${callsLine(w, '')}results = [${name}(*a) for a in calls] ` +
+      ` # the same loop: the interpreter is the change\n`
+    );
   switch (t.kind) {
     case 'processes': {
       const chunks = chunksize(t, w.tasks);
       const method = t.startMethod ?? 'fork';
       const run =
         chunks > 1 && w.args
-          ? `        results = list(pool.map(${name}, *zip(*calls), chunksize=${chunks}))  # batches of ${chunks}: tasks are tiny\n`
+          ? `        results = list(pool.map(${name}, *zip(*calls), chunksize=${chunks})) ` +
+            ` # batches of ${chunks}: tasks are tiny\n`
           : `        results = [f.result() for f in [pool.submit(${name}, *a) for a in calls]]\n`;
       return (
         header +
@@ -78,7 +82,8 @@ export function codeChange(w: Workload, t: CodeTarget): string | null {
         t.kind === 'free-threaded'
           ? '# run with python3.13t / python3.14t (free-threaded build): threads then use every core\n'
           : t.kind === 'native-threads'
-            ? '# after moving the hot loop into code that releases the GIL, e.g.:\n#   from numba import njit\n#   @njit(nogil=True)\n#   def kernel(...): ...\n'
+            ? '# after moving the hot loop into code that releases the GIL, e.g.:\n#   ' +
+              'from numba import njit\n#   @njit(nogil=True)\n#   def kernel(...): ...\n'
             : '';
       return (
         header +
@@ -131,7 +136,8 @@ function serialAdvice(w: Workload, t: CodeTarget, name: string): string | null {
     const chunks = Math.max(1, Math.ceil(w.tasks / (Math.max(2, t.workers) * CHUNKS_PER_WORKER)));
     return (
       '# Tasks this small are fastest in a plain loop. To parallelise, make each task bigger (a batch):\n' +
-      `#   with ProcessPoolExecutor() as pool:\n#       results = list(pool.map(${name}, *zip(*calls), chunksize=${chunks}))\n` +
+      `#   with ProcessPoolExecutor() as pool:\n#       results = list(pool.map(${name}, ` +
+      `*zip(*calls), chunksize=${chunks}))\n` +
       callsLine(w, '') +
       `results = [${name}(*a) for a in calls]\n`
     );

@@ -64,17 +64,22 @@ export function interpreterRationale(f: Facts, chosen: StrategyFacts): string {
   const main = f.interpreters.get(null);
   const against = main ? ` on ${main.name}` : '';
   const scaling = ownScaling(f, chosen);
+  const judged = scaling !== null ? `${times(scaling)} over its own serial run` : 'judged on its own scaling';
   const because =
     info?.implementation === 'PyPy'
       ? "PyPy's JIT compiles the hot pure-Python loop to machine code"
       : info && !info.gil
-        ? `without a GIL its threads run Python on several cores at once (${scaling !== null ? `${times(scaling)} over its own serial run` : 'judged on its own scaling'})`
+        ? `without a GIL its threads run Python on several cores at once (${judged})`
         : `${what} runs this code faster than the main interpreter`;
   const pool =
     chosen.result.kind === 'serial'
       ? ''
       : `; the pool adds ${scaling !== null ? times(scaling) : 'its own gain'} over serial there`;
-  return `${label(chosen)}: ${times(chosen.speedup!)} faster than serial${against}, above the ${SPEEDUP_MARGIN}x margin; ${what}: ${because}${info?.implementation === 'PyPy' ? pool : ''}. Your code runs unchanged there if its packages are installed for it.`;
+  return (
+    `${label(chosen)}: ${times(chosen.speedup!)} faster than serial${against}, ` +
+    `above the ${SPEEDUP_MARGIN}x margin; ${what}: ${because}${info?.implementation === 'PyPy' ? pool : ''}. ` +
+    `Your code runs unchanged there if its packages are installed for it.`
+  );
 }
 
 /** One task at a time on another interpreter: more cores do not help until a pool is added. */
@@ -83,6 +88,8 @@ export function serialElsewhereProjection(chosen: StrategyFacts): Recommendation
     cores2x: chosen.speedup,
     cores4x: chosen.speedup,
     model: 'serial',
-    assumptions: `One task at a time on ${chosen.interpreter}: more cores are not used; a process pool there (processes-fork@${chosen.interpreter}) would add them.`,
+    assumptions:
+      `One task at a time on ${chosen.interpreter}: more cores are not used; a ` +
+      `process pool there (processes-fork@${chosen.interpreter}) would add them.`,
   };
 }

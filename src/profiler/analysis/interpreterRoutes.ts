@@ -48,7 +48,8 @@ function figures(f: Facts, runs: StrategyFacts[]): string {
       if (s.speedup === null) return `${label(s)} ${s.result.status}`;
       const own = s.result.kind === 'serial' || s.interpreter === null ? null : ownScaling(f, s);
       const differs = s.result.resultsMatchBaseline === false ? ', results differ' : '';
-      return `${label(s)} ${speedup(s.speedup)}${own !== null ? ` (${speedup(own)} over its own serial)` : ''}${differs}`;
+      const scaled = own !== null ? ` (${speedup(own)} over its own serial)` : '';
+      return `${label(s)} ${speedup(s.speedup)}${scaled}${differs}`;
     })
     .join(', ');
 }
@@ -63,7 +64,10 @@ function notFound(f: Facts, what: string): string {
   const py = f.profile.workload.python;
   switch (f.profile.settings.interpreterSearch) {
     case 'off':
-      return 'this run did not look for other interpreters (a --strategies list without --interpreters, or --interpreters without auto)';
+      return (
+        'this run did not look for other interpreters (a --strategies list without ' +
+        '--interpreters, or --interpreters without auto)'
+      );
     case 'default':
     case 'auto':
       return `no ${what} was found on PATH or in pyenv, uv or conda folders`;
@@ -86,7 +90,10 @@ function importFailure(infos: InterpreterInfo[], runs: StrategyFacts[]): { reaso
   }
   return {
     reason: `the module does not import in ${broken.name}`,
-    detail: `the module does not import in ${broken.name} (${condenseError(broken.importError!)}): install its packages for that interpreter (${broken.executable} -m pip install ...) and rerun`,
+    detail:
+      `the module does not import in ${broken.name} (${condenseError(broken.importError!)}): ` +
+      `install its packages for that interpreter (${broken.executable} -m pip install ` +
+      `...) and rerun`,
   };
 }
 
@@ -111,7 +118,9 @@ export function freeThreadedRoute(f: Facts, v: Verdict): Draft {
     const detail =
       `Measured: ${figures(f, runs)} against serial on ${mainName(f)}.` +
       (reenabled.length
-        ? ` ${reenabled.map((i) => i.name).join(', ')} turned its GIL back on when your module was imported (an extension module without free-threading support), so its threads share one GIL.`
+        ? ` ${reenabled.map((i) => i.name).join(', ')} turned its GIL back on when ` +
+          `your module was imported (an extension module without free-threading support), ` +
+          `so its threads share one GIL.`
         : ' Its thread states show no GIL waits (there is none): futex waits there count as lock waits.');
     return { fits: gilBound(v) && reenabled.length === 0, reason, detail, strategies: runs };
   }
@@ -187,7 +196,9 @@ export function subinterpretersRoute(f: Facts, v: Verdict): Draft {
     return {
       fits: gilBound(v),
       reason,
-      detail: `Measured: ${figures(f, runs)}; ${reason}, in one process; arguments and results are pickled between them, and C extensions must support subinterpreters.`,
+      detail:
+        `Measured: ${figures(f, runs)}; ${reason}, in one process; arguments and ` +
+        `results are pickled between them, and C extensions must support subinterpreters.`,
       strategies: runs,
     };
   }

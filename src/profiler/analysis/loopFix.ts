@@ -93,7 +93,10 @@ function why(kind: LoopFixKind, b: LoopBlock, computes: boolean): string {
     return 'the computing holds the GIL, so a thread would still stall the loop: run it in a process pool';
   if (computes) return 'the computing releases the GIL, so in a worker thread it runs beside the loop';
   const client = ASYNC_CLIENTS.find(([re]) => b.code && re.test(b.code));
-  return `the call waits with the loop stopped; in a worker thread it waits off the loop${client ? ` (or use an async client: ${client[1]})` : ''}`;
+  return (
+    `the call waits with the loop stopped; in a worker thread it waits off the ` +
+    `loop${client ? ` (or use an async client: ${client[1]})` : ''}`
+  );
 }
 
 function codeChangeFor(f: Facts, kind: LoopFixKind, b: LoopBlock, computes: boolean): string {
@@ -151,11 +154,16 @@ export function planLoopFix(f: Facts): LoopFix | null {
 export function loopFixRationale(f: Facts, fix: LoopFix): string {
   const asyncio = f.asyncio?.speedup != null ? ` As it is, asyncio reached ${speedup(f.asyncio.speedup)}.` : '';
   const s = fix.standIn;
+  const how = fix.kind === 'process-pool' ? 'in processes' : 'with the blocking calls overlapping';
   const measured =
     s && s.speedup !== null
       ? s.speedup >= SPEEDUP_MARGIN
-        ? ` ${label(s)} ran the same tasks ${speedup(s.speedup)} faster than serial with ${fix.kind === 'process-pool' ? 'the computing in parallel' : 'the blocking calls overlapping'}: about what the loop gains once the call is off it.`
-        : ` ${label(s)}, which ran the same tasks ${fix.kind === 'process-pool' ? 'in processes' : 'with the blocking calls overlapping'}, reached only ${speedup(s.speedup)}: the fix frees the loop, but expect little speedup on this machine.`
+        ? ` ${label(s)} ran the same tasks ${speedup(s.speedup)} faster than serial ` +
+          `with ${fix.kind === 'process-pool' ? 'the computing in parallel' : 'the blocking calls overlapping'}: ` +
+          `about what the loop gains once the call is off it.`
+        : ` ${label(s)}, which ran the same tasks ${how}, ` +
+          `reached only ${speedup(s.speedup)}: the fix frees the loop, but expect little ` +
+          `speedup on this machine.`
       : ` No ${fix.kind === 'process-pool' ? 'processes' : 'threads'} run measured what that brings.`;
   return `Take the blocking call at ${blockSite(fix.block)} off the event loop: ${fix.advice}.${measured}${asyncio}`;
 }

@@ -242,10 +242,15 @@ export function projectSpeedup(input: ProjectionInput): Recommendation['projecte
     cores2x: at(2),
     cores4x: at(4),
     model: guess
-      ? `a guess: Amdahl (USL with kappa 0), sigma ${fit.sigma.toFixed(2)} from ${fit.pointsUsed} worker count(s)${basis}; a scaling curve with 3 or more would fit contention and coherency`
-      : `USL fit to ${fit.pointsUsed} worker counts${basis}: sigma ${fit.sigma.toFixed(3)} (contention), kappa ${fit.kappa.toFixed(4)} (coherency), rmse ${fit.rmse.toFixed(2)}`,
+      ? `a guess: Amdahl (USL with kappa 0), sigma ${fit.sigma.toFixed(2)} from ${fit.pointsUsed} ` +
+        `worker count(s)${basis}; a scaling curve with 3 or more would fit contention ` +
+        `and coherency`
+      : `USL fit to ${fit.pointsUsed} worker counts${basis}: sigma ${fit.sigma.toFixed(3)} ` +
+        `(contention), kappa ${fit.kappa.toFixed(4)} (coherency), rmse ${fit.rmse.toFixed(2)}`,
     assumptions:
-      `Workers = cores; each task costs what it cost here; ${input.subject ?? 'the pool'}'s contention and coherency stay as fitted on ${input.cores} logical cores (pool start-up, pickling and dispatch included).` +
+      `Workers = cores; each task costs what it cost here; ${input.subject ?? 'the pool'}'s ` +
+      `contention and coherency stay as fitted on ${input.cores} logical cores ` +
+      `(pool start-up, pickling and dispatch included).` +
       capped +
       peakNote,
   };
@@ -260,12 +265,16 @@ function projectWaits(
   const cpuShare = input.cpuShare ?? null;
   const ceiling =
     cpuShare && cpuShare > 0 && 1 / cpuShare > measured
-      ? ` Ceiling 1/${cpuShare.toFixed(2)} = ${(1 / cpuShare).toFixed(1)}x from the serial CPU share, reached with enough concurrent tasks.`
+      ? ` Ceiling 1/${cpuShare.toFixed(2)} = ${(1 / cpuShare).toFixed(1)}x from the ` +
+        `serial CPU share, reached with enough concurrent tasks.`
       : '';
   return {
     cores2x: round(measured, 2),
     cores4x: round(measured, 2),
     model: 'Amdahl over concurrent waits: the CPU share of a task is the serial fraction',
-    assumptions: `Waits overlap without using cores, and the CPU part runs one task at a time under the GIL (one event loop for asyncio), so extra cores add nothing; the remote side keeps up.${ceiling}`,
+    assumptions:
+      `Waits overlap without using cores, and the CPU part runs one task at a time ` +
+      `under the GIL (one event loop for asyncio), so extra cores add nothing; ` +
+      `the remote side keeps up.${ceiling}`,
   };
 }

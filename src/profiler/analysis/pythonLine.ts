@@ -1,22 +1,18 @@
 // Reading one line of Python without a parser: enough to rewrite the statement a profile points at
 // (a blocking call, a lock's creation): its indentation, assignment target, expression and comment.
 
-const KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
-    ' ',
-  ),
-);
-const BUILTINS = new Set(
-  'abs all any bool bytearray bytes chr dict divmod enumerate filter float format frozenset hash hex int isinstance iter len list map max min next ord pow print range repr reversed round set sorted str sum tuple type zip'.split(
-    ' ',
-  ),
-);
+const words = (text: string): Set<string> => new Set(text.trim().split(/\s+/));
+
+const KEYWORDS = words(`
+  False None True and as assert async await break class continue def del elif else except finally for from
+  global if import in is lambda nonlocal not or pass raise return try while with yield`);
+const BUILTINS = words(`
+  abs all any bool bytearray bytes chr dict divmod enumerate filter float format frozenset hash hex int isinstance
+  iter len list map max min next ord pow print range repr reversed round set sorted str sum tuple type zip`);
 /** Modules a line commonly reaches into (`hashlib.sha256(...)`): global in a helper, not a parameter. */
-const KNOWN_MODULES = new Set(
-  'array base64 binascii bz2 collections csv datetime decimal functools gzip hashlib heapq hmac itertools json lzma math np numpy operator os pandas pd pickle random re scipy secrets statistics string struct sys time zlib'.split(
-    ' ',
-  ),
-);
+const KNOWN_MODULES = words(`
+  array base64 binascii bz2 collections csv datetime decimal functools gzip hashlib heapq hmac itertools json lzma
+  math np numpy operator os pandas pd pickle random re scipy secrets statistics string struct sys time zlib`);
 
 /** A source line cut into indentation, head (an assignment target with its `=`, or `return `),
  * expression and comment. */

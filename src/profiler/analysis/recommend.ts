@@ -109,15 +109,27 @@ function chooseOn(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | 
 function whyLower(s: StrategyFacts, chosen: StrategyFacts | null, busy: boolean, ruledOut: boolean): string {
   const sp = s.speedup!;
   if (sp < SPEEDUP_MARGIN)
-    return `${speedup(sp)}: below the ${SPEEDUP_MARGIN}x margin, so not distinguishable from serial on this noisy machine.`;
+    return (
+      `${speedup(sp)}: below the ${SPEEDUP_MARGIN}x margin, so not distinguishable ` +
+      `from serial on this noisy machine.`
+    );
   if (busy && ruledOut)
-    return `${speedup(sp)}, but its threads waited for the GIL, so on this busy machine the gain is the load's doing (serial ran slowed), not a real speedup.`;
+    return (
+      `${speedup(sp)}, but its threads waited for the GIL, so on this busy machine ` +
+      `the gain is the load's doing (serial ran slowed), not a real speedup.`
+    );
   if (!chosen) return `${speedup(sp)}.`;
   if (sp > chosen.speedup! * PREFER_SIMPLER_WITHIN && busy) {
-    return `${speedup(sp)} here, but measured while other programs held the cores; the verdict points to ${chosen.result.kind}, so treat the gap as noise until a quiet re-run confirms it.`;
+    return (
+      `${speedup(sp)} here, but measured while other programs held the cores; the ` +
+      `verdict points to ${chosen.result.kind}, so treat the gap as noise until ` +
+      `a quiet re-run confirms it.`
+    );
   }
-  if (sp > chosen.speedup!)
-    return `${speedup(sp)}, within ${Math.round((PREFER_SIMPLER_WITHIN - 1) * 100)}% of ${label(chosen)} but ${s.result.kind === 'processes' ? 'pays for worker processes and pickling' : 'is harder to adopt'}.`;
+  if (sp > chosen.speedup!) {
+    const cost = s.result.kind === 'processes' ? 'pays for worker processes and pickling' : 'is harder to adopt';
+    return `${speedup(sp)}, within ${Math.round((PREFER_SIMPLER_WITHIN - 1) * 100)}% of ${label(chosen)} but ${cost}.`;
+  }
   return `${speedup(sp)}, slower than ${label(chosen)} (${speedup(chosen.speedup!)}).`;
 }
 
@@ -211,7 +223,10 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     const faster = f.processes.filter((p) => p.usable && (p.speedup ?? 0) >= SPEEDUP_MARGIN);
     if (faster.length > 0) {
       caveats.push(
-        `${faster.map((p) => `${label(p)} (${speedup(p.speedup!)})`).join(', ')} ran faster only because each process has its own copy of the lock and of the state it guards: it no longer protects anything across tasks. Not recommended unless that state is per-task.`,
+        `${faster.map((p) => `${label(p)} (${speedup(p.speedup!)})`).join(', ')} ` +
+          `ran faster only because each process has its own copy of the lock and of ` +
+          `the state it guards: it no longer protects anything across tasks. Not recommended ` +
+          `unless that state is per-task.`,
       );
     }
   }
@@ -219,19 +234,26 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     const loads = [f.serial, ...pool]
       .filter((s) => s?.externalLoad != null)
       .map((s) => `${label(s!)} ${percent(s!.externalLoad!)}`);
+    const picked =
+      chosen && predictedKind(v) === chosen.result.kind
+        ? `; ${label(chosen)} was picked because the verdict points to it, not for its exact number`
+        : '';
     caveats.push(
-      `Other programs kept the cores busy while this ran (${loads.join(', ')}): speedups are noisy and usually pessimistic${chosen && predictedKind(v) === chosen.result.kind ? `; ${label(chosen)} was picked because the verdict points to it, not for its exact number` : ''}. Re-run on a quieter machine to confirm.`,
+      `Other programs kept the cores busy while this ran (${loads.join(', ')}): ` +
+        `speedups are noisy and usually pessimistic${picked}. Re-run on a quieter machine to confirm.`,
     );
   }
   const idle = chosen && chosen.workers > 1 ? (chosen.workers - (f.tasks % chosen.workers)) % chosen.workers : 0;
   if (chosen && idle > 0 && f.tasks < IMBALANCE_ROUNDS * chosen.workers) {
     caveats.push(
-      `${f.tasks} tasks on ${chosen.workers} workers: the last round leaves ${idle} worker(s) idle; more, smaller tasks balance better.`,
+      `${f.tasks} tasks on ${chosen.workers} workers: the last round leaves ${idle} ` +
+        `worker(s) idle; more, smaller tasks balance better.`,
     );
   }
   if (chosen?.result.kind === 'processes' && chosen.result.startMethod === 'fork') {
     caveats.push(
-      'fork is not available on Windows and not safe on macOS: there the pool uses spawn, with the start-up cost measured for processes-spawn.',
+      'fork is not available on Windows and not safe on macOS: there the pool uses ' +
+        'spawn, with the start-up cost measured for processes-spawn.',
     );
   }
   if (f.profile.sampling.note) caveats.push(`Sampling: ${f.profile.sampling.note}`);
@@ -283,7 +305,8 @@ function recommendLoopFix(f: Facts, v: Verdict): Recommendation {
         s.result.kind === 'asyncio'
           ? 'One event loop as the code is now, held up by the blocking call.'
           : s.result.kind === 'threads'
-            ? 'A thread (and an event loop) per task, so the blocking calls overlap without changing the coroutine; costs a thread per concurrent task.'
+            ? 'A thread (and an event loop) per task, so the blocking calls overlap without ' +
+              'changing the coroutine; costs a thread per concurrent task.'
             : 'A process per worker, each with its own event loop; pays for worker start-up and pickling.',
     }));
   // What the fix amounts to: overlapping waits (threads), or parallel computing (threads without the GIL, processes).
@@ -349,7 +372,11 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
   if (!f.serial) return 'The serial baseline failed, so no speedup could be measured; fix the error it reports first.';
   if (!chosen) {
     if (best && best.speedup! >= SPEEDUP_MARGIN) {
-      return `Keep it serial: ${label(best)} reached ${speedup(best.speedup!)}, but its threads waited for the GIL and other programs held the cores meanwhile, so that gain is noise; no other strategy beat serial by the ${SPEEDUP_MARGIN}x margin.`;
+      return (
+        `Keep it serial: ${label(best)} reached ${speedup(best.speedup!)}, but its ` +
+        `threads waited for the GIL and other programs held the cores meanwhile, ` +
+        `so that gain is noise; no other strategy beat serial by the ${SPEEDUP_MARGIN}x margin.`
+      );
     }
     const near = best
       ? ` The fastest correct strategy, ${label(best)}, reached ${speedup(best.speedup!)}.`
@@ -357,9 +384,13 @@ function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: Str
     const predicted = predictedKind(v);
     const busy =
       predicted && disturbed(f, candidates(f, v))
-        ? ` The verdict (${v.label}) points to ${predicted}, but other programs held the cores while this ran: re-run on a quieter machine before deciding.`
+        ? ` The verdict (${v.label}) points to ${predicted}, but other programs held ` +
+          `the cores while this ran: re-run on a quieter machine before deciding.`
         : '';
-    return `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin that separates a real gain from run-to-run noise on this machine.${near}${busy}`;
+    return (
+      `Keep it serial: no strategy beat serial by the ${SPEEDUP_MARGIN}x margin ` +
+      `that separates a real gain from run-to-run noise on this machine.${near}${busy}`
+    );
   }
   const tie = chosen !== best && best ? ` (${label(best)} reached ${speedup(best.speedup!)}, within noise)` : '';
   if (chosen.interpreter !== null) return `${interpreterRationale(f, chosen)}${tie}`;
@@ -388,7 +419,8 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
         : (f.serial?.id ?? 'script');
   const next: Record<Verdict['kind'], string> = {
     'event-loop-blocked':
-      'synchronous calls hold up its event loop: take them off the loop (await asyncio.sleep, an async client, asyncio.to_thread or a process pool)',
+      'synchronous calls hold up its event loop: take them off the loop (await ' +
+      'asyncio.sleep, an async client, asyncio.to_thread or a process pool)',
     'io-bound': 'threads or asyncio overlap waits like these',
     'cpu-bound-gil': multiThreaded
       ? "the script's threads queue for the GIL: a free-threaded build (or processes) lets them run together"
@@ -404,7 +436,10 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
     workers: null,
     expectedSpeedup: null,
     projected: null,
-    rationale: `Whole-script mode ran the script once, so no strategy was compared; from its thread states, ${next[v.kind]}. Profile the hot function with --function to measure threads, processes and asyncio.`,
+    rationale:
+      `Whole-script mode ran the script once, so no strategy was compared; from ` +
+      `its thread states, ${next[v.kind]}. Profile the hot function with --function ` +
+      `to measure threads, processes and asyncio.`,
     alternatives: [],
     caveats: f.profile.sampling.note ? [`Sampling: ${f.profile.sampling.note}`] : [],
     codeChange: v.kind === 'event-loop-blocked' ? (planLoopFix(f)?.codeChange ?? null) : null,

@@ -219,7 +219,9 @@ function nativeRoute(f: Facts, v: Verdict): Draft {
     return {
       fits: false,
       reason,
-      detail: `Native code releasing the GIL (numpy, numexpr, Cython nogil, Numba nogil): not relevant, because ${reason}.`,
+      detail:
+        `Native code releasing the GIL (numpy, numexpr, Cython nogil, Numba nogil): ` +
+        `not relevant, because ${reason}.`,
     };
   }
   const hot = f.serial ? f.hot(f.serial).running : undefined;

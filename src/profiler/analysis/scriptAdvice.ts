@@ -77,6 +77,8 @@ function whatIfs(f: Facts): StrategyFacts[] {
  * by the margin (a measured curve takes part through its best size), else the script as written.
  * Null when no what-if ran (the script created no pool of its own): the caller advises unmeasured.
  */
+const belowMargin = (sp: number): string => (sp < SPEEDUP_MARGIN ? `: below the ${SPEEDUP_MARGIN}x margin` : '');
+
 export function recommendWhatIf(f: Facts, v: Verdict): Recommendation | null {
   const tried = whatIfs(f);
   const own = f.serial;
@@ -98,7 +100,7 @@ export function recommendWhatIf(f: Facts, v: Verdict): Recommendation | null {
       why:
         s === own
           ? 'The script as written: the baseline of these what-ifs.'
-          : `${speedup(s.speedup!)} of the script as written (${describeChange(s)})${s.speedup! < SPEEDUP_MARGIN ? `: below the ${SPEEDUP_MARGIN}x margin` : ''}.`,
+          : `${speedup(s.speedup!)} of the script as written (${describeChange(s)})${belowMargin(s.speedup!)}.`,
     }));
   const caveats: string[] = [];
   for (const s of tried.filter((t) => !t.usable || t.result.status !== 'ok')) {
@@ -110,14 +112,18 @@ export function recommendWhatIf(f: Facts, v: Verdict): Recommendation | null {
     } else if (r.status === 'ok' && r.resultsMatchBaseline === false) {
       const d = r.firstDifference;
       caveats.push(
-        `${s.id} is not recommended: the script behaved differently (${d ? `${d.expected} as written, ${d.actual} with the change` : 'different output'}); its output depends on the pool (shared state, or the order in which workers print).`,
+        `${s.id} is not recommended: the script behaved differently ` +
+          `(${d ? `${d.expected} as written, ${d.actual} with the change` : 'different output'}); ` +
+          `its output depends on the pool (shared state, or the order in which workers print).`,
       );
     } else if (r.status !== 'ok' && r.status !== 'skipped') {
       caveats.push(`${s.id} ${r.status}: ${(r.error ?? '').split('\n')[0]}.`);
     }
   }
   caveats.push(
-    `What-ifs run the whole script again, once each (${tried.length} more run(s)): whatever it does besides computing (files written, requests sent) happened that many more times.`,
+    `What-ifs run the whole script again, once each (${tried.length} more run(s)): ` +
+      `whatever it does besides computing (files written, requests sent) happened ` +
+      `that many more times.`,
   );
   if (disturbed(f, pool))
     caveats.push(
@@ -128,8 +134,10 @@ export function recommendWhatIf(f: Facts, v: Verdict): Recommendation | null {
   const changed = chosen === own ? '' : ` (${describeChange(chosen)})`;
   const why =
     chosen === own
-      ? `Keep the script as written: no what-if beat it by the ${SPEEDUP_MARGIN}x margin${best ? ` (the fastest, ${label(best)}, reached ${speedup(best.speedup!)})` : ''}.`
-      : `${chosen.id}: ${speedup(chosen.speedup!)} faster than the script as written${changed}, above the ${SPEEDUP_MARGIN}x margin.`;
+      ? `Keep the script as written: no what-if beat it by the ${SPEEDUP_MARGIN}x ` +
+        `margin${best ? ` (the fastest, ${label(best)}, reached ${speedup(best.speedup!)})` : ''}.`
+      : `${chosen.id}: ${speedup(chosen.speedup!)} faster than the script as written${changed}, ` +
+        `above the ${SPEEDUP_MARGIN}x margin.`;
   const more = curve ? ` ${whyNotMore(f, chosen, curve)}` : '';
   const swappedToProcesses = parseStrategyId(chosen.id)?.variant === 'processes';
   const needsCores = swappedToProcesses || v.kind === 'cpu-bound-releases-gil';

@@ -61,7 +61,10 @@ export function whyNotMore(f: Facts, chosen: StrategyFacts, curve: ScalingCurve)
   }
   const skipped = curve.skipped.filter((s) => s.workers > n);
   if (skipped.length > 0)
-    return `Larger pools were not measured (${skipped[0]!.workers}: ${skipped[0]!.reason}); ${n} is the largest measured.`;
+    return (
+      `Larger pools were not measured (${skipped[0]!.workers}: ${skipped[0]!.reason}); ` +
+      `${n} is the largest measured.`
+    );
   const peak = curve.fit?.peakWorkers;
   return peak && peak > n
     ? `${n} is the largest pool measured; the fit peaks at ~${peak}, so a larger pool may still gain.`

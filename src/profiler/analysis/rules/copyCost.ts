@@ -1,6 +1,6 @@
 // copy-bound: process pools lose because every task's arguments and results are pickled and
 // piped between processes, and that copying costs as much as the work.
-import { bytes, percent, seconds } from '../../../shared/format';
+import { bytes, percent, seconds, speedup } from '../../../shared/format';
 import { label, type Facts, type StrategyFacts } from '../facts';
 import { beatsSerial } from '../margin';
 import type { Finding } from './types';
@@ -53,15 +53,19 @@ export function copyCost(f: Facts): Finding | null {
   if (f.processes.some(beatsSerial)) return null; // processes won anyway: copying is not what limits them
   const c = worst.strategy.result.processCosts!;
   const evidence = [
-    `${label(worst.strategy)}: pickled ${bytes(c.pickledBytesSentPerTask)} of arguments per task and ${bytes(c.pickledBytesReceivedPerTask)} of results (${bytes(worst.bytesMoved)} in all): about ${seconds(worst.copySeconds)} of copying at ~${COPY_BYTES_PER_SECOND / 1e6} MB/s, ${percent(worst.share)} of the serial run's ${seconds(f.serial!.result.wallSeconds!)}.`,
+    `${label(worst.strategy)}: pickled ${bytes(c.pickledBytesSentPerTask)} of ` +
+      `arguments per task and ${bytes(c.pickledBytesReceivedPerTask)} of results ` +
+      `(${bytes(worst.bytesMoved)} in all): about ${seconds(worst.copySeconds)} ` +
+      `of copying at ~${COPY_BYTES_PER_SECOND / 1e6} MB/s, ${percent(worst.share)} ` +
+      `of the serial run's ${seconds(f.serial!.result.wallSeconds!)}.`,
   ];
   for (const p of f.processes) {
-    if (p.speedup !== null) evidence.push(`${label(p)}: ${p.speedup.toFixed(2)}x speedup.`);
+    if (p.speedup !== null) evidence.push(`${label(p)}: ${speedup(p.speedup)} speedup.`);
   }
   const threads = f.threads.filter(beatsSerial);
-  if (threads.length > 0)
-    evidence.push(
-      `Threads share the arguments without copying: ${threads.map((t) => `${label(t)} ${t.speedup!.toFixed(2)}x`).join(', ')}.`,
-    );
+  if (threads.length > 0) {
+    const measured = threads.map((t) => `${label(t)} ${speedup(t.speedup)}`).join(', ');
+    evidence.push(`Threads share the arguments without copying: ${measured}.`);
+  }
   return { rule: 'copyCost', kind: 'copy-bound', score: Math.min(MAX_SCORE, 0.5 + worst.share / 2), evidence };
 }

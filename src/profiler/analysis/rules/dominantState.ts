@@ -40,13 +40,15 @@ export function dominantState(f: Facts): Finding {
   ];
   parts.sort((a, b) => b[1] - a[1]);
   const evidence = [
-    `No rule's threshold was met; serial task samples: on CPU ${percent(st.cpu)}, blocked ${percent(st.wait)}, lock waits ${percent(st.lock)}, other ${percent(st.other)}.`,
+    `No rule's threshold was met; serial task samples: on CPU ${percent(st.cpu)}, ` +
+      `blocked ${percent(st.wait)}, lock waits ${percent(st.lock)}, other ${percent(st.other)}.`,
   ];
   // One task thread cannot contend with itself: lock waits in serial are waits for threads or
   // processes the function starts on its own.
   if (parts[0][0] === 'lock-contention')
     evidence.push(
-      'In serial the task thread mostly waited on a lock or condition: the function probably waits for threads or processes it starts itself.',
+      'In serial the task thread mostly waited on a lock or condition: the function ' +
+        'probably waits for threads or processes it starts itself.',
     );
   if (f.serial.coresUsed !== null && f.serial.coresUsed >= NATIVE_THREADS_CORES_MIN)
     evidence.push(`serial kept ${f.serial.coresUsed.toFixed(1)} cores busy: the function is already parallel inside.`);

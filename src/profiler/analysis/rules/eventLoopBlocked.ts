@@ -77,7 +77,10 @@ export function statement(code: string): string {
 
 export function describeBlock(b: LoopBlock): string {
   const code = b.code ? ` \`${statement(b.code)}\`` : b.located ? '' : ' (the line was not sampled)';
-  return `${blockSite(b)}${code}: ${b.count} call${b.count === 1 ? '' : 's'}, ${seconds(b.totalMs / 1000)} in all, up to ${seconds(b.maxMs / 1000)} each; the loop thread was ${stateWords(b)}.`;
+  return (
+    `${blockSite(b)}${code}: ${b.count} call${b.count === 1 ? '' : 's'}, ${seconds(b.totalMs / 1000)} ` +
+    `in all, up to ${seconds(b.maxMs / 1000)} each; the loop thread was ${stateWords(b)}.`
+  );
 }
 
 export function eventLoopBlocked(f: Facts): Finding | null {
@@ -91,15 +94,23 @@ export function eventLoopBlocked(f: Facts): Finding | null {
   const held = blockedMs(blocks);
   const cited = blocks.filter((b) => blockedMs([b]) >= CITED_BLOCK_SHARE * held).slice(0, 3);
   const lag = run.result.loopLag;
+  const heartbeat =
+    lag && lag.beats > 0
+      ? ` A heartbeat due every ${lag.heartbeatMs} ms ran up to ${seconds(lag.maxMs / 1000)} late.`
+      : '';
   const threshold = lag?.slowCallbackMs ?? 10;
   const evidence = [
-    `${label(run)}: synchronous calls of ${threshold} ms or more held up the event loop for ${percent(share)} of the run (${calls} call${calls === 1 ? '' : 's'}); while one runs, no other coroutine can.${lag && lag.beats > 0 ? ` A heartbeat due every ${lag.heartbeatMs} ms ran up to ${seconds(lag.maxMs / 1000)} late.` : ''}`,
+    `${label(run)}: synchronous calls of ${threshold} ms or more held up the ` +
+      `event loop for ${percent(share)} of the run (${calls} call${calls === 1 ? '' : 's'}); ` +
+      `while one runs, no other coroutine can.${heartbeat}`,
     ...cited.map(describeBlock),
   ];
   const threads = fastest(f.threads);
   if (run === f.asyncio && run.speedup !== null && threads?.speedup != null)
     evidence.push(
-      `asyncio reached ${speedup(run.speedup)} while ${label(threads)} ran the same tasks at ${speedup(threads.speedup)}: in threads the blocking calls overlap, on one loop they take turns.`,
+      `asyncio reached ${speedup(run.speedup)} while ${label(threads)} ran the ` +
+        `same tasks at ${speedup(threads.speedup)}: in threads the blocking calls ` +
+        `overlap, on one loop they take turns.`,
     );
   return { rule: 'eventLoopBlocked', kind: 'event-loop-blocked', score: Math.min(1, 2 * share), evidence };
 }

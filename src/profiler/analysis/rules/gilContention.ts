@@ -44,21 +44,27 @@ export function gilContention(f: Facts): Finding | null {
     const speed = pool.speedup !== null ? speedup(pool.speedup) : 'no';
     evidence.push(
       proxied
-        ? `${label(pool)}: ${speed} speedup while ${percent(pool.states.gil + pool.states.lock)} of thread samples waited on a lock; the sampler did not recognise the GIL in this run (${f.profile.sampling.note ?? 'no GIL address learned'}), and for CPU-bound threads that lock is almost always the GIL.`
-        : `${label(pool)}: ${speed} speedup while ${percent(pool.states.gil)} of thread samples waited for the GIL (${percent(gil)} of the time they were not queued for a core).`,
+        ? `${label(pool)}: ${speed} speedup while ${percent(pool.states.gil + pool.states.lock)} ` +
+            `of thread samples waited on a lock; the sampler did not recognise the GIL ` +
+            `in this run (${f.profile.sampling.note ?? 'no GIL address learned'}), and ` +
+            `for CPU-bound threads that lock is almost always the GIL.`
+        : `${label(pool)}: ${speed} speedup while ${percent(pool.states.gil)} of thread ` +
+            `samples waited for the GIL (${percent(gil)} of the time they were not queued ` +
+            `for a core).`,
     );
   }
   const st = f.serial.states;
   if (st) {
     const where = f.hot(f.serial).running;
-    evidence.push(
-      `serial: on CPU ${percent(st.cpu)} of ${st.samples} task samples${where ? `, mostly in ${describeHotLine(where)} (${percent(where.share)})` : ''}.`,
-    );
+    const mostly = where ? `, mostly in ${describeHotLine(where)} (${percent(where.share)})` : '';
+    evidence.push(`serial: on CPU ${percent(st.cpu)} of ${st.samples} task samples${mostly}.`);
   }
   const late = pool?.meanLatenessMs;
   if (late != null && f.serial.meanLatenessMs != null && latenessSaysGil(f)) {
     evidence.push(
-      `The in-process stack sampler woke ${late.toFixed(1)} ms late on average under ${label(pool!)} vs ${f.serial.meanLatenessMs.toFixed(1)} ms in serial: it queued for the GIL too.`,
+      `The in-process stack sampler woke ${late.toFixed(1)} ms late on average ` +
+        `under ${label(pool!)} vs ${f.serial.meanLatenessMs.toFixed(1)} ms in serial: ` +
+        `it queued for the GIL too.`,
     );
   }
   if (bestProcesses && bestProcesses.speedup !== null) {

@@ -22,7 +22,9 @@ export function ioWait(f: Facts): Finding | null {
   const st = f.serial.states;
   if (st) {
     evidence.push(
-      `serial: the task thread was blocked ${percent(wait)} of ${st.samples} samples (I/O or child processes ${percent(st.io)}, sleeping ${percent(st.sleep)}) and on CPU only ${percent(st.cpu)}.`,
+      `serial: the task thread was blocked ${percent(wait)} of ${st.samples} samples ` +
+        `(I/O or child processes ${percent(st.io)}, sleeping ${percent(st.sleep)}) ` +
+        `and on CPU only ${percent(st.cpu)}.`,
     );
     const hot = f.hot(f.serial);
     const where = (st.io >= st.sleep ? hot.io : hot.sleep) ?? hot.io ?? hot.sleep;
@@ -32,13 +34,17 @@ export function ioWait(f: Facts): Finding | null {
       );
   } else if (f.serial.coresUsed !== null) {
     evidence.push(
-      `serial used ${f.serial.coresUsed.toFixed(2)} CPU seconds per wall second: the rest of its time it waited (thread states unavailable here).`,
+      `serial used ${f.serial.coresUsed.toFixed(2)} CPU seconds per wall second: ` +
+        `the rest of its time it waited (thread states unavailable here).`,
     );
   }
   const cores = f.serial.coresUsed;
   if (cores !== null && cores >= NATIVE_THREADS_CORES_MIN) {
     evidence.push(
-      `serial kept ${cores.toFixed(1)} cores busy while its task thread waited: the function waits for work it already runs in parallel itself (its own threads, processes or a native pool), so running more of it at once competes for the same cores.`,
+      `serial kept ${cores.toFixed(1)} cores busy while its task thread waited: ` +
+        `the function waits for work it already runs in parallel itself (its own ` +
+        `threads, processes or a native pool), so running more of it at once competes ` +
+        `for the same cores.`,
     );
   }
   const overlap = fastest([...f.threads, ...(f.asyncio ? [f.asyncio] : [])]);

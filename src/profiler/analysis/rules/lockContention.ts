@@ -30,10 +30,16 @@ export function describeLock(lock: LockInfo): string {
   const at = (site: { file: string; line: number }): string => `${baseName(site.file)}:${site.line}`;
   const holder = lock.holders[0];
   const held = holder
-    ? `; held longest by ${holder.function}() at ${at(holder.site)}, ${seconds(holder.meanHoldMs / 1000)} per hold on average (longest ${seconds(holder.maxHoldMs / 1000)}, ${holder.count} holds)`
+    ? `; held longest by ${holder.function}() at ${at(holder.site)}, ${seconds(holder.meanHoldMs / 1000)} ` +
+      `per hold on average (longest ${seconds(holder.maxHoldMs / 1000)}, ${holder.count} holds)`
     : '';
   const instances = lock.instances > 1 ? ` (${lock.instances} locks created there)` : '';
-  return `The worst lock is ${lockName(lock)}, a ${lock.kind} created at ${at(lock.site)}${instances}: ${lock.waiters} thread${lock.waiters === 1 ? '' : 's'} waited ${percent(lock.waitShare)} of their task time for it (${lock.contended} of ${lock.acquisitions} acquisitions waited, ${seconds(lock.waitMs / 1000)} in all)${held}.`;
+  return (
+    `The worst lock is ${lockName(lock)}, a ${lock.kind} created at ${at(lock.site)}${instances}: ` +
+    `${lock.waiters} thread${lock.waiters === 1 ? '' : 's'} waited ${percent(lock.waitShare)} ` +
+    `of their task time for it (${lock.contended} of ${lock.acquisitions} acquisitions ` +
+    `waited, ${seconds(lock.waitMs / 1000)} in all)${held}.`
+  );
 }
 
 export function lockContention(f: Facts): Finding | null {
@@ -48,7 +54,9 @@ export function lockContention(f: Facts): Finding | null {
   // as GIL waits (gilProxied); otherwise the sampler's lateness still tells them apart.
   if (gilProxied(f) || (!f.gilDetected && latenessSaysGil(f))) return null;
   const evidence = [
-    `${label(worst)}: ${worst.speedup !== null ? speedup(worst.speedup) : 'no'} speedup while ${percent(st.lock)} of thread samples waited on a lock that is not the GIL.`,
+    `${label(worst)}: ${worst.speedup !== null ? speedup(worst.speedup) : 'no'} ` +
+      `speedup while ${percent(st.lock)} of thread samples waited on a lock that ` +
+      `is not the GIL.`,
   ];
   const where = f.hot(worst).lockWait;
   if (where)

@@ -22,11 +22,13 @@ export function mixedWork(f: Facts): Finding | null {
   const total = st.cpu + st.wait;
   const shares: Partial<Record<VerdictKind, number>> = { 'io-bound': st.wait / total, [cpuKind]: st.cpu / total };
   const evidence = [
-    `serial: the task thread was on CPU ${percent(st.cpu)} and blocked ${percent(st.wait)} (I/O ${percent(st.io)}, sleeping ${percent(st.sleep)}) of ${st.samples} samples.`,
+    `serial: the task thread was on CPU ${percent(st.cpu)} and blocked ${percent(st.wait)} ` +
+      `(I/O ${percent(st.io)}, sleeping ${percent(st.sleep)}) of ${st.samples} samples.`,
   ];
   if (gil !== null && f.contentionPool?.states) {
     evidence.push(
-      `${label(f.contentionPool)}: ${percent(f.contentionPool.states.gil)} of thread samples waited for the GIL, so the CPU part ${cpuKind === 'cpu-bound-gil' ? 'holds' : 'releases'} it.`,
+      `${label(f.contentionPool)}: ${percent(f.contentionPool.states.gil)} of thread ` +
+        `samples waited for the GIL, so the CPU part ${cpuKind === 'cpu-bound-gil' ? 'holds' : 'releases'} it.`,
     );
   }
   const best = fastest([...f.threads, ...f.processes, ...(f.asyncio ? [f.asyncio] : [])]);

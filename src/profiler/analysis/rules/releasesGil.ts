@@ -30,17 +30,22 @@ export function releasesGil(f: Facts): Finding | null {
     const blocked = (st.gil + st.lock) / (st.running + st.gil + st.lock || 1);
     if (gil >= GIL_WAIT_SHARE_MIN || blocked >= GIL_WAIT_SHARE_MIN || st.cpu < CPU_SHARE_MIN) return null;
     evidence.push(
-      `${label(pool)}: task threads on CPU ${percent(st.cpu)} of samples and waiting for the GIL only ${percent(st.gil)} (locks ${percent(st.lock)}): the work runs with the GIL released.`,
+      `${label(pool)}: task threads on CPU ${percent(st.cpu)} of samples and waiting ` +
+        `for the GIL only ${percent(st.gil)} (locks ${percent(st.lock)}): the work ` +
+        `runs with the GIL released.`,
     );
   } else if (!threadsScale) {
     return null;
   }
   if (bestThreads && bestThreads.speedup !== null) {
     const load = f.serial.externalLoad;
+    const busy =
+      load !== null && load > DISTURBED_LOAD ? `, while other programs held ${percent(load)} of the cores` : '';
     evidence.push(
       threadsScale
         ? `${label(bestThreads)}: ${speedup(bestThreads.speedup)} speedup with no pickling or process start-up.`
-        : `${label(bestThreads)}: only ${speedup(bestThreads.speedup)} here${load !== null && load > DISTURBED_LOAD ? `, while other programs held ${percent(load)} of the cores` : ''}: the states show the threads ran free of the GIL, but no faster in wall time.`,
+        : `${label(bestThreads)}: only ${speedup(bestThreads.speedup)} here${busy}: ` +
+            `the states show the threads ran free of the GIL, but no faster in wall time.`,
     );
   }
   const serialCores = f.serial.coresUsed;

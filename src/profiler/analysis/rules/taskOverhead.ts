@@ -1,6 +1,6 @@
 // overhead-bound: tasks so small that handing them to a pool (submit, wake-ups, pickling)
 // costs more than the work itself.
-import { seconds } from '../../../shared/format';
+import { seconds, speedup } from '../../../shared/format';
 import { label, type Facts } from '../facts';
 import { SPEEDUP_MARGIN, fastest } from '../margin';
 import type { Finding } from './types';
@@ -24,13 +24,13 @@ export function taskOverhead(f: Facts): Finding | null {
   const task = f.serialTaskSeconds;
   if (task === null || task >= SMALL_TASK_SECONDS) return null;
   const evidence = [
-    `${f.tasks} tasks of ${seconds(task)} each on average in serial: less than a pool spends handing one task to a worker.`,
+    `${f.tasks} tasks of ${seconds(task)} each on average in serial: less than ` +
+      `a pool spends handing one task to a worker.`,
   ];
   if (best?.result.wallSeconds != null) {
     const extra = (best.result.wallSeconds - serialWall) / Math.max(1, f.tasks);
-    evidence.push(
-      `Even the fastest parallel run, ${label(best)}, reached ${best.speedup!.toFixed(2)}x${extra > 0 ? `: about ${seconds(extra)} extra per task` : ''}.`,
-    );
+    const perTask = extra > 0 ? `: about ${seconds(extra)} extra per task` : '';
+    evidence.push(`Even the fastest parallel run, ${label(best)}, reached ${speedup(best.speedup)}${perTask}.`);
   }
   return { rule: 'taskOverhead', kind: 'overhead-bound', score: slower ? SLOWER_SCORE : NO_GAIN_SCORE, evidence };
 }
