@@ -340,12 +340,13 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
           profile.strategies.push(notRun(spec, 'cancelled', 'not run: the run was interrupted'));
           continue;
         }
+        // Over the budget, each of them is skipped for that (not for its serial run having been).
+        if (!withinBudget(spec, baseline)) continue;
         const blocked = gate(spec, other, profile.strategies);
         if (blocked) {
           profile.strategies.push(notRun(spec, blocked.status, blocked.reason));
           continue;
         }
-        if (!withinBudget(spec, baseline)) continue;
         await runOne(spec);
       }
     }
