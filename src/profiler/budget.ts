@@ -1,6 +1,7 @@
 // The run's one time budget: every run after the baseline is charged to it, in the priority order
-// of docs/profile-format.md (base sweep, then other interpreters, then scaling curves, best family
-// first), and a run it cannot afford is skipped with the reason, never silently dropped.
+// of docs/profile-format.md (the base sweep, then the scaling curves, best family first), and a run
+// it cannot afford is skipped with the reason, never silently dropped. A new kind of run joins the
+// order by asking `affords` before it runs, `charge` after, and `skip` when it cannot.
 import type { BudgetReport } from './profile';
 
 /** Default budget: this many times the base sweep (serial and one run per family). */

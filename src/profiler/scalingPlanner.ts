@@ -211,7 +211,14 @@ export class ScalingPlanner {
     const ladder = curveLadder(limit, this.options.workers, this.options.maxWorkers);
     const keys =
       mode === 'full' ? rankedFamilies(profile).map((f) => f.key) : familiesThatMatter(profile, verdict, bound);
-    return keys.map((key) => ({ key, bound, ladder, next: 0, stopped: null, skipped: [] }));
+    return keys.map((key) => this.curve(key, bound, limit, ladder));
+  }
+
+  /** A curve to run; a limit above `--max-workers` is listed as skipped, so the cap is visible. */
+  private curve(key: string, bound: Curve['bound'], limit: number, ladder: number[]): Curve {
+    const { maxWorkers } = this.options;
+    const skipped = limit > maxWorkers ? [{ workers: limit, reason: `capped: above --max-workers ${maxWorkers}` }] : [];
+    return { key, bound, ladder, next: 0, stopped: null, skipped };
   }
 
   /**
@@ -230,7 +237,7 @@ export class ScalingPlanner {
     const bound: Curve['bound'] = verdict === 'io-bound' ? 'io' : 'cpu';
     const limit = bound === 'io' ? SCRIPT_IO_SIZE_FACTOR * own.workers : CPU_CURVE_CORES_FACTOR * this.options.cores;
     const ladder = curveLadder(limit, own.workers, this.options.maxWorkers);
-    return keys.map((key) => ({ key, bound, ladder, next: 0, stopped: null, skipped: [] }));
+    return keys.map((key) => this.curve(key, bound, limit, ladder));
   }
 }
 

@@ -189,6 +189,16 @@ test('GIL-bound: a processes curve to 2 x cores; threads below the margin get no
   assert.deepEqual(curves[0]!.fit!.ceiling, { workers: 2, reason: 'cores' });
 });
 
+test('a limit above --max-workers is skipped with the cap as the reason', () => {
+  const base = ioBase(32);
+  const budget = new RunBudget(1000);
+  const { ran, curves } = drive(base, plannerFor(base, { maxWorkers: 8 }), budget, (_, n) => n * 0.95);
+  assert.ok(!ran.some((id) => id === 'threads-16' || id === 'threads-32'));
+  assert.deepEqual(curves.find((c) => c.strategy === 'threads')!.skipped, [
+    { workers: 32, reason: 'capped: above --max-workers 8' },
+  ]);
+});
+
 test('named strategies: auto adds no curves, full sizes the named pool families; off never does', () => {
   const base = ioBase(32);
   assert.deepEqual(plannerFor(base, { named: true }).plan(base), []);
