@@ -65,13 +65,17 @@ async function measure(workload: Workload, port: number): Promise<void> {
   const actual = ran.reduce((sum, r) => sum + profile.strategies.find((s) => s.id === r.id)!.timing.totalSeconds, 0);
   const ranEstimate = ran.reduce((sum, r) => sum + r.estimatedSeconds, 0);
   console.log(`\n${workload.name} (load average ${load.toFixed(1)} at the start, ${elapsed.toFixed(1)} s in all)`);
+  const ratio = extra / Math.max(1e-9, budget.baseSweepSeconds);
+  const verdict = extra <= allowed + 1e-9 ? 'within budget' : 'OVER BUDGET';
   console.log(
-    `   base sweep ${budget.baseSweepSeconds.toFixed(1)} s; curves added ${extra.toFixed(1)} s = ${(extra / Math.max(1e-9, budget.baseSweepSeconds)).toFixed(2)}x the base sweep; ` +
-      `the budget allowed ${allowed.toFixed(1)} s more (${BUDGET_BASE_SWEEPS - 1}x): ${extra <= allowed + 1e-9 ? 'within budget' : 'OVER BUDGET'}`,
+    `   base sweep ${budget.baseSweepSeconds.toFixed(1)} s; curves added ${extra.toFixed(1)} s = ` +
+      `${ratio.toFixed(2)}x the base sweep; the budget allowed ${allowed.toFixed(1)} s more ` +
+      `(${BUDGET_BASE_SWEEPS - 1}x): ${verdict}`,
   );
+  const accuracy = ranEstimate > 0 ? ` (actual / estimate ${(actual / ranEstimate).toFixed(2)})` : '';
   console.log(
-    `   planner: ${planned?.runs.length ?? 0} point(s) planned, ~${estimate.toFixed(1)} s estimated; ${ran.length} ran, estimated ${ranEstimate.toFixed(1)} s, took ${actual.toFixed(1)} s` +
-      (ranEstimate > 0 ? ` (actual / estimate ${(actual / ranEstimate).toFixed(2)})` : ''),
+    `   planner: ${planned?.runs.length ?? 0} point(s) planned, ~${estimate.toFixed(1)} s estimated; ` +
+      `${ran.length} ran, estimated ${ranEstimate.toFixed(1)} s, took ${actual.toFixed(1)} s${accuracy}`,
   );
   if (budget.skipped.length > 0)
     console.log(`   skipped: ${budget.skipped.map((s) => `${s.strategy} (${s.reason.split(':')[0]})`).join(', ')}`);
