@@ -14,6 +14,8 @@ HARNESS_START_NS = time.monotonic_ns()
 STARTUP_MODULES = frozenset(sys.modules)
 
 import cmath  # noqa: E402
+import contextlib  # noqa: E402
+import importlib  # noqa: E402
 import inspect  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
@@ -24,11 +26,6 @@ import runpy  # noqa: E402
 import threading  # noqa: E402
 import traceback  # noqa: E402
 from concurrent import futures  # noqa: E402
-# Loaded now, before the project's folders are on sys.path: a project module named queue must not
-# replace the one the pools use.
-import concurrent.futures.process  # noqa: E402,F401
-import concurrent.futures.thread  # noqa: E402,F401
-import contextlib  # noqa: E402
 
 import cp_blocking  # noqa: E402
 import cp_native  # noqa: E402
@@ -573,6 +570,9 @@ def run_script(path, plan, config, tracer, result):
         raise Skip("%s. Fix: %s" % (refused["message"], refused["fix"]), "SwapRefused")
 
 
+POOL_MODULES = {"threads": ("concurrent.futures.thread",), "processes": ("concurrent.futures.process",)}
+
+
 def run(config, result):
     strategy = config["strategy"]
     path = config["file"]
@@ -581,6 +581,10 @@ def run(config, result):
         tracer.exclude(LIFELINE_THREAD)
     if config.get("traceLocks"):
         cp_blocking.trace_locks(tracer)  # before the user's module creates its locks
+    # The pool's modules load before the project's folders are on sys.path, so that a project
+    # module named queue cannot replace the one the pool uses (only the pool's: serial pays nothing).
+    for name in POOL_MODULES.get(strategy["kind"], ()):
+        importlib.import_module(name)
     result["importStartNs"] = time.monotonic_ns()
     plan = decide(config["import"], result)
     if config["function"] is None:
