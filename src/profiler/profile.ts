@@ -487,6 +487,7 @@ export type VerdictKind =
   | 'lock-contention'
   | 'overhead-bound'
   | 'copy-bound'
+  | 'already-parallel'
   | 'mixed';
 
 export interface Verdict {

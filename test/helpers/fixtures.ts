@@ -98,6 +98,37 @@ const SPECS: Record<VerdictKind, ProfileSpec> = {
       })),
     ],
   },
+  // numpy on OpenBLAS: the calling thread and one pool thread busy in serial; pools on top gain
+  // nothing, the same pools with one native thread per worker are measured beside them.
+  'already-parallel': {
+    serialWall: 1,
+    strategies: [
+      {
+        id: 'serial',
+        states: CPU,
+        work: [
+          { role: 'caller', running: 0.97 },
+          { role: 'native', library: 'openblas', running: 0.95 },
+        ],
+        nativePools: [
+          {
+            library: 'openblas',
+            threads: 1,
+            cpuShare: 0.49,
+            path: '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so',
+            maxThreads: 2,
+          },
+        ],
+      },
+      { id: 'threads', states: { running: 0.55, lockWait: 0.45 }, speedup: 1.02 },
+      { id: 'processes-fork', states: CPU, speedup: 0.9 },
+      { id: 'processes-forkserver', states: CPU, speedup: 0.6 },
+      { id: 'processes-spawn', states: CPU, speedup: 0.5 },
+      { id: 'serial+native-1', states: CPU, speedup: 0.55 },
+      { id: 'threads+native-1', states: NOGIL2, speedup: 1.05 },
+      { id: 'processes-fork+native-1', states: CPU, speedup: 0.95 },
+    ],
+  },
   mixed: {
     strategies: [
       { id: 'serial', states: { running: 0.5, io: 0.48, other: 0.02 } },

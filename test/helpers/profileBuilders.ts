@@ -6,6 +6,7 @@ import {
   type Profile,
   type StrategyResult,
   type ThreadState,
+  type NativeLibrary,
   type ThreadStateFractions,
 } from '../../src/profiler/profile';
 import { NATIVE_THREAD_VARIABLES, nativeThreadsOf } from '../../src/profiler/strategies';
@@ -37,7 +38,23 @@ export interface StrategySpec {
   loopBlocks?: StrategyResult['loopBlocks'];
   loopLag?: StrategyResult['loopLag'];
   locks?: StrategyResult['locks'];
+  /** Threads and their states through the task window: samples are built from these (thread 0 is the first caller). */
+  work?: WorkThread[];
 }
+
+/** One thread of a built strategy: what it is and the share of sampler ticks it spent running / queued. */
+export interface WorkThread {
+  role: 'caller' | 'native' | 'thread' | 'child';
+  library?: NativeLibrary;
+  running: number;
+  runnable?: number;
+  /** Share in lockWait (the rest of the time it sleeps). */
+  lock?: number;
+  name?: string;
+}
+
+/** Sampler ticks of built work: every 5 ms across the task window. */
+export const WORK_TICK_MS = 5;
 
 export interface ProfileSpec {
   strategies: StrategySpec[];
@@ -90,6 +107,52 @@ function kindOf(id: string): StrategyResult['kind'] {
   return 'script';
 }
 
+/** Processes, threads and samples for `work`: a harness process with the callers, helper threads and
+ * native pool threads, and one child process per child thread. */
+function builtWork(work: WorkThread[], windowMs: number): Pick<StrategyResult, 'processes' | 'threads' | 'samples'> {
+  const processes: StrategyResult['processes'] = [
+    { pid: 100, ppid: 1, role: 'harness', command: 'python3 cp_harness.py' },
+  ];
+  const threads: StrategyResult['threads'] = work.map((w, i) => {
+    let pid = 100;
+    if (w.role === 'child') {
+      pid = 200 + i;
+      processes.push({ pid, ppid: 100, role: 'child', command: 'python3 cp_harness.py' });
+    }
+    return {
+      pid,
+      tid: i === 0 || w.role === 'child' ? pid : 100 + i,
+      name: w.name ?? (w.role === 'caller' ? 'MainThread' : w.role === 'thread' ? `Thread-${i}` : 'python3'),
+      process: processes.length - 1,
+      samples: 0,
+      taskSamples: 0,
+      nativePool: w.role === 'native' ? (w.library ?? 'openblas') : null,
+    };
+  });
+  const samples: StrategyResult['samples'] = { t: [], thread: [], core: [], state: [], stack: [], inTask: [] };
+  const ticks = Math.max(1, Math.floor(windowMs / WORK_TICK_MS));
+  for (let k = 0; k < ticks; k++) {
+    work.forEach((w, i) => {
+      const phase = (k % 100) / 100;
+      const state =
+        phase < w.running
+          ? 'running'
+          : phase < w.running + (w.runnable ?? 0)
+            ? 'runnable'
+            : phase < w.running + (w.runnable ?? 0) + (w.lock ?? 0)
+              ? 'lockWait'
+              : 'sleep';
+      samples.t.push(k * WORK_TICK_MS);
+      samples.thread.push(i);
+      samples.core.push(0);
+      samples.state.push(THREAD_STATES.indexOf(state));
+      samples.stack.push(-1);
+      samples.inTask.push(w.role === 'caller' ? 1 : 0);
+    });
+  }
+  return { processes, threads, samples };
+}
+
 export function strategy(spec: StrategySpec, serialWall: number, tasks: number): StrategyResult {
   const kind = spec.kind ?? kindOf(spec.id);
   const status = spec.status ?? 'ok';
@@ -97,6 +160,8 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
   const wall = speedup ? serialWall / speedup : null;
   const taskMs = spec.taskMs ?? (serialWall * 1000) / tasks;
   const start = Array.from({ length: tasks }, (_, i) => i * taskMs);
+  // Tasks go round the calling threads of built work.
+  const callers = (spec.work ?? []).flatMap((w, i) => (w.role === 'caller' ? [i] : []));
   const method =
     spec.startMethod ??
     (kind === 'processes' ? ((parseStrategyId(spec.id)!.family.split('-')[1] as 'fork') ?? 'fork') : null);
@@ -140,14 +205,24 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
       spec.latenessMs !== undefined
         ? { samples: 100, hz: 100, meanLatenessMs: spec.latenessMs, p95LatenessMs: spec.latenessMs * 2 }
         : null,
-    processes: [],
-    threads: [],
+    ...(spec.work
+      ? builtWork(spec.work, (wall ?? serialWall) * 1000)
+      : {
+          processes: [],
+          threads: [],
+          samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
+        }),
     nativePools: spec.nativePools ?? [],
     nativeLimit:
       nativeThreadsOf(spec.id) === null
         ? null
         : { threads: nativeThreadsOf(spec.id)!, variables: [...NATIVE_THREAD_VARIABLES], threadpoolctl: false },
-    tasks: { thread: start.map(() => 0), start, end: start.map((s) => s + taskMs), failed: start.map(() => 0) },
+    tasks: {
+      thread: start.map((_, i) => (callers.length > 0 ? callers[i % callers.length]! : 0)),
+      start,
+      end: start.map((s) => s + taskMs),
+      failed: start.map(() => 0),
+    },
     cores:
       spec.externalLoad !== undefined
         ? {
@@ -157,7 +232,6 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
             workload: [[0.5], [0.5]],
           }
         : null,
-    samples: { t: [], thread: [], core: [], state: [], stack: [], inTask: [] },
     frames: { name: [], file: [], line: [] },
     stacks: { parent: [], frame: [], line: [] },
     output: { stdout: '', stderr: '', truncatedBytes: 0 },

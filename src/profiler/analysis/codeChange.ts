@@ -18,6 +18,10 @@ export interface CodeTarget {
   lock?: { name: string | null; holder: string | null } | null;
   /** Another interpreter the route needs (`pypy3.9`), or null for the one the user runs. */
   runWith?: { name: string; executable: string } | null;
+  /** How one call is already parallel inside (native pools, its own threads or processes), if it is. */
+  inner?: 'native' | 'threads' | 'children' | null;
+  /** Lines that limit the native pools as the recommended `+native-N` strategy did, placed first. */
+  nativeLimit?: string | null;
 }
 
 function moduleName(file: string): string {
@@ -45,12 +49,17 @@ export function chunksize(t: CodeTarget, tasks: number): number {
 
 export function codeChange(w: Workload, t: CodeTarget): string | null {
   if (w.function === null) return null;
+  const code = routeCode(w, w.function, t);
+  return t.nativeLimit && code ? t.nativeLimit + code : code;
+}
+
+function routeCode(w: Workload, fn: string, t: CodeTarget): string | null {
   const mod = moduleName(w.file);
   const { name, setup } = callable(w);
   const runWith = t.runWith
     ? `# run with ${t.runWith.name} instead: ${t.runWith.executable} ${mod}.py (its packages installed for it)\n`
     : '';
-  const header = `${runWith}# at the bottom of ${mod}.py (or: from ${mod} import ${w.function.split('.')[0]})\n`;
+  const header = `${runWith}# at the bottom of ${mod}.py (or: from ${mod} import ${fn.split('.')[0]})\n`;
   if (t.kind === 'serial' && t.runWith)
     return (
       `${header}${setup}${callsLine(w, '')}results = [${name}(*a) for a in calls] ` +
@@ -111,6 +120,12 @@ export function codeChange(w: Workload, t: CodeTarget): string | null {
 }
 
 function serialAdvice(w: Workload, t: CodeTarget, name: string): string | null {
+  if (t.verdict === 'already-parallel') {
+    // With the pools limited (serial+native-N won), the limit above the loop is the change.
+    return t.nativeLimit
+      ? callsLine(w, '') + `results = [${name}(*a) for a in calls]\n`
+      : alreadyParallelAdvice(w, t, name);
+  }
   if (t.sharesState) {
     return (
       '# Make each task independent: return what it produces instead of changing shared state,\n' +
@@ -143,4 +158,25 @@ function serialAdvice(w: Workload, t: CodeTarget, name: string): string | null {
     );
   }
   return null;
+}
+
+/** Keep one call at a time: the call already uses the cores; how not to nest pools if you must. */
+function alreadyParallelAdvice(w: Workload, t: CodeTarget, name: string): string {
+  const calls = callsLine(w, '') + `results = [${name}(*a) for a in calls]\n`;
+  if (t.inner === 'children' || t.inner === 'threads') {
+    const inner = t.inner === 'children' ? 'process pool' : 'threads';
+    return (
+      `# ${name} already runs its own ${inner}: call it one at a time. Do not put it in another pool\n` +
+      '# (workers x inner workers compete for the same cores); if an outer pool is needed, make the\n' +
+      '# inner one single-worker instead (processes=1, max_workers=1, n_jobs=1).\n' +
+      calls
+    );
+  }
+  return (
+    `# Each call of ${name} already uses every core (its native library's threads): call it one at a time.\n` +
+    '# In a pool anyway, give each worker one native thread before numpy is imported: OMP_NUM_THREADS=1\n' +
+    "# (and OPENBLAS_, MKL_, BLIS_, NUMEXPR_NUM_THREADS, VECLIB_MAXIMUM_THREADS), or threadpoolctl's\n" +
+    '# threadpool_limits(1) at run time.\n' +
+    calls
+  );
 }

@@ -3,6 +3,7 @@
 import { parseStrategyId } from '../../shared/strategyId';
 import type { HotLines, InterpreterInfo, Profile, StrategyResult, ThreadStateFractions } from '../profile';
 import { hotLines } from './hotspots';
+import { insideWork, type InsideWork } from './inside';
 
 /** Thread-state shares of one strategy's task samples, grouped the way the rules use them. */
 export interface StateShares {
@@ -69,6 +70,8 @@ export interface Facts {
   gilDetected: boolean;
   /** Where in the user's file each state was spent, per strategy (computed on first use). */
   hot(s: StrategyFacts): HotLines;
+  /** Who did the CPU work while the strategy's tasks ran (computed on first use). */
+  inside(s: StrategyFacts): InsideWork | null;
 }
 
 export function stateShares(states: ThreadStateFractions | null, samples: number): StateShares | null {
@@ -169,9 +172,15 @@ export function collectFacts(profile: Profile): Facts {
     if (!h) hotCache.set(s, (h = hotLines(s.result, profile.workload.file)));
     return h;
   };
+  const insideCache = new Map<StrategyFacts, InsideWork | null>();
+  const inside = (s: StrategyFacts): InsideWork | null => {
+    if (!insideCache.has(s)) insideCache.set(s, insideWork(s.result));
+    return insideCache.get(s)!;
+  };
   return {
     profile,
     hot,
+    inside,
     logicalCores: Math.max(1, profile.machine.logicalCores),
     tasks: profile.workload.tasks,
     isAsync: profile.workload.isAsync,

@@ -1,6 +1,7 @@
 // Picks the route: the fastest strategy that is correct and beats serial by the noise margin,
 // preferring the simpler one on near-ties; explains the others and every unmeasured route.
-import { parseStrategyId } from '../../shared/strategyId';
+import { formatStrategyId, parseStrategyId } from '../../shared/strategyId';
+import { nativeThreadsOf } from '../strategies';
 import type { Alternative, Recommendation, RouteCoverage, Verdict, VerdictKind } from '../profile';
 import { projectSpeedup } from './projection';
 import { codeChange, type CodeTarget } from './codeChange';
@@ -16,6 +17,15 @@ import { gilShareOfDemand } from './rules/gilShare';
 import { worstLock } from './rules/lockContention';
 import { curveOf, representatives, whyNotMore } from './workers';
 import { recommendWhatIf } from './scriptAdvice';
+import {
+  alreadyParallelRationale,
+  dropOversubscribedTwins,
+  nativeLimitCode,
+  poolProjection,
+  relativeToGrowingSerial,
+  serialLibraries,
+} from './nativeAdvice';
+import { mainHelper, oversubscription } from './rules/alreadyParallel';
 
 /** A simpler strategy within 10% of the fastest wins: the gap is inside run-to-run noise, its costs are not. */
 export const PREFER_SIMPLER_WITHIN = 1.1;
@@ -42,8 +52,8 @@ function candidates(f: Facts, v: Verdict): StrategyFacts[] {
     (s) =>
       s.usable &&
       s.speedup !== null &&
-      // Serial on another interpreter (PyPy's JIT) is a route of its own.
-      (s.result.kind !== 'serial' || s.interpreter !== null) &&
+      // Serial on another interpreter (PyPy's JIT), or with its native pools limited, is a route of its own.
+      (s.result.kind !== 'serial' || s.interpreter !== null || nativeThreadsOf(s.id) !== null) &&
       s.result.kind !== 'script' &&
       // Under lock contention a process pool is faster only because every process has its own lock.
       !(v.kind === 'lock-contention' && s.result.kind === 'processes'),
@@ -101,7 +111,10 @@ function chooseOn(f: Facts, v: Verdict, pool: StrategyFacts[]): StrategyFacts | 
     if (fits.length > 0) return fits.sort((a, b) => b.speedup! - a.speedup!)[0];
     if (winners.length === 0) return null;
   }
-  const near = winners.filter((s) => s.speedup! * PREFER_SIMPLER_WITHIN >= best.speedup!);
+  let near = winners.filter((s) => s.speedup! * PREFER_SIMPLER_WITHIN >= best.speedup!);
+  // On work already parallel inside, a pool on top oversubscribes the cores; the same pool with one
+  // native thread per worker does not, so it wins a near-tie.
+  if (v.kind === 'already-parallel') near = dropOversubscribedTwins(near);
   near.sort((a, b) => simplicity(a) - simplicity(b) || b.speedup! - a.speedup!);
   return near[0];
 }
@@ -138,20 +151,53 @@ export function familyPoints(family: StrategyFacts[]): { workers: number; speedu
   return family.filter((s) => s.usable && s.speedup !== null).map((s) => ({ workers: s.workers, speedup: s.speedup! }));
 }
 
-/** Runs of the same kind and start method: a slow start method would drag a fast one's fit. */
+/** Runs of the same family and variant at other sizes: a slow start method would drag a fast one's
+ * fit, and a pool with its native threads limited scales differently from one without. */
 function siblingsOf(f: Facts, s: StrategyFacts): StrategyFacts[] {
+  const key = (id: string): string => {
+    const parts = parseStrategyId(id);
+    return parts ? formatStrategyId({ ...parts, workers: null }) : id;
+  };
   return f.all.filter(
     (o) =>
       o.result.kind === s.result.kind &&
       o.result.startMethod === s.result.startMethod &&
-      o.interpreter === s.interpreter,
+      o.interpreter === s.interpreter &&
+      key(o.id) === key(s.id),
   );
 }
 
 function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recommendation['projected'] {
+  // Serial that already runs on native pools grows with the cores itself.
+  const pools = v.kind === 'already-parallel' ? poolProjection(f) : null;
+  if (!chosen && v.kind === 'already-parallel') {
+    return (
+      pools ?? {
+        cores2x: null,
+        cores4x: null,
+        model: 'not projected',
+        assumptions:
+          'One call is already parallel inside, and how its own pool grows with more cores was not measured (serial+native-1 runs only when native pools were seen).',
+      }
+    );
+  }
   if (!chosen) {
     return { cores2x: 1, cores4x: 1, model: 'serial', assumptions: 'One task at a time: more cores are not used.' };
   }
+  if (chosen.result.kind === 'serial' && nativeThreadsOf(chosen.id) !== null) {
+    // serial+native-N: one call at a time on N native threads; the extra cores are not used.
+    const fixed = {
+      cores2x: chosen.speedup,
+      cores4x: chosen.speedup,
+      model: 'a fixed thread count',
+      assumptions: `One call at a time on ${chosen.result.nativeLimit?.threads ?? 1} native thread(s): extra cores are not used.`,
+    };
+    return relativeToGrowingSerial(fixed, pools, f) ?? fixed;
+  }
+  return relativeToGrowingSerial(poolStrategyProjection(f, v, chosen), pools, f);
+}
+
+function poolStrategyProjection(f: Facts, v: Verdict, chosen: StrategyFacts): Recommendation['projected'] {
   const kind = chosen.result.kind;
   if (kind === 'serial') return serialElsewhereProjection(chosen);
   const gil = gilShareOfDemand(f, f.contentionPool);
@@ -256,9 +302,12 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
         'spawn, with the start-up cost measured for processes-spawn.',
     );
   }
+  const crowded = oversubscription(f);
+  if (crowded) caveats.push(crowded);
   if (f.profile.sampling.note) caveats.push(`Sampling: ${f.profile.sampling.note}`);
 
   const sharesState = f.all.some((s) => s.interpreter === null && s.result.resultsMatchBaseline === false);
+  const work = f.serial ? f.inside(f.serial) : null;
   const code = codeChange(f.profile.workload, {
     kind: targetKind(chosen),
     workers: chosen?.workers ?? f.logicalCores,
@@ -268,6 +317,8 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     sharesState,
     lock: lockOf(f),
     runWith: chosen?.interpreter ? (f.interpreters.get(chosen.interpreter) ?? null) : null,
+    inner: work ? mainHelper(work) : null,
+    nativeLimit: nativeLimitCode(chosen?.result ?? null, serialLibraries(f)),
   });
   const fix = pickleFix(f);
 
@@ -342,6 +393,7 @@ export function fitReason(verdict: VerdictKind, kind: StrategyFacts['result']['k
       'lock-contention': 'it was fastest despite the lock',
       'overhead-bound': 'it was fastest despite the per-task overhead',
       'copy-bound': 'it fits because threads share the arguments in memory instead of pickling them',
+      'already-parallel': 'it was fastest on top of the work that is already parallel inside each call',
       mixed: 'it fits because its threads overlap the waits, and the computing as far as the GIL allows',
     },
     processes: {
@@ -352,6 +404,7 @@ export function fitReason(verdict: VerdictKind, kind: StrategyFacts['result']['k
       'lock-contention': 'it was fastest despite the lock',
       'overhead-bound': 'it was fastest despite the per-task overhead',
       'copy-bound': 'it was fastest despite pickling the arguments',
+      'already-parallel': 'it was fastest on top of the work that is already parallel inside each call',
       mixed: 'it fits because its processes compute in parallel while others wait',
     },
     asyncio: {
@@ -362,6 +415,7 @@ export function fitReason(verdict: VerdictKind, kind: StrategyFacts['result']['k
       'lock-contention': 'it was fastest despite the lock',
       'overhead-bound': 'it was fastest despite the per-task overhead',
       'copy-bound': 'it was fastest of those measured',
+      'already-parallel': 'it was fastest of those measured',
       mixed: 'it fits because one event loop overlaps the waits',
     },
   };
@@ -370,6 +424,7 @@ export function fitReason(verdict: VerdictKind, kind: StrategyFacts['result']['k
 
 function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: StrategyFacts | null): string {
   if (!f.serial) return 'The serial baseline failed, so no speedup could be measured; fix the error it reports first.';
+  if (v.kind === 'already-parallel') return alreadyParallelRationale(f, chosen, best);
   if (!chosen) {
     if (best && best.speedup! >= SPEEDUP_MARGIN) {
       return (
@@ -429,6 +484,8 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
     'lock-contention': 'a lock serialises the threads: shorten what runs under it',
     'overhead-bound': 'the units of work are too small to hand out one by one',
     'copy-bound': 'moving data between processes dominates',
+    'already-parallel':
+      'the script already keeps more than one core busy by itself (native pools, its own threads or processes): more parallelism on top would oversubscribe the cores',
     mixed: 'both waits and computing matter',
   };
   return {

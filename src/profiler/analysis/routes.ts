@@ -10,7 +10,9 @@ import {
   type VerdictKind,
 } from '../profile';
 import { parseStrategyId } from '../../shared/strategyId';
-import { baseName, bytes, seconds, speedup } from '../../shared/format';
+import { baseName, bytes, percent, seconds, speedup } from '../../shared/format';
+import { nativeThreadsOf } from '../strategies';
+import { poolsName, serialLimited, threadsAgainstPool } from './nativeAdvice';
 import { arrayEvidence } from './arrays';
 import { label, type Facts, type StrategyFacts } from './facts';
 import { describeHotLine } from './hotspots';
@@ -71,7 +73,14 @@ function cpuGil(v: Verdict): boolean {
 }
 
 function cpuAny(v: Verdict): boolean {
-  return cpuGil(v) || v.kind === 'cpu-bound-releases-gil' || v.kind === 'copy-bound';
+  return cpuGil(v) || v.kind === 'cpu-bound-releases-gil' || v.kind === 'copy-bound' || v.kind === 'already-parallel';
+}
+
+/** On already-parallel work a pool fits only with one native thread per worker, measured faster. */
+function limitedPoolFits(f: Facts, route: RouteId): boolean {
+  return routeStrategies(f, route).some(
+    (s) => nativeThreadsOf(s.id) !== null && s.usable && (s.speedup ?? 0) >= SPEEDUP_MARGIN,
+  );
 }
 
 function waits(v: Verdict): boolean {
@@ -97,6 +106,9 @@ function threadsRoute(f: Facts, v: Verdict): Draft {
     'lock-contention': [false, 'the threads queue on your lock'],
     'overhead-bound': [false, 'handing a tiny task to a thread costs more than it'],
     'copy-bound': [true, 'threads share the arguments: nothing is copied'],
+    'already-parallel': limitedPoolFits(f, 'threads')
+      ? [true, 'one native thread each: threads share the cores']
+      : [false, 'each call already uses the cores: more threads compete'],
     mixed: [true, 'waits overlap; computing only as far as the GIL allows'],
   };
   let [fits, reason] = why[v.kind];
@@ -123,6 +135,9 @@ function processesRoute(f: Facts, v: Verdict): Draft {
     'lock-contention': [false, 'each process has its own copy of the lock: it guards nothing'],
     'overhead-bound': [false, 'pickling a tiny task costs more than running it'],
     'copy-bound': [false, 'pickling arguments and results costs as much as the work'],
+    'already-parallel': limitedPoolFits(f, 'processes')
+      ? [true, 'one native thread each: workers share the cores']
+      : [false, 'each call already uses the cores: workers oversubscribe'],
     mixed: [cpuGil(v), 'computes in parallel, at the cost of start-up and pickling'],
   };
   let [fits, reason] = why[v.kind];
@@ -191,6 +206,25 @@ function asyncioRoute(f: Facts, v: Verdict): Draft {
 
 function nativeRoute(f: Facts, v: Verdict): Draft {
   const measured = routeStrategies(f, 'native-threads');
+  const pools = f.serial?.result.nativePools ?? [];
+  if (pools.length > 0) {
+    // Serial itself ran on native pools: this route is what each call already does, measured
+    // against the same calls on one native thread (serial+native-1) and against Python threads.
+    const limited = serialLimited(f);
+    const own =
+      limited?.speedup != null && limited.speedup > 0
+        ? ` Serial on ${poolsName(f)} ran ${speedup(1 / limited.speedup)} the speed of ${label(limited)}.`
+        : '';
+    const against = threadsAgainstPool(f);
+    const names = pools.map((p) => `${p.library} (${p.threads} thread(s), ${percent(p.cpuShare)} of the CPU)`);
+    const reason = `each call already runs on ${poolsName(f)}`;
+    return {
+      fits: true,
+      reason,
+      detail: `Measured: each call already runs on ${names.join(', ')}.${own}${against ? ` ${against}` : ''}${measured.length > 0 ? ` One native thread per worker: ${list(measured)}.` : ''}`,
+      strategies: [...(f.serial ? [f.serial] : []), ...measured],
+    };
+  }
   if (measured.length > 0) {
     const reason = 'measured with native pools of one thread per worker';
     return {

@@ -2,6 +2,7 @@
 // the kind: the earlier a rule, the more directly it decides which route can work.
 import type { Verdict, VerdictKind } from '../profile';
 import type { Facts } from './facts';
+import { alreadyParallel, oversubscription } from './rules/alreadyParallel';
 import { copyCost } from './rules/copyCost';
 import { dominantState } from './rules/dominantState';
 import { eventLoopBlocked } from './rules/eventLoopBlocked';
@@ -14,13 +15,16 @@ import { taskOverhead } from './rules/taskOverhead';
 import type { Finding, Rule } from './rules/types';
 
 /**
- * Copy and overhead costs decide against process pools whatever the work is; a contended lock
+ * Work already parallel inside one call comes first: the copy, overhead and lock signals of pools
+ * on top of it are its side effects. Copy and overhead costs decide against process pools whatever
+ * the work is; a contended lock
  * decides against threads even when the serial thread looked I/O-bound (it slept holding the
  * lock); a blocked event loop decides what an `async def` needs whatever it blocks on (sleeping,
  * I/O or computing); a split between CPU and waiting beats either pure kind; the pure kinds
  * exclude each other.
  */
 export const PRECEDENCE: readonly Rule[] = [
+  alreadyParallel,
   copyCost,
   taskOverhead,
   lockContention,
@@ -30,6 +34,10 @@ export const PRECEDENCE: readonly Rule[] = [
   gilContention,
   releasesGil,
 ];
+
+/** What pools on top of work that is already parallel inside show as a consequence, not a cause:
+ * the calling threads wait on their own pools (lock waits), tiny gains look like overhead. */
+const SIDE_EFFECTS = new Set<VerdictKind>(['lock-contention', 'copy-bound', 'overhead-bound']);
 
 /** Fewer serial task samples than this (at 200 Hz: 0.1 s) make the state shares coarse. */
 export const MIN_SERIAL_SAMPLES = 20;
@@ -43,6 +51,7 @@ export const VERDICT_LABELS: Record<VerdictKind, string> = {
   'lock-contention': 'Lock contention',
   'overhead-bound': 'Overhead-bound',
   'copy-bound': 'Copy-bound',
+  'already-parallel': 'Already parallel inside each call',
   mixed: 'Mixed',
 };
 
@@ -62,8 +71,12 @@ export function decideVerdict(facts: Facts): Verdict {
   const samples = facts.serial?.states?.samples;
   if (samples !== undefined && samples < MIN_SERIAL_SAMPLES) confidence *= FEW_SAMPLES_FACTOR;
   const evidence = [...winner.evidence];
+  // Workers x native threads beyond the cores is said wherever it happened (the already-parallel
+  // rule says it in its own evidence).
+  const crowded = winner.kind !== 'already-parallel' ? oversubscription(facts) : null;
+  if (crowded) evidence.push(crowded);
   for (const other of fired.slice(1)) {
-    if (other.kind !== winner.kind)
+    if (other.kind !== winner.kind && !(winner.kind === 'already-parallel' && SIDE_EFFECTS.has(other.kind)))
       evidence.push(`Also consistent with ${VERDICT_LABELS[other.kind]}: ${other.evidence[0]}`);
   }
   const verdict: Verdict = {

@@ -1,0 +1,129 @@
+// Who did the CPU work of one strategy while its tasks ran: the task threads themselves, native
+// thread pools (OpenBLAS, numexpr, ...), Python threads the tasks started, or child processes they
+// started. One pass over the strategy's samples; the already-parallel rule and the oversubscription
+// figures read it.
+import { THREAD_STATES, type NativeLibrary, type StrategyResult } from '../profile';
+
+/** Name the in-process recorder gives its sampler thread (python/cp_tracer.py): not the workload. */
+export const SAMPLER_THREAD_NAME = 'concurrency-profiler-sampler';
+/** A thread with fewer running samples in the task window did not take part in the work. */
+export const BUSY_THREAD_MIN_SAMPLES = 2;
+
+const RUNNING = THREAD_STATES.indexOf('running');
+const RUNNABLE = THREAD_STATES.indexOf('runnable');
+
+export type Helper = 'native' | 'threads' | 'children';
+
+export interface InsideWork {
+  /** Mean number of the workload's threads on a core or queued for one, per sampler tick in the task window. */
+  threadsWanted: number;
+  ticks: number;
+  /** Running samples in the task window: all of the workload's, the task threads', and each helper kind's. */
+  running: number;
+  callers: number;
+  helpers: Record<Helper, number>;
+  /** Threads that used CPU in the window (>= BUSY_THREAD_MIN_SAMPLES running samples): all, and per kind. */
+  busyThreads: number;
+  busyCallers: number;
+  busyHelpers: Record<Helper, number>;
+  /** Names of the busy Python threads the tasks started; busy child processes and their programs
+   * (empty for copies of the interpreter forked by multiprocessing). */
+  threadNames: string[];
+  childProcesses: number;
+  childPrograms: string[];
+  /** Busy native threads per library. */
+  nativeThreads: Partial<Record<NativeLibrary, number>>;
+}
+
+/**
+ * What a thread is to the strategy's tasks: a task thread ('caller'), a helper, or neither (null:
+ * the recorder's sampler, and the coordinating threads of a pool: the harness's main thread that
+ * hands tasks to workers, a process pool's queue threads). Helpers are native pool threads, other
+ * threads of a process that ran tasks, and threads of child processes started from one.
+ */
+function kindsOf(s: StrategyResult): (Helper | 'caller' | null)[] {
+  const callers = new Set(s.tasks.thread.filter((t) => t >= 0));
+  const taskPids = new Set([...callers].map((t) => s.threads[t]?.pid));
+  const parent = new Map(s.processes.map((p) => [p.pid, p.ppid]));
+  const underTask = (pid: number): boolean => {
+    for (let p: number | undefined = pid, depth = 0; p !== undefined && depth < 64; p = parent.get(p), depth++)
+      if (taskPids.has(p)) return true;
+    return false;
+  };
+  return s.threads.map((t, i) => {
+    if (t.name === SAMPLER_THREAD_NAME) return null;
+    if (callers.has(i)) return 'caller';
+    if (t.nativePool !== null) return 'native';
+    if (s.processes[t.process]?.role === 'child') return underTask(t.pid) ? 'children' : null;
+    return taskPids.has(t.pid) && t.tid !== t.pid ? 'threads' : null;
+  });
+}
+
+/** The work split of one strategy's task window (first task start to last task end); null without samples. */
+export function insideWork(s: StrategyResult): InsideWork | null {
+  const { start, end } = s.tasks;
+  if (start.length === 0 || s.samples.t.length === 0) return null;
+  const from = Math.min(...start);
+  const to = Math.max(...end);
+  const kinds = kindsOf(s);
+  const running = new Array<number>(s.threads.length).fill(0);
+  const ticks = new Set<number>();
+  let wanted = 0;
+  for (let i = 0; i < s.samples.t.length; i++) {
+    const t = s.samples.t[i]!;
+    if (t < from || t > to) continue;
+    ticks.add(t);
+    const thread = s.samples.thread[i]!;
+    if (kinds[thread] === null) continue;
+    const state = s.samples.state[i];
+    if (state === RUNNING) running[thread]!++;
+    if (state === RUNNING || state === RUNNABLE) wanted++;
+  }
+  const work: InsideWork = {
+    threadsWanted: ticks.size > 0 ? wanted / ticks.size : 0,
+    ticks: ticks.size,
+    running: 0,
+    callers: 0,
+    helpers: { native: 0, threads: 0, children: 0 },
+    busyThreads: 0,
+    busyCallers: 0,
+    busyHelpers: { native: 0, threads: 0, children: 0 },
+    threadNames: [],
+    childProcesses: 0,
+    childPrograms: [],
+    nativeThreads: {},
+  };
+  const childPids = new Set<number>();
+  running.forEach((count, i) => {
+    const kind = kinds[i];
+    if (kind === null || kind === undefined) return;
+    work.running += count;
+    const busy = count >= BUSY_THREAD_MIN_SAMPLES;
+    if (busy) work.busyThreads++;
+    if (kind === 'caller') {
+      work.callers += count;
+      if (busy) work.busyCallers++;
+      return;
+    }
+    work.helpers[kind] += count;
+    if (!busy) return;
+    work.busyHelpers[kind]++;
+    const t = s.threads[i]!;
+    if (kind === 'native') work.nativeThreads[t.nativePool!] = (work.nativeThreads[t.nativePool!] ?? 0) + 1;
+    else if (kind === 'threads') work.threadNames.push(t.name);
+    else {
+      childPids.add(t.pid);
+      const program = programOf(s.processes[t.process]?.command ?? '');
+      if (program && !work.childPrograms.includes(program)) work.childPrograms.push(program);
+    }
+  });
+  work.childProcesses = childPids.size;
+  return work;
+}
+
+/** The program a child runs, or null for a copy of the profiled interpreter (multiprocessing). */
+function programOf(command: string): string | null {
+  if (command.includes('cp_harness.py') || command.includes('multiprocessing')) return null;
+  const argv0 = command.split(' ')[0] ?? '';
+  return argv0.split('/').pop() || null;
+}
