@@ -225,7 +225,8 @@ export function assemble(run: RunRecord): StrategyResult {
       processes.push({ pid: p.pid, ppid: p.ppid, role: harnessPids.get(p.pid) ?? 'child', command: p.command });
     }
     for (const t of sampler.threads) {
-      threadIndexByTid.set(t.tid, threads.length);
+      // A tid listed twice (exited, then seen again before its process was reaped) keeps its first entry.
+      if (!threadIndexByTid.has(t.tid)) threadIndexByTid.set(t.tid, threads.length);
       threads.push({
         pid: t.pid,
         tid: t.tid,

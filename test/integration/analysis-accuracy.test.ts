@@ -3,15 +3,18 @@
 // expected kind and route. A run measured while other programs held the cores (the profile says so)
 // is measured again, up to MAX_ATTEMPTS; the expectations themselves never change.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { analyzeProfile, formatAdvice } from '../../src/profiler/analysis/index';
 import { collectFacts } from '../../src/profiler/analysis/facts';
 import { DISTURBED_LOAD } from '../../src/profiler/analysis/margin';
-import type { Profile, Recommendation, Verdict, VerdictKind } from '../../src/profiler/profile';
+import type { NativeLibrary, Profile, Recommendation, Verdict, VerdictKind } from '../../src/profiler/profile';
+import { nativeThreadsOf } from '../../src/profiler/strategies';
+import { parseStrategyId } from '../../src/shared/strategyId';
 import { PYTHON, ROOT, runCli } from '../helpers/cli';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'analysis');
@@ -21,7 +24,8 @@ const STRATEGY_TIMEOUT_S = 30;
 /** The slow server answers each connection this long after its request: a remote call. */
 const SERVER_DELAY_MS = 40;
 
-type Route = 'serial' | 'threads' | 'processes' | 'asyncio';
+/** `native-1`: any strategy run with its native pools limited (serial+native-1, threads+native-1, ...). */
+type Route = 'serial' | 'threads' | 'processes' | 'asyncio' | 'native-1';
 
 interface Case {
   fixture: string;
@@ -32,7 +36,54 @@ interface Case {
   route: Route | Route[];
   /** What else the profile must say about this workload (the blocking line, the lock's name). */
   check?: (profile: Profile, verdict: Verdict, recommendation: Recommendation) => void;
+  /** The interpreter, when not the Debian one (PYTHON). */
+  python?: string;
+  /** Skip with this reason (a missing package, too few cores). */
+  skip?: string | false;
 }
+
+function imports(python: string, module: string): boolean {
+  try {
+    execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Work already parallel inside one call: its helper named, the one-native-thread runs measured. */
+function parallelInside(library: NativeLibrary | 'children', evidence: RegExp): Case['check'] {
+  return (profile, verdict, recommendation) => {
+    const serial = profile.strategies[0]!;
+    assert.match(verdict.evidence.join('\n'), evidence);
+    if (library === 'children') {
+      assert.deepEqual(serial.nativePools, [], 'a process pool is not a native thread pool');
+      assert.match(recommendation.rationale + (recommendation.codeChange ?? ''), /nest/);
+      return;
+    }
+    assert.ok(
+      serial.nativePools?.some((p) => p.library === library),
+      `serial's pools: ${JSON.stringify(serial.nativePools)}`,
+    );
+    const limited = profile.strategies.filter((s) => s.nativeLimit !== null && s.status === 'ok');
+    assert.ok(
+      limited.some((s) => s.id === 'serial+native-1'),
+      'serial+native-1 measured',
+    );
+    assert.ok(
+      limited.some((s) => s.kind !== 'serial'),
+      `a pool with one native thread per worker measured: ${profile.strategies.map((s) => s.id).join(', ')}`,
+    );
+  };
+}
+
+/** Pure-Python work: no native pool, so no native strategies either. */
+const noNativeStrategies: Case['check'] = (profile) => {
+  assert.deepEqual(profile.strategies[0]!.nativePools, []);
+  assert.ok(!profile.strategies.some((s) => s.nativeLimit !== null), profile.strategies.map((s) => s.id).join(', '));
+};
+
+const ONE_CORE = availableParallelism() < 2 ? 'a native pool needs a second core' : false;
 
 /** The blocking line is named in the evidence and rewritten in the code change. */
 function namesBlockingLine(line: number, rewritten: RegExp): Case['check'] {
@@ -44,7 +95,14 @@ function namesBlockingLine(line: number, rewritten: RegExp): Case['check'] {
 }
 
 const CASES: Case[] = [
-  { fixture: 'pure_loop', fn: 'spin', args: () => '[(700000,)] * 8', kind: 'cpu-bound-gil', route: 'processes' },
+  {
+    fixture: 'pure_loop',
+    fn: 'spin',
+    args: () => '[(700000,)] * 8',
+    kind: 'cpu-bound-gil',
+    route: 'processes',
+    check: noNativeStrategies,
+  },
   { fixture: 'regex_scan', fn: 'scan', args: () => 'range(8)', kind: 'cpu-bound-gil', route: 'processes' },
   { fixture: 'json_parse', fn: 'parse', args: () => 'range(8)', kind: 'cpu-bound-gil', route: 'processes' },
   { fixture: 'socket_client', fn: 'fetch', args: (port) => `[(${port},)] * 8`, kind: 'io-bound', route: 'threads' },
@@ -128,10 +186,52 @@ const CASES: Case[] = [
     route: ['threads', 'processes'],
   },
   { fixture: 'lambda_work', fn: 'work', args: () => '[(700000,)] * 8', kind: 'cpu-bound-gil', route: 'serial' },
+  // Already parallel inside each call: serial keeps the cores busy by itself, so the right route is
+  // serial, or a pool whose workers get one native thread each (never a pool on top of the pools,
+  // unless measured clearly faster, which two cores leave no room for).
+  {
+    fixture: 'numpy_blas',
+    fn: 'product',
+    args: () => 'range(16)',
+    kind: 'already-parallel',
+    route: ['serial', 'native-1'],
+    check: parallelInside('openblas', /through native thread pools/),
+    skip: ONE_CORE,
+  },
+  {
+    fixture: 'numpy_blas',
+    fn: 'product',
+    args: () => 'range(16)',
+    kind: 'already-parallel',
+    route: ['serial', 'native-1'],
+    check: parallelInside('openblas', /through native thread pools/),
+    python: 'python3',
+    skip: ONE_CORE || (imports('python3', 'numpy') ? false : 'the python3 on PATH has no numpy'),
+  },
+  {
+    fixture: 'numexpr_eval',
+    fn: 'evaluate',
+    args: () => 'range(8)',
+    kind: 'already-parallel',
+    route: ['serial', 'native-1'],
+    check: parallelInside('numexpr', /numexpr/),
+    skip: ONE_CORE,
+  },
+  {
+    fixture: 'nested_pool',
+    fn: 'fan_out',
+    args: () => 'range(4)',
+    kind: 'already-parallel',
+    route: 'serial',
+    check: parallelInside('children', /through child processes it starts/),
+    skip: ONE_CORE,
+  },
 ];
 
 function routeOf(strategy: string): string {
-  return strategy === 'serial' ? 'serial' : strategy.replace(/-.*$/, '');
+  if (nativeThreadsOf(strategy) !== null) return 'native-1';
+  const family = parseStrategyId(strategy)?.family ?? strategy;
+  return family.startsWith('processes') ? 'processes' : family;
 }
 
 function busiest(profile: Profile): number {
@@ -169,12 +269,12 @@ after(() => {
 
 for (const c of CASES) {
   test(
-    `${c.fixture}: ${c.kind} -> ${typeof c.route === 'string' ? c.route : c.route.join('|')}`,
-    { timeout: 600_000 },
+    `${c.fixture}${c.python ? ` (${c.python})` : ''}: ${c.kind} -> ${typeof c.route === 'string' ? c.route : c.route.join('|')}`,
+    { timeout: 600_000, skip: c.skip ?? false },
     async (t) => {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const file = join(FIXTURES, `${c.fixture}.py`);
-        const out = join(outDir, `${c.fixture}.json`);
+        const out = join(outDir, `${c.fixture}${c.python ? '-path' : ''}.json`);
         const run = await runCli([
           'profile',
           file,
@@ -183,7 +283,7 @@ for (const c of CASES) {
           '--args',
           c.args(port),
           '--python',
-          PYTHON,
+          c.python ?? PYTHON,
           '--timeout',
           String(STRATEGY_TIMEOUT_S),
           // The verdict and the route, measured on the base sweep; worker counts are checked in
@@ -235,7 +335,8 @@ for (const c of CASES) {
           );
           c.check?.(profile, verdict, recommendation);
           const advice = formatAdvice({ ...profile, verdict, recommendation });
-          assert.match(advice, new RegExp(`^Recommendation: ${recommendation.strategy}\\b`, 'm'));
+          const id = recommendation.strategy.replace(/[+.]/g, '\\$&');
+          assert.match(advice, new RegExp(`^Recommendation: ${id}\\b`, 'm'));
           return;
         }
       }

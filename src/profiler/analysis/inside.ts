@@ -4,8 +4,9 @@
 // figures read it.
 import { THREAD_STATES, type NativeLibrary, type StrategyResult } from '../profile';
 
-/** Name the in-process recorder gives its sampler thread (python/cp_tracer.py): not the workload. */
-export const SAMPLER_THREAD_NAME = 'concurrency-profiler-sampler';
+/** Names of the profiler's own threads in the workload's processes (the recorder's sampler, the
+ * harness's lifeline watcher): not the workload. */
+export const PROFILER_THREAD_PREFIX = 'concurrency-profiler-';
 /** A thread with fewer running samples in the task window did not take part in the work. */
 export const BUSY_THREAD_MIN_SAMPLES = 2;
 
@@ -37,7 +38,7 @@ export interface InsideWork {
 
 /**
  * What a thread is to the strategy's tasks: a task thread ('caller'), a helper, or neither (null:
- * the recorder's sampler, and the coordinating threads of a pool: the harness's main thread that
+ * the profiler's own threads, and the coordinating threads of a pool: the harness's main thread that
  * hands tasks to workers, a process pool's queue threads). Helpers are native pool threads, other
  * threads of a process that ran tasks, and threads of child processes started from one.
  */
@@ -51,7 +52,7 @@ function kindsOf(s: StrategyResult): (Helper | 'caller' | null)[] {
     return false;
   };
   return s.threads.map((t, i) => {
-    if (t.name === SAMPLER_THREAD_NAME) return null;
+    if (t.name.startsWith(PROFILER_THREAD_PREFIX)) return null;
     if (callers.has(i)) return 'caller';
     if (t.nativePool !== null) return 'native';
     if (s.processes[t.process]?.role === 'child') return underTask(t.pid) ? 'children' : null;

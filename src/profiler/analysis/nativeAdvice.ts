@@ -126,8 +126,12 @@ export function alreadyParallelRationale(f: Facts, chosen: StrategyFacts | null,
     return `Keep it serial: ${what}, and no strategy beat serial by the ${SPEEDUP_MARGIN}x margin${near}.${nested}`;
   }
   const limit = chosen.result.nativeLimit;
+  const shape =
+    chosen.result.kind === 'serial'
+      ? `one call at a time on ${limit?.threads ?? 1} native thread(s): here the pools cost more than they bring (small calls, or cores taken by other programs)`
+      : `${chosen.workers} workers of ${limit?.threads ?? 1} native thread(s) each`;
   const how = limit
-    ? ` It ran ${chosen.workers > 1 ? `${chosen.workers} workers of ` : ''}${limit.threads} native thread(s) each: ${limit.variables.map((v) => `${v}=${limit.threads}`).join(', ')} set before the interpreter started${limit.threadpoolctl ? `, and threadpoolctl.threadpool_limits(${limit.threads}) after the module loaded` : ''}.`
+    ? ` It ran ${shape}, with ${limit.variables.map((v) => `${v}=${limit.threads}`).join(', ')} set before the interpreter started${limit.threadpoolctl ? `, and threadpoolctl.threadpool_limits(${limit.threads}) after the module loaded` : ''}.`
     : ' It adds workers on top of the inner parallelism: see the oversubscription caveat.';
   const tie = chosen !== best && best ? ` (${label(best)} reached ${speedup(best.speedup!)}, within noise)` : '';
   return `${label(chosen)}: ${speedup(chosen.speedup!)} faster than serial${tie}, above the ${SPEEDUP_MARGIN}x margin, although ${what}.${how}`;

@@ -35,6 +35,8 @@ export const IMBALANCE_ROUNDS = 4;
 /** Lower = simpler to adopt and cheaper to run (no pickling, no worker processes). */
 function simplicity(s: StrategyFacts): number {
   switch (s.result.kind) {
+    case 'serial':
+      return -1; // serial with its native pools limited: no pool at all, only environment variables
     case 'asyncio':
       return 0;
     case 'threads':

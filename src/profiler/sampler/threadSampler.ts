@@ -301,6 +301,11 @@ export class ThreadSampler {
     const base = `/proc/${pid}/task/${tid}`;
     const stat = openOrNull(`${base}/stat`);
     if (stat < 0) return;
+    if (this.exited(stat)) {
+      // A thread that ended stays listed until its process is reaped: not a new thread.
+      closeSync(stat);
+      return;
+    }
     const name = (readText(`${base}/comm`) ?? '').trim();
     const named = libraryOfThreadName(name);
     const thread: WatchedThread = {
@@ -319,6 +324,14 @@ export class ThreadSampler {
     this.watched.set(key, thread);
     owner.threads.push(thread);
     this.threads.push({ pid, tid: Number(tid), name, library: named, libraryPath: null });
+  }
+
+  /** The thread behind an open stat file is a zombie or dead (state Z or X). */
+  private exited(stat: number): boolean {
+    const length = readOpen(stat);
+    if (length <= 0) return true;
+    const at = statFieldAt(length, 3);
+    return at >= 0 && (READ_BUFFER[at] === 0x5a /* Z */ || READ_BUFFER[at] === 0x58); /* X */
   }
 
   /**
