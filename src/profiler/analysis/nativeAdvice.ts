@@ -3,7 +3,7 @@
 // native calls beat the library's own pool (the GIL-releasing route), and the code that limits the
 // pools the way the measured strategy did.
 import type { NativeLibrary, Recommendation, StrategyResult } from '../profile';
-import { NATIVE_THREAD_VARIABLES, nativeThreadsOf, withoutNativeThreads } from '../strategies';
+import { nativeThreadsOf, withoutNativeThreads } from '../strategies';
 import { percent, speedup } from '../../shared/format';
 import { label, type Facts, type StrategyFacts } from './facts';
 import { mainHelper } from './rules/alreadyParallel';
