@@ -385,7 +385,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       await runSweep(rest);
       await runOthers(interpreters.others);
     }
-    if (profile.strategies[0]?.status === 'ok') await nameLocks(profile, context);
+    if (profile.strategies[0]?.status === 'ok') await nameLocks(profile, context, budget);
   } finally {
     profile.interrupted = !!input.signal?.aborted;
     profile.settings.strategies = profile.strategies.map((s) => s.id);
@@ -425,16 +425,26 @@ function recordImport(profile: Profile, done: NonNullable<HarnessResult['import'
 }
 
 /** Threads waited on locks: the run with the most lock waits again, with the lock recorder, to name them. */
-async function nameLocks(profile: Profile, context: RunContext): Promise<void> {
+async function nameLocks(profile: Profile, context: RunContext, budget: RunBudget): Promise<void> {
   const target = lockTraceTarget(profile.strategies);
   if (!target || context.options.signal?.aborted) return;
+  const traced = profile.strategies.find((s) => s.id === target.id)!;
+  // Last in the budget's order: it only names locks, so it runs if the measuring runs left room.
+  const estimate = traced.timing.totalSeconds;
+  if (!budget.affords(estimate)) {
+    const reason = `the lock recorder's re-run, to name the locks: ${budget.refusal(estimate)}`;
+    budget.skip(`${target.id}+locks`, reason);
+    context.emit({ type: 'log', level: 'info', message: `${target.id}: ${reason}` });
+    return;
+  }
   context.emit({
     type: 'log',
     level: 'info',
     message: `${target.id}: threads waited on locks; running it once more with the lock recorder to name them`,
   });
   const { result } = await runStrategy(target, context, profile.strategies[0]!, { traceLocks: true });
-  if (result.status === 'ok' && result.locks) profile.strategies.find((s) => s.id === target.id)!.locks = result.locks;
+  budget.charge(result.timing.totalSeconds);
+  if (result.status === 'ok' && result.locks) traced.locks = result.locks;
   else
     context.emit({
       type: 'log',

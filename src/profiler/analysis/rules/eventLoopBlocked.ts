@@ -99,10 +99,15 @@ export function eventLoopBlocked(f: Facts): Finding | null {
       ? ` A heartbeat due every ${lag.heartbeatMs} ms ran up to ${seconds(lag.maxMs / 1000)} late.`
       : '';
   const threshold = lag?.slowCallbackMs ?? 10;
+  // The first sentence names the worst line: it is the claim a one-line summary keeps.
+  const worst = cited[0] ?? blocks[0]!;
+  const where = worst.site.line > 0 ? `Line ${worst.site.line} of ${baseName(worst.site.file)}` : `${worst.function}()`;
+  const others = cited.length - 1;
+  const andOthers = others > 0 ? ` and ${others} other line${others === 1 ? '' : 's'}` : '';
   const evidence = [
-    `${label(run)}: synchronous calls of ${threshold} ms or more held up the ` +
-      `event loop for ${percent(share)} of the run (${calls} call${calls === 1 ? '' : 's'}); ` +
-      `while one runs, no other coroutine can.${heartbeat}`,
+    `${where}${andOthers} blocked the event loop ${percent(share)} of the ${label(run)} run. ` +
+      `${others > 0 ? 'They' : 'It'} made ${calls} synchronous call${calls === 1 ? '' : 's'} of ${threshold} ms ` +
+      `or more, and while one runs no other coroutine can.${heartbeat}`,
     ...cited.map(describeBlock),
   ];
   const threads = fastest(f.threads);

@@ -53,15 +53,15 @@ export function lockContention(f: Facts): Finding | null {
   // Without a recognised GIL its waits are counted as lock waits: for CPU-bound work they are read
   // as GIL waits (gilProxied); otherwise the sampler's lateness still tells them apart.
   if (gilProxied(f) || (!f.gilDetected && latenessSaysGil(f))) return null;
+  const named = worstLock(f);
   const evidence = [
     `${label(worst)}: ${worst.speedup !== null ? speedup(worst.speedup) : 'no'} ` +
-      `speedup while ${percent(st.lock)} of thread samples waited on a lock that ` +
-      `is not the GIL.`,
+      `speedup while ${percent(st.lock)} of thread samples waited on ` +
+      `${named ? `lock ${lockName(named)}` : 'a lock that is not the GIL'}.`,
   ];
   const where = f.hot(worst).lockWait;
   if (where)
     evidence.push(`The waits are at ${describeHotLine(where)} (${percent(where.share)} of lock-wait samples).`);
-  const named = worstLock(f);
   if (named) evidence.push(describeLock(named));
   const serialLock = f.serial?.states?.lock;
   if (serialLock !== undefined)
