@@ -22,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const runner = new ProfileRunner({ context, log, interpreters, panels, lenses, sourceHeat, telemetry });
   const targets = new TargetPicker(context.workspaceState);
   context.subscriptions.push(log, interpreters, panels, lenses, telemetry, sourceHeat, runner);
+  context.subscriptions.push(logSettingChanges(context, log));
 
   const command = (id: string, handler: (...args: never[]) => Promise<void>): void => {
     context.subscriptions.push(
@@ -84,6 +85,23 @@ export function activate(context: vscode.ExtensionContext): void {
       void vscode.window.showErrorMessage(`Cannot open ${file}: ${reason}`);
     }
   }
+}
+
+/** Each change of one of this extension's settings goes to the log with its new value: what the next
+ * run will use, for the user reading the log (and for tests, which wait for it instead of a delay). */
+function logSettingChanges(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable {
+  const properties = (context.extension.packageJSON as { contributes?: { configuration?: { properties?: object } } })
+    .contributes?.configuration?.properties;
+  const keys = Object.keys(properties ?? {});
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    for (const key of keys) {
+      if (!event.affectsConfiguration(key)) continue;
+      const [section, ...rest] = key.split('.');
+      log.info(
+        `Setting ${key} is now ${JSON.stringify(vscode.workspace.getConfiguration(section).get(rest.join('.')))}`,
+      );
+    }
+  });
 }
 
 async function askForProfileFile(): Promise<string | undefined> {

@@ -6,11 +6,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeExports, type ExportOptions } from '../profiler/export/index';
 import type { Profile } from '../profiler/profile';
-import type { ExportFormat, HostToWebview, WebviewPersistedState, WebviewToHost } from '../shared/webviewProtocol';
+import type { ExportFormat, HostToWebview, WebviewPersistedState } from '../shared/webviewProtocol';
 import { profileMessage } from './profileMessage';
 import { readProfile } from './profileStore';
 import { newNonce } from '../shared/html';
+import { outputProblem } from '../profiler/output';
+import { SECTION } from './settings';
 import { webviewHtml } from './webviewHtml';
+import { exportRefusal, filesNamedIn, openSourceRefusal, parseWebviewMessage } from './webviewMessages';
 
 export const PROFILE_VIEW_TYPE = 'concurrencyProfiler.profile';
 
@@ -29,6 +32,8 @@ interface Shown {
   source: string | null;
   /** Built on the first post and kept: the webview asks again after every reload. */
   message?: HostToWebview;
+  /** The source files it names: the only ones the webview may open. */
+  files?: Set<string>;
 }
 
 export class ProfilePanels implements vscode.Disposable {
@@ -113,7 +118,7 @@ export class ProfilePanels implements vscode.Disposable {
       newNonce(),
     );
     const listeners = [
-      panel.webview.onDidReceiveMessage((message: WebviewToHost) => this.receive(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidDispose(() => {
         for (const listener of listeners) listener.dispose();
         if (this.panel === panel) {
@@ -137,19 +142,31 @@ export class ProfilePanels implements vscode.Disposable {
     return vscode.Uri.joinPath(this.context.extensionUri, 'media', file);
   }
 
-  private async receive(message: WebviewToHost): Promise<void> {
+  /** The webview renders strings from the profile: what it asks for is checked, never trusted. */
+  private async receive(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.log.warn(`Ignored a malformed message from the profile webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
     try {
       switch (message.type) {
         case 'ready':
           this.webviewReady = true;
           this.postShown();
           break;
-        case 'openSource':
-          await openSource(message.file, message.line);
+        case 'openSource': {
+          const refusal = openSourceRefusal(message.file, this.shown?.profile, this.shownFiles());
+          if (refusal) this.log.warn(`Did not open a source file for the webview: ${refusal}`);
+          else await openSource(message.file, message.line);
           break;
-        case 'export':
-          await this.export(message.format, message.strategy);
+        }
+        case 'export': {
+          const refusal = exportRefusal(message.strategy, this.shown?.profile);
+          if (refusal) this.log.warn(`Did not export for the webview: ${refusal}`);
+          else await this.export(message.format, message.strategy);
           break;
+        }
         case 'copy':
           await vscode.env.clipboard.writeText(message.text);
           void vscode.window.setStatusBarMessage('Copied to the clipboard', 3_000);
@@ -166,17 +183,29 @@ export class ProfilePanels implements vscode.Disposable {
     const { label, extension } = EXPORT_FORMATS[format];
     const { workload } = this.shown.profile;
     const stem = (workload.function ?? path.parse(workload.file).name).replace(/[^\w.-]+/g, '_');
-    const suggested = path.join(path.dirname(workload.file), `${stem}${strategy ? `.${strategy}` : ''}.${extension}`);
-    const target = await vscode.window.showSaveDialog({
-      title: `Export ${label}`,
-      defaultUri: vscode.Uri.file(suggested),
-      filters: { [label]: [path.extname(extension).slice(1) || extension] },
-    });
+    const name = `${stem}${strategy ? `.${strategy}` : ''}.${extension}`;
+    // With concurrencyProfiler.exportFolder set, exports go there without a dialog.
+    const folder = exportFolder(vscode.Uri.file(workload.file));
+    const target = folder
+      ? vscode.Uri.file(path.join(folder, name))
+      : await vscode.window.showSaveDialog({
+          title: `Export ${label}`,
+          defaultUri: vscode.Uri.file(path.join(path.dirname(workload.file), name)),
+          filters: { [label]: [path.extname(extension).slice(1) || extension] },
+        });
     if (!target) return;
+    const problem = outputProblem(target.fsPath);
+    if (problem) throw new Error(`cannot export to ${target.fsPath}: ${problem}`);
     const options: ExportOptions = { [format]: target.fsPath, strategy, mediaDir: this.mediaUri('').fsPath };
     const written = await writeExports(this.shown.profile, options);
     this.log.info(`Exported ${label} to ${written.join(', ')}`);
     void vscode.window.showInformationMessage(`Exported ${label} to ${target.fsPath}`);
+  }
+
+  /** The files the shown profile names, computed once per profile. */
+  private shownFiles(): Set<string> | undefined {
+    if (!this.shown) return undefined;
+    return (this.shown.files ??= filesNamedIn(this.shown.profile));
   }
 
   private postShown(): void {
@@ -192,6 +221,15 @@ export class ProfilePanels implements vscode.Disposable {
     this.panel?.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** concurrencyProfiler.exportFolder, absolute (a relative one is from the workspace folder); null when unset. */
+function exportFolder(resource: vscode.Uri): string | null {
+  const setting = vscode.workspace.getConfiguration(SECTION, resource).get<string>('exportFolder', '').trim();
+  if (!setting) return null;
+  if (path.isAbsolute(setting)) return setting;
+  const workspace = vscode.workspace.getWorkspaceFolder(resource) ?? vscode.workspace.workspaceFolders?.[0];
+  return workspace ? path.join(workspace.uri.fsPath, setting) : null;
 }
 
 function panelTitle(profile: Profile): string {

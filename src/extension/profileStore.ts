@@ -1,12 +1,13 @@
 // Where the extension keeps the profiles it writes (the extension's storage folder, newest
 // MAX_KEPT), and how it reads a profile file back. Free of `vscode`.
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Profile } from '../profiler/profile';
+import { loadProfileFile } from '../profiler/profileLoader';
 
 const MAX_KEPT = 20;
 
-export class ProfileFormatError extends Error {}
+export { ProfileFormatError, parseProfile } from '../profiler/profileLoader';
 
 /** A fresh path for the next run's profile, named after the file and function for people. */
 export async function newProfilePath(
@@ -27,28 +28,7 @@ export async function pruneProfiles(folder: string): Promise<void> {
   await Promise.all(names.slice(0, -MAX_KEPT).map((name) => rm(path.join(folder, name), { force: true })));
 }
 
+/** Reads a profile file, checked (schema and structure) by the engine's loader. */
 export async function readProfile(file: string): Promise<Profile> {
-  return parseProfile(await readFile(file, 'utf8'));
-}
-
-export function parseProfile(text: string): Profile {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ProfileFormatError(`not JSON (${(error as Error).message})`);
-  }
-  if (!isProfileShaped(value))
-    throw new ProfileFormatError('not a concurrency profile (no schemaVersion, workload and strategies)');
-  return value;
-}
-
-function isProfileShaped(value: unknown): value is Profile {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Profile>;
-  return (
-    typeof candidate.schemaVersion === 'number' &&
-    typeof candidate.workload === 'object' &&
-    Array.isArray(candidate.strategies)
-  );
+  return loadProfileFile(file);
 }

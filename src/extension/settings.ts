@@ -1,5 +1,6 @@
 // The extension's settings, read for the file being profiled (they are resource-scoped).
 import * as vscode from 'vscode';
+import { settingProblem } from '../profiler/options';
 import type { ScalingMode } from '../profiler/profile';
 
 export const SECTION = 'concurrencyProfiler';
@@ -17,9 +18,19 @@ export interface ProfilerSettings {
   sourceHeatJustMyCode: boolean;
 }
 
+/** The settings for `resource`; a numeric setting out of its range (settings.json is not checked
+ * against package.json's limits) is an error that names it, not a run that fails later. */
 export function readSettings(resource?: vscode.Uri): ProfilerSettings {
   const config = vscode.workspace.getConfiguration(SECTION, resource);
   const workers = config.get<number | null>('workers', null);
+  const problem = settingProblem({
+    workers,
+    timeoutSeconds: config.get('timeout', 120),
+    sampleHz: config.get('sampleHz', 200),
+    budgetSeconds: config.get('budget', null),
+    maxWorkers: config.get('maxWorkers', null),
+  });
+  if (problem) throw new Error(`${problem}: change it in the settings.`);
   return {
     pythonPath: config.get<string>('pythonPath', '').trim(),
     workers: typeof workers === 'number' && workers > 0 ? Math.floor(workers) : null,

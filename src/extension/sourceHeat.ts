@@ -115,6 +115,12 @@ export function lineLabel(heat: LineHeat): string {
   return [...sampled, ...(heat.notes ?? [])].join(' · ');
 }
 
+/** Text from a profile as a Markdown code span: nothing in it is markup (no links, images or
+ * emphasis); backticks and line breaks, which could end the span, are dropped. */
+export function codeSpan(text: string): string {
+  return `\`${text.replace(/[`\r\n]/g, '')}\``;
+}
+
 /** The hover's detail, Markdown: which strategy, how many samples, in which states. */
 export function lineDetail(heat: LineHeat, source: SourceHeat): string {
   const states = THREAD_STATES.filter((state) => heat.states[state] > 0)
@@ -133,7 +139,7 @@ export function lineDetail(heat: LineHeat, source: SourceHeat): string {
         ]
       : [];
   return [
-    `**Concurrency profile**, strategy \`${source.strategy}\``,
+    `**Concurrency profile**, strategy ${codeSpan(source.strategy)}`,
     '',
     ...sampled,
     ...(heat.notes?.length ? ['', ...heat.notes.map((n) => `- ${n}`)] : []),

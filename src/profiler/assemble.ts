@@ -18,6 +18,7 @@ import {
   type FirstDifference,
   type NativePool,
   type LeftProcess,
+  type ResultsComparison,
   type ProcessCosts,
   type ProcessInfo,
   type ScriptPool,
@@ -60,6 +61,10 @@ export interface HarnessResult {
   threadpoolctlLimit?: boolean;
   /** Seconds the harness waited before the clock for native threads to stop spinning. */
   settleSeconds?: number;
+  resultsComparison?: ResultsComparison;
+  resultsNote?: string | null;
+  /** How this process consumed results: 'generator', 'async generator'. */
+  consumed?: string[];
   /** Processes the workload left running when its tasks were done, killed by the harness. */
   leftBehind?: LeftProcess[];
   /** What the harness cut (exception text past its cap). */
@@ -325,6 +330,11 @@ export function assemble(run: RunRecord): StrategyResult {
     threadStates,
     threadStateSamples: taskSamples,
     resultsMatchBaseline: run.status === 'ok' ? (harness?.resultsMatchBaseline ?? null) : null,
+    resultsComparison: run.status === 'ok' ? (harness?.resultsComparison ?? 'not-compared') : 'not-compared',
+    resultsNote:
+      run.status === 'ok'
+        ? (harness?.resultsNote ?? null)
+        : `not compared: the strategy did not complete (${run.status})`,
     firstDifference: run.status === 'ok' ? (harness?.firstDifference ?? null) : null,
     resultsTolerance: run.status === 'ok' ? (harness?.resultsTolerance ?? null) : null,
     timing: phaseTimings(run),

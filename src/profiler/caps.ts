@@ -11,6 +11,9 @@ export const COMMAND_LINE_CHARS = 1_000;
 /** Thread-state samples kept per strategy; past it, whole sampler ticks are dropped evenly. ~30 bytes
  * of JSON each: 30 MB at most per strategy, far below V8's largest string (~512 MB). */
 export const SAMPLES_PER_STRATEGY = 1_000_000;
+/** Frames of one Python stack: the innermost are kept (the recorder cuts deeper ones, as
+ * cp_tracer.py STACK_DEPTH), and every walk over a stack stops here. */
+export const STACK_DEPTH = 4_096;
 /** Threads the /proc sampler watches at once (four open files each). */
 export const WATCHED_THREADS = 4_000;
 

@@ -1,18 +1,18 @@
 // concurrency-profiler: the engine's command line.
 //   concurrency-profiler profile FILE.py [--function NAME] [--args EXPR] [--workers K] ...
 //   concurrency-profiler export PROFILE.json [--speedscope F] [--trace F] [--collapsed F] [--html F]
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatAdvice } from './analysis';
 import { formatBaselineFailure } from './baselineFailure';
 import { forTerminal } from './caps';
-import { DEFAULTS, runProfile, UsageError, VERSION } from './engine';
+import { DEFAULTS, InterruptedError, runProfile, UsageError, VERSION } from './engine';
 import type { EngineEvent } from './events';
 import { writeExports, type ExportOptions } from './export';
 import { killEverythingLive } from './launcher';
 import { parseNumber, rangeProblem, type RangedOption } from './options';
 import { jsonParts, outputProblem, writeFileAtomic } from './output';
-import { PROFILE_SCHEMA_VERSION, type Profile } from './profile';
+import type { Profile } from './profile';
+import { readProfileSync } from './profileLoader';
 import { formatPlan, formatTable } from './table';
 import { BUDGET_BASE_SWEEPS } from './budget';
 import { DEFAULT_MAX_WORKERS } from './scalingPlanner';
@@ -30,7 +30,7 @@ const USAGE =
   `     --args EXPR         Python expression, evaluated in the module, yielding ` +
   `one argument tuple per task
       --workers K         pool size (default: ` +
-  `logical cores)
+  `usable cores: CPU affinity and cgroup CPU quota)
       --strategies LIST   comma-separated: serial, threads, ` +
   `threads-N, processes-fork,
                           processes-forkserver, ` +
@@ -232,26 +232,34 @@ async function profileCommand(argv: string[]): Promise<number> {
   const abort = new AbortController();
   const signalCode = stopOnSignals(abort, values['stop-on-stdin-close'] === true);
 
-  const outcome = await runProfile({
-    file: positionals[0]!,
-    functionName: values.function ?? null,
-    args: values.args ?? null,
-    workers,
-    strategies: values.strategies ? values.strategies.split(',') : null,
-    python: values.python,
-    projectRoot: values['project-root'] ?? null,
-    envFile: values['env-file'] ?? null,
-    interpreters: parseInterpreterRequest(values.interpreters),
-    knownInterpreters: values['known-interpreters']?.split(',').filter(Boolean),
-    timeoutSeconds,
-    scaling,
-    budgetSeconds: budgetSeconds ?? null,
-    maxWorkers,
-    sampleHz,
-    slowCallbackMs,
-    signal: abort.signal,
-    onEvent: progressPrinter(values.progress),
-  });
+  let outcome: Awaited<ReturnType<typeof runProfile>>;
+  try {
+    outcome = await runProfile({
+      file: positionals[0]!,
+      functionName: values.function ?? null,
+      args: values.args ?? null,
+      workers,
+      strategies: values.strategies ? values.strategies.split(',') : null,
+      python: values.python,
+      projectRoot: values['project-root'] ?? null,
+      envFile: values['env-file'] ?? null,
+      interpreters: parseInterpreterRequest(values.interpreters),
+      knownInterpreters: values['known-interpreters']?.split(',').filter(Boolean),
+      timeoutSeconds,
+      scaling,
+      budgetSeconds: budgetSeconds ?? null,
+      maxWorkers,
+      sampleHz,
+      slowCallbackMs,
+      signal: abort.signal,
+      onEvent: progressPrinter(values.progress),
+    });
+  } catch (error) {
+    // Stopped while the interpreter was still being checked: nothing ran, there is no profile.
+    if (!(error instanceof InterruptedError)) throw error;
+    process.stderr.write(`${error.message}: no profile written\n`);
+    return signalCode();
+  }
   const { profile } = outcome;
   writeProfile(profile, values.out);
   // With --out - stdout carries the JSON, so the table goes to stderr.
@@ -338,15 +346,10 @@ function showCommand(argv: string[]): number {
 function readProfileFile(file: string): Profile {
   let profile: Profile;
   try {
-    profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+    profile = readProfileSync(file);
   } catch (error) {
+    // A damaged or foreign file is a usage error that names the field, never a crash.
     fail(`cannot read ${file}: ${(error as Error).message}`);
-  }
-  if (profile.schemaVersion !== PROFILE_SCHEMA_VERSION) {
-    fail(
-      `${file} is not a profile of format version ${PROFILE_SCHEMA_VERSION} ` +
-        `(schemaVersion: ${String(profile.schemaVersion)})`,
-    );
   }
   return profile;
 }

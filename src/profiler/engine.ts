@@ -2,7 +2,6 @@
 // under the samplers, and returns the profile. Free of `vscode`: the CLI and the extension (through
 // the CLI) both use it.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeProfile } from './analysis';
 import { assemble, type HarnessResult, type RunRecord } from './assemble';
@@ -13,11 +12,14 @@ import { workloadEnvironment } from './environment';
 import { killTree, launch, LIFELINE_FD, noteWorkloadProcess, type ProcessRef } from './launcher';
 import { lockTraceTarget } from './locks';
 import { describeMachine } from './machine';
+import { usableCores } from './cores';
 import {
+  coresOf,
   PROFILE_SCHEMA_VERSION,
   type ErrorDetail,
   type Profile,
   type ScalingMode,
+  type ResultsComparison,
   type StrategyResult,
   type StrategyStatus,
 } from './profile';
@@ -34,7 +36,7 @@ import {
 import type { InterpreterRequest } from './interpreters';
 import { isDirectory, planImport, type ImportPlan } from './project';
 import { rangeProblem } from './options';
-import { formatSyntaxError, probe, pythonDir, UsageError, type ProbeResult } from './python';
+import { formatSyntaxError, InterruptedError, probe, pythonDir, UsageError, type ProbeResult } from './python';
 import { createRunDir } from './runDirs';
 import { CoreSampler } from './sampler/coreSampler';
 import { ThreadSampler } from './sampler/threadSampler';
@@ -54,7 +56,7 @@ import { readTraces } from './traces';
 import { RunBudget } from './budget';
 import { DEFAULT_MAX_WORKERS, ScalingPlanner, type PlannedRun } from './scalingPlanner';
 
-export { UsageError } from './python';
+export { InterruptedError, UsageError } from './python';
 
 export const VERSION = '0.1.0';
 export const DEFAULTS = {
@@ -137,7 +139,7 @@ interface RunContext {
 
 export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome> {
   const file = resolve(input.file);
-  const workers = input.workers ?? availableParallelism();
+  const workers = input.workers ?? usableCores().count;
   const problem =
     rangeProblem('workers', workers, '--workers') ??
     (input.timeoutSeconds === undefined ? null : rangeProblem('timeoutSeconds', input.timeoutSeconds, '--timeout')) ??
@@ -166,7 +168,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     throw new UsageError(`--project-root ${input.projectRoot} is not a folder`);
   const plan = planImport(file, input.projectRoot ?? null);
   const machinePromise = describeMachine();
-  const info = await probe(options.python, file, { cwd: plan.cwd, env });
+  const info = await probe(options.python, file, { cwd: plan.cwd, env, signal: input.signal });
   if (info.fileError) throw new UsageError(`Cannot read ${file}: ${info.fileError}`);
   if (info.syntaxError) throw new UsageError(formatSyntaxError(info.syntaxError));
   const request = input.interpreters ?? { kind: 'default' };
@@ -184,6 +186,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   checkRequestedNames(requested, interpreters.others);
   const byName = new Map(interpreters.others.map((o) => [o.info.name, o]));
   const machine = await machinePromise;
+  if (input.signal?.aborted) throw new InterruptedError('stopped before any strategy ran');
 
   const runDir = createRunDir();
   const context: RunContext = {
@@ -192,7 +195,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     plan,
     env,
     runDir,
-    defaultTasks: Math.max(8, 2 * machine.logicalCores),
+    defaultTasks: Math.max(8, 2 * coresOf(machine)),
     emit,
     scriptBaseline: null,
     interpreter: (name) => (name === null ? interpreters.main : byName.get(name)!),
@@ -259,7 +262,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     mode: options.scaling,
     workers,
     maxWorkers: options.maxWorkers,
-    cores: machine.logicalCores,
+    cores: coresOf(machine),
     named: requested !== null,
     specFor: (id) => parseStrategy(id, workers),
   });
@@ -364,6 +367,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     if (baseline.harness) {
       profile.workload.tasks = baseline.harness.tasks ?? 0;
       profile.workload.isAsync = baseline.harness.isAsync ?? false;
+      if (input.functionName) profile.workload.consumedResults = consumedKind(baseline.harness.consumed);
       if (baseline.harness.import) recordImport(profile, baseline.harness.import);
       if (!requested && input.functionName && baseline.result.status === 'ok')
         plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers, plan, info));
@@ -529,6 +533,8 @@ function notRun(spec: StrategySpec, status: StrategyStatus, reason: string): Str
     threadStates: null,
     threadStateSamples: 0,
     resultsMatchBaseline: null,
+    resultsComparison: 'not-compared',
+    resultsNote: `not compared: ${reason}`,
     firstDifference: null,
     resultsTolerance: null,
     timing: {
@@ -734,6 +740,7 @@ async function runStrategy(
     result.firstDifference = compared.firstDifference;
     result.resultsNote = compared.note;
   }
+  result.resultsComparison = comparisonOf(result, harness?.resultsComparison);
   if (result.wallSeconds !== null && serial?.wallSeconds) {
     result.speedup = round3(serial.wallSeconds / result.wallSeconds);
     result.efficiency = round3(result.speedup / result.workers);
@@ -743,6 +750,21 @@ async function runStrategy(
     result.efficiency = 1;
   }
   return { result, harness };
+}
+
+/** The comparison's outcome in one word, whichever way it was made (in the harness, in the main
+ * interpreter for another one, or between scripts). */
+function comparisonOf(result: StrategyResult, inHarness: ResultsComparison | undefined): ResultsComparison {
+  if (result.status !== 'ok') return 'not-compared';
+  if (inHarness === 'not-comparable') return 'not-comparable';
+  if (result.resultsMatchBaseline !== null) return result.resultsMatchBaseline ? 'equal' : 'differ';
+  return /not comparable/i.test(result.resultsNote ?? '') ? 'not-comparable' : 'not-compared';
+}
+
+/** What serial's results were consumed as (the harness lists what it iterated), for the profile. */
+function consumedKind(consumed: string[] | undefined): Profile['workload']['consumedResults'] {
+  if (consumed?.includes('async generator')) return 'async generator';
+  return consumed?.includes('generator') ? 'generator' : null;
 }
 
 function capErrorDetail(detail: ErrorDetail): ErrorDetail {

@@ -63,6 +63,8 @@ export interface Launched {
  * them: killed if this process exits in any way it can still run code for (an uncaught error,
  * process.exit, a second Ctrl-C), so no workload outlives its engine. */
 const liveGroups = new Map<number, Map<number, ProcessRef>>();
+/** Short-lived helpers (the probe, nvidia-smi) in this process's own group: their trees go too. */
+const liveHelpers = new Set<number>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -71,13 +73,23 @@ function installExitHook(): void {
   process.on('exit', killEverythingLive);
 }
 
-/** Kills every live workload at once (synchronous: safe in an exit handler). */
+/** Kills every live workload and helper at once (synchronous: safe in an exit handler). */
 export function killEverythingLive(): void {
+  for (const pid of liveHelpers) for (const member of processTree(pid)) signal(member, 'SIGKILL');
   for (const [pgid, seen] of liveGroups) {
     signal(-pgid, 'SIGKILL');
     for (const pid of processTree(pgid)) signal(pid, 'SIGKILL');
     for (const ref of seen.values()) if (sameProcess(ref)) signal(ref.pid, 'SIGKILL');
   }
+}
+
+/** Kills `child` (and what it started) if this process exits before it does. */
+export function killOnExit(child: ChildProcess): void {
+  installExitHook();
+  const pid = child.pid;
+  if (pid === undefined) return;
+  liveHelpers.add(pid);
+  child.once('exit', () => liveHelpers.delete(pid));
 }
 
 /** Remembers a process of a live run (from the samplers), so that it is killed even if it left its

@@ -39,7 +39,7 @@ export const OPTION_RANGES = {
   budgetSeconds: {
     flag: '--budget',
     setting: 'concurrencyProfiler.budget',
-    min: 1,
+    min: 0.001,
     max: 7 * 24 * 3600,
     integer: false,
     unit: 'seconds',
@@ -83,4 +83,14 @@ export function rangeProblem(option: RangedOption, value: unknown, name: string,
 /** A flag's text as a number: the whole text must be one (`10s`, `` and `0x10` are not). */
 export function parseNumber(text: string): number {
   return /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : Number.NaN;
+}
+
+/** The first setting out of its range, named as in settings.json; null (an unset optional one) passes. */
+export function settingProblem(values: Partial<Record<RangedOption, unknown>>): string | null {
+  for (const [option, value] of Object.entries(values) as [RangedOption, unknown][]) {
+    if (value === null || value === undefined) continue;
+    const problem = rangeProblem(option, value, OPTION_RANGES[option].setting);
+    if (problem) return problem;
+  }
+  return null;
 }

@@ -35,6 +35,7 @@ export const STATE_ABBREVIATIONS: Record<ThreadState, string> = {
   sleep: 'sleep',
   other: 'other',
 };
+export type ResultsComparison = 'equal' | 'differ' | 'not-comparable' | 'not-compared';
 
 export type StrategyStatus = 'ok' | 'failed' | 'skipped' | 'timeout' | 'cancelled';
 export type StrategyKind = 'serial' | 'threads' | 'processes' | 'asyncio' | 'subinterpreters' | 'script';
@@ -95,6 +96,10 @@ export interface Workload {
   tasks: number;
   isAsync: boolean;
   python: PythonInfo;
+  /** The function returned a generator ('generator') or an async generator ('async generator'): it
+   * does its work only when iterated, so each task iterated it to the end (inside the timed task) and
+   * its items are the task's result. Null otherwise; absent in older profiles. */
+  consumedResults?: 'generator' | 'async generator' | null;
   /** The dotted name the module was imported by, as `python -m` run from `cwd` would (in
    * whole-script mode: the name it ran under as `__main__`); null when it was loaded from its file.
    * This and the fields below are absent in profiles written before they existed. */
@@ -124,13 +129,24 @@ export interface Gpu {
 }
 
 export interface Machine {
+  /** The host's logical cores (what /proc/stat and the per-core charts show). */
   logicalCores: number;
   physicalCores: number;
+  /** Cores a run may use: the CPU affinity and the cgroup CPU quota (src/profiler/cores.ts). Absent
+   * in profiles of earlier versions: read it through coresOf. */
+  usableCores?: number;
+  /** How usableCores was found, e.g. "2 of 8 logical cores: the cgroup CPU quota is 2 cores". */
+  usableCoresNote?: string;
   cpuModel: string;
   memoryBytes: number;
   os: string;
   arch: string;
   gpus: Gpu[];
+}
+
+/** The cores a run could use: every count of cores (workers, projections, "x the cores") uses this. */
+export function coresOf(machine: Machine): number {
+  return Math.max(1, machine.usableCores ?? machine.logicalCores);
 }
 
 export interface Settings {
@@ -429,14 +445,18 @@ export interface StrategyResult {
   /** Fractions of thread-samples taken while threads ran tasks; null when unavailable. */
   threadStates: ThreadStateFractions | null;
   threadStateSamples: number;
-  /** true for serial itself; null when not compared (no results, or serial failed). */
+  /** true for serial itself; null when not compared (no results, or serial failed) or not comparable. */
   resultsMatchBaseline: boolean | null;
+  /** The comparison with serial's results: `equal`, `differ`, `not-comparable` (a result that has no
+   * value to compare: a generator, an iterator, an open file, a lock; never reported as differing),
+   * `not-compared` (a strategy that did not complete, whole-script mode). Absent in older profiles. */
+  resultsComparison?: ResultsComparison;
   firstDifference: FirstDifference | null;
   /** Relative tolerance floats were compared with; null = exactly (==). `+native-N` strategies sum in
    * another order than serial, so their floats are compared within 1e-6. */
   resultsTolerance: number | null;
   /** How results were compared when not in the run's own process (another interpreter), or why
-   * they could not be ("not comparable: ..."); absent otherwise. */
+   * they were not comparable or not compared; absent or null otherwise. */
   resultsNote?: string | null;
   timing: PhaseTimings;
   processCosts: ProcessCosts | null;

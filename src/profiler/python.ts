@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { killOnExit } from './launcher';
 
 /** dist/python next to the bundled cli.js, or src/profiler/python when run from source. */
 export function pythonDir(): string {
@@ -61,6 +62,9 @@ export interface ProbeOptions {
 
 export class UsageError extends Error {}
 
+/** The run was stopped (Ctrl-C, SIGTERM, Cancel) before any strategy ran: there is no profile. */
+export class InterruptedError extends Error {}
+
 export const MINIMUM_PYTHON: [number, number] = [3, 8];
 
 /** "3.8" */
@@ -70,19 +74,29 @@ export const MINIMUM_PYTHON_TEXT = MINIMUM_PYTHON.join('.');
 export function probe(
   python: string,
   file: string,
-  where: { cwd: string; env: NodeJS.ProcessEnv },
+  where: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal },
   options: ProbeOptions = {},
 ): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       python,
       [
         join(pythonDir(), 'cp_probe.py'),
         file,
         ...(options.importPlan ? ['--import', JSON.stringify(options.importPlan)] : []),
       ],
-      { timeout: options.timeoutMs ?? 30_000, maxBuffer: 4 * 1024 * 1024, cwd: where.cwd, env: where.env },
+      {
+        timeout: options.timeoutMs ?? 30_000,
+        maxBuffer: 4 * 1024 * 1024,
+        cwd: where.cwd,
+        env: where.env,
+        signal: where.signal,
+      },
       (error, stdout, stderr) => {
+        if (where.signal?.aborted) {
+          reject(new InterruptedError('stopped while checking the interpreter, before any strategy ran'));
+          return;
+        }
         if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
           reject(
             new UsageError(
@@ -115,6 +129,7 @@ export function probe(
         resolve(result);
       },
     );
+    killOnExit(child);
   });
 }
 

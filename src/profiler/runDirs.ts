@@ -54,12 +54,20 @@ export function removeStaleRunDirs(root = tmpdir()): string[] {
   }
   for (const name of names) {
     const dir = join(root, name);
-    if (ownerIsGone(dir, name)) {
+    if (isFolder(dir) && ownerIsGone(dir, name)) {
       rmSync(dir, { recursive: true, force: true });
       removed.push(dir);
     }
   }
   return removed;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function ownerIsGone(dir: string, name: string): boolean {

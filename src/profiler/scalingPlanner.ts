@@ -8,7 +8,15 @@ import { SPEEDUP_MARGIN } from './analysis/margin';
 import { ceilingFor, fitCurve } from './analysis/projection';
 import { decideVerdict } from './analysis/verdict';
 import type { RunBudget } from './budget';
-import type { Profile, ScalingCurve, ScalingMode, ScalingSkip, StrategyResult, VerdictKind } from './profile';
+import {
+  coresOf,
+  type Profile,
+  type ScalingCurve,
+  type ScalingMode,
+  type ScalingSkip,
+  type StrategyResult,
+  type VerdictKind,
+} from './profile';
 import type { StrategySpec } from './strategies';
 
 /** Default `--max-workers`: the largest pool a curve tries. */
@@ -316,7 +324,7 @@ export function buildCurve(profile: Profile, key: string, bound: 'cpu' | 'io', s
   const one = points.find((p) => p.workers === 1);
   const normalised = points.map((p) => ({ workers: p.workers, speedup: one ? p.speedup / one.speedup : p.speedup }));
   const tasks = profile.mode === 'script' ? null : profile.workload.tasks;
-  const ceiling = ceilingFor(bound === 'cpu' ? 'cores' : 'waits', profile.machine.logicalCores, tasks);
+  const ceiling = ceilingFor(bound === 'cpu' ? 'cores' : 'waits', coresOf(profile.machine), tasks);
   return {
     strategy: key,
     bound,

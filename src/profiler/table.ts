@@ -1,7 +1,14 @@
 // The readable summary the CLI prints on stdout: a title line, one row per strategy family (every
 // strategy with --verbose) and one line per scaling curve, so the advice below still fits a screen.
 import type { EngineEvent } from './events';
-import { STATE_ABBREVIATIONS, THREAD_STATES, type Profile, type ScalingCurve, type StrategyResult } from './profile';
+import {
+  coresOf,
+  STATE_ABBREVIATIONS,
+  THREAD_STATES,
+  type Profile,
+  type ScalingCurve,
+  type StrategyResult,
+} from './profile';
 import { percent, speedup } from '../shared/format';
 import { parseStrategyId } from '../shared/strategyId';
 
@@ -31,6 +38,7 @@ export function poolSummary(s: StrategyResult): string {
 }
 
 function matchCell(s: StrategyResult): string {
+  if (s.resultsComparison === 'not-comparable') return 'n/c';
   if (s.resultsMatchBaseline === null) return '-';
   if (!s.resultsMatchBaseline) return 'NO';
   return s.resultsTolerance === null ? 'yes' : `yes (${s.resultsTolerance.toExponential(0)})`;
@@ -118,10 +126,17 @@ export function formatTable(profile: Profile, options: { verbose?: boolean } = {
       out.push(`${s.id}: results differ from serial at task ${d.task}: expected ${d.expected}, got ${d.actual}`);
     }
   }
+  const notComparable = profile.strategies.find((s) => s.resultsComparison === 'not-comparable' && s.resultsNote);
+  if (notComparable) out.push(`results not compared: ${notComparable.resultsNote}`);
+  if (profile.workload.consumedResults)
+    out.push(
+      `${profile.workload.function} returns a${profile.workload.consumedResults === 'generator' ? '' : 'n'} ` +
+        `${profile.workload.consumedResults}: each task iterated it to the end, and its items are the task's result`,
+    );
   const w = profile.workload;
   const title =
     `${w.function ?? '(whole script)'} in ${w.file}: ${w.tasks} task(s), ` +
-    `${w.python.implementation} ${w.python.version}, ${profile.machine.logicalCores} cores`;
+    `${w.python.implementation} ${w.python.version}, ${coresOf(profile.machine)} cores`;
   out.push(...(profile.scaling ?? []).map(scalingLine));
   return `${title}\n${out.join('\n')}\n`;
 }

@@ -1,7 +1,8 @@
 // Reads the JSON-lines trace files that the Python recorder (python/cp_tracer.py) writes, one per
 // process, and merges their per-process frame and stack tables into one table per strategy.
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { STACK_DEPTH } from './caps';
 import type { FrameTable, StackTable } from './profile';
 
 export interface TraceProcess {
@@ -121,7 +122,8 @@ class TableBuilder {
   /** Leaf node of the path root->leaf, each entry [global frame index, line]. */
   stack(entries: [number, number][]): number {
     let parent = -1;
-    for (const [frame, line] of entries) {
+    // Root first: past the cap the outermost frames go (the recorder keeps the innermost too).
+    for (const [frame, line] of entries.slice(-STACK_DEPTH)) {
       const key = `${parent},${frame},${line}`;
       let node = this.nodeIndex.get(key);
       if (node === undefined) {
@@ -134,6 +136,30 @@ class TableBuilder {
       parent = node;
     }
     return parent;
+  }
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+/** The lines of a file, read a chunk at a time: a long run's trace can outgrow the largest string. */
+function* lines(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(CHUNK_BYTES);
+    let pending: Buffer[] = [];
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
+      let start = 0;
+      for (let end = chunk.indexOf(0x0a, 0); end >= 0 && end < n; end = chunk.indexOf(0x0a, start)) {
+        pending.push(chunk.subarray(start, end));
+        yield Buffer.concat(pending).toString('utf8');
+        pending = [];
+        start = end + 1;
+      }
+      pending.push(Buffer.from(chunk.subarray(start, n)));
+    }
+    if (pending.length) yield Buffer.concat(pending).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -166,7 +192,7 @@ export function readTraces(traceDir: string): TraceData {
     const localFrames: number[] = [];
     const localStacks: number[] = [];
     let pid = 0;
-    for (const line of readFileSync(join(traceDir, file), 'utf8').split('\n')) {
+    for (const line of lines(join(traceDir, file))) {
       let record: TraceRecord;
       try {
         record = JSON.parse(line) as TraceRecord;

@@ -1,6 +1,7 @@
 // What a FlameCanvas needs to know about its content, for the three charts that share it:
 // per-core and per-thread flame charts (x = time) and the aggregated flame graph (x = sampled time).
 import { STATE_DESCRIPTIONS, THREAD_STATES, type StrategyResult } from '../profiler/profile';
+import { STACK_DEPTH } from '../profiler/caps';
 import { nodeDepths } from '../profiler/export/stacks';
 import { milliseconds, percent } from '../shared/format';
 import type { CallTree, Lane, TimelineModel } from './model';
@@ -52,7 +53,12 @@ const functionName = (strategy: StrategyResult, frame: number): string => strate
 /** The stack node at `depth` of sample i's stack (root = 0), or -1. */
 function nodeAtDepth(strategy: StrategyResult, sample: number, depth: number): { node: number } {
   const path: number[] = [];
-  for (let n = strategy.samples.stack[sample]!; n >= 0; n = strategy.stacks.parent[n]!) path.push(n);
+  for (
+    let n = strategy.samples.stack[sample]!;
+    n >= 0 && path.length < STACK_DEPTH;
+    n = strategy.stacks.parent[n] ?? -1
+  )
+    path.push(n);
   return { node: path[path.length - 1 - depth] ?? -1 };
 }
 

@@ -3,6 +3,7 @@
 // and view, on demand.
 import { STATE_LABELS, THREAD_STATES, type StrategyResult } from '../profiler/profile';
 import { percent } from '../shared/format';
+import { STACK_DEPTH } from '../profiler/caps';
 import { sampleIntervalMs, samplesByThread, stackFrames } from '../profiler/export/stacks';
 import { threadMarks, type LaneMarks } from './blockingMarks';
 import { RunsBuilder, type Runs } from './runs';
@@ -249,20 +250,29 @@ export function callTree(strategy: StrategyResult): CallTree {
   const node: number[] = [];
   const childKey = new Map<string, number>();
   const aggOfNode = new Map<number, number>();
-  const aggOf = (n: number): number => {
-    const known = aggOfNode.get(n);
-    if (known !== undefined) return known;
-    const p = stacks.parent[n]! >= 0 ? aggOf(stacks.parent[n]!) : -1;
-    const key = `${p}:${stacks.frame[n]}`;
-    let a = childKey.get(key);
-    if (a === undefined) {
-      a = frame.push(stacks.frame[n]!) - 1;
-      parent.push(p);
-      node.push(n);
-      childKey.set(key, a);
+  /** Merged node of trie node n; its ancestors first, without recursion (stacks can be deep). */
+  const aggOf = (leaf: number): number => {
+    const path: number[] = [];
+    let n = leaf;
+    while (n >= 0 && !aggOfNode.has(n) && path.length < STACK_DEPTH) {
+      path.push(n);
+      n = stacks.parent[n] ?? -1;
     }
-    aggOfNode.set(n, a);
-    return a;
+    let p = n >= 0 ? (aggOfNode.get(n) ?? -1) : -1;
+    for (let k = path.length - 1; k >= 0; k--) {
+      const trieNode = path[k]!;
+      const key = `${p}:${stacks.frame[trieNode]}`;
+      let a = childKey.get(key);
+      if (a === undefined) {
+        a = frame.push(stacks.frame[trieNode]!) - 1;
+        parent.push(p);
+        node.push(trieNode);
+        childKey.set(key, a);
+      }
+      aggOfNode.set(trieNode, a);
+      p = a;
+    }
+    return leaf >= 0 ? (aggOfNode.get(leaf) ?? p) : -1;
   };
   for (const leaf of counts.keys()) aggOf(leaf);
   const total = new Float64Array(frame.length);

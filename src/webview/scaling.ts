@@ -3,7 +3,7 @@
 // with createElementNS, text through textContent) so that points are real elements to hover and
 // focus, and lines stay sharp at any zoom.
 import { fittedSpeedup } from '../profiler/analysis/projection';
-import type { Profile, ScalingCurve, ScalingPoint } from '../profiler/profile';
+import { coresOf, type Profile, type ScalingCurve, type ScalingPoint } from '../profiler/profile';
 import { THREAD_PALETTE } from './colors';
 import { el } from './dom';
 import { percent, seconds, speedup } from '../shared/format';
@@ -213,7 +213,7 @@ function chart(geometry: ScalingGeometry, cores: number, tip: HTMLElement): SVGS
 export function scalingSection(profile: Profile): HTMLElement | null {
   const curves = (profile.scaling ?? []).filter((c) => c.points.length > 0);
   if (curves.length === 0) return null;
-  const cores = profile.machine.logicalCores;
+  const cores = coresOf(profile.machine);
   const geometry = scalingGeometry(curves, cores);
   const tip = el('div', { class: 'scaling-tip', testid: 'scaling-tip', attrs: { role: 'status' } });
   tip.hidden = true;

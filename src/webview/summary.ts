@@ -1,6 +1,6 @@
 // The top of the panel: the verdict and its evidence, the recommendation, and the strategies table.
 // Analysis fields may be absent (older profiles, or analysis not run): those sections say so.
-import type { Profile, StrategyResult } from '../profiler/profile';
+import { coresOf, type Profile, type StrategyResult } from '../profiler/profile';
 import { el } from './dom';
 import { bytes, percent, seconds, speedup } from '../shared/format';
 import { isMeasured, keepsSerial } from '../shared/recommendation';
@@ -47,7 +47,7 @@ export function recommendationSection(profile: Profile, copy: (text: string) => 
   if (!rec) return null;
   const workers = !keepsSerial(rec) && rec.workers ? ` with ${rec.workers} worker${rec.workers === 1 ? '' : 's'}` : '';
   const p = rec.projected;
-  const cores = profile.machine.logicalCores;
+  const cores = coresOf(profile.machine);
   const projected =
     p && p.model !== 'serial'
       ? `Projected: ${speedup(p.cores2x)} at ${2 * cores} cores, ${speedup(p.cores4x)} at ${4 * cores} cores ` +
@@ -137,6 +137,7 @@ export function routesSection(profile: Profile): HTMLElement | null {
 }
 
 function matchCell(s: StrategyResult): string {
+  if (s.resultsComparison === 'not-comparable') return 'not comparable';
   if (s.resultsMatchBaseline === null) return '—';
   if (s.resultsMatchBaseline) return 'yes';
   return s.firstDifference ? `no (task ${s.firstDifference.task})` : 'no';
@@ -242,7 +243,7 @@ export function workloadLine(profile: Profile, source: string | null): HTMLEleme
     `${what}`,
     `${w.tasks} task${w.tasks === 1 ? '' : 's'}`,
     `${w.python.implementation} ${w.python.version}${w.python.freeThreaded ? ' (free-threaded)' : ''}`,
-    `${m.logicalCores} logical cores (${m.cpuModel})`,
+    `${m.usableCoresNote ?? `${m.logicalCores} logical cores`} (${m.cpuModel})`,
     localTime(profile.createdAt),
   ];
   return el('div', { class: 'workload' }, [

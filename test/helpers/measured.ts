@@ -61,7 +61,8 @@ export function cpuCores(strategy: StrategyResult): number {
 }
 
 /** The state task threads were blocked in most (not on a CPU and not queued for one): the share of
- * each blocked state shrinks under load (more of the waiting shows as queued), their order does not. */
+ * each blocked state shrinks under load (more of the waiting shows as queued: measured here down to
+ * 2% GIL wait with 70% queued), their order does not. Check that its share is above 0 too. */
 export function mostBlocked(strategy: StrategyResult): string {
   const states = strategy.threadStates!;
   const blocked = ['gilWait', 'lockWait', 'io', 'sleep', 'other'] as const;

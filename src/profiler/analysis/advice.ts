@@ -3,7 +3,7 @@
 // recommendation with measured and projected speedups, the first caveats, the code change and one
 // line per route. --verbose prints all the evidence, the reasoning, every alternative, every
 // caveat and each route's full explanation.
-import type { Profile, Recommendation, RouteCoverage, Verdict } from '../profile';
+import { coresOf, type Profile, type Recommendation, type RouteCoverage, type Verdict } from '../profile';
 import { percent, speedup } from '../../shared/format';
 import { keepsSerial, recommendationSummary } from '../../shared/recommendation';
 
@@ -65,7 +65,7 @@ function headline(profile: Profile, rec: Recommendation): string {
 /** "Projected 1.36x at 4 cores, 1.44x at 8 cores." when more cores would change anything. */
 function projection(profile: Profile, rec: Recommendation): string {
   const p = rec.projected;
-  const cores = profile.machine.logicalCores;
+  const cores = coresOf(profile.machine);
   if (!p || p.model === 'serial' || p.cores2x === null || p.cores4x === null) return '';
   return ` Projected ${speedup(p.cores2x)} at ${2 * cores} cores, ${speedup(p.cores4x)} at ${4 * cores} cores.`;
 }

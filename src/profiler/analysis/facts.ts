@@ -1,7 +1,14 @@
 // Measured facts the rules and the recommendation read, derived once from a profile.
 // Nothing here judges: it only condenses the profile into per-strategy numbers.
 import { parseStrategyId } from '../../shared/strategyId';
-import type { HotLines, InterpreterInfo, Profile, StrategyResult, ThreadStateFractions } from '../profile';
+import {
+  coresOf,
+  type HotLines,
+  type InterpreterInfo,
+  type Profile,
+  type StrategyResult,
+  type ThreadStateFractions,
+} from '../profile';
 import { hotLines } from './hotspots';
 import { insideWork, type InsideWork } from './inside';
 
@@ -43,6 +50,7 @@ export interface StrategyFacts {
 
 export interface Facts {
   profile: Profile;
+  /** Cores the run could use (coresOf: affinity and cgroup quota), not the host's count. */
   logicalCores: number;
   tasks: number;
   isAsync: boolean;
@@ -181,7 +189,7 @@ export function collectFacts(profile: Profile): Facts {
     profile,
     hot,
     inside,
-    logicalCores: Math.max(1, profile.machine.logicalCores),
+    logicalCores: coresOf(profile.machine),
     tasks: profile.workload.tasks,
     isAsync: profile.workload.isAsync,
     all,

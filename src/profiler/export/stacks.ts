@@ -1,12 +1,15 @@
 // Pure helpers over one strategy's frame table and stack trie, shared by the exports and the
 // webview (which bundles them): resolve a leaf node to its frames and name frames readably.
+import { STACK_DEPTH } from '../caps';
 import type { FrameTable, StackTable, StrategyResult } from '../profile';
 import { baseName } from '../../shared/format';
 
-/** Frames of stack node `leaf`, root first; empty for -1 (no Python stack). */
+/** Frames of stack node `leaf`, root first; empty for -1 (no Python stack). Every walk up a stack
+ * stops after STACK_DEPTH nodes, whatever the parents say (profiles are checked on load too). */
 export function stackFrames(stacks: StackTable, leaf: number): number[] {
   const frames: number[] = [];
-  for (let node = leaf; node >= 0; node = stacks.parent[node]!) frames.push(stacks.frame[node]!);
+  for (let node = leaf; node >= 0 && frames.length < STACK_DEPTH; node = stacks.parent[node] ?? -1)
+    frames.push(stacks.frame[node]!);
   return frames.reverse();
 }
 
@@ -16,9 +19,9 @@ export function nodeDepths(stacks: StackTable): Int32Array {
   const path: number[] = [];
   for (let i = 0; i < depth.length; i++) {
     let node = i;
-    while (node >= 0 && depth[node] === -1) {
+    while (node >= 0 && depth[node] === -1 && path.length < STACK_DEPTH) {
       path.push(node);
-      node = stacks.parent[node]!;
+      node = stacks.parent[node] ?? -1;
     }
     let d = node >= 0 ? depth[node]! : -1;
     while (path.length > 0) depth[path.pop()!] = ++d;
@@ -60,9 +63,9 @@ export function innermostNodes(stacks: StackTable, isUserFrame: ArrayLike<boolea
   const path: number[] = [];
   for (let i = 0; i < parent.length; i++) {
     let node = i;
-    while (node >= 0 && out[node] === -2 && !isUserFrame[frame[node]!]) {
+    while (node >= 0 && out[node] === -2 && !isUserFrame[frame[node]!] && path.length < STACK_DEPTH) {
       path.push(node);
-      node = parent[node]!;
+      node = parent[node] ?? -1;
     }
     const resolved = node < 0 ? -1 : out[node] !== -2 ? out[node]! : node;
     if (node >= 0) out[node] = resolved;

@@ -17,6 +17,8 @@ import cmath  # noqa: E402
 import contextlib  # noqa: E402
 import importlib  # noqa: E402
 import inspect  # noqa: E402
+import io  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import pickle  # noqa: E402
@@ -50,7 +52,7 @@ HIDDEN_FILE_PARTS = (
 REPR_LIMIT = 300
 
 
-LIFELINE_THREAD = None  # native id of the lifeline's watcher thread: the profiler's, not the workload's
+LIFELINE_THREAD = None  # the lifeline's watcher thread: the profiler's, not the workload's
 
 
 class UsageError(Exception):
@@ -165,7 +167,8 @@ def mentions_asyncio(path):
 
 
 def is_async(fn):
-    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(getattr(fn, "__call__", None))
+    call = getattr(fn, "__call__", None)
+    return any(check(target) for check in (inspect.iscoroutinefunction, inspect.isasyncgenfunction) for target in (fn, call))
 
 
 # -- strategies: each returns a list of (result, error) in task order ------------------------
@@ -178,7 +181,7 @@ def run_serial(fn, tasks, strategy, state):
             for index, args in enumerate(tasks):
                 start = time.monotonic_ns()
                 try:
-                    outcomes.append((await fn(*args), None))
+                    outcomes.append((await cp_worker.await_task(fn, args), None))
                     cp_tracer.current.record_task(index, start, time.monotonic_ns(), False)
                 except Exception as exc:
                     cp_tracer.current.record_task(index, start, time.monotonic_ns(), True)
@@ -198,7 +201,7 @@ def run_serial(fn, tasks, strategy, state):
 
 def run_asyncio(fn, tasks, strategy, state):
     if not is_async(fn):
-        raise Skip("asyncio runs coroutines: the function is not an async def")
+        raise Skip("asyncio runs coroutines: the function is not an async def (nor an async generator)")
     import asyncio
 
     tracer = cp_tracer.current
@@ -206,7 +209,7 @@ def run_asyncio(fn, tasks, strategy, state):
     async def timed(index, args):
         start = time.monotonic_ns()
         try:
-            result = await fn(*args)
+            result = await cp_worker.await_task(fn, args)
         except BaseException:
             tracer.record_task(index, start, time.monotonic_ns(), True)
             raise
@@ -324,6 +327,12 @@ def short_repr(value):
 def values_equal(a, b):
     if a is b:
         return True
+    if type(a) is type(b) and type(a).__eq__ is object.__eq__:
+        # Identity equality says nothing about a value from another thread or process: compare the state.
+        try:
+            return pickle.dumps(a) == pickle.dumps(b)
+        except Exception:
+            pass
     try:
         same = a == b
         if isinstance(same, bool):
@@ -364,32 +373,80 @@ def values_close(a, b, rel):
     return False
 
 
+# Values that are not values: comparing them says nothing about a race, so they are "not comparable".
+LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()), threading.Condition, threading.Semaphore, threading.Event, threading.Barrier)
+SCALARS = (str, bytes, int, float, complex, bool, type(None))
+INSPECTED_ITEMS = 1000
+ADDRESS_IN_REPR = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def not_comparable(value, depth=0):
+    """Why `value` cannot be compared by value (a short phrase), or None when it can."""
+    if isinstance(value, SCALARS) or depth > 8:
+        return None
+    if inspect.isgenerator(value) or inspect.isasyncgen(value):
+        return "a generator"
+    if inspect.isawaitable(value):
+        return "an awaitable"
+    if isinstance(value, io.IOBase):
+        return "an open file"
+    if isinstance(value, LOCK_TYPES):
+        return "a lock"
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        items = value.values() if isinstance(value, dict) else value
+        for item in itertools.islice(items, INSPECTED_ITEMS):
+            reason = not_comparable(item, depth + 1)
+            if reason:
+                return reason
+        return None
+    if hasattr(type(value), "__next__"):
+        return "an iterator"
+    return None
+
+
+def first_not_comparable(results):
+    for index, value in enumerate(results):
+        reason = not_comparable(value)
+        if reason:
+            return "task %d returned %s (%s), which cannot be compared by value" % (index, reason, type(value).__name__)
+    return None
+
+
 def save_baseline(path, results):
+    reason = first_not_comparable(results)
     try:
-        payload = {"kind": "pickle", "values": pickle.dumps(results)}
+        payload = {"kind": "pickle", "values": pickle.dumps(results), "notComparable": reason}
     except Exception:
-        payload = {"kind": "repr", "values": [repr(r) for r in results]}
+        reprs = [repr(r) for r in results]
+        if reason is None and any(ADDRESS_IN_REPR.search(text) for text in reprs):
+            reason = "serial's results cannot be pickled and their repr holds memory addresses"
+        payload = {"kind": "repr", "values": reprs, "notComparable": reason}
     with open(path, "wb") as handle:
         pickle.dump(payload, handle)
+    return reason
 
 
 def compare_with_baseline(path, results, rel=None):
+    """(comparison, note, first difference): comparison is "equal", "differ", "not-comparable" or "not-compared"."""
     try:
         with open(path, "rb") as handle:
             payload = pickle.load(handle)
         expected = pickle.loads(payload["values"]) if payload["kind"] == "pickle" else payload["values"]
-    except Exception:
-        return None, None
+    except Exception as exc:
+        return "not-compared", "serial's results could not be read back: %s" % type(exc).__name__, None
+    reason = payload.get("notComparable") or first_not_comparable(results)
+    if reason:
+        return "not-comparable", reason, None
     if len(expected) != len(results):
-        return False, {"task": min(len(expected), len(results)), "expected": "%d results" % len(expected), "actual": "%d results" % len(results)}
+        return "differ", None, {"task": min(len(expected), len(results)), "expected": "%d results" % len(expected), "actual": "%d results" % len(results)}
     for index, (want, got) in enumerate(zip(expected, results)):
         if payload["kind"] != "pickle":
             same = want == repr(got)
         else:
             same = values_equal(want, got) if rel is None else values_close(want, got, rel)
         if not same:
-            return False, {"task": index, "expected": short_repr(want) if payload["kind"] == "pickle" else want[:REPR_LIMIT], "actual": short_repr(got)}
-    return True, None
+            return "differ", None, {"task": index, "expected": short_repr(want) if payload["kind"] == "pickle" else want[:REPR_LIMIT], "actual": short_repr(got)}
+    return "equal", None, None
 
 
 def pickled_size_or_raise(fn, args):
@@ -578,7 +635,7 @@ def run(config, result):
     path = config["file"]
     tracer = cp_tracer.start(os.path.join(config["traceDir"], "trace-%d.jsonl" % os.getpid()), config["stackHz"], "harness")
     if LIFELINE_THREAD is not None:
-        tracer.exclude(LIFELINE_THREAD)
+        tracer.exclude(LIFELINE_THREAD.native_id)
     if config.get("traceLocks"):
         cp_blocking.trace_locks(tracer)  # before the user's module creates its locks
     # The pool's modules load before the project's folders are on sys.path, so that a project
@@ -632,17 +689,20 @@ def run(config, result):
     if strategy["kind"] == "processes":
         received = [pickled_size(value) for value in results]
         result["pickledBytesReceived"] = [r for r in received if r is not None]
+    result["consumed"] = sorted(cp_worker.CONSUMED)
     if config.get("portableResultsPath"):
         # Another interpreter than the baseline's: the engine compares in the main interpreter.
         cp_portable.dump(results, config["portableResultsPath"])
     elif config["baselinePath"]:
         if strategy["id"] == "serial":
-            save_baseline(config["baselinePath"], results)
-            result["resultsMatchBaseline"], result["firstDifference"] = True, None
+            reason = save_baseline(config["baselinePath"], results)
+            comparison, note, difference = ("not-comparable", reason, None) if reason else ("equal", None, None)
         else:
             rel = NATIVE_RELATIVE_TOLERANCE if strategy.get("nativeThreads") is not None else None
-            result["resultsMatchBaseline"], result["firstDifference"] = compare_with_baseline(config["baselinePath"], results, rel)
+            comparison, note, difference = compare_with_baseline(config["baselinePath"], results, rel)
             result["resultsTolerance"] = rel
+        result.update(resultsComparison=comparison, resultsNote=note, firstDifference=difference)
+        result["resultsMatchBaseline"] = {"equal": True, "differ": False}.get(comparison)
 
 
 if __name__ == "__main__":

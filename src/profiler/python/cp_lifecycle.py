@@ -136,7 +136,7 @@ def end_leftovers():
 
 def watch_lifeline(fd):
     """Ends the whole tree when the engine's end of the pipe on `fd` closes (the engine died).
-    Returns the watching thread's native id (not part of the workload), None without a lifeline."""
+    Returns the watching thread (the profiler's, not the workload's), None without a lifeline."""
     try:
         os.fstat(fd)
     except OSError:
@@ -161,4 +161,4 @@ def watch_lifeline(fd):
 
     watcher = threading.Thread(target=wait_for_close, name="concurrency-profiler-lifeline", daemon=True)
     watcher.start()
-    return watcher.native_id
+    return watcher

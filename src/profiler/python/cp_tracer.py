@@ -13,6 +13,7 @@ import threading
 import time
 
 FLUSH_SECONDS = 0.25
+STACK_DEPTH = 4096  # frames kept per stack, innermost first (as caps.ts)
 HARNESS_DIR = os.path.dirname(os.path.abspath(__file__))
 
 current = None  # the Tracer of this process, replaced in each pool worker
@@ -151,7 +152,7 @@ class Tracer:
             if native in self._excluded:
                 continue
             key = []
-            while frame is not None:
+            while frame is not None and len(key) < STACK_DEPTH:  # the innermost frames
                 code = frame.f_code
                 if not code.co_filename.startswith(HARNESS_DIR):
                     key.append((code, frame.f_lineno))

@@ -152,14 +152,43 @@ def load_user_module(plan):
     return module
 
 
-def call(fn, args):
-    """One call of the user's callable; a coroutine it returns is run to completion."""
+# How results were consumed in this process: a generator (or async generator) does its work only
+# when iterated, so each task iterates it and its items become the task's result.
+CONSUMED = set()
+
+
+def consume(result):
+    if inspect.isgenerator(result):
+        CONSUMED.add("generator")
+        return list(result)
+    return result
+
+
+async def finish(result):
+    """A coroutine awaited, an async generator drained into a list."""
+    if inspect.isasyncgen(result):
+        CONSUMED.add("async generator")
+        return [item async for item in result]
+    return consume(await result)
+
+
+async def await_task(fn, args):
+    """One call on an event loop: the call's coroutine or async generator finished there."""
     result = fn(*args)
-    if inspect.iscoroutine(result):
+    if inspect.isasyncgen(result) or inspect.isawaitable(result):
+        return await finish(result)
+    return consume(result)
+
+
+def call(fn, args):
+    """One call of the user's callable; a coroutine it returns is run to completion, a generator
+    (or async generator) iterated to its end."""
+    result = fn(*args)
+    if inspect.iscoroutine(result) or inspect.isasyncgen(result):
         import asyncio  # only coroutines need it: importing it costs ~20 ms of start-up
 
-        result = asyncio.run(result)
-    return result
+        return asyncio.run(finish(result))
+    return consume(result)
 
 
 def run_task(fn, args, index):
