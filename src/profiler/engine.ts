@@ -158,8 +158,14 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     maxWorkers: input.maxWorkers ?? DEFAULT_MAX_WORKERS,
     slowCallbackMs: input.slowCallbackMs ?? DEFAULTS.slowCallbackMs,
   };
-  const requested = input.strategies ? parseRequested(input.strategies, workers, input.functionName !== null) : null;
   const emit = input.onEvent ?? (() => {});
+  const named = input.strategies ? parseRequested(input.strategies, workers, input.functionName !== null) : null;
+  // One strategies setting serves both modes (the extension's): the other mode's ids are left out.
+  if (named && named.otherMode.length > 0) {
+    const why = input.functionName ? 'they run the whole script' : 'they need --function';
+    emit({ type: 'log', level: 'warn', message: `--strategies: ${named.otherMode.join(', ')} left out: ${why}` });
+  }
+  const requested = named && named.specs.length > 0 ? named.specs : null;
 
   if (!existsSync(file)) throw new UsageError(`Cannot read ${file}: no such file`);
   const envFile = input.envFile ? resolve(input.envFile) : null;
@@ -457,23 +463,25 @@ async function nameLocks(profile: Profile, context: RunContext, budget: RunBudge
     });
 }
 
-function parseRequested(ids: string[], workers: number, functionMode: boolean): StrategySpec[] {
+/** The named strategies of this mode, and the ids that belong to the other mode (whole script or not). */
+function parseRequested(
+  ids: string[],
+  workers: number,
+  functionMode: boolean,
+): { specs: StrategySpec[]; otherMode: string[] } {
   const specs: StrategySpec[] = [];
+  const otherMode: string[] = [];
   for (const id of ids.map((s) => s.trim()).filter(Boolean)) {
     const spec = parseStrategy(id, workers);
     if (!spec) throw new UsageError(`Unknown strategy "${id}". Known: ${KNOWN_STRATEGY_FORMS}.`);
     if ((spec.kind === 'script') === functionMode) {
-      throw new UsageError(
-        functionMode
-          ? `Strategy "${id}" runs the whole script: leave out --function to use it.`
-          : `Strategy "${id}" needs --function; without it the whole script runs (script, ` +
-              `script+processes, script+threads, script-N).`,
-      );
+      otherMode.push(id);
+      continue;
     }
     if (specs.some((s) => s.id === spec.id)) throw new UsageError(`Strategy "${id}" is listed twice.`);
     specs.push(spec);
   }
-  return specs;
+  return { specs, otherMode };
 }
 
 /** The I/O-sized thread pool unless the serial task thread was CPU-bound; asyncio for coroutines;

@@ -169,20 +169,30 @@ describe('whole-script what-ifs', () => {
     assert.match(run.stderr, /script\+processes could not apply/);
   });
 
-  test('a script without pools of its own runs once; script ids need whole-script mode', async () => {
-    const { run, profile } = await profileFixture('script_threads.py', []);
+  test('a script without pools of its own runs once; one strategies list serves both modes', async () => {
+    // The extension passes its strategies setting in both modes: function-mode ids are left out
+    // of a whole-script run (with a warning), and script ids out of a function run.
+    const { run, profile } = await profileFixture('script_threads.py', ['--strategies', 'serial,threads']);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(
       profile.strategies.map((s) => s.id),
       ['script'],
     );
     assert.deepEqual(profile.strategies[0]!.pools, []);
+    assert.match(run.stderr, /--strategies: serial, threads left out: they need --function/);
     const mixed = await profileFixture('cpu_loop.py', [
       '--function',
       'spin',
+      '--args',
+      '[(10_000,)] * 2',
       '--strategies',
       'serial,script+processes',
-    ]).catch((error: Error) => error);
-    assert.ok(mixed instanceof Error && /leave out --function/.test(mixed.message), String(mixed));
+    ]);
+    assert.equal(mixed.run.code, 0, mixed.run.stderr);
+    assert.deepEqual(
+      mixed.profile.strategies.map((s) => s.id),
+      ['serial'],
+    );
+    assert.match(mixed.run.stderr, /--strategies: script\+processes left out: they run the whole script/);
   });
 });
