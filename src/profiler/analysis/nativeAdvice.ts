@@ -79,7 +79,10 @@ export function relativeToGrowingSerial(
     cores2x: round(projected.cores2x / pool.cores2x),
     cores4x: round(projected.cores4x / pool.cores4x),
     model: `${projected.model}; divided by serial's own gain from ${poolsName(f)} (${pool.model})`,
-    assumptions: `${projected.assumptions} Serial runs on ${poolsName(f)}, which also uses the extra cores: it projects ${speedup(pool.cores2x)} and ${speedup(pool.cores4x)} of today's serial, so the gain over serial there is the ratio.`,
+    assumptions:
+      `${projected.assumptions} Serial runs on ${poolsName(f)}, which also uses the extra cores: it projects ` +
+      `${speedup(pool.cores2x)} and ${speedup(pool.cores4x)} of today's serial, so the gain over serial there is ` +
+      'the ratio.',
   };
 }
 
@@ -97,14 +100,28 @@ export function threadsAgainstPool(f: Facts): string | null {
   const gil = st && st.running + st.gil > 0 ? st.gil / (st.running + st.gil) : null;
   const pools = poolsName(f);
   if (gil !== null && gil >= GIL_WAIT_SHARE_MIN)
-    return `${label(threads)}: its threads waited for the GIL ${percent(gil)} of the time they wanted to run: the code between the native calls holds the GIL, so ${pools} (serial, 1.00x) is the way this work uses the cores; ${label(threads)} reached ${speedup(threads.speedup)}.`;
+    return (
+      `${label(threads)}: its threads waited for the GIL ${percent(gil)} of the time they wanted to run: the code ` +
+      `between the native calls holds the GIL, so ${pools} (serial, 1.00x) is the way this work uses the cores; ` +
+      `${label(threads)} reached ${speedup(threads.speedup)}.`
+    );
   const releases =
     gil !== null ? `the work releases the GIL (its threads waited for it ${percent(gil)})` : 'the work ran';
   if (threads.speedup >= SPEEDUP_MARGIN)
-    return `${label(threads)}: ${speedup(threads.speedup)} against serial on ${pools}: ${releases}, and whole calls on one-thread libraries side by side beat ${pools} splitting each call (measured; ${label(limited)} ${speedup(limited.speedup)}).`;
+    return (
+      `${label(threads)}: ${speedup(threads.speedup)} against serial on ${pools}: ${releases}, and whole calls on ` +
+      `one-thread libraries side by side beat ${pools} splitting each call ` +
+      `(measured; ${label(limited)} ${speedup(limited.speedup)}).`
+    );
   if (threads.speedup * SPEEDUP_MARGIN <= 1)
-    return `${pools} is better: serial on it beat ${label(threads)} (${speedup(threads.speedup)}) although ${releases}; the library splits each call better than Python threads share whole calls (measured).`;
-  return `${label(threads)} (${speedup(threads.speedup)}) and serial on ${pools} are within the ${SPEEDUP_MARGIN}x margin: ${releases}, and both ways of using the cores are about as good here.`;
+    return (
+      `${pools} is better: serial on it beat ${label(threads)} (${speedup(threads.speedup)}) although ` +
+      `${releases}; the library splits each call better than Python threads share whole calls (measured).`
+    );
+  return (
+    `${label(threads)} (${speedup(threads.speedup)}) and serial on ${pools} are within the ${SPEEDUP_MARGIN}x ` +
+    `margin: ${releases}, and both ways of using the cores are about as good here.`
+  );
 }
 
 /** Why the chosen strategy fits already-parallel work, or why to keep it serial. */
@@ -121,20 +138,30 @@ export function alreadyParallelRationale(f: Facts, chosen: StrategyFacts | null,
     const near = best ? ` (best: ${label(best)} ${speedup(best.speedup!)})` : '';
     const nested =
       helper === 'children' || helper === 'threads'
-        ? ' Do not nest pools: a pool around a function that starts its own runs workers x inner workers on the same cores.'
-        : ' In a pool as it is, workers x native threads oversubscribe the cores: give each worker one native thread (see the code).';
+        ? ' Do not nest pools: a pool around a function that starts its own runs workers x inner workers on the ' +
+          'same cores.'
+        : ' In a pool as it is, workers x native threads oversubscribe the cores: give each worker one native ' +
+          'thread (see the code).';
     return `Keep it serial: ${what}, and no strategy beat serial by the ${SPEEDUP_MARGIN}x margin${near}.${nested}`;
   }
   const limit = chosen.result.nativeLimit;
   const shape =
     chosen.result.kind === 'serial'
-      ? `one call at a time on ${limit?.threads ?? 1} native thread(s): here the pools cost more than they bring (small calls, or cores taken by other programs)`
+      ? `one call at a time on ${limit?.threads ?? 1} native thread(s): here the pools cost more than they ` +
+        'bring (small calls, or cores taken by other programs)'
       : `${chosen.workers} workers of ${limit?.threads ?? 1} native thread(s) each`;
+  const limitedAtRunTime = limit?.threadpoolctl
+    ? `, and threadpoolctl.threadpool_limits(${limit.threads}) after the module loaded`
+    : '';
   const how = limit
-    ? ` It ran ${shape}, with ${limit.variables.map((v) => `${v}=${limit.threads}`).join(', ')} set before the interpreter started${limit.threadpoolctl ? `, and threadpoolctl.threadpool_limits(${limit.threads}) after the module loaded` : ''}.`
+    ? ` It ran ${shape}, with ${limit.variables.map((v) => `${v}=${limit.threads}`).join(', ')} set before the ` +
+      `interpreter started${limitedAtRunTime}.`
     : ' It adds workers on top of the inner parallelism: see the oversubscription caveat.';
   const tie = chosen !== best && best ? ` (${label(best)} reached ${speedup(best.speedup!)}, within noise)` : '';
-  return `${label(chosen)}: ${speedup(chosen.speedup!)} faster than serial${tie}, above the ${SPEEDUP_MARGIN}x margin, although ${what}.${how}`;
+  return (
+    `${label(chosen)}: ${speedup(chosen.speedup!)} faster than serial${tie}, above the ${SPEEDUP_MARGIN}x margin, ` +
+    `although ${what}.${how}`
+  );
 }
 
 /** Among near-equal winners, a pool on top of the native pools loses to the same pool with them limited. */

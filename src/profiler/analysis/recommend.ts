@@ -179,7 +179,8 @@ function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recomme
         cores4x: null,
         model: 'not projected',
         assumptions:
-          'One call is already parallel inside, and how its own pool grows with more cores was not measured (serial+native-1 runs only when native pools were seen).',
+          'One call is already parallel inside, and how its own pool grows with more cores was not measured ' +
+          '(serial+native-1 runs only when native pools were seen).',
       }
     );
   }
@@ -192,7 +193,9 @@ function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recomme
       cores2x: chosen.speedup,
       cores4x: chosen.speedup,
       model: 'a fixed thread count',
-      assumptions: `One call at a time on ${chosen.result.nativeLimit?.threads ?? 1} native thread(s): extra cores are not used.`,
+      assumptions:
+        `One call at a time on ${chosen.result.nativeLimit?.threads ?? 1} native thread(s): ` +
+        'extra cores are not used.',
     };
     return relativeToGrowingSerial(fixed, pools, f) ?? fixed;
   }
@@ -487,7 +490,8 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
     'overhead-bound': 'the units of work are too small to hand out one by one',
     'copy-bound': 'moving data between processes dominates',
     'already-parallel':
-      'the script already keeps more than one core busy by itself (native pools, its own threads or processes): more parallelism on top would oversubscribe the cores',
+      'the script already keeps more than one core busy by itself (native pools, its own threads or ' +
+      'processes): more parallelism on top would oversubscribe the cores',
     mixed: 'both waits and computing matter',
   };
   return {

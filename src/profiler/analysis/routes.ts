@@ -221,7 +221,9 @@ function nativeRoute(f: Facts, v: Verdict): Draft {
     return {
       fits: true,
       reason,
-      detail: `Measured: each call already runs on ${names.join(', ')}.${own}${against ? ` ${against}` : ''}${measured.length > 0 ? ` One native thread per worker: ${list(measured)}.` : ''}`,
+      detail:
+        `Measured: each call already runs on ${names.join(', ')}.${own}${against ? ` ${against}` : ''}` +
+        (measured.length > 0 ? ` One native thread per worker: ${list(measured)}.` : ''),
       strategies: [...(f.serial ? [f.serial] : []), ...measured],
     };
   }

@@ -49,25 +49,29 @@ function helperLines(f: Facts, work: InsideWork): string[] {
     const file = pool.path ? ` (${pool.path.split('/').pop()})` : '';
     const limit = pool.maxThreads !== null ? `; threadpoolctl reports a limit of ${pool.maxThreads} per process` : '';
     lines.push(
-      `${pool.library}${file}: ${pool.threads} pool thread(s) beside the calling thread did ${percent(pool.cpuShare)} of the CPU${limit}.`,
+      `${pool.library}${file}: ${pool.threads} pool thread(s) beside the calling thread did ` +
+        `${percent(pool.cpuShare)} of the CPU${limit}.`,
     );
   }
   if (share(work.helpers.threads) >= HELPER_SHARE_MIN) {
     const names = work.threadNames.slice(0, 4).join(', ') + (work.threadNames.length > 4 ? ', ...' : '');
     lines.push(
-      `${work.busyHelpers.threads} thread(s) the function started (${names}) did ${percent(share(work.helpers.threads))} of the CPU.`,
+      `${work.busyHelpers.threads} thread(s) the function started (${names}) did ` +
+        `${percent(share(work.helpers.threads))} of the CPU.`,
     );
   }
   if (share(work.helpers.children) >= HELPER_SHARE_MIN) {
     const programs = work.childPrograms.length > 0 ? `, running ${work.childPrograms.join(', ')}` : '';
     lines.push(
-      `${work.childProcesses} child process(es) the function started${programs} did ${percent(share(work.helpers.children))} of the CPU.`,
+      `${work.childProcesses} child process(es) the function started${programs} did ` +
+        `${percent(share(work.helpers.children))} of the CPU.`,
     );
   }
   const lock = f.serial?.states?.lock ?? 0;
   if (lock >= 0.3)
     lines.push(
-      `The calling thread waited ${percent(lock)} of its samples on a lock or condition: the results of its own pool, not contention with other tasks.`,
+      `The calling thread waited ${percent(lock)} of its samples on a lock or condition: the results of its own ` +
+        'pool, not contention with other tasks.',
     );
   return lines;
 }
@@ -84,7 +88,8 @@ function poolLines(f: Facts): string[] {
   if (limited.length > 0 || native1?.speedup != null) {
     const own =
       native1?.speedup != null && native1.speedup > 0
-        ? ` ${label(native1)} ${speedup(native1.speedup)}: serial on the native pools ran ${speedup(1 / native1.speedup)} the speed of one native thread.`
+        ? ` ${label(native1)} ${speedup(native1.speedup)}: serial on the native pools ran ` +
+          `${speedup(1 / native1.speedup)} the speed of one native thread.`
         : '';
     lines.push(`${limited.length > 0 ? `With one native thread per worker: ${list(limited)}.` : ''}${own}`.trim());
   }
@@ -120,7 +125,9 @@ export function oversubscribed(f: Facts): Oversubscription[] {
     if (work.busyHelpers.children > 0) parts.push(`${work.busyHelpers.children} in child processes`);
     out.push({
       strategy: s,
-      text: `${label(s)}: ${work.busyThreads} threads on CPU (${parts.join(', ')}), ${work.threadsWanted.toFixed(1)} wanting a core at once, task threads queued ${percent(queued)}`,
+      text:
+        `${label(s)}: ${work.busyThreads} threads on CPU (${parts.join(', ')}), ` +
+        `${work.threadsWanted.toFixed(1)} wanting a core at once, task threads queued ${percent(queued)}`,
     });
   }
   return out;
@@ -134,7 +141,10 @@ export function oversubscription(f: Facts): string | null {
     f.externalLoad !== null && f.externalLoad > DISTURBED_LOAD
       ? ` (other programs also held ${percent(f.externalLoad)} of the cores during serial)`
       : '';
-  return `Oversubscribed: workers x their native or inner threads wanted more than the ${f.logicalCores} cores${load}: ${found.map((o) => o.text).join('; ')}.`;
+  return (
+    `Oversubscribed: workers x their native or inner threads wanted more than the ${f.logicalCores} cores` +
+    `${load}: ${found.map((o) => o.text).join('; ')}.`
+  );
 }
 
 export function alreadyParallel(f: Facts): Finding | null {
@@ -151,10 +161,13 @@ export function alreadyParallel(f: Facts): Finding | null {
   const helper = work ? mainHelper(work) : null;
   const evidence: string[] = [];
   const how = helper ? ` through ${HELPER_WORDS[helper]}` : '';
+  const cpuTime = cores !== null ? `; CPU time ${cores.toFixed(2)} cores per second` : '';
   evidence.push(
     wanted !== null
-      ? `serial: one call at a time kept ${wanted.toFixed(1)} threads on a core or queued for one, on average (${f.logicalCores} cores)${cores !== null ? `; CPU time ${cores.toFixed(2)} cores per second` : ''}: each call is already parallel inside${how}.`
-      : `serial kept ${cores!.toFixed(2)} cores busy by CPU time with one call at a time: each call is already parallel inside (thread states were unavailable to say how).`,
+      ? `serial: one call at a time kept ${wanted.toFixed(1)} threads on a core or queued for one, on average ` +
+          `(${f.logicalCores} cores)${cpuTime}: each call is already parallel inside${how}.`
+      : `serial kept ${cores!.toFixed(2)} cores busy by CPU time with one call at a time: each call is already ` +
+          'parallel inside (thread states were unavailable to say how).',
   );
   if (work) evidence.push(...helperLines(f, work));
   evidence.push(...poolLines(f));
