@@ -4,9 +4,12 @@
 //   2. the /proc thread-state sampler's CPU cost at 200 Hz over 10 threads, against not sampling;
 //   3. what the engine adds per strategy beyond interpreter start-up and the module import;
 //   4. the blocking recorders' cost: the lock recorder and the event-loop recorder (heartbeat and
-//      callback timing) on work that takes a lock or awaits after each ~100 us piece.
+//      callback timing) on work that takes a lock or awaits after each ~100 us piece;
+//   5. the stack sampler's observer effect: the GIL-wait share of a 4-thread GIL-bound run, from the
+//      /proc thread states alone, with and without the stack sampler (runs interleaved).
 // Usage: npm run build && node --import tsx bench/engine.ts [--rounds N] [--python PATH]
 import { execFileSync, spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runProfile } from '../src/profiler/engine';
@@ -167,12 +170,63 @@ function blockingRecordersOverhead(): void {
   );
 }
 
+/** The GIL share of a pool's thread states: of the time its task threads ran or waited for the GIL, the waiting. */
+function gilShare(states: { running: number; gilWait: number }): number {
+  return states.gilWait / (states.running + states.gilWait);
+}
+
+async function observerEffect(): Promise<void> {
+  const shares: Record<'with' | 'without', { gilWait: number[]; share: number[] }> = {
+    with: { gilWait: [], share: [] },
+    without: { gilWait: [], share: [] },
+  };
+  let undetected = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const sampler of ['with', 'without'] as const) {
+      const { profile } = await runProfile({
+        file: join(ROOT, 'test', 'fixtures', 'engine', 'cpu_loop.py'),
+        functionName: 'spin',
+        args: '[(400_000,)] * 8',
+        workers: 4,
+        python: PYTHON,
+        strategies: ['serial', 'threads-4'],
+        scaling: 'off',
+        stackSampleHz: sampler === 'with' ? 100 : 0,
+      });
+      if (!profile.sampling.gilDetection) undetected++;
+      const states = profile.strategies.find((s) => s.id === 'threads-4')?.threadStates;
+      if (!states) throw new Error(`threads-4 has no thread states (${profile.sampling.note ?? 'no note'})`);
+      shares[sampler].gilWait.push(states.gilWait);
+      shares[sampler].share.push(gilShare(states));
+    }
+  }
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  console.log(
+    `\n5. Observer effect of the stack sampler (100 Hz) on a 4-thread GIL-bound loop, /proc states only, ` +
+      `median of ${ROUNDS} interleaved pairs${undetected ? ` (${undetected} runs without a recognised GIL)` : ''}:`,
+  );
+  for (const sampler of ['without', 'with'] as const) {
+    const m = shares[sampler];
+    console.log(
+      `   ${sampler.padEnd(7)} the stack sampler: GIL wait ${pct(median(m.gilWait))} of task samples, ` +
+        `${pct(median(m.share))} of the time running or waiting for the GIL (runs: ${m.share.map(pct).join(', ')})`,
+    );
+  }
+  const shift = median(shares.with.share) - median(shares.without.share);
+  console.log(`   -> the sampler moves the GIL share by ${shift >= 0 ? '+' : ''}${(shift * 100).toFixed(1)} points`);
+}
+
+const load = (): string => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
+
 async function main(): Promise<void> {
-  console.log(`Engine benchmarks with ${PYTHON}, ${ROUNDS} rounds each`);
+  console.log(`Engine benchmarks with ${PYTHON}, ${ROUNDS} rounds each; ${load()} at the start`);
   stackSamplerOverhead();
+  console.log(`   (${load()})`);
   await procSamplerCost();
   await engineOverhead();
   blockingRecordersOverhead();
+  await observerEffect();
+  console.log(`\nDone; ${load()} at the end (figures scale with the load).`);
 }
 
 void main();

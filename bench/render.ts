@@ -1,13 +1,16 @@
 // Render benchmark in headless Chromium: the standalone report of a synthetic profile with 1M
-// samples over 8 threads. Prints first frame, frame times while zooming and panning, and memory;
-// exits 1 when a figure misses its target (first frame <= 1 s, median frame <= 16 ms, <= 300 MB).
-// On a shared machine wall times scale with the load, so it also prints the renderer's CPU time
-// to the first frame, which is about what an idle machine would take.
+// samples over 8 threads (pool threads with their threading and concurrent.futures frames, as real
+// profiles have). Prints first frame, frame times while zooming and panning each chart, and memory;
+// exits 1 when a figure misses its budget (first frame <= 1 s; every chart's p95 frame <= 16 ms;
+// peak RSS of the renderer while loading <= 300 MB). On a shared machine wall times scale with the
+// load, so frames are also timed in the renderer thread's own CPU time (Chromium's trace of each
+// animation frame), which is about what an idle machine would take, and the budget is judged on that
+// when the machine is busier than it has cores; the wall figures are printed beside.
 // Run: npm run build && node --import tsx bench/render.ts
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { writeExports } from '../src/profiler/export/index';
 import { CHROMIUM_ARGS, MEDIA_DIR } from '../test/integration/report-browser';
 import { syntheticProfile } from '../test/helpers/syntheticProfile';
@@ -17,6 +20,7 @@ const SAMPLES_PER_THREAD = 125_000;
 const FIRST_FRAME_RUNS = 3;
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+const mb = (bytes: number): string => (bytes / 1e6).toFixed(0);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
 
@@ -84,6 +88,42 @@ function isChildOf(pid: number, userDataDir: string): boolean {
   return false;
 }
 
+interface FrameTimes {
+  /** Wall time of each frame's drawing, from the page's own performance.measure. */
+  wall: number[];
+  /** Renderer main-thread CPU time of each animation frame (trace event FireAnimationFrame, tdur). */
+  cpu: number[];
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tdur?: number;
+}
+
+/** Zoom and pan the chart while Chromium traces the animation frames. */
+async function timedInteraction(context: BrowserContext, page: Page, testid: string): Promise<FrameTimes> {
+  const cdp = await context.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => {
+    events.push(...(e.value as unknown as TraceEvent[]));
+  });
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+    transferMode: 'ReportEvents',
+  });
+  const wall = await interact(page, testid);
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  const cpu = events
+    .filter((e) => e.name === 'FireAnimationFrame' && e.ph === 'X' && e.tdur !== undefined)
+    .map((e) => e.tdur! / 1000);
+  return { wall, cpu };
+}
+
 /** Zoom in and out at the cursor and pan by drag, timing each frame's drawing inside the page. */
 async function interact(page: Page, testid: string): Promise<number[]> {
   const canvas = page.getByTestId(testid).locator('canvas');
@@ -114,36 +154,37 @@ async function interact(page: Page, testid: string): Promise<number[]> {
   return page.evaluate(() => performance.getEntriesByName('cp:render').map((e) => e.duration));
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cp-bench-'));
-  const report = path.join(dir, 'report.html');
-  const profile = syntheticProfile({ threads: THREADS, samplesPerThread: SAMPLES_PER_THREAD });
-  const threaded = profile.strategies.find((s) => s.kind === 'threads')!;
-  // Show the 1M-sample strategy first: the recommendation points at the (failed) processes run.
-  delete profile.recommendation;
-  await writeExports(profile, { html: report, mediaDir: MEDIA_DIR });
-  const sizeMb = readFileSync(report).length / 1e6;
-
-  const userDataDir = path.join(dir, 'chromium');
-  const context = await chromium.launchPersistentContext(userDataDir, {
+async function launch(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
     viewport: { width: 1400, height: 1000 },
   });
+}
+
+async function waitForFirstFrame(page: Page, report: string): Promise<void> {
+  await page.goto(`file://${report}`);
+  await page.waitForFunction(() => performance.getEntriesByName('cp:first-frame').length > 0, undefined, {
+    timeout: 60_000,
+  });
+}
+
+interface Load {
+  firstFrameMs: number;
+  cpuMs: number;
+  phases: string;
+}
+
+/** First frame: the median of a few loads, each in a fresh page, as the machine may be busy. */
+async function firstFrames(dir: string, report: string): Promise<Load[]> {
+  const userDataDir = path.join(dir, 'chromium-loads');
+  const context = await launch(userDataDir);
+  const loads: Load[] = [];
   try {
-    // First frame: the median of a few loads (each in a fresh page), as the machine may be busy.
-    const loads: { firstFrameMs: number; cpuMs: number; phases: string }[] = [];
-    let page = context.pages()[0] ?? (await context.newPage());
     for (let run = 0; run < FIRST_FRAME_RUNS; run++) {
-      if (run > 0) {
-        await page.close();
-        page = await context.newPage();
-      }
+      const page = await context.newPage();
       const cpuBefore = rendererCpuMs(userDataDir);
-      await page.goto(`file://${report}`);
-      await page.waitForFunction(() => performance.getEntriesByName('cp:first-frame').length > 0, undefined, {
-        timeout: 60_000,
-      });
+      await waitForFirstFrame(page, report);
       const cpuMs = busiestDelta(cpuBefore, rendererCpuMs(userDataDir));
       loads.push(
         await page.evaluate((cpu) => {
@@ -158,7 +199,24 @@ async function main(): Promise<void> {
           };
         }, cpuMs),
       );
+      await page.close();
     }
+  } finally {
+    await context.close();
+  }
+  return loads;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cp-bench-'));
+  const report = path.join(dir, 'report.html');
+  const profile = syntheticProfile({ threads: THREADS, samplesPerThread: SAMPLES_PER_THREAD, runtimeFrames: true });
+  const threaded = profile.strategies.find((s) => s.kind === 'threads')!;
+  await writeExports(profile, { html: report, mediaDir: MEDIA_DIR });
+  const sizeMb = readFileSync(report).length / 1e6;
+  const loadBefore = loadavg()[0]!;
+  try {
+    const loads = await firstFrames(dir, report);
     const typical = [...loads].sort((a, b) => a.firstFrameMs - b.firstFrameMs)[Math.floor(loads.length / 2)]!;
     const firstFrameMs = typical.firstFrameMs;
     const phases = `${typical.phases}; all runs ${loads.map((l) => l.firstFrameMs.toFixed(0)).join(', ')} ms`;
@@ -166,68 +224,76 @@ async function main(): Promise<void> {
       `renderer CPU time to first frame (what an idle machine would take, about): ` +
       `${loads.map((l) => l.cpuMs.toFixed(0)).join(', ')} ms`;
 
-    const coreFrames = await interact(page, 'per-core-lanes');
-    await page.getByTestId('view-threads').click();
-    await page.getByTestId('per-thread-lanes').waitFor();
-    const threadFrames = await interact(page, 'per-thread-lanes');
-    await page.getByTestId('view-flamegraph').click();
-    const graphFrames = await interact(page, 'flame-graph');
+    // Memory and frames in a renderer of their own that loads the report once: its peak RSS at the
+    // first frame is the peak while loading.
+    const userDataDir = path.join(dir, 'chromium-frames');
+    const context = await launch(userDataDir);
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await waitForFirstFrame(page, report);
+      const loaded = pageRendererMemory(userDataDir);
+      const coreFrames = await timedInteraction(context, page, 'per-core-lanes');
+      await page.getByTestId('view-threads').click();
+      await page.getByTestId('per-thread-lanes').waitFor();
+      const threadFrames = await timedInteraction(context, page, 'per-thread-lanes');
+      await page.getByTestId('view-flamegraph').click();
+      const graphFrames = await timedInteraction(context, page, 'flame-graph');
 
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('HeapProfiler.collectGarbage');
-    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
-    const memory = pageRendererMemory(userDataDir);
-    const jsHeap = await page.evaluate(
-      () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
-    );
-
-    const figures = [
-      [
-        'machine',
-        `load average ${loadavg()
-          .map((l) => l.toFixed(1))
-          .join(' ')} on ${cpus().length} cores (figures scale with it)`,
-        true,
-      ],
-      [
-        'profile',
-        `${threaded.samples.t.length.toLocaleString('en')} samples over ${THREADS} ` +
-          `threads (+ serial), report ${sizeMb.toFixed(1)} MB`,
-        true,
-      ],
-      ['first frame', `median ${firstFrameMs.toFixed(0)} ms (target <= 1000): ${phases}`, firstFrameMs <= 1000],
-      ['first frame, CPU', cpuToFirstFrame, true],
-      ...(
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('HeapProfiler.collectGarbage');
+      const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+      const memory = pageRendererMemory(userDataDir);
+      const jsHeap = await page.evaluate(
+        () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
+      );
+      const busy = Math.max(loadBefore, loadavg()[0]!) > cpus().length;
+      const frameFigure = (view: string, times: FrameTimes) => {
+        const judged = busy ? times.cpu : times.wall;
+        return [
+          `frame time, ${view}`,
+          `p95 ${p95(times.wall).toFixed(1)} ms wall, ${p95(times.cpu).toFixed(1)} ms CPU (budget <= 16 ms, ` +
+            `judged on ${busy ? 'CPU: the machine is busy' : 'wall'}); median ${median(times.wall).toFixed(1)} ms ` +
+            `wall, ${median(times.cpu).toFixed(1)} ms CPU; ${times.wall.length} frames`,
+          judged.length > 0 && p95(judged) <= 16,
+        ] as const;
+      };
+      const figures = [
         [
-          ['per-core', coreFrames],
-          ['per-thread', threadFrames],
-          ['flame graph', graphFrames],
-        ] as const
-      ).map(
-        ([view, times]) =>
-          [
-            `frame time, ${view}`,
-            `median ${median(times).toFixed(1)} ms (target <= 16), p95 ${p95(times).toFixed(1)} ` +
-              `ms over ${times.length} frames`,
-            median(times) <= 16,
-          ] as const,
-      ),
-      [
-        'JS heap after GC',
-        `${mib(heap.usedSize)} MiB used of ${mib(heap.totalSize)} MiB (page: ${mib(jsHeap)} MiB)`,
-        true,
-      ],
-      [
-        'renderer memory',
-        `RSS ${mib(memory.rss)} MiB (target <= 300 MB), of it private ${mib(memory.privateRss)} ` +
-          `MiB; peak RSS while loading ${mib(memory.peakRss)} MiB`,
-        memory.rss > 0 && memory.rss <= 300e6,
-      ],
-    ] as const;
-    for (const [name, value, ok] of figures) console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(24)} ${value}`);
-    process.exitCode = figures.every(([, , ok]) => ok) ? 0 : 1;
+          'machine',
+          `load average ${loadavg()
+            .map((l) => l.toFixed(1))
+            .join(' ')} on ${cpus().length} cores (${loadBefore.toFixed(1)} at the start; wall figures scale with it)`,
+          true,
+        ],
+        [
+          'profile',
+          `${threaded.samples.t.length.toLocaleString('en')} samples over ${THREADS} ` +
+            `threads (+ serial), report ${sizeMb.toFixed(1)} MB`,
+          true,
+        ],
+        ['first frame', `median ${firstFrameMs.toFixed(0)} ms (target <= 1000): ${phases}`, firstFrameMs <= 1000],
+        ['first frame, CPU', cpuToFirstFrame, true],
+        frameFigure('per-core', coreFrames),
+        frameFigure('per-thread', threadFrames),
+        frameFigure('flame graph', graphFrames),
+        [
+          'JS heap after GC',
+          `${mib(heap.usedSize)} MiB used of ${mib(heap.totalSize)} MiB (page: ${mib(jsHeap)} MiB)`,
+          true,
+        ],
+        [
+          'renderer memory',
+          `peak RSS while loading ${mb(loaded.peakRss)} MB (budget <= 300 MB); after drawing every chart: RSS ` +
+            `${mb(memory.rss)} MB (private ${mb(memory.privateRss)} MB), peak ${mb(memory.peakRss)} MB`,
+          loaded.peakRss > 0 && loaded.peakRss <= 300e6 && memory.peakRss <= 300e6,
+        ],
+      ] as const;
+      for (const [name, value, ok] of figures) console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(24)} ${value}`);
+      process.exitCode = figures.every(([, , ok]) => ok) ? 0 : 1;
+    } finally {
+      await context.close();
+    }
   } finally {
-    await context.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
 // taken from a library (flame-chart-js, d3-flame-graph): the lanes need a state ribbon per thread
 // and a thread row per core, the data arrives as typed-array runs (1M samples), and level of
 // detail must skip sub-pixel runs with a binary search per pixel column so a frame costs
-// O(width x rows), not O(runs). Busy frames are filled into an ImageData (see PixelBuffer).
+// O(width x rows), not O(runs). Frames are filled into an ImageData (see PixelBuffer).
 import { FUNCTION_PALETTE, STATE_COLORS, THREAD_PALETTE, hashString, type Theme } from './colors';
 import type { ChartData, Hit, SourceRef } from './chartData';
 import { el } from './dom';
@@ -33,8 +33,6 @@ const ROW_H = 15;
 const LANE_GAP = 6;
 const DIM = 'rgba(140,140,140,0.35)';
 const MIN_LABEL_PX = 36;
-/** Above this many rectangles a frame is drawn through a PixelBuffer rather than fillRect. */
-const MAX_CANVAS_RECTS = 1500;
 /** Runs narrower than this are drawn per pixel column. */
 const NARROW_PX = 2;
 /** Other programs' share of a core, by quarter (index 1..4). */
@@ -61,7 +59,10 @@ export class FlameCanvas {
   private readonly boxes: LaneBox[] = [];
   private readonly markRuns: (Runs | null)[] = [];
   private readonly contentHeight: number;
-  private readonly frameColor: string[] = [];
+  /** Packed colours, reset whenever the pixel buffer (and so the background blend) is. */
+  private frameColor: number[] = [];
+  private threadColor: number[] = [];
+  private dimColor: number | undefined;
   private view: ChartViewport;
   private width = 0;
   private height = 0;
@@ -138,6 +139,9 @@ export class FlameCanvas {
     this.canvas.height = Math.round(height * dpr);
     this.canvas.style.height = `${height}px`;
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.frameColor = [];
+    this.threadColor = [];
+    this.dimColor = undefined;
     this.pixels = new PixelBuffer(
       this.canvas.width,
       this.canvas.height,
@@ -176,17 +180,29 @@ export class FlameCanvas {
 
   // ---- Drawing ----
 
-  private colorOf(lane: number, row: number, runs: Runs, run: number): string {
+  /** A CSS colour as a pixel of this canvas (translucent ones blended over the background). */
+  private packed(color: string): number {
+    return this.pixels!.packed(color);
+  }
+
+  /** The packed colour of a run: per frame, thread or process, cached per canvas size and theme. */
+  private colorOf(lane: number, row: number, runs: Runs, run: number): number {
     const frame = runs.frame[run]!;
-    if (frame <= -2) return THREAD_PALETTE[(-2 - frame) % THREAD_PALETTE.length]!;
-    if (this.matches && !this.matches.has(frame)) return DIM;
+    if (frame <= -2) return this.paletteColor(-2 - frame);
+    if (this.matches && !this.matches.has(frame)) return (this.dimColor ??= this.packed(DIM));
     if (this.options.colorBy !== 'function') {
       const thread = this.options.data.threadOf(lane, row, run);
       const group = this.options.colorBy === 'thread' ? thread : thread >= 0 ? this.options.data.processOf(thread) : -1;
-      if (group >= 0) return THREAD_PALETTE[group % THREAD_PALETTE.length]!;
+      if (group >= 0) return this.paletteColor(group);
     }
-    return (this.frameColor[frame] ??=
-      FUNCTION_PALETTE[hashString(this.options.data.frameName(frame)) % FUNCTION_PALETTE.length]!);
+    return (this.frameColor[frame] ??= this.packed(
+      FUNCTION_PALETTE[hashString(this.options.data.frameName(frame)) % FUNCTION_PALETTE.length]!,
+    ));
+  }
+
+  private paletteColor(index: number): number {
+    const k = index % THREAD_PALETTE.length;
+    return (this.threadColor[k] ??= this.packed(THREAD_PALETTE[k]!));
   }
 
   private labelOf(frame: number): string {
@@ -200,38 +216,18 @@ export class FlameCanvas {
     const { ctx, width, height, view } = this;
     const { theme, data } = this.options;
     const scale = width / (view.t1 - view.t0);
+    const background = pixels.packed(theme.background);
     const labels: [number, number, number, string][] = [];
-    const colors: string[] = [];
-    const boxes: number[] = [];
-    const rect = (color: string, x: number, y: number, w: number, h: number): void => {
-      colors.push(color);
-      boxes.push(x, y, w, h);
-    };
     const drawRuns = (
       runs: Runs,
       y: number,
       h: number,
-      colorOf: (run: number) => string,
+      colorOf: (run: number) => number,
       label: ((run: number) => string) | null,
     ): void => {
-      // Narrow runs are drawn one pixel column at a time, and touching columns of one colour
-      // become one rectangle: a frame costs O(width) per row however many runs there are.
-      let pendingColor = '';
-      let pendingX = 0;
-      let pendingW = 0;
-      const flush = (): void => {
-        if (pendingW > 0) rect(pendingColor, pendingX, y, pendingW, h);
-        pendingW = 0;
-      };
-      const column = (color: string, px: number): void => {
-        if (pendingW > 0 && color === pendingColor && px === pendingX + pendingW) pendingW++;
-        else {
-          flush();
-          pendingColor = color;
-          pendingX = px;
-          pendingW = 1;
-        }
-      };
+      // Narrow runs are drawn one pixel column at a time (a binary search skips the runs under the
+      // same column): a frame costs O(width) per row however many runs there are.
+      pixels.beginBand(background);
       let i = firstAbove(runs.end, view.t0, 0, runs.length);
       while (i < runs.length) {
         const s = runs.start[i]!;
@@ -239,39 +235,36 @@ export class FlameCanvas {
         const x0 = (s - view.t0) * scale;
         const x1 = (runs.end[i]! - view.t0) * scale;
         if (x1 - x0 >= NARROW_PX) {
-          flush();
           const left = Math.max(x0, 0);
           const w = Math.min(x1, width) - left;
-          rect(colorOf(i), left, y, w > 3 ? w - 0.5 : w, h);
+          pixels.span(colorOf(i), left, w > 3 ? w - 0.5 : w);
           if (label && w >= MIN_LABEL_PX) labels.push([left, y + h / 2, w, label(i)]);
           i++;
         } else {
           const px = Math.floor(x0);
-          column(colorOf(i), px);
+          pixels.span(colorOf(i), px, 1);
           i = firstAbove(runs.end, view.t0 + (px + 1) / scale, i + 1, runs.length);
         }
       }
-      flush();
+      pixels.endBand(y, h);
     };
+    // Ribbon colours by code: thread states (the last, `other`, for unknown codes), other programs' load.
+    const stateColors = THREAD_STATES.map((state) => pixels.packed(STATE_COLORS[state]));
+    const loadColors = [...OTHER_LOAD_COLORS.map((c) => pixels.packed(c || DIM)), pixels.packed(DIM)];
+    pixels.clear(background);
     data.lanes.forEach((lane, l) => {
       const box = this.boxes[l]!;
       const top = box.top - view.scrollY;
       if (top + box.height < AXIS_H || top > height) return;
       const marks = this.markRuns[l];
-      if (marks)
-        drawRuns(
-          marks,
-          box.marksTop - view.scrollY,
-          MARKS_H,
-          (r) => (marks.frame[r] ? MARK_COLORS.lock : MARK_COLORS.loop),
-          null,
-        );
+      if (marks) {
+        const [lock, loop] = [this.packed(MARK_COLORS.lock), this.packed(MARK_COLORS.loop)];
+        drawRuns(marks, box.marksTop - view.scrollY, MARKS_H, (r) => (marks.frame[r] ? lock : loop), null);
+      }
       if (lane.ribbon) {
         const ribbon = lane.ribbon;
-        const color =
-          lane.ribbonKind === 'state'
-            ? (r: number) => STATE_COLORS[THREAD_STATES[ribbon.frame[r]!] ?? 'other']
-            : (r: number) => OTHER_LOAD_COLORS[ribbon.frame[r]!] ?? DIM;
+        const colors = lane.ribbonKind === 'state' ? stateColors : loadColors;
+        const color = (r: number) => colors[ribbon.frame[r]!] ?? colors[colors.length - 1]!;
         drawRuns(ribbon, box.rowsTop - RIBBON_H - 1 - view.scrollY, RIBBON_H, color, null);
       }
       lane.rows.forEach((runs, row) => {
@@ -286,21 +279,7 @@ export class FlameCanvas {
         );
       });
     });
-    // Few rectangles: the canvas API. Many: fill pixels and put them once (see PixelBuffer).
-    if (colors.length < MAX_CANVAS_RECTS) {
-      ctx.fillStyle = theme.background;
-      ctx.fillRect(0, 0, width, height);
-      colors.forEach((color, k) => {
-        ctx.fillStyle = color;
-        ctx.fillRect(boxes[4 * k]!, boxes[4 * k + 1]!, boxes[4 * k + 2]!, boxes[4 * k + 3]!);
-      });
-    } else {
-      pixels.clear(pixels.packed(theme.background));
-      colors.forEach((color, k) =>
-        pixels.fillRect(pixels.packed(color), boxes[4 * k]!, boxes[4 * k + 1]!, boxes[4 * k + 2]!, boxes[4 * k + 3]!),
-      );
-      ctx.putImageData(pixels.image, 0, 0);
-    }
+    ctx.putImageData(pixels.image, 0, 0);
     ctx.font = theme.font;
     ctx.textBaseline = 'middle';
     ctx.fillStyle = '#1b1b1b';

@@ -60,9 +60,8 @@ async function readInlinedProfile(): Promise<Profile> {
   let profile: Profile;
   if (tag.type === PROFILE_PACKED_TYPE) {
     const bytes = decodeBase64(text);
-    profile = unpackProfile(
-      await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer(),
-    );
+    const gunzipped = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    profile = unpackProfile(await new Response(gunzipped).arrayBuffer(), { typedColumns: true });
   } else profile = JSON.parse(text) as Profile;
   performance.measure('cp:parse', 'cp:parse-start');
   return profile;

@@ -47,10 +47,16 @@ export function foldRuntime(strategy: StrategyResult): StrategyResult {
           : intern(parent, folded, 0);
     }
   }
-  const stack = new Array<number>(samples.stack.length);
+  // A typed column, like those of a packed profile: the webview only indexes it.
+  const stack = new Int32Array(samples.stack.length);
   for (let i = 0; i < stack.length; i++) {
     const leaf = samples.stack[i]!;
     stack[i] = leaf >= 0 && leaf < map.length ? map[leaf]! : -1;
   }
-  return { ...strategy, frames: newFrames, stacks: newStacks, samples: { ...samples, stack } };
+  return {
+    ...strategy,
+    frames: newFrames,
+    stacks: newStacks,
+    samples: { ...samples, stack: stack as unknown as number[] },
+  };
 }

@@ -98,7 +98,8 @@ new MutationObserver(() => {
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 function unpackBytes(data: Uint8Array): Profile {
-  return unpackProfile(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
+  const bytes = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+  return unpackProfile(bytes, { typedColumns: true });
 }
 
 function render(message: HostToWebview): void {

@@ -145,9 +145,9 @@ export function threadLanes(strategy: StrategyResult, sampleHz: number): Timelin
 }
 
 /** The thread's main states, e.g. "running 12%, GIL wait 85%": the lane's story in words. */
-export function stateSummary(strategy: StrategyResult, indices: number[]): string {
+export function stateSummary(strategy: StrategyResult, indices: ArrayLike<number>): string {
   const counts = new Array<number>(THREAD_STATES.length).fill(0);
-  for (const i of indices) counts[strategy.samples.state[i]!]++;
+  for (let k = 0; k < indices.length; k++) counts[strategy.samples.state[indices[k]!]!]++;
   const shown = THREAD_STATES.map((state, code) => ({ state, share: counts[code]! / Math.max(1, indices.length) }))
     .filter(({ share }) => share >= 0.05)
     .sort((a, b) => b.share - a.share)

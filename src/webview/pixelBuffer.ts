@@ -1,10 +1,12 @@
 // Solid rectangles written straight into an ImageData and put on the canvas once per frame.
 // Without a GPU the browser rasterises every fillRect in software (tens of µs each); a flame chart
-// frame has thousands of them, and filling pixel rows of a Uint32Array is far cheaper.
+// frame has thousands of them, and filling typed-array pixels band by band is far cheaper.
 
 export class PixelBuffer {
   readonly image: ImageData;
   private readonly pixels: Uint32Array;
+  /** One row of device pixels: the band being drawn. */
+  private readonly line: Uint32Array;
   private readonly colorCache = new Map<string, number>();
 
   /** width and height in device pixels; rectangles are given in CSS pixels and scaled by dpr. */
@@ -17,6 +19,7 @@ export class PixelBuffer {
   ) {
     this.image = new ImageData(width, height);
     this.pixels = new Uint32Array(this.image.data.buffer);
+    this.line = new Uint32Array(width);
   }
 
   /** Translucent colours are blended over the background here: rectangles never overlap. */
@@ -36,14 +39,28 @@ export class PixelBuffer {
     this.pixels.fill(color);
   }
 
-  fillRect(color: number, x: number, y: number, w: number, h: number): void {
-    const { dpr, width, height } = this;
+  /**
+   * Starts a band of rows (CSS pixels y to y + h) filled with `background`: spans are written into
+   * one row of pixels, which endBand then copies to every row of the band. A frame of a flame chart
+   * is thousands of narrow spans; filling each span once, not once per pixel row, is what keeps it
+   * within a frame's time.
+   */
+  beginBand(background: number): void {
+    this.line.fill(background);
+  }
+
+  span(color: number, x: number, w: number): void {
+    const { dpr, width } = this;
     const x0 = Math.max(0, Math.round(x * dpr));
     const x1 = Math.min(width, Math.round((x + w) * dpr));
+    if (x1 > x0) this.line.fill(color, x0, x1);
+  }
+
+  endBand(y: number, h: number): void {
+    const { dpr, width, height } = this;
     const y0 = Math.max(0, Math.round(y * dpr));
     const y1 = Math.min(height, Math.round((y + h) * dpr));
-    if (x1 <= x0) return;
-    for (let row = y0; row < y1; row++) this.pixels.fill(color, row * width + x0, row * width + x1);
+    for (let row = y0; row < y1; row++) this.pixels.set(this.line, row * width);
   }
 }
 

@@ -11,32 +11,46 @@ export interface Runs {
   length: number;
 }
 
+/**
+ * Runs appended in order, into typed arrays that double when full: a million-sample lane never
+ * holds its runs twice (as JS arrays and as typed arrays), which set the renderer's peak memory.
+ */
 export class RunsBuilder {
-  private readonly start: number[] = [];
-  private readonly end: number[] = [];
-  private readonly frame: number[] = [];
-  private readonly ref: number[] = [];
+  private start = new Float64Array(64);
+  private end = new Float64Array(64);
+  private frame = new Int32Array(64);
+  private ref = new Int32Array(64);
+  private length = 0;
 
   push(start: number, end: number, frame: number, ref: number): number {
-    this.start.push(start);
-    this.end.push(end);
-    this.frame.push(frame);
-    this.ref.push(ref);
-    return this.start.length - 1;
+    if (this.length === this.start.length) this.grow();
+    const k = this.length++;
+    this.start[k] = start;
+    this.end[k] = end;
+    this.frame[k] = frame;
+    this.ref[k] = ref;
+    return k;
   }
 
   extend(run: number, end: number): void {
     this.end[run] = end;
   }
 
+  private grow(): void {
+    const size = this.start.length * 2;
+    const widen = <T extends Float64Array | Int32Array>(from: T, to: T): T => (to.set(from), to);
+    this.start = widen(this.start, new Float64Array(size));
+    this.end = widen(this.end, new Float64Array(size));
+    this.frame = widen(this.frame, new Int32Array(size));
+    this.ref = widen(this.ref, new Int32Array(size));
+  }
+
+  /** The runs, trimmed to their length (a copy only when the spare capacity is worth freeing). */
   build(): Runs {
-    return {
-      start: Float64Array.from(this.start),
-      end: Float64Array.from(this.end),
-      frame: Int32Array.from(this.frame),
-      ref: Int32Array.from(this.ref),
-      length: this.start.length,
-    };
+    const n = this.length;
+    const trim = <T extends Float64Array | Int32Array>(a: T): T =>
+      (a.length - n > 1024 ? a.slice(0, n) : a.subarray(0, n)) as T;
+    return { start: trim(this.start), end: trim(this.end), frame: trim(this.frame), ref: trim(this.ref), length: n };
   }
 }
 

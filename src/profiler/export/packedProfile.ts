@@ -93,7 +93,13 @@ export function packProfile(profile: Profile): Uint8Array {
   return bytes;
 }
 
-export function unpackProfile(buffer: ArrayBuffer): Profile {
+/**
+ * The profile back from packProfile's bytes. With `typedColumns` the sample columns stay typed
+ * arrays over `buffer` (no copy: a 1M-sample profile takes ~12 MB instead of ~40 MB as arrays);
+ * they are read-only views, for readers that only index them (the webview).
+ */
+export function unpackProfile(buffer: ArrayBuffer, options: { typedColumns?: boolean } = {}): Profile {
+  const typed = options.typedColumns ?? false;
   const view = new DataView(buffer);
   if (view.getUint32(0, true) !== MAGIC) throw new Error('not a packed profile');
   const jsonLength = view.getUint32(4, true);
@@ -109,26 +115,21 @@ export function unpackProfile(buffer: ArrayBuffer): Profile {
   profile.strategies.forEach((s, k) => {
     const n = counts[k]!;
     const at = layout(block, n, widths[k]!, micros[k]!);
-    const samples = {
-      t: micros[k] ? millisecondsOf(new Int32Array(buffer, at.t, n)) : toArray(new Float64Array(buffer, at.t, n)),
-    } as Samples;
-    INT_COLUMNS.forEach(
-      (column, c) => (samples[column] = toArray(new INT_ARRAY[widths[k]![c]!](buffer, at.ints[c]!, n))),
-    );
+    const times = micros[k] ? millisecondsOf(new Int32Array(buffer, at.t, n)) : new Float64Array(buffer, at.t, n);
+    const samples = { t: typed ? times : toArray(times) } as unknown as Samples;
+    INT_COLUMNS.forEach((column, c) => {
+      const values = new INT_ARRAY[widths[k]![c]!](buffer, at.ints[c]!, n);
+      samples[column] = typed ? (values as unknown as number[]) : toArray(values);
+    });
     s.samples = samples;
     block = at.end;
   });
   return profile;
 }
 
-/**
- * A plain loop: Array.from goes through the iterator protocol and is many times slower. The array
- * is sized and filled first: pushing is slow, and a sized but unfilled array stays "holey", which
- * makes every later read of it slower.
- */
 /** Times in ms back from differences of microseconds. */
-function millisecondsOf(differences: Int32Array): number[] {
-  const out = new Array<number>(differences.length).fill(0);
+function millisecondsOf(differences: Int32Array): Float64Array {
+  const out = new Float64Array(differences.length);
   let micros = 0;
   for (let i = 0; i < differences.length; i++) {
     micros += differences[i]!;
@@ -137,6 +138,11 @@ function millisecondsOf(differences: Int32Array): number[] {
   return out;
 }
 
+/**
+ * A plain loop: Array.from goes through the iterator protocol and is many times slower. The array
+ * is sized and filled first: pushing is slow, and a sized but unfilled array stays "holey", which
+ * makes every later read of it slower.
+ */
 function toArray(typed: Float64Array | Int32Array | Int16Array | Int8Array): number[] {
   const out = new Array<number>(typed.length).fill(0);
   for (let i = 0; i < typed.length; i++) out[i] = typed[i]!;

@@ -46,7 +46,7 @@ export function toSpeedscope(profile: Profile, strategy: StrategyResult): Speeds
   const { t, stack, state } = strategy.samples;
   const profiles = samplesByThread(strategy).map((indices, th): SpeedscopeSampledProfile => {
     const thread = strategy.threads[th]!;
-    const samples = indices.map((i) =>
+    const samples = Array.from(indices, (i) =>
       stack[i]! >= 0 ? framesOf(stack[i]!) : [stateFrame[state[i]!] ?? stateFrame[6]!],
     );
     const startValue = indices.length > 0 ? t[indices[0]!]! : 0;
