@@ -9,7 +9,7 @@ import {
   type ScalingCurve,
   type StrategyResult,
 } from './profile';
-import { percent, speedup } from '../shared/format';
+import { nativePoolsText, percent, speedup } from '../shared/format';
 import { parseStrategyId } from '../shared/strategyId';
 
 function fixed(value: number | null, digits: number, suffix = ''): string {
@@ -29,12 +29,6 @@ export function stateSummary(s: StrategyResult): string {
 function cpuUse(s: StrategyResult): string {
   if (!s.cpuSeconds || !s.wallSeconds) return '-';
   return percent((s.cpuSeconds.user + s.cpuSeconds.system) / s.wallSeconds);
-}
-
-/** "openblas 1 (48%)": each native pool's library, threads that used CPU and share of the CPU. */
-export function poolSummary(s: StrategyResult): string {
-  if (!s.nativePools || s.nativePools.length === 0) return '-';
-  return s.nativePools.map((p) => `${p.library} ${p.threads} (${percent(p.cpuShare)})`).join(', ');
 }
 
 function matchCell(s: StrategyResult): string {
@@ -104,7 +98,7 @@ export function formatTable(profile: Profile, options: { verbose?: boolean } = {
     s.efficiency === null ? '-' : percent(s.efficiency),
     cpuUse(s),
     matchCell(s),
-    ...(pools ? [poolSummary(s)] : []),
+    ...(pools ? [nativePoolsText(s.nativePools)] : []),
     stateSummary(s),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));

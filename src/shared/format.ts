@@ -45,3 +45,11 @@ export function baseName(path: string): string {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return cut >= 0 ? path.slice(cut + 1) : path;
 }
+
+/** "openblas 1 (48%)": each native thread pool's library, threads that used CPU and share of the CPU. */
+export function nativePoolsText(
+  pools: readonly { library: string; threads: number; cpuShare: number }[] | null,
+): string {
+  if (!pools || pools.length === 0) return '-';
+  return pools.map((p) => `${p.library} ${p.threads} (${percent(p.cpuShare)})`).join(', ');
+}

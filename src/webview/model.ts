@@ -1,7 +1,7 @@
 // Turns one strategy's samples into what the charts draw: lanes of runs per thread and per core,
 // the aggregated call tree (flame graph) and per-function totals. Pure; built once per strategy
 // and view, on demand.
-import { STATE_LABELS, THREAD_STATES, type StrategyResult } from '../profiler/profile';
+import { STATE_LABELS, THREAD_STATES, type StrategyResult, type ThreadInfo } from '../profiler/profile';
 import { percent } from '../shared/format';
 import { STACK_DEPTH } from '../profiler/caps';
 import { sampleIntervalMs, samplesByThread, stackFrames } from '../profiler/export/stacks';
@@ -130,12 +130,19 @@ function timeRange(strategy: StrategyResult, intervalMs: number): { start: numbe
   return { start: Math.min(0, min), end: max + intervalMs };
 }
 
+/** A thread's lane title: its name and native id; a native pool thread (unnamed by the library, its
+ * name is the process's) says which pool it belongs to first. */
+export function threadLabel(thread: ThreadInfo): string {
+  const own = `${thread.name} (${thread.tid})`;
+  return thread.nativePool ? `${thread.nativePool} pool thread · ${own}` : own;
+}
+
 export function threadLanes(strategy: StrategyResult, sampleHz: number): TimelineModel {
   const intervalMs = sampleIntervalMs(sampleHz);
   const paths = new PathCache(strategy);
   const lanes = samplesByThread(strategy).map((indices, th) => {
     const thread = strategy.threads[th]!;
-    const label = `${thread.name} (${thread.tid}) · ${stateSummary(strategy, indices)}`;
+    const label = `${threadLabel(thread)} · ${stateSummary(strategy, indices)}`;
     return {
       ...buildLane(strategy, indices, intervalMs, { key: `t${th}`, label, threadRow: false, ribbon: true }, paths),
       marks: threadMarks(strategy, th, indices, intervalMs),

@@ -2,7 +2,7 @@
 // Analysis fields may be absent (older profiles, or analysis not run): those sections say so.
 import { coresOf, type Profile, type StrategyResult } from '../profiler/profile';
 import { el } from './dom';
-import { bytes, percent, seconds, speedup } from '../shared/format';
+import { baseName, bytes, nativePoolsText, percent, seconds, speedup } from '../shared/format';
 import { isMeasured, keepsSerial } from '../shared/recommendation';
 
 export function verdictSection(profile: Profile): HTMLElement {
@@ -147,14 +147,54 @@ function cpuCell(s: StrategyResult): string {
   return s.cpuSeconds ? `${seconds(s.cpuSeconds.user)} / ${seconds(s.cpuSeconds.system)}` : '—';
 }
 
+/**
+ * The native thread pools a run used ("openblas 1 (48%)": library, pool threads that used CPU, their
+ * share of the CPU) and, for a `+native-N` run, the limit it set; the title names the libraries'
+ * files, threadpoolctl's limits and the variables.
+ */
+export function nativePoolCell(s: StrategyResult): { text: string; title: string } {
+  const found = s.nativePools?.length ? nativePoolsText(s.nativePools) : null;
+  const limit = s.nativeLimit;
+  const limited = limit ? `limited to ${limit.threads} thread${limit.threads === 1 ? '' : 's'} per pool` : null;
+  const text = [found, limited].filter(Boolean).join('; ') || (s.nativePools == null ? '—' : 'none');
+  const title = [
+    ...(s.nativePools ?? []).map(
+      (p) =>
+        `${p.library}${p.path ? ` (${baseName(p.path)})` : ''}: ${p.threads} pool thread(s) beside the task ` +
+        `threads did ${percent(p.cpuShare)} of the CPU` +
+        (p.maxThreads !== null ? `; threadpoolctl limit ${p.maxThreads} per process` : ''),
+    ),
+    ...(limit
+      ? [
+          limit.variables.map((v) => `${v}=${limit.threads}`).join(' ') +
+            (limit.threadpoolctl ? `, threadpoolctl.threadpool_limits(${limit.threads})` : ''),
+        ]
+      : []),
+  ].join('\n');
+  return { text, title };
+}
+
 /** Wall, speedup, efficiency, CPU and peak RSS: right-aligned like their cells. */
 const NUMERIC_COLUMNS = new Set([2, 3, 4, 5, 6]);
 
 export function strategiesTable(profile: Profile): HTMLElement {
   const recommended = profile.recommendation?.strategy;
-  const head = ['Strategy', 'Status', 'Wall', 'Speedup', 'Efficiency', 'CPU user / sys', 'Peak RSS', 'Results match'];
+  // The native pools column only where some run had a pool or limited them.
+  const pools = profile.strategies.some((s) => s.nativePools?.length || s.nativeLimit);
+  const head = [
+    'Strategy',
+    'Status',
+    'Wall',
+    'Speedup',
+    'Efficiency',
+    'CPU user / sys',
+    'Peak RSS',
+    'Results match',
+    ...(pools ? ['Native pools'] : []),
+  ];
   const rows: HTMLElement[] = [];
   for (const s of profile.strategies) {
+    const poolCell = pools ? nativePoolCell(s) : null;
     const name = `${s.id}${s.startMethod ? ` (${s.startMethod})` : ''}`;
     rows.push(
       el('tr', { class: s.id === recommended ? 'recommended' : '' }, [
@@ -166,6 +206,7 @@ export function strategiesTable(profile: Profile): HTMLElement {
         el('td', { class: 'num', text: cpuCell(s) }),
         el('td', { class: 'num', text: bytes(s.peakRssBytes) }),
         el('td', { text: matchCell(s) }),
+        poolCell ? el('td', { class: 'native-pools', text: poolCell.text, title: poolCell.title }) : null,
       ]),
     );
     const difference = s.firstDifference;

@@ -8,11 +8,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { writeExports } from '../../src/profiler/export/index';
 import type { Profile } from '../../src/profiler/profile';
 import { NATIVE_THREAD_VARIABLES } from '../../src/profiler/strategies';
 import { parseStrategyId } from '../../src/shared/strategyId';
 import { ENGINE_FIXTURES, PYTHON, ROOT, runCli, strategy } from '../helpers/cli';
 import { assertValidProfile } from '../helpers/schema';
+import { launchChromium, MEDIA_DIR } from './report-browser';
 
 const ANALYSIS_FIXTURES = join(ROOT, 'test', 'fixtures', 'analysis');
 const outDir = mkdtempSync(join(tmpdir(), 'native-pools-'));
@@ -98,8 +100,35 @@ test(
     for (const id of ['serial+native-1', 'threads+native-1', 'processes-fork+native-1'])
       assertLimitedToOne(p, id, true);
     assert.equal(strategy(p, 'threads+native-1').workers, 2);
+    await assertReportShowsPools(p);
   },
 );
+
+/** The webview (the HTML report runs the same bundle) shows the pools in the strategies table. */
+async function assertReportShowsPools(p: Profile): Promise<void> {
+  const html = join(outDir, 'report.html');
+  await writeExports(p, { html, mediaDir: MEDIA_DIR });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`file://${html}`);
+    const table = page.getByTestId('strategy-table');
+    await table.waitFor();
+    const head = await table.locator('thead th').allTextContents();
+    const column = head.indexOf('Native pools');
+    assert.ok(column > 0, head.join(' | '));
+    const cell = async (id: string): Promise<string> => {
+      const row = table
+        .locator('tbody tr:not(.detail)')
+        .filter({ has: page.locator('th', { hasText: new RegExp(`^${id.replace(/[+.]/g, '\\$&')}$`) }) });
+      return (await row.first().locator('th, td').nth(column).textContent()) ?? '';
+    };
+    assert.match(await cell('serial'), /^openblas \d+ \(\d+%\)/);
+    assert.equal(await cell('serial+native-1'), 'limited to 1 thread per pool');
+  } finally {
+    await browser.close();
+  }
+}
 
 test(
   "OpenBLAS inside the PATH interpreter's numpy wheel is named too",
