@@ -13,6 +13,7 @@ import { NATIVE_THREAD_VARIABLES, type StrategySpec } from './strategies';
 import type { TraceData } from './traces';
 import {
   THREAD_STATES,
+  type ClusterInfo,
   type CoreSeries,
   type ErrorDetail,
   type FirstDifference,
@@ -33,9 +34,11 @@ import {
 
 /** What cp_harness.py writes to its result file. */
 export interface HarnessResult {
-  status: 'ok' | 'failed' | 'usage' | 'skipped';
+  /** timeout, cancelled: a Dask run on a given cluster stopped itself (its futures cancelled). */
+  status: 'ok' | 'failed' | 'usage' | 'skipped' | 'timeout' | 'cancelled';
   error: ErrorDetail | null;
   harnessStartNs: number;
+  cluster?: ClusterInfo;
   importStartNs?: number;
   importEndNs?: number;
   taskStartNs?: number;
@@ -318,7 +321,8 @@ export function assemble(run: RunRecord): StrategyResult {
     id: spec.id,
     kind: spec.kind,
     startMethod: spec.startMethod,
-    workers: spec.workers,
+    // A cluster's size is its own (a given one), known once connected.
+    workers: harness?.cluster ? harness.cluster.threads : spec.workers,
     status: run.status,
     error: run.error,
     errorDetail: run.errorDetail,
@@ -338,7 +342,8 @@ export function assemble(run: RunRecord): StrategyResult {
     firstDifference: run.status === 'ok' ? (harness?.firstDifference ?? null) : null,
     resultsTolerance: run.status === 'ok' ? (harness?.resultsTolerance ?? null) : null,
     timing: phaseTimings(run),
-    processCosts: spec.kind === 'processes' ? processCosts(traces, harness) : null,
+    processCosts: spec.kind === 'processes' || spec.kind === 'dask' ? processCosts(traces, harness) : null,
+    ...(spec.kind === 'dask' ? { cluster: harness?.cluster ?? null } : {}),
     stackSampler: stackSamplerStats(traces, harness),
     processes,
     threads,

@@ -34,7 +34,8 @@ const USAGE =
       --strategies LIST   comma-separated: serial, threads, ` +
   `threads-N, processes-fork,
                           processes-forkserver, ` +
-  `processes-spawn, asyncio
+  `processes-spawn, asyncio, subinterpreters, dask-local,
+                          dask; any of them @NAME for another interpreter of --interpreters
       --python PATH       interpreter (default: ` +
   `python3)
       --interpreters LIST|auto|none  other interpreters that run ` +
@@ -46,6 +47,8 @@ const USAGE =
   `conda folders.
                           Default: PyPy and free-threaded ` +
   `builds found, when --strategies is not given
+      --dask-scheduler tcp://HOST:PORT  also run the tasks on that Dask cluster (strategy dask);
+                          the module is shipped with upload_file; a timeout cancels the run's futures only
       --project-root DIR  working ` +
   `directory and sys.path root (default: the nearest folder up from
        ` +
@@ -204,6 +207,7 @@ async function profileCommand(argv: string[]): Promise<number> {
       'env-file': { type: 'string' },
       interpreters: { type: 'string' },
       'known-interpreters': { type: 'string' },
+      'dask-scheduler': { type: 'string' },
       timeout: { type: 'string' },
       scaling: { type: 'string', default: 'auto' },
       budget: { type: 'string' },
@@ -245,6 +249,7 @@ async function profileCommand(argv: string[]): Promise<number> {
       envFile: values['env-file'] ?? null,
       interpreters: parseInterpreterRequest(values.interpreters),
       knownInterpreters: values['known-interpreters']?.split(',').filter(Boolean),
+      daskScheduler: values['dask-scheduler'] ?? null,
       timeoutSeconds,
       scaling,
       budgetSeconds: budgetSeconds ?? null,

@@ -34,9 +34,18 @@ import {
   type RunInterpreter,
 } from './interpreterRuns';
 import type { InterpreterRequest } from './interpreters';
+import { checkSchedulerAddress, daskOffer, DASK_STOP_GRACE_SECONDS, isRemoteDask } from './daskRuns';
 import { isDirectory, planImport, type ImportPlan } from './project';
 import { rangeProblem } from './options';
-import { formatSyntaxError, InterruptedError, probe, pythonDir, UsageError, type ProbeResult } from './python';
+import {
+  formatSyntaxError,
+  importError,
+  InterruptedError,
+  probe,
+  pythonDir,
+  UsageError,
+  type ProbeResult,
+} from './python';
 import { createRunDir } from './runDirs';
 import { CoreSampler } from './sampler/coreSampler';
 import { ThreadSampler } from './sampler/threadSampler';
@@ -84,6 +93,8 @@ export interface ProfileOptions {
   interpreters?: InterpreterRequest;
   /** Interpreters the editor knows (the Python extension's environments), for `auto`. */
   knownInterpreters?: string[];
+  /** `--dask-scheduler`: an existing Dask cluster the `dask` strategy runs on (never stopped by us). */
+  daskScheduler?: string | null;
   timeoutSeconds?: number;
   sampleHz?: number;
   stackSampleHz?: number;
@@ -122,12 +133,14 @@ interface RunContext {
       | 'envFile'
       | 'interpreters'
       | 'knownInterpreters'
+      | 'daskScheduler'
     >
   > &
     ProfileOptions;
   probe: ProbeResult;
   /** The main interpreter (null) and the others, by name. */
   interpreter: (name: string | null) => RunInterpreter;
+  daskScheduler: string | null;
   plan: ImportPlan;
   env: NodeJS.ProcessEnv;
   runDir: string;
@@ -158,6 +171,9 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     maxWorkers: input.maxWorkers ?? DEFAULT_MAX_WORKERS,
     slowCallbackMs: input.slowCallbackMs ?? DEFAULTS.slowCallbackMs,
   };
+  const daskScheduler = input.daskScheduler ? checkSchedulerAddress(input.daskScheduler) : null;
+  if (daskScheduler && !input.functionName)
+    throw new UsageError("--dask-scheduler needs --function: the cluster runs the function's tasks.");
   const emit = input.onEvent ?? (() => {});
   const named = input.strategies ? parseRequested(input.strategies, workers, input.functionName !== null) : null;
   // One strategies setting serves both modes (the extension's): the other mode's ids are left out.
@@ -165,7 +181,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     const why = input.functionName ? 'they run the whole script' : 'they need --function';
     emit({ type: 'log', level: 'warn', message: `--strategies: ${named.otherMode.join(', ')} left out: ${why}` });
   }
-  const requested = named && named.specs.length > 0 ? named.specs : null;
+  const requested = withDask(named && named.specs.length > 0 ? named.specs : null, daskScheduler, workers);
 
   if (!existsSync(file)) throw new UsageError(`Cannot read ${file}: no such file`);
   const envFile = input.envFile ? resolve(input.envFile) : null;
@@ -205,6 +221,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     emit,
     scriptBaseline: null,
     interpreter: (name) => (name === null ? interpreters.main : byName.get(name)!),
+    daskScheduler,
   };
   const profile: Profile = {
     schemaVersion: PROFILE_SCHEMA_VERSION,
@@ -377,6 +394,13 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       if (baseline.harness.import) recordImport(profile, baseline.harness.import);
       if (!requested && input.functionName && baseline.result.status === 'ok')
         plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers, plan, info));
+      if (!requested && input.functionName && baseline.result.status === 'ok') {
+        const dask = await daskOffer(baseline.result, daskScheduler, workers, () =>
+          importError(interpreters.main.executable, 'distributed', { cwd: context.plan.cwd, env }),
+        );
+        plan.push(...dask.specs);
+        profile.leftOut!.push(...dask.leftOut);
+      }
       if (!requested && !input.functionName && baseline.result.status === 'ok')
         plan.push(...scriptWhatIfs(baseline.harness.pools ?? []).map((id) => parseStrategy(id, workers)!));
     }
@@ -411,6 +435,24 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     emit({ type: 'log', level: 'error', message: `analysis failed: ${(error as Error).stack ?? String(error)}` });
   }
   return { profile, exitCode: profile.strategies[0]?.status === 'ok' ? 0 : 1 };
+}
+
+/** A signal to the harness alone (not its group): it may be gone already. */
+function signalHarness(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // exited meanwhile
+  }
+}
+
+/** `dask` joins a --strategies list when a scheduler is given; named without one it is a usage error. */
+function withDask(requested: StrategySpec[] | null, scheduler: string | null, workers: number): StrategySpec[] | null {
+  if (!requested) return null;
+  const named = requested.some((s) => isRemoteDask(s));
+  if (named && !scheduler)
+    throw new UsageError('The dask strategy runs on an existing cluster: give its --dask-scheduler tcp://HOST:PORT.');
+  return scheduler && !named ? [...requested, parseStrategy('dask', workers)!] : requested;
 }
 
 /** The import plan as the harness (and the probe of another interpreter) reads it. */
@@ -585,6 +627,7 @@ async function runStrategy(
 ): Promise<{ result: StrategyResult; harness: HarnessResult | null }> {
   const { options, plan, runDir, emit } = context;
   const interpreter = context.interpreter(spec.interpreter);
+  const remote = isRemoteDask(spec);
   const dir = join(runDir, recorders.traceLocks ? `${spec.id}+locks` : spec.id);
   mkdirSync(dir, { recursive: true });
   const config = {
@@ -599,6 +642,14 @@ async function runStrategy(
     defaultTasks: context.defaultTasks,
     // Another interpreter writes its results portably; the main one compares them.
     portableResultsPath: spec.interpreter !== null ? join(dir, 'results.json') : null,
+    // A given cluster's run stops itself at the deadline: its futures are cancelled, the cluster kept.
+    dask:
+      spec.kind === 'dask'
+        ? {
+            scheduler: remote ? context.daskScheduler : null,
+            deadlineNs: Number(process.hrtime.bigint()) + options.timeoutSeconds * 1e9,
+          }
+        : null,
     import: harnessImport(options.file, plan),
     // The event-loop recorder where one loop runs the tasks; the harness installs it for coroutines only.
     watchLoops: spec.kind === 'serial' || spec.kind === 'asyncio' || spec.kind === 'script',
@@ -628,12 +679,24 @@ async function runStrategy(
 
   let status: StrategyStatus = 'ok';
   let stopReason: 'timeout' | 'cancelled' | null = null;
+  let graceTimer: NodeJS.Timeout | undefined;
   const stop = (reason: 'timeout' | 'cancelled') => {
     if (stopReason || pid === undefined) return;
     stopReason = reason;
-    void killTree(pid);
+    if (!remote) {
+      void killTree(pid);
+      return;
+    }
+    // A given cluster is never killed: the harness cancels the run's futures on SIGTERM and exits;
+    // only when it does not is its own tree (never the cluster) killed.
+    signalHarness(pid, 'SIGTERM');
+    graceTimer = setTimeout(() => void killTree(pid), DASK_STOP_GRACE_SECONDS * 1000);
   };
-  const timer = setTimeout(() => stop('timeout'), options.timeoutSeconds * 1000);
+  // A given cluster's run stops itself at the deadline; the engine's timer only backs it up.
+  const timer = setTimeout(
+    () => stop('timeout'),
+    (options.timeoutSeconds + (remote ? DASK_STOP_GRACE_SECONDS : 0)) * 1000,
+  );
   const heartbeat = setInterval(
     () => emit({ type: 'heartbeat', id: spec.id, elapsedSeconds: Number(process.hrtime.bigint() - t0) / 1e9 }),
     1000,
@@ -651,6 +714,7 @@ async function runStrategy(
     launchError = error as Error;
   } finally {
     clearTimeout(timer);
+    clearTimeout(graceTimer);
     clearInterval(heartbeat);
     options.signal?.removeEventListener('abort', onAbort);
     threadSampler?.stop();
@@ -665,7 +729,11 @@ async function runStrategy(
   const harness = readHarnessResult(config.resultPath);
   let error: string | null = null;
   let errorDetail = harness?.error ?? null;
-  if (stopReason === 'timeout') {
+  if (remote && (harness?.status === 'timeout' || harness?.status === 'cancelled')) {
+    status = harness.status;
+    error = harness.error?.message ?? harness.status;
+    errorDetail = null;
+  } else if (stopReason === 'timeout') {
     status = 'timeout';
     error = `no result after ${options.timeoutSeconds} s (--timeout): the process tree was killed`;
     errorDetail = null;

@@ -38,7 +38,7 @@ export const STATE_ABBREVIATIONS: Record<ThreadState, string> = {
 export type ResultsComparison = 'equal' | 'differ' | 'not-comparable' | 'not-compared';
 
 export type StrategyStatus = 'ok' | 'failed' | 'skipped' | 'timeout' | 'cancelled';
-export type StrategyKind = 'serial' | 'threads' | 'processes' | 'asyncio' | 'subinterpreters' | 'script';
+export type StrategyKind = 'serial' | 'threads' | 'processes' | 'asyncio' | 'subinterpreters' | 'dask' | 'script';
 export type StartMethod = 'fork' | 'forkserver' | 'spawn';
 
 export interface PythonInfo {
@@ -76,6 +76,36 @@ export interface InterpreterInfo {
   importError: string | null;
   /** concurrent.futures.InterpreterPoolExecutor exists (Python 3.14+). */
   subinterpreters: boolean;
+}
+
+/** One worker of a Dask cluster. */
+export interface ClusterWorker {
+  address: string;
+  host: string;
+  /** Its process id (on `host`), null when the cluster did not say. */
+  pid: number | null;
+  threads: number;
+}
+
+/** The Dask cluster a `dask-local` or `dask` run used, and what its scheduler cost. */
+export interface ClusterInfo {
+  /** `local`: a LocalCluster the run started (its processes are sampled); `remote`: a given one. */
+  kind: 'local' | 'remote';
+  scheduler: string;
+  distributedVersion: string;
+  workers: ClusterWorker[];
+  /** Worker threads in all: the run's parallelism. */
+  threads: number;
+  /** Starting the local cluster, or connecting and shipping the module to a remote one. */
+  startSeconds: number;
+  /** Seconds per task with every worker busy on no-op tasks: the scheduler's cost per task, which
+   * caps how many workers pay off. */
+  overheadPerTaskSeconds: number;
+  /** One no-op task, submit to result. */
+  roundTripSeconds: number;
+  /** Index into `workers` of the worker that ran each task (-1 unknown), in task order: with
+   * `tasks.start`/`tasks.end` the cluster's task stream. */
+  taskWorker: number[];
 }
 
 /** A route or strategy the run did not measure although it was asked for or would be offered. */
@@ -460,6 +490,8 @@ export interface StrategyResult {
   resultsNote?: string | null;
   timing: PhaseTimings;
   processCosts: ProcessCosts | null;
+  /** Dask strategies: the cluster the tasks ran on (absent for the others). */
+  cluster?: ClusterInfo | null;
   stackSampler: StackSamplerStats | null;
   processes: ProcessInfo[];
   threads: ThreadInfo[];

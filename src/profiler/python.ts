@@ -133,6 +133,26 @@ export function probe(
   });
 }
 
+/** Imports a package in an interpreter (where the run would); null when it imported, else why not. */
+export function importError(
+  python: string,
+  name: string,
+  where: { cwd: string; env: NodeJS.ProcessEnv },
+  timeoutMs = 60_000,
+): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(
+      python,
+      ['-c', `import ${name}`],
+      { timeout: timeoutMs, cwd: where.cwd, env: where.env },
+      (error, _out, stderr) => {
+        if (!error) resolve(null);
+        else resolve(stderr.trim().split('\n').pop() || error.message.split('\n')[0]!);
+      },
+    );
+  });
+}
+
 export function newEnough(version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   return major > MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor >= MINIMUM_PYTHON[1]);

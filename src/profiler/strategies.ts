@@ -101,6 +101,9 @@ const FAMILIES: Record<string, Family> = {
   // The whole script: as written, with its pools swapped (+processes, +threads), or resized (-N).
   script: { kind: 'script', startMethod: null, sized: true, variants: ['processes', 'threads'] },
   subinterpreters: { kind: 'subinterpreters', startMethod: null, sized: true },
+  // Dask: a LocalCluster of N single-threaded workers, or the cluster of --dask-scheduler.
+  'dask-local': { kind: 'dask', startMethod: null, sized: true },
+  dask: { kind: 'dask', startMethod: null, sized: false },
 };
 
 /** Families that can run on an interpreter other than the main one (`serial@pypy3.9`). */
@@ -180,7 +183,8 @@ export function onInterpreter(spec: StrategySpec, interpreter: string, workers: 
 
 export const KNOWN_STRATEGY_FORMS =
   `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, ` +
-  `processes-METHOD-N, asyncio, subinterpreters (Python 3.14+), any of them ` +
+  `processes-METHOD-N, asyncio, subinterpreters (Python 3.14+), dask-local, dask-local-N, ` +
+  `dask (with --dask-scheduler), any of them ` +
   `+native-N (native thread pools limited to N threads) and @INTERPRETER (run ` +
   `by another interpreter of --interpreters); without --function: script, script+processes, ` +
   `script+threads, script-N[+...] (ids follow ${STRATEGY_ID_GRAMMAR})`;

@@ -33,6 +33,8 @@ export interface StrategySpec {
   taskMs?: number;
   /** Share of both cores other programs kept busy during the run. */
   externalLoad?: number;
+  /** A Dask run's cluster report. */
+  cluster?: StrategyResult['cluster'];
   nativePools?: StrategyResult['nativePools'];
   /** What the event-loop and lock recorders found. */
   loopBlocks?: StrategyResult['loopBlocks'];
@@ -104,6 +106,7 @@ function kindOf(id: string): StrategyResult['kind'] {
   if (family.startsWith('processes')) return 'processes';
   if (family === 'asyncio') return 'asyncio';
   if (family === 'subinterpreters') return 'subinterpreters';
+  if (family === 'dask' || family === 'dask-local') return 'dask';
   return 'script';
 }
 
@@ -235,6 +238,7 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
     frames: { name: [], file: [], line: [] },
     stacks: { parent: [], frame: [], line: [] },
     output: { stdout: '', stderr: '', truncatedBytes: 0 },
+    ...(spec.cluster ? { cluster: spec.cluster } : {}),
     ...(spec.loopBlocks ? { loopBlocks: spec.loopBlocks, loopLag: spec.loopLag ?? null } : {}),
     ...(spec.locks ? { locks: spec.locks } : {}),
   };

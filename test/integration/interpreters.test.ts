@@ -159,7 +159,7 @@ describe('PyPy', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(strategy(profile, 'serial').status, 'ok');
     const stuck = strategy(profile, 'serial@pypy3.9');
-    assert.equal(stuck.status, 'timeout');
+    assert.equal(stuck.status, 'timeout', `${stuck.error} ${JSON.stringify(stuck.output)}`);
     assert.ok(stuck.processes.length >= 1, 'the PyPy harness ran under the sampler');
     assert.deepEqual(processesWithMarker(marker), []);
   });

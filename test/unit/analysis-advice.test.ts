@@ -154,7 +154,7 @@ test('clusters are suggested only when the projection says the cores are the cap
   assert.equal(cluster(1.9).fits, true);
   assert.match(
     cluster(1.9).detail,
-    /Not measured here, because there is no cluster\. processes-fork x2 reached 1\.90x/,
+    /Not measured here, because no cluster ran \(dask-local, or --dask-scheduler for yours\)\. processes-fork x2 /,
   );
   assert.equal(cluster(1.25).fits, false);
   assert.match(cluster(1.25).reason, /^only 1\.\d+x projected at 4x the cores \(1\.25x here\)$/);

@@ -6,7 +6,7 @@ import { SMALL_TASK_SECONDS } from './rules/taskOverhead';
 export const CHUNKS_PER_WORKER = 4;
 
 export interface CodeTarget {
-  kind: 'threads' | 'processes' | 'asyncio' | 'serial' | 'free-threaded' | 'native-threads';
+  kind: 'threads' | 'processes' | 'asyncio' | 'dask' | 'serial' | 'free-threaded' | 'native-threads';
   workers: number;
   startMethod: StartMethod | null;
   verdict: VerdictKind;
@@ -16,6 +16,8 @@ export interface CodeTarget {
   sharesState: boolean;
   /** The contended lock the lock recorder named: its variable and the function that held it longest. */
   lock?: { name: string | null; holder: string | null } | null;
+  /** For `dask`: the scheduler of a given cluster, null for a LocalCluster on this machine. */
+  scheduler?: string | null;
   /** Another interpreter the route needs (`pypy3.9`), or null for the one the user runs. */
   runWith?: { name: string; executable: string } | null;
   /** How one call is already parallel inside (native pools, its own threads or processes), if it is. */
@@ -114,6 +116,23 @@ function routeCode(w: Workload, fn: string, t: CodeTarget): string | null {
         `    return await asyncio.gather(*(${name}(*a) for a in calls))  # all tasks on one event loop\n\n` +
         'results = asyncio.run(main())\n'
       );
+    case 'dask': {
+      const connect = t.scheduler
+        ? `    with Client("${t.scheduler}") as client:\n` +
+          `        client.upload_file("${mod}.py")  # the workers need not have it installed\n`
+        : `    with LocalCluster(n_workers=${t.workers}, threads_per_worker=1) as cluster, ` +
+          'Client(cluster) as client:\n';
+      return (
+        header +
+        `from dask.distributed import Client${t.scheduler ? '' : ', LocalCluster'}\n\n` +
+        `${setup}if __name__ == "__main__":  # required: the workers start by re-importing this file\n` +
+        callsLine(w, '    ') +
+        connect +
+        `        futures = [client.submit(${name}, *a, pure=False) for a in calls]` +
+        '  # pure=False: equal calls all run\n' +
+        '        results = client.gather(futures)\n'
+      );
+    }
     case 'serial':
       return serialAdvice(w, t, name);
   }

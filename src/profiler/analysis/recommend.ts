@@ -12,6 +12,7 @@ import { loopFixRationale, planLoopFix } from './loopFix';
 import { routeCoverage } from './routes';
 import { pickleFix, failureCaveats, mismatchCaveats } from './caveats';
 import { interpreterRationale, preferOtherInterpreter, serialElsewhereProjection } from './interpreterChoice';
+import { clusterProjection } from './cluster';
 import { GIL_WAIT_SHARE_MIN } from './rules/gilContention';
 import { gilShareOfDemand } from './rules/gilShare';
 import { worstLock } from './rules/lockContention';
@@ -43,6 +44,10 @@ function simplicity(s: StrategyFacts): number {
       return 1;
     case 'processes':
       return s.result.startMethod === 'fork' ? 2 : s.result.startMethod === 'forkserver' ? 3 : 4;
+    case 'subinterpreters':
+      return 3;
+    case 'dask': // a cluster to run and feed
+      return 6;
     default:
       return 5;
   }
@@ -205,9 +210,13 @@ function projection(f: Facts, v: Verdict, chosen: StrategyFacts | null): Recomme
 function poolStrategyProjection(f: Facts, v: Verdict, chosen: StrategyFacts): Recommendation['projected'] {
   const kind = chosen.result.kind;
   if (kind === 'serial') return serialElsewhereProjection(chosen);
+  const cluster = kind === 'dask' ? clusterProjection(f, chosen) : null;
+  if (cluster) return cluster;
   const gil = gilShareOfDemand(f, f.contentionPool);
   const needsCores =
     kind === 'processes' ||
+    kind === 'dask' ||
+    kind === 'subinterpreters' ||
     (kind === 'threads' &&
       (v.kind === 'cpu-bound-releases-gil' ||
         !chosen.gil ||
@@ -224,7 +233,7 @@ function poolStrategyProjection(f: Facts, v: Verdict, chosen: StrategyFacts): Re
 
 function targetKind(s: StrategyFacts | null): CodeTarget['kind'] {
   const k = s?.result.kind;
-  return k === 'threads' || k === 'processes' || k === 'asyncio' ? k : 'serial';
+  return k === 'threads' || k === 'processes' || k === 'asyncio' || k === 'dask' ? k : 'serial';
 }
 
 /** The seed's routes, each measured or explained, with the CPU family's projection for the cluster route. */
@@ -324,6 +333,7 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
     runWith: chosen?.interpreter ? (f.interpreters.get(chosen.interpreter) ?? null) : null,
     inner: work ? mainHelper(work) : null,
     nativeLimit: nativeLimitCode(chosen?.result ?? null, serialLibraries(f)),
+    scheduler: chosen?.result.cluster?.kind === 'remote' ? chosen.result.cluster.scheduler : null,
   });
   const fix = pickleFix(f);
 
@@ -411,6 +421,29 @@ export function fitReason(verdict: VerdictKind, kind: StrategyFacts['result']['k
       'copy-bound': 'it was fastest despite pickling the arguments',
       'already-parallel': 'it was fastest on top of the work that is already parallel inside each call',
       mixed: 'it fits because its processes compute in parallel while others wait',
+    },
+    dask: {
+      'already-parallel': 'it was fastest, though each call is already parallel inside',
+      'event-loop-blocked': 'it was fastest, though each task crosses the scheduler',
+      'io-bound': 'it overlapped the waits fastest, though threads would do that without a scheduler',
+      'cpu-bound-gil':
+        'it fits because each worker is a process with its own GIL, and a cluster grows past this machine',
+      'cpu-bound-releases-gil': 'it was fastest, though threads would avoid the scheduler and pickling',
+      'lock-contention': 'it was fastest despite the lock',
+      'overhead-bound': 'it was fastest despite the per-task overhead',
+      'copy-bound': 'it was fastest despite sending the arguments',
+      mixed: 'it fits because its workers compute in parallel while others wait',
+    },
+    subinterpreters: {
+      'already-parallel': 'it was fastest, though each call is already parallel inside',
+      'event-loop-blocked': 'it was fastest of those measured',
+      'io-bound': 'it overlapped the waits fastest, though threads would do that without pickling',
+      'cpu-bound-gil': 'it fits because each worker interpreter has its own GIL, in one process',
+      'cpu-bound-releases-gil': 'it was fastest, though threads would avoid pickling',
+      'lock-contention': 'it was fastest despite the lock',
+      'overhead-bound': 'it was fastest despite the per-task overhead',
+      'copy-bound': 'it was fastest despite pickling the arguments',
+      mixed: 'it fits because its interpreters compute in parallel while others wait',
     },
     asyncio: {
       'event-loop-blocked': 'it fits because its event loop overlaps the tasks once the blocking calls are off it',

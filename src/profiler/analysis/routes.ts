@@ -24,6 +24,7 @@ import {
   otherInterpreterRuns,
   subinterpretersRoute,
 } from './interpreterRoutes';
+import { clusterDetail, clusterRuns } from './cluster';
 import { COPY_BYTES_PER_SECOND } from './rules/copyCost';
 
 /** Projected 4x-cores speedup this many times the measured one means the machine's cores are the cap. */
@@ -36,7 +37,7 @@ export const INSTALL: Partial<Record<RouteId, string>> = {
   interpreter:
     'apt-get install pypy3 (or pyenv install pypy3.10, uv python install pypy); measured by default once found',
   subinterpreters: 'Python 3.14 or newer (uv python install 3.14), then --interpreters auto',
-  cluster: "pip install 'dask[distributed]' (or ray)",
+  cluster: "pip install 'dask[distributed]' (or apt-get install python3-distributed); dask-local then runs by default",
   gpu: 'pip install cupy-cuda12x (or numba for CUDA kernels)',
 };
 
@@ -58,6 +59,8 @@ export function routeStrategies(f: Facts, route: RouteId): StrategyFacts[] {
         return id?.variant?.startsWith('native') ?? false;
       case 'subinterpreters':
         return s.result.kind === 'subinterpreters' && s.result.status !== 'skipped';
+      case 'cluster':
+        return s.result.kind === 'dask' && s.result.status !== 'skipped';
       default:
         return id?.family === route;
     }
@@ -293,20 +296,36 @@ function gpuRoute(f: Facts, v: Verdict): Draft {
 }
 
 function clusterRoute(f: Facts, v: Verdict, best: StrategyFacts | null, projected: Recommendation['projected']): Draft {
+  const runs = clusterRuns(f);
+  if (runs.length > 0) {
+    const { reason, detail } = clusterDetail(f, runs);
+    return {
+      fits: cpuAny(v) && runs.some((s) => (s.speedup ?? 0) >= SPEEDUP_MARGIN),
+      reason,
+      detail,
+      strategies: runs,
+    };
+  }
+  // Why the default sweep did not run dask-local (not installed, tasks too short), when it said so.
+  const leftOut = f.profile.leftOut?.find((l) => l.strategy === 'dask-local');
+  const notRun = leftOut ? ` dask-local was not run: ${leftOut.reason}.` : '';
+  const noCluster = leftOut
+    ? `dask-local was not run (${leftOut.reason})`
+    : 'no cluster ran (dask-local, or --dask-scheduler for yours)';
   const sp = best?.speedup ?? null;
   if (!cpuAny(v) || !best || sp === null || sp < SPEEDUP_MARGIN || !projected || projected.cores4x === null) {
     const reason = `no CPU-parallel run beat serial by ${SPEEDUP_MARGIN}x here`;
-    return { fits: false, reason, detail: `Clusters (Dask, Ray): not relevant, because ${reason}.` };
+    return { fits: false, reason, detail: `Clusters (Dask, Ray): not relevant, because ${reason}.${notRun}` };
   }
   if (projected.cores4x < CLUSTER_GAIN_MIN * sp) {
     const reason = `only ${speedup(projected.cores4x)} projected at 4x the cores (${speedup(sp)} here)`;
-    return { fits: false, reason, detail: `Clusters (Dask, Ray) would add little: ${reason}.` };
+    return { fits: false, reason, detail: `Clusters (Dask, Ray) would add little: ${reason}.${notRun}` };
   }
   return {
     fits: true,
     reason: `cores are the cap: ${speedup(projected.cores4x)} projected at 4x the cores`,
     detail:
-      `Not measured here, because there is no cluster. ${label(best)} reached ${speedup(sp)} on ` +
+      `Not measured here, because ${noCluster}. ${label(best)} reached ${speedup(sp)} on ` +
       `${f.logicalCores} cores and the fit projects ${speedup(projected.cores4x)} at 4x the cores, so this ` +
       "machine's cores are the cap: Dask (dask.distributed) or Ray can spread the same function over more " +
       'machines, for tasks long enough to outweigh sending them.',

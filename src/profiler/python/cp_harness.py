@@ -30,6 +30,7 @@ import traceback  # noqa: E402
 from concurrent import futures  # noqa: E402
 
 import cp_blocking  # noqa: E402
+import cp_dask  # noqa: E402
 import cp_native  # noqa: E402
 import cp_lifecycle  # noqa: E402
 import cp_portable  # noqa: E402
@@ -307,6 +308,10 @@ def run_subinterpreters(fn, tasks, strategy, state):
     return results
 
 
+def run_dask(fn, tasks, strategy, state):
+    return state["daskSession"].run(fn, tasks, cp_tracer.current)
+
+
 class Skip(Exception):
     """The strategy does not apply here; `kind` names why (the error type in the profile)."""
 
@@ -315,7 +320,7 @@ class Skip(Exception):
         self.kind = kind
 
 
-RUNNERS = {"serial": run_serial, "threads": run_threads, "processes": run_processes, "asyncio": run_asyncio, "subinterpreters": run_subinterpreters}
+RUNNERS = {"serial": run_serial, "threads": run_threads, "processes": run_processes, "asyncio": run_asyncio, "subinterpreters": run_subinterpreters, "dask": run_dask}
 
 
 # -- results against the serial baseline -----------------------------------------------------
@@ -522,6 +527,10 @@ def main():
         result.update(status="usage", error=error_record("UsageError", safe_str(exc)))
     except Skip as exc:
         result.update(status="skipped", error=error_record(exc.kind, safe_str(exc)))
+    except cp_dask.Unavailable as exc:
+        result.update(status="skipped", error=error_record("DaskUnavailable", safe_str(exc)))
+    except cp_dask.Stopped as exc:
+        result.update(status=exc.status, error=error_record("DaskStopped", safe_str(exc)))
     except SyntaxError as exc:
         result.update(status="usage", error=error_record("SyntaxError", safe_str(exc), user_traceback(exc)))
     except TaskPicklingError as exc:
@@ -667,18 +676,26 @@ def run(config, result):
     tasks = task_inputs(module, fn, config["args"], config["defaultTasks"])
     result["tasks"] = len(tasks)
     result["importEndNs"] = time.monotonic_ns()
-    if strategy["kind"] == "processes":
+    if strategy["kind"] in ("processes", "dask"):
         # Pickled here, before the clock starts: it measures what each task sends, and an
         # unpicklable callable or argument fails at once (some pools hang on it instead).
         result["pickledBytesSent"] = [pickled_size_or_raise(fn, args) for args in tasks]
 
-    result["settleSeconds"] = cp_native.settle()
-    cpu_before = cpu_times()
-    result["taskStartNs"] = time.monotonic_ns()
-    outcomes = RUNNERS[strategy["kind"]](fn, tasks, strategy, config)
-    result["taskEndNs"] = time.monotonic_ns()
-    cpu_after = cpu_times()
-    result["cpuSeconds"] = {"user": cpu_after[0] - cpu_before[0], "system": cpu_after[1] - cpu_before[1]}
+    # A Dask cluster starts (or is connected to) before the clock, like a pool's workers would be.
+    session = cp_dask.Session(config, strategy["workers"], result) if strategy["kind"] == "dask" else None
+    config["daskSession"] = session
+    try:
+        result["settleSeconds"] = cp_native.settle()
+        cpu_before = cpu_times()
+        result["taskStartNs"] = time.monotonic_ns()
+        outcomes = RUNNERS[strategy["kind"]](fn, tasks, strategy, config)
+        result["taskEndNs"] = time.monotonic_ns()
+        cpu_after = cpu_times()
+        workers_user, workers_system = session.cpu_seconds() if session is not None else (0, 0)
+        result["cpuSeconds"] = {"user": cpu_after[0] - cpu_before[0] + workers_user, "system": cpu_after[1] - cpu_before[1] + workers_system}
+    finally:
+        if session is not None:
+            session.close()
 
     failure = next((error for _, error in outcomes if error is not None), None)
     if failure is not None:
@@ -686,7 +703,7 @@ def run(config, result):
         sys.stderr.write(result["error"]["traceback"])
         return
     results = [value for value, _ in outcomes]
-    if strategy["kind"] == "processes":
+    if strategy["kind"] in ("processes", "dask"):
         received = [pickled_size(value) for value in results]
         result["pickledBytesReceived"] = [r for r in received if r is not None]
     result["consumed"] = sorted(cp_worker.CONSUMED)
