@@ -31,6 +31,12 @@ export interface EngineRequest {
   projectRoot?: string | null;
   /** `--env-file`: python.envFile when it exists. */
   envFile?: string | null;
+  /** `--interpreters` items; absent or empty = the engine's default. */
+  interpreters?: string[];
+  /** Interpreters the Python extension knows, for `--interpreters auto` (`--known-interpreters`). */
+  knownInterpreters?: string[];
+  /** `--dask-scheduler`. */
+  daskScheduler?: string | null;
 }
 
 export interface EngineOutcome {
@@ -71,6 +77,11 @@ export function engineArguments(request: EngineRequest): string[] {
   if (request.maxWorkers) args.push('--max-workers', String(request.maxWorkers));
   if (request.projectRoot) args.push('--project-root', request.projectRoot);
   if (request.envFile) args.push('--env-file', request.envFile);
+  if (request.interpreters && request.interpreters.length > 0)
+    args.push('--interpreters', request.interpreters.join(','));
+  if (request.knownInterpreters && request.knownInterpreters.length > 0)
+    args.push('--known-interpreters', request.knownInterpreters.join(','));
+  if (request.daskScheduler) args.push('--dask-scheduler', request.daskScheduler);
   args.push('--out', request.outPath);
   args.push('--progress=json');
   // The engine stops (and kills its workload) when this process dies and its stdin closes.

@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const telemetry = new Telemetry();
   const sourceHeat = new SourceHeatDecorations();
   const runner = new ProfileRunner({ context, log, interpreters, panels, lenses, sourceHeat, telemetry });
-  const targets = new TargetPicker(context.workspaceState);
+  const targets = new TargetPicker(context.workspaceState, (uri) => runner.chooseInterpreters(uri));
   context.subscriptions.push(log, interpreters, panels, lenses, telemetry, sourceHeat, runner);
   context.subscriptions.push(logSettingChanges(context, log));
 
@@ -45,6 +45,19 @@ export function activate(context: vscode.ExtensionContext): void {
       return;
     }
     const target = await targets.fromEditor(editor);
+    if (target) await runner.run(target);
+  });
+
+  command('concurrencyProfiler.compareInterpreters', async () => {
+    if (!ensureTrusted()) return;
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== 'python') {
+      void vscode.window.showErrorMessage('Open a Python file (and put the cursor in the function to profile) first.');
+      return;
+    }
+    const interpreters = await runner.chooseInterpreters(editor.document.uri);
+    if (!interpreters) return;
+    const target = await targets.fromEditor(editor, interpreters);
     if (target) await runner.run(target);
   });
 

@@ -79,6 +79,16 @@ export class InterpreterResolver implements vscode.Disposable {
     return { ok: false, tried, chosenIn: chosen?.source ?? null };
   }
 
+  /** Every environment the Python extension knows (empty without it): `--interpreters auto` looks
+   * at them besides PATH, pyenv, uv and conda. */
+  async knownEnvironments(): Promise<string[]> {
+    const api = await this.api();
+    if (!api) return [];
+    return api.environments.known
+      .map((environment) => environment.executable.uri?.fsPath ?? environment.path)
+      .filter((path) => path !== '');
+  }
+
   private async activeEnvironment(resource: vscode.Uri): Promise<string | undefined> {
     const api = await this.api();
     if (!api) return undefined;

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { failureHint } from '../profiler/baselineFailure';
 import type { Profile } from '../profiler/profile';
 import { startEngine, type EngineOutcome, type EngineRun } from './engineProcess';
+import type { InterpreterListing } from '../profiler/interpreterListing';
+import { interpreterChoices, listInterpreters } from './interpreterChoices';
 import { askForInterpreter, type InterpreterResolver } from './interpreter';
 import type { LensServer } from './languageClient';
 import type { ProfilePanels } from './profilePanel';
@@ -22,6 +24,7 @@ import type { Telemetry } from './telemetry';
 import { runEvent, type RunOutcome } from './telemetryEvent';
 
 export const LAST_PROFILE_KEY = 'concurrencyProfiler.lastProfile';
+const INTERPRETERS_KEY = 'concurrencyProfiler.comparedInterpreters';
 const SHOW_LOG = 'Show Log';
 
 export interface RunnerServices {
@@ -88,6 +91,7 @@ export class ProfileRunner implements vscode.Disposable {
     );
     const outPath = await newProfilePath(folder, document.uri.fsPath, measured.functionName);
     const subject = measured.functionName ?? path.basename(document.uri.fsPath);
+    const known = await this.services.interpreters.knownEnvironments();
     const started = Date.now();
     log.info(`Profiling ${subject} with ${python}; profile: ${outPath}`);
 
@@ -112,6 +116,14 @@ export class ProfileRunner implements vscode.Disposable {
             scaling: settings.scaling,
             budgetSeconds: settings.budgetSeconds,
             maxWorkers: settings.maxWorkers ? Math.floor(settings.maxWorkers) : null,
+            // Picked for this run (none picked: only the main one), else the setting.
+            interpreters: target.interpreters
+              ? target.interpreters.length > 0
+                ? target.interpreters
+                : ['none']
+              : settings.interpreters,
+            knownInterpreters: known,
+            daskScheduler: settings.daskScheduler,
             ...runEnvironment(document.uri, log),
             outPath,
           },
@@ -139,6 +151,50 @@ export class ProfileRunner implements vscode.Disposable {
     const result = await this.report(outcome, profile, outPath, measured);
     this.services.telemetry.sendRun(runEvent(result, profile, (Date.now() - started) / 1000));
     await pruneProfiles(folder).catch((error: Error) => log.warn(`Could not prune old profiles: ${error.message}`));
+  }
+
+  /**
+   * "Compare interpreters...": the interpreters the engine finds (and the Python extension knows),
+   * multi-selected; the choice is remembered per workspace. undefined when dismissed.
+   */
+  async chooseInterpreters(resource: vscode.Uri): Promise<string[] | undefined> {
+    const python = await this.python(resource);
+    if (!python) return undefined;
+    const cliPath = path.join(this.services.context.extensionPath, 'dist', 'cli.js');
+    const known = await this.services.interpreters.knownEnvironments();
+    let listing: InterpreterListing;
+    try {
+      listing = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Looking for Python interpreters' },
+        () => listInterpreters(cliPath, python, known),
+      );
+    } catch (error) {
+      this.showError(`Could not list the interpreters: ${(error as Error).message}`);
+      return undefined;
+    }
+    if (!listing.main) {
+      this.showError(`Could not list the interpreters: ${listing.mainError ?? python}`);
+      return undefined;
+    }
+    const state = this.services.context.workspaceState;
+    const choices = interpreterChoices(listing, state.get<string[]>(INTERPRETERS_KEY));
+    if (choices.length === 0) {
+      void vscode.window.showInformationMessage(
+        'No other Python interpreter was found (PATH, pyenv, uv, conda, the Python extension). Install PyPy ' +
+          '(apt-get install pypy3) or a free-threaded build (uv python install 3.13t) to compare.',
+      );
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(choices, {
+      title: 'Compare interpreters',
+      placeHolder: `Run the same tasks on these too, besides ${listing.main.name}`,
+      canPickMany: true,
+      matchOnDetail: true,
+    });
+    if (!picked) return undefined;
+    const executables = picked.map((p) => p.executable);
+    await state.update(INTERPRETERS_KEY, executables);
+    return executables;
   }
 
   private async python(resource: vscode.Uri): Promise<string | undefined> {

@@ -14,6 +14,10 @@ export interface ProfilerSettings {
   scaling: ScalingMode;
   budgetSeconds: number | null;
   maxWorkers: number | null;
+  /** `--interpreters` items (commands, paths, `auto`, `none`); empty = the engine's default. */
+  interpreters: string[];
+  /** `--dask-scheduler`, or null. */
+  daskScheduler: string | null;
   codeLensEnabled: boolean;
   sourceHeatJustMyCode: boolean;
 }
@@ -43,6 +47,11 @@ export function readSettings(resource?: vscode.Uri): ProfilerSettings {
     scaling: scalingMode(config.get<string>('scaling', 'auto')),
     budgetSeconds: positiveOrNull(config.get<number | null>('budget', null)),
     maxWorkers: positiveOrNull(config.get<number | null>('maxWorkers', null)),
+    interpreters: config
+      .get<string[]>('interpreters', [])
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+    daskScheduler: config.get<string>('daskScheduler', '').trim() || null,
     codeLensEnabled: config.get<boolean>('codeLens.enabled', true),
     sourceHeatJustMyCode: config.get<boolean>('sourceHeat.justMyCode', true),
   };

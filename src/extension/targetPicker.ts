@@ -10,20 +10,36 @@ export interface ProfileTarget {
   /** null = whole-script mode. */
   fn: PythonFunction | null;
   args: string | null;
+  /** Other interpreters picked for this run ("Compare interpreters..."); absent = the setting. */
+  interpreters?: string[];
 }
+
+/** Lets the user pick other interpreters for the file; undefined when dismissed. */
+export type ChooseInterpreters = (resource: vscode.Uri) => Promise<string[] | undefined>;
 
 const ARGS_KEY_PREFIX = 'concurrencyProfiler.args:';
 
 export class TargetPicker {
-  constructor(private readonly workspaceState: vscode.Memento) {}
+  constructor(
+    private readonly workspaceState: vscode.Memento,
+    private readonly chooseInterpreters: ChooseInterpreters,
+  ) {}
 
-  /** From the palette: the cursor decides, or a quick pick does. */
-  async fromEditor(editor: vscode.TextEditor): Promise<ProfileTarget | undefined> {
+  /** From the palette: the cursor decides, or a quick pick does (which also offers "Compare
+   * interpreters..."). `interpreters` already picked go with the target. */
+  async fromEditor(editor: vscode.TextEditor, interpreters?: string[]): Promise<ProfileTarget | undefined> {
     const functions = outlinePython(editor.document.getText());
     const underCursor = functionAtLine(functions, editor.selection.active.line);
-    const fn = underCursor === undefined ? await pickFunction(functions) : underCursor;
-    if (fn === undefined) return undefined;
-    return this.withArgs(editor.document, fn);
+    let picked = interpreters;
+    let fn: PythonFunction | null | undefined = underCursor;
+    while (fn === undefined) {
+      const choice = await pickFunction(functions, picked);
+      if (choice === undefined) return undefined;
+      if (choice !== COMPARE) fn = choice;
+      else picked = (await this.chooseInterpreters(editor.document.uri)) ?? picked;
+    }
+    const target = await this.withArgs(editor.document, fn);
+    return target && picked ? { ...target, interpreters: picked } : target;
   }
 
   /** From a lens: the function it stands above, by name (the file may have changed since). */
@@ -55,9 +71,14 @@ export class TargetPicker {
   }
 }
 
-/** undefined = dismissed; null = whole script. */
-async function pickFunction(functions: PythonFunction[]): Promise<PythonFunction | null | undefined> {
-  type Item = vscode.QuickPickItem & { fn: PythonFunction | null };
+const COMPARE = 'compare';
+
+/** undefined = dismissed; null = whole script; COMPARE = pick other interpreters first. */
+async function pickFunction(
+  functions: PythonFunction[],
+  interpreters: string[] | undefined,
+): Promise<PythonFunction | null | typeof COMPARE | undefined> {
+  type Item = vscode.QuickPickItem & { fn: PythonFunction | null | typeof COMPARE };
   const items: Item[] = [
     ...functions.map((fn) => ({
       label: fn.qualifiedName,
@@ -65,9 +86,20 @@ async function pickFunction(functions: PythonFunction[]): Promise<PythonFunction
       fn,
     })),
     { label: 'Whole script', description: 'run the file once as __main__', fn: null },
+    { label: '', kind: vscode.QuickPickItemKind.Separator, fn: null },
+    {
+      label: '$(versions) Compare interpreters...',
+      description: interpreters
+        ? `${interpreters.length} picked`
+        : 'run the same tasks on PyPy, a free-threaded build, other versions',
+      fn: COMPARE,
+      alwaysShow: true,
+    },
   ];
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'Profile concurrency',
+    title: interpreters
+      ? `Profile concurrency (with ${interpreters.length} other interpreter(s))`
+      : 'Profile concurrency',
     placeHolder: 'Which function? (or place the cursor inside one)',
   });
   return picked?.fn;

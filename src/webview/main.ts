@@ -10,6 +10,7 @@ import { el } from './dom';
 import { connectHost } from './host';
 import { overviewSection } from './overview';
 import { scalingSection } from './scaling';
+import { taskStreamSection } from './taskStream';
 import { recommendationSection, routesSection, strategiesTable, verdictSection, workloadLine } from './summary';
 
 const app = document.getElementById('app') ?? document.body.appendChild(el('div', { attrs: { id: 'app' } }));
@@ -82,6 +83,7 @@ function renderProfile(profile: Profile, source: string | null): void {
       strategiesTable(profile),
       routesSection(profile),
       scalingSection(profile),
+      taskStreamSection(profile),
       blockingSection(profile, openSource),
       locksSection(profile, openSource),
       charts.element,

@@ -2,6 +2,7 @@
 // Analysis fields may be absent (older profiles, or analysis not run): those sections say so.
 import { coresOf, type Profile, type StrategyResult } from '../profiler/profile';
 import { el } from './dom';
+import { interpreterGroups, type InterpreterGroup } from './interpreterGroups';
 import { baseName, bytes, nativePoolsText, percent, seconds, speedup } from '../shared/format';
 import { isMeasured, keepsSerial } from '../shared/recommendation';
 
@@ -193,47 +194,10 @@ export function strategiesTable(profile: Profile): HTMLElement {
     ...(pools ? ['Native pools'] : []),
   ];
   const rows: HTMLElement[] = [];
-  for (const s of profile.strategies) {
-    const poolCell = pools ? nativePoolCell(s) : null;
-    const name = `${s.id}${s.startMethod ? ` (${s.startMethod})` : ''}`;
-    rows.push(
-      el('tr', { class: s.id === recommended ? 'recommended' : '' }, [
-        el('th', { attrs: { scope: 'row' }, text: name, title: s.id === recommended ? 'recommended' : '' }),
-        el('td', {}, [el('span', { class: `status status-${s.status}`, text: s.status })]),
-        el('td', { class: 'num', text: seconds(s.wallSeconds) }),
-        el('td', { class: 'num', text: speedup(s.speedup) }),
-        el('td', { class: 'num', text: percent(s.efficiency) }),
-        el('td', { class: 'num', text: cpuCell(s) }),
-        el('td', { class: 'num', text: bytes(s.peakRssBytes) }),
-        el('td', { text: matchCell(s) }),
-        poolCell ? el('td', { class: 'native-pools', text: poolCell.text, title: poolCell.title }) : null,
-      ]),
-    );
-    const difference = s.firstDifference;
-    if (difference) {
-      rows.push(
-        el('tr', { class: 'detail' }, [
-          el('td', { attrs: { colspan: String(head.length) } }, [
-            el('div', {
-              text:
-                `First difference at task ${difference.task}: expected ${difference.expected}, ` +
-                `got ${difference.actual}`,
-            }),
-          ]),
-        ]),
-      );
-    }
-    if (s.status !== 'ok' && (s.error || s.errorDetail)) {
-      const detail = s.errorDetail;
-      rows.push(
-        el('tr', { class: 'detail error-row' }, [
-          el('td', { attrs: { colspan: String(head.length) } }, [
-            el('div', { class: 'error-title', text: detail ? `${detail.type}: ${detail.message}` : (s.error ?? '') }),
-            detail?.traceback ? el('pre', { class: 'traceback', text: detail.traceback }) : null,
-          ]),
-        ]),
-      );
-    }
+  const groups = interpreterGroups(profile);
+  for (const group of groups) {
+    if (groups.length > 1) rows.push(groupRow(group, head.length));
+    for (const s of group.strategies) strategyRows(s, recommended, head.length, pools, rows);
   }
   return el('section', { class: 'card' }, [
     el('h2', { text: 'Strategies' }),
@@ -252,6 +216,66 @@ export function strategiesTable(profile: Profile): HTMLElement {
       ]),
     ]),
   ]);
+}
+
+/** A header row naming the interpreter of the rows below it. */
+function groupRow(group: InterpreterGroup, columns: number): HTMLElement {
+  return el('tr', { class: 'interpreter-group', testid: 'interpreter-group' }, [
+    el('th', { attrs: { colspan: String(columns), scope: 'rowgroup' } }, [
+      el('span', { text: group.title }),
+      group.note ? el('span', { class: 'muted', text: group.note }) : null,
+    ]),
+  ]);
+}
+
+/** A strategy's row, and its detail rows (first difference, error) under it. */
+function strategyRows(
+  s: StrategyResult,
+  recommended: string | undefined,
+  columns: number,
+  pools: boolean,
+  rows: HTMLElement[],
+): void {
+  const poolCell = pools ? nativePoolCell(s) : null;
+  const name = `${s.id}${s.startMethod ? ` (${s.startMethod})` : ''}`;
+  rows.push(
+    el('tr', { class: s.id === recommended ? 'recommended' : '' }, [
+      el('th', { attrs: { scope: 'row' }, text: name, title: s.id === recommended ? 'recommended' : '' }),
+      el('td', {}, [el('span', { class: `status status-${s.status}`, text: s.status })]),
+      el('td', { class: 'num', text: seconds(s.wallSeconds) }),
+      el('td', { class: 'num', text: speedup(s.speedup) }),
+      el('td', { class: 'num', text: percent(s.efficiency) }),
+      el('td', { class: 'num', text: cpuCell(s) }),
+      el('td', { class: 'num', text: bytes(s.peakRssBytes) }),
+      el('td', { text: matchCell(s), title: s.resultsNote ?? '' }),
+      poolCell ? el('td', { class: 'native-pools', text: poolCell.text, title: poolCell.title }) : null,
+    ]),
+  );
+  const difference = s.firstDifference;
+  if (difference) {
+    rows.push(
+      el('tr', { class: 'detail' }, [
+        el('td', { attrs: { colspan: String(columns) } }, [
+          el('div', {
+            text:
+              `First difference at task ${difference.task}: expected ${difference.expected}, ` +
+              `got ${difference.actual}`,
+          }),
+        ]),
+      ]),
+    );
+  }
+  if (s.status !== 'ok' && (s.error || s.errorDetail)) {
+    const detail = s.errorDetail;
+    rows.push(
+      el('tr', { class: 'detail error-row' }, [
+        el('td', { attrs: { colspan: String(columns) } }, [
+          el('div', { class: 'error-title', text: detail ? `${detail.type}: ${detail.message}` : (s.error ?? '') }),
+          detail?.traceback ? el('pre', { class: 'traceback', text: detail.traceback }) : null,
+        ]),
+      ]),
+    );
+  }
 }
 
 /** "2026-01-31 14:05" in local time; toLocaleString would load the locale data (tens of ms). */

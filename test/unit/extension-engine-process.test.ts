@@ -160,6 +160,23 @@ test('arguments carry every setting and no shell quoting', () => {
   const located = engineArguments(request('/w', { projectRoot: '/w s', envFile: '/w s/.env' }));
   const at = located.indexOf('--project-root');
   assert.deepEqual(located.slice(at, at + 4), ['--project-root', '/w s', '--env-file', '/w s/.env']);
+  const others = engineArguments(
+    request('/w', {
+      interpreters: ['pypy3', '/opt/py 3.13t/bin/python3.13t'],
+      knownInterpreters: ['/w/.venv/bin/python'],
+      daskScheduler: 'tcp://10.0.0.5:8786',
+    }),
+  );
+  const from = others.indexOf('--interpreters');
+  assert.deepEqual(others.slice(from, from + 6), [
+    '--interpreters',
+    'pypy3,/opt/py 3.13t/bin/python3.13t',
+    '--known-interpreters',
+    '/w/.venv/bin/python',
+    '--dask-scheduler',
+    'tcp://10.0.0.5:8786',
+  ]);
+  assert.ok(!engineArguments(request('/w', { interpreters: [] })).includes('--interpreters'), 'empty: the default');
   assert.deepEqual(engineArguments(request('/w', { args: "[('a b',)] * 2" })).slice(0, 10), [
     'profile',
     '/w/work.py',
