@@ -1,5 +1,6 @@
 // Runs: the rectangles of one row of a flame chart, in time order, as typed arrays so that a
 // 1M-sample profile stays compact and a binary search finds the visible ones.
+import { doubled } from '../shared/typedArrays';
 
 export interface Runs {
   start: Float64Array;
@@ -37,12 +38,10 @@ export class RunsBuilder {
   }
 
   private grow(): void {
-    const size = this.start.length * 2;
-    const widen = <T extends Float64Array | Int32Array>(from: T, to: T): T => (to.set(from), to);
-    this.start = widen(this.start, new Float64Array(size));
-    this.end = widen(this.end, new Float64Array(size));
-    this.frame = widen(this.frame, new Int32Array(size));
-    this.ref = widen(this.ref, new Int32Array(size));
+    this.start = doubled(this.start);
+    this.end = doubled(this.end);
+    this.frame = doubled(this.frame);
+    this.ref = doubled(this.ref);
   }
 
   /** The runs, trimmed to their length (a copy only when the spare capacity is worth freeing). */

@@ -163,7 +163,7 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
   const wall = speedup ? serialWall / speedup : null;
   const taskMs = spec.taskMs ?? (serialWall * 1000) / tasks;
   const start = Array.from({ length: tasks }, (_, i) => i * taskMs);
-  // Tasks go round the calling threads of built work.
+  // Tasks go round the calling threads of built work; without built threads the thread is unknown (-1).
   const callers = (spec.work ?? []).flatMap((w, i) => (w.role === 'caller' ? [i] : []));
   const method =
     spec.startMethod ??
@@ -221,7 +221,7 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
         ? null
         : { threads: nativeThreadsOf(spec.id)!, variables: [...NATIVE_THREAD_VARIABLES], threadpoolctl: false },
     tasks: {
-      thread: start.map((_, i) => (callers.length > 0 ? callers[i % callers.length]! : 0)),
+      thread: start.map((_, i) => (callers.length > 0 ? callers[i % callers.length]! : -1)),
       start,
       end: start.map((s) => s + taskMs),
       failed: start.map(() => 0),

@@ -11,6 +11,7 @@ import { ROUTES, type Profile } from '../../src/profiler/profile';
 import { formatTable } from '../../src/profiler/table';
 import { analysed, fixtureProfiles, verdictFixtures } from '../helpers/fixtures';
 import { CPU, GIL2, NOGIL2, profile } from '../helpers/profileBuilders';
+import { assertValidProfile } from '../helpers/schema';
 
 const cpuProfile = () =>
   profile({
@@ -60,6 +61,10 @@ test('--verbose keeps everything: all evidence, reasoning, alternatives, caveats
     if (r.install) assert.ok(folded.includes(`To try: ${r.install}`), r.route);
   }
   assert.match(folded, /fork \(Linux default before Python 3\.14\)/);
+});
+
+test('every fixture profile is one the loader reads (schema and structure)', () => {
+  for (const [name, p] of fixtureProfiles()) assert.doesNotThrow(() => assertValidProfile(p), name);
 });
 
 test('a typical sweep of every verdict kind fits 40 lines with its table', () => {

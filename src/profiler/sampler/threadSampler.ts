@@ -2,6 +2,7 @@
 // touching the workload. Files are kept open and re-read at position 0 (the cheapest way measured
 // here); the tree (new processes, new threads) is re-listed less often than threads are sampled.
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { doubled } from '../../shared/typedArrays';
 import { capText, COMMAND_LINE_CHARS, WATCHED_THREADS } from '../caps';
 import { THREAD_STATES, type NativeLibrary, type ThreadState } from '../profile';
 import { libraryOfThreadName, StackLibraryReader, stackPointerOf } from './nativeThreads';
@@ -68,19 +69,13 @@ export class RawSamples {
   }
 
   private grow(): void {
-    const size = this.t.length * 2;
-    const grown = <T extends Float64Array | Int32Array | Uint8Array>(old: T, make: new (n: number) => T): T => {
-      const next = new make(size);
-      next.set(old);
-      return next;
-    };
-    this.t = grown(this.t, Float64Array);
-    this.thread = grown(this.thread, Int32Array);
-    this.core = grown(this.core, Int32Array);
-    this.kernelState = grown(this.kernelState, Uint8Array);
-    this.syscall = grown(this.syscall, Int32Array);
-    this.futex = grown(this.futex, Float64Array);
-    this.runnable = grown(this.runnable, Uint8Array);
+    this.t = doubled(this.t);
+    this.thread = doubled(this.thread);
+    this.core = doubled(this.core);
+    this.kernelState = doubled(this.kernelState);
+    this.syscall = doubled(this.syscall);
+    this.futex = doubled(this.futex);
+    this.runnable = doubled(this.runnable);
   }
 }
 
