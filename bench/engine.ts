@@ -7,17 +7,27 @@
 //      callback timing) on work that takes a lock or awaits after each ~100 us piece;
 //   5. the stack sampler's observer effect: the GIL-wait share of a 4-thread GIL-bound run, from the
 //      /proc thread states alone, with and without the stack sampler (runs interleaved).
-// Usage: npm run build && node --import tsx bench/engine.ts [--rounds N] [--python PATH]
+// Usage: npm run build && node --import tsx bench/engine.ts [--rounds N] [--python PATH] [--only 1,6]
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PROFILER_THREAD_PREFIX } from '../src/profiler/analysis/inside';
 import { runProfile } from '../src/profiler/engine';
+import { findNativePools, type PoolInput } from '../src/profiler/nativePools';
+import type { StrategyResult } from '../src/profiler/profile';
 import { ThreadSampler } from '../src/profiler/sampler/threadSampler';
 
 const { values } = parseArgs({
-  options: { rounds: { type: 'string', default: '5' }, python: { type: 'string', default: '/usr/bin/python3' } },
+  options: {
+    rounds: { type: 'string', default: '5' },
+    python: { type: 'string', default: '/usr/bin/python3' },
+    /** Sections to run, e.g. `--only 6` or `--only 3,6`; all by default. */
+    only: { type: 'string' },
+  },
 });
+const ONLY = values.only ? new Set(values.only.split(',').map(Number)) : null;
+const runs = (section: number): boolean => ONLY === null || ONLY.has(section);
 const ROUNDS = Math.max(5, Number(values.rounds));
 const PYTHON = values.python!;
 const ROOT = join(__dirname, '..');
@@ -216,16 +226,186 @@ async function observerEffect(): Promise<void> {
   console.log(`   -> the sampler moves the GIL share by ${shift >= 0 ? '+' : ''}${(shift * 100).toFixed(1)} points`);
 }
 
+/** Target for finding the native pools of one strategy (issue 9). */
+const NATIVE_POOLS_BUDGET_MS = 20;
+const NATIVE_STRATEGIES = [
+  'serial',
+  'serial+native-1',
+  'threads',
+  'threads+native-1',
+  'processes-fork',
+  'processes-fork+native-1',
+];
+
+interface StackReads {
+  spentMs: number;
+  scans: number;
+  seen: PoolInput['seen'];
+}
+
+/** What findNativePools got for a strategy, rebuilt from the profile and the sampler's readings. */
+function poolInput(s: StrategyResult, seen: PoolInput['seen']): PoolInput {
+  const windows = new Map<number, { start: number; end: number }>();
+  s.tasks.thread.forEach((th, k) => {
+    const pid = s.threads[th]?.pid;
+    if (pid === undefined) return;
+    const w = windows.get(pid);
+    const [start, end] = [s.tasks.start[k]!, s.tasks.end[k]!];
+    windows.set(pid, w ? { start: Math.min(w.start, start), end: Math.max(w.end, end) } : { start, end });
+  });
+  return {
+    threads: s.threads.map((t) => ({ ...t, nativePool: null })),
+    seen,
+    samples: s.samples,
+    windows,
+    pythonTids: new Set(s.threads.filter((t) => t.nativePool === null).map((t) => t.tid)),
+    samplerTids: new Set(s.threads.filter((t) => t.name.startsWith(PROFILER_THREAD_PREFIX)).map((t) => t.tid)),
+    reports: new Map(),
+  };
+}
+
+function groupingMs(s: StrategyResult, seen: PoolInput['seen']): number {
+  const times: number[] = [];
+  for (let i = 0; i < 21; i++) {
+    const input = poolInput(s, seen);
+    const started = performance.now();
+    findNativePools(input);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+/** cp_native.report() in fresh interpreters that ran numpy: first (cold) calls, as in a real run. */
+function reportCost(): {
+  withoutMs: number;
+  withMs: number;
+  laterMs: number;
+  settleMs: number;
+  threadpoolctl: boolean;
+} {
+  const runs = Array.from({ length: ROUNDS }, () => {
+    const out = execFileSync(
+      PYTHON,
+      [join(__dirname, 'python', 'native_report_cost.py'), join(ROOT, 'src', 'profiler', 'python')],
+      { encoding: 'utf8' },
+    );
+    return JSON.parse(out) as {
+      withoutSeconds: number;
+      withSeconds: number;
+      laterSeconds: number;
+      pool: boolean;
+      threadpoolctl: boolean;
+      settleSeconds: number;
+    };
+  });
+  if (!runs.every((r) => r.pool)) throw new Error(`${PYTHON}: numpy ran no native pool (one-thread BLAS?)`);
+  const ms = (pick: (r: (typeof runs)[number]) => number): number => median(runs.map(pick)) * 1000;
+  return {
+    withoutMs: ms((r) => r.withoutSeconds),
+    withMs: ms((r) => r.withSeconds),
+    laterMs: ms((r) => r.laterSeconds),
+    settleMs: ms((r) => r.settleSeconds),
+    threadpoolctl: runs.every((r) => r.threadpoolctl),
+  };
+}
+
+interface PoolCostRow {
+  stacks: number[];
+  scans: number[];
+  grouping: number[];
+  processes: number[];
+  pools: string[];
+}
+
+async function nativePoolsCost(): Promise<void> {
+  const rounds = Math.min(ROUNDS, 3);
+  // The engine's own samplers, watched: each one's stack reads, keyed by the strategy's harness pid.
+  const reads = new Map<number, StackReads>();
+  const stop = ThreadSampler.prototype.stop;
+  ThreadSampler.prototype.stop = function (this: ThreadSampler) {
+    const pid = (this as unknown as { rootPid: number }).rootPid;
+    if (!reads.has(pid))
+      reads.set(pid, {
+        spentMs: this.stacks.spentMs,
+        scans: this.stacks.scans,
+        seen: this.threads.map((t) => ({ library: t.library, path: t.libraryPath })),
+      });
+    stop.call(this);
+  };
+  const rows = new Map<string, PoolCostRow>();
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const { profile } = await runProfile({
+        file: join(ROOT, 'test', 'fixtures', 'analysis', 'numpy_blas.py'),
+        functionName: 'product',
+        args: 'range(16)',
+        workers: 2,
+        python: PYTHON,
+        strategies: NATIVE_STRATEGIES,
+        scaling: 'off',
+      });
+      for (const s of profile.strategies) {
+        const harness = s.processes.find((p) => p.role === 'harness')?.pid;
+        const read = harness !== undefined ? reads.get(harness) : undefined;
+        if (!read || s.status !== 'ok') continue;
+        const row = rows.get(s.id) ?? { stacks: [], scans: [], grouping: [], processes: [], pools: [] };
+        row.stacks.push(read.spentMs);
+        row.scans.push(read.scans);
+        row.grouping.push(groupingMs(s, read.seen));
+        row.processes.push(new Set(s.tasks.thread.map((th) => s.threads[th]?.pid)).size);
+        row.pools.push((s.nativePools ?? []).map((p) => `${p.library} ${p.threads}`).join(', ') || 'none');
+        rows.set(s.id, row);
+      }
+    }
+  } finally {
+    ThreadSampler.prototype.stop = stop;
+  }
+  const report = reportCost();
+  console.log(
+    `\n6. Finding the native thread pools, per strategy (target < ${NATIVE_POOLS_BUDGET_MS} ms): 16 numpy ` +
+      `800x800 products on ${PYTHON}'s BLAS, median of ${rounds} profiles:`,
+  );
+  console.log(
+    `   harness report() per task process, first call: ${report.withoutMs.toFixed(1)} ms ` +
+      "(its threads' CPU, the mapped objects); " +
+      `${report.withMs.toFixed(1)} ms more with threadpoolctl (baseline run only` +
+      `${report.threadpoolctl ? '' : ', not importable here'}; ${report.laterMs.toFixed(2)} ms once imported); ` +
+      `settle() waited ${report.settleMs.toFixed(0)} ms before the clock (not counted: it keeps the spin-down ` +
+      'out of the timed tasks)',
+  );
+  console.log('   strategy                  stack reads         grouping  report x procs   total     pools');
+  for (const [id, r] of rows) {
+    const stacks = median(r.stacks);
+    const grouping = median(r.grouping);
+    const processes = median(r.processes);
+    // The baseline run asks threadpoolctl too; the others read stacks and maps only.
+    const perProcess = id === 'serial' ? report.withoutMs + report.withMs : report.withoutMs;
+    const total = stacks + grouping + perProcess * processes;
+    const cells = [
+      id.padEnd(25),
+      `${stacks.toFixed(2)} ms (${median(r.scans)} reads)`.padEnd(19),
+      `${grouping.toFixed(2)} ms`.padEnd(9),
+      `${(perProcess * processes).toFixed(1)} ms x${processes}`.padEnd(16),
+      `${total.toFixed(1)} ms`.padEnd(9),
+      `${total < NATIVE_POOLS_BUDGET_MS ? 'within' : 'OVER'}; ${r.pools[0]}`,
+    ];
+    console.log(`   ${cells.join(' ')}`);
+  }
+}
+
 const load = (): string => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
 
 async function main(): Promise<void> {
   console.log(`Engine benchmarks with ${PYTHON}, ${ROUNDS} rounds each; ${load()} at the start`);
-  stackSamplerOverhead();
-  console.log(`   (${load()})`);
-  await procSamplerCost();
-  await engineOverhead();
-  blockingRecordersOverhead();
-  await observerEffect();
+  if (runs(1)) {
+    stackSamplerOverhead();
+    console.log(`   (${load()})`);
+  }
+  if (runs(2)) await procSamplerCost();
+  if (runs(3)) await engineOverhead();
+  if (runs(4)) blockingRecordersOverhead();
+  if (runs(5)) await observerEffect();
+  if (runs(6)) await nativePoolsCost();
   console.log(`\nDone; ${load()} at the end (figures scale with the load).`);
 }
 

@@ -303,7 +303,8 @@ export interface NativePool {
   cpuShare: number;
   /** The shared object the pool lives in, when known. */
   path: string | null;
-  /** The library's own thread limit per process as threadpoolctl reported it, null without threadpoolctl. */
+  /** The library's own thread limit per process as threadpoolctl reported it, in the baseline run (serial,
+   * script) only: null in the other runs and without threadpoolctl. */
   maxThreads: number | null;
 }
 

@@ -542,8 +542,11 @@ def main():
         sys.stderr.write(result["error"]["traceback"])
     finally:
         if cp_tracer.current is not None:
-            if config["strategy"]["kind"] != "processes":  # there the workers ran the tasks
-                cp_worker.note_native_pools(cp_tracer.current)
+            strategy = config["strategy"]
+            if strategy["kind"] != "processes":  # there the workers ran the tasks
+                # threadpoolctl's view (each library's thread limit) in the baseline run only.
+                baseline = strategy["kind"] in ("serial", "script") and strategy.get("nativeThreads") is None
+                cp_worker.note_native_pools(cp_tracer.current, baseline)
             cp_tracer.current.stop()
         result["packages"] = installed_packages(before)
         result["endNs"] = time.monotonic_ns()

@@ -3,7 +3,7 @@ cannot read from outside once the process is gone, and the `+native-N` limit.
 
 `report()` runs after the tasks: when a thread that Python did not start has used CPU, it lists the
 shared objects mapped in this process and, when the user's environment has threadpoolctl, its view
-of the thread pools (library, file, thread limit). The engine names the libraries from these; it
+of the thread pools (library, file, thread limit) in the baseline run. The engine names the libraries from these; it
 reads which threads ran and how much from /proc itself. Standard library only.
 """
 import os
@@ -90,11 +90,15 @@ def threadpoolctl_view():
         return None
 
 
-def report():
-    """What the engine needs to name this process's native pools, or None when none ran."""
+def report(with_threadpoolctl):
+    """What the engine needs to name this process's native pools, or None when none ran.
+    threadpoolctl's view only when asked (the baseline run): importing it and its first query took
+    27-50 ms on a loaded machine, everything else here under 1 ms; the other runs name their pools
+    from the threads' stacks and the mapped objects, which need no import."""
     if not foreign_threads_used_cpu():
         return None
-    return {"pid": os.getpid(), "objects": mapped_objects(), "threadpoolctl": threadpoolctl_view()}
+    view = threadpoolctl_view() if with_threadpoolctl else None
+    return {"pid": os.getpid(), "objects": mapped_objects(), "threadpoolctl": view}
 
 
 def limit(threads):

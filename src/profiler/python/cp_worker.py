@@ -216,14 +216,14 @@ def _on_worker_exit():
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     tracer = cp_tracer.current
     tracer.note({"workerCpu": {"pid": os.getpid(), "user": usage.ru_utime + children.ru_utime, "system": usage.ru_stime + children.ru_stime}})
-    note_native_pools(tracer)
+    note_native_pools(tracer, False)
     tracer.stop()
 
 
-def note_native_pools(tracer):
+def note_native_pools(tracer, with_threadpoolctl):
     """After this process's tasks: what names its native thread pools (see cp_native)."""
     try:
-        native = cp_native.report()
+        native = cp_native.report(with_threadpoolctl)
     except Exception:  # a missing /proc entry must not fail the run: the pools stay unnamed
         native = None
     if native is not None:
