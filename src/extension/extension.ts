@@ -100,20 +100,21 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 }
 
-/** Each change of one of this extension's settings goes to the log with its new value: what the next
- * run will use, for the user reading the log (and for tests, which wait for it instead of a delay). */
+/** This extension's settings go to the log with their values at activation, and each again when it
+ * changes: what the next run will use, for the user reading the log (and for tests, which wait for
+ * a value to be seen instead of waiting a while). */
 function logSettingChanges(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable {
   const properties = (context.extension.packageJSON as { contributes?: { configuration?: { properties?: object } } })
     .contributes?.configuration?.properties;
   const keys = Object.keys(properties ?? {});
+  const logValue = (key: string): void => {
+    const [section, ...rest] = key.split('.');
+    const value = vscode.workspace.getConfiguration(section).get(rest.join('.'));
+    log.info(`Setting ${key} is now ${JSON.stringify(value)}`);
+  };
+  keys.forEach(logValue);
   return vscode.workspace.onDidChangeConfiguration((event) => {
-    for (const key of keys) {
-      if (!event.affectsConfiguration(key)) continue;
-      const [section, ...rest] = key.split('.');
-      log.info(
-        `Setting ${key} is now ${JSON.stringify(vscode.workspace.getConfiguration(section).get(rest.join('.')))}`,
-      );
-    }
+    for (const key of keys) if (event.affectsConfiguration(key)) logValue(key);
   });
 }
 

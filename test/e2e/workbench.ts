@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Profile } from '../../src/profiler/profile';
 
 export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).dblclick();
@@ -166,4 +167,14 @@ export async function afterDecorations(page: Page): Promise<[string, string][]> 
     }
     return found;
   });
+}
+
+/** The newest profile the extension saved in its storage under the user data folder. */
+export function savedProfile(userData: string): Profile {
+  const files = (readdirSync(userData, { recursive: true }) as string[]).filter((file) =>
+    file.endsWith('.profile.json'),
+  );
+  const newest = files.sort((a, b) => path.basename(a).localeCompare(path.basename(b))).at(-1);
+  if (!newest) throw new Error(`no profile saved under ${userData}`);
+  return JSON.parse(readFileSync(path.join(userData, newest), 'utf8')) as Profile;
 }

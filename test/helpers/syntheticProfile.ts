@@ -31,7 +31,7 @@ const INTERVAL_MS = 1000 / SAMPLE_HZ;
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 
 /** Small seeded PRNG (mulberry32) so every run builds the same profile. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -22,6 +22,7 @@ import type { Profile } from '../../src/profiler/profile';
 import { parseProfile, ProfileFormatError } from '../../src/profiler/profileLoader';
 import { callTree, coreLanes, flameGraphRows, functionStats, threadLanes } from '../../src/webview/model';
 import { loadRecorded, recordedCases } from '../helpers/recorded';
+import { rng } from '../helpers/syntheticProfile';
 import { tally } from './tally';
 
 const SEED = Number(process.env.CP_FUZZ_SEED ?? 12);
@@ -31,18 +32,6 @@ const MESSAGE_INPUTS = 5_000;
 const INPUT_BUDGET_MS = 2_000;
 /** The whole fuzz of one kind stops early past this, so the suite's time stays bounded. */
 const TOTAL_BUDGET_MS = 120_000;
-
-/** mulberry32: small, seeded, good enough to pick mutations. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -162,7 +151,7 @@ describe('fuzz', () => {
       .map((entry) => JSON.stringify(loadRecorded(entry)))
       .sort((a, b) => a.length - b.length)
       .slice(0, 2);
-    const rand = random(SEED);
+    const rand = rng(SEED);
     const started = Date.now();
     let accepted = 0;
     let refused = 0;
@@ -203,7 +192,7 @@ describe('fuzz', () => {
     const profile = loadRecorded(recordedCases()[0]!);
     const named = filesNamedIn(profile);
     const realFiles = [...named];
-    const rand = random(SEED + 1);
+    const rand = rng(SEED + 1);
     const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)]!;
     const paths = [
       ...realFiles,

@@ -39,6 +39,11 @@ interface Guarded extends CliRun {
   pid: number;
 }
 
+/** `profile FILE --function FN` with the test interpreter, two workers and no scaling curves, then `extra`. */
+function profileArgs(fn: string, extra: string[], file = HOSTILE): string[] {
+  return ['profile', file, '--function', fn, '--python', PYTHON, ...TWO_WORKERS, ...extra];
+}
+
 /** Runs the CLI with a marker in its environment; a run past HANG_MS is killed and counted as a hang. */
 async function guarded(args: string[], options: Parameters<typeof runCli>[1] = {}): Promise<Guarded> {
   const marker = options.marker ?? randomUUID();
@@ -102,23 +107,18 @@ describe('a strategy ends when its tasks end, and what they left running is kill
   for (const fn of ['helper_in_group', 'helper_in_own_session', 'daemon'])
     test(`${fn}: every strategy completes at once, no process outlives the run`, async () => {
       const out = join(scratch, `${fn}.json`);
-      const run = await guarded([
-        'profile',
-        HOSTILE,
-        '--function',
-        fn,
-        '--args',
-        '[()] * 2',
-        '--strategies',
-        'serial,threads,processes-fork',
-        '--python',
-        PYTHON,
-        '--timeout',
-        '120',
-        '--out',
-        out,
-        ...TWO_WORKERS,
-      ]);
+      const run = await guarded(
+        profileArgs(fn, [
+          '--args',
+          '[()] * 2',
+          '--strategies',
+          'serial,threads,processes-fork',
+          '--timeout',
+          '120',
+          '--out',
+          out,
+        ]),
+      );
       await assertNothingLeft(run.marker);
       assert.equal(run.code, 0, run.stderr);
       const profile = profileAt(out);
@@ -138,21 +138,9 @@ describe('a strategy ends when its tasks end, and what they left running is kill
 
   test('a thread a task left running does not keep the strategy going', async () => {
     const out = join(scratch, 'thread.json');
-    const run = await guarded([
-      'profile',
-      HOSTILE,
-      '--function',
-      'thread_left_running',
-      '--args',
-      '[()] * 2',
-      '--strategies',
-      'serial,threads',
-      '--python',
-      PYTHON,
-      '--out',
-      out,
-      ...TWO_WORKERS,
-    ]);
+    const run = await guarded(
+      profileArgs('thread_left_running', ['--args', '[()] * 2', '--strategies', 'serial,threads', '--out', out]),
+    );
     await assertNothingLeft(run.marker);
     assert.equal(run.code, 0, run.stderr);
     for (const s of profileAt(out).strategies) assert.equal(s.status, 'ok', `${s.id}: ${s.error}`);
@@ -165,21 +153,7 @@ describe('stopping', () => {
     const marker = randomUUID();
     let pid = 0;
     const run = guarded(
-      [
-        'profile',
-        HOSTILE,
-        '--function',
-        'stubborn_forever',
-        '--args',
-        '[()] * 2',
-        '--strategies',
-        'serial,threads',
-        '--python',
-        PYTHON,
-        '--out',
-        out,
-        ...TWO_WORKERS,
-      ],
+      profileArgs('stubborn_forever', ['--args', '[()] * 2', '--strategies', 'serial,threads', '--out', out]),
       { marker, onSpawn: (p) => (pid = p) },
     );
     let ended = false;
@@ -246,17 +220,7 @@ describe('stopping', () => {
     const deadFolder = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${gone}-`));
     writeFileSync(join(deadFolder, 'owner.json'), JSON.stringify({ pid: gone, startTicks: 1 }));
     const live = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
-    const next = await guarded([
-      'profile',
-      HOSTILE,
-      '--function',
-      'quick',
-      '--strategies',
-      'serial',
-      '--python',
-      PYTHON,
-      ...TWO_WORKERS,
-    ]);
+    const next = await guarded(profileArgs('quick', ['--strategies', 'serial']));
     await assertNothingLeft(next.marker);
     assert.equal(next.code, 0, next.stderr);
     assert.deepEqual(stale(), []);
@@ -269,19 +233,7 @@ describe('stopping', () => {
 describe('nothing lost: outputs are checked before anything runs and written whole', () => {
   test('--out into folders that do not exist creates them', async () => {
     const out = join(scratch, 'new', 'deeper', 'p.json');
-    const run = await guarded([
-      'profile',
-      HOSTILE,
-      '--function',
-      'quick',
-      '--strategies',
-      'serial',
-      '--python',
-      PYTHON,
-      '--out',
-      out,
-      ...TWO_WORKERS,
-    ]);
+    const run = await guarded(profileArgs('quick', ['--strategies', 'serial', '--out', out]));
     assert.equal(run.code, 0, run.stderr);
     assert.equal(profileAt(out).strategies[0]!.status, 'ok');
   });
@@ -290,17 +242,7 @@ describe('nothing lost: outputs are checked before anything runs and written who
     const file = join(scratch, 'a-file');
     writeFileSync(file, 'not a folder');
     for (const flag of ['--out', '--html', '--trace']) {
-      const run = await guarded([
-        'profile',
-        HOSTILE,
-        '--function',
-        'quick',
-        '--python',
-        PYTHON,
-        flag,
-        join(file, 'x.json'),
-        ...TWO_WORKERS,
-      ]);
+      const run = await guarded(profileArgs('quick', [flag, join(file, 'x.json')]));
       await assertNothingLeft(run.marker);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, new RegExp(`${flag} .*not a folder`));
@@ -310,19 +252,7 @@ describe('nothing lost: outputs are checked before anything runs and written who
 
   test('a failed run leaves an existing profile as it was; exports replace files whole', async () => {
     const out = join(scratch, 'kept.json');
-    const first = await guarded([
-      'profile',
-      HOSTILE,
-      '--function',
-      'quick',
-      '--strategies',
-      'serial',
-      '--python',
-      PYTHON,
-      '--out',
-      out,
-      ...TWO_WORKERS,
-    ]);
+    const first = await guarded(profileArgs('quick', ['--strategies', 'serial', '--out', out]));
     assert.equal(first.code, 0, first.stderr);
     const before = readFileSync(out, 'utf8');
     const failed = await guarded(['profile', join(scratch, 'missing.py'), '--function', 'f', '--out', out]);
@@ -354,38 +284,14 @@ describe('nothing lost: outputs are checked before anything runs and written who
       assert.match(run.stderr, new RegExp(`${flag} must be`));
     }
     const out = join(scratch, 'day.json');
-    const day = await guarded([
-      'profile',
-      HOSTILE,
-      '--function',
-      'quick',
-      '--strategies',
-      'serial',
-      '--timeout',
-      '86400',
-      '--python',
-      PYTHON,
-      '--out',
-      out,
-      ...TWO_WORKERS,
-    ]);
+    const day = await guarded(profileArgs('quick', ['--strategies', 'serial', '--timeout', '86400', '--out', out]));
     assert.equal(day.code, 0, day.stderr);
     assert.equal(profileAt(out).strategies[0]!.status, 'ok');
   });
 
   test('a 50 MB exception message makes a small profile that says what was cut', async () => {
     const out = join(scratch, 'long-message.json');
-    const run = await guarded([
-      'profile',
-      HOSTILE,
-      '--function',
-      'long_message',
-      '--python',
-      PYTHON,
-      '--out',
-      out,
-      ...TWO_WORKERS,
-    ]);
+    const run = await guarded(profileArgs('long_message', ['--out', out]));
     assert.equal(run.code, 1, run.stderr.slice(-500));
     assert.ok(statSync(out).size < 1024 * 1024, `${statSync(out).size} bytes`);
     assert.ok(run.stdout.length + run.stderr.length < 200_000, 'the terminal is not flooded either');
@@ -404,19 +310,7 @@ describe('nothing lost: outputs are checked before anything runs and written who
 describe('results that are not values yet, or not values at all', () => {
   async function profileOf(fn: string, strategies: string): Promise<Profile> {
     const out = join(scratch, `gen-${fn}.json`);
-    const run = await guarded([
-      'profile',
-      GENERATORS,
-      '--function',
-      fn,
-      '--strategies',
-      strategies,
-      '--python',
-      PYTHON,
-      '--out',
-      out,
-      ...TWO_WORKERS,
-    ]);
+    const run = await guarded(profileArgs(fn, ['--strategies', strategies, '--out', out], GENERATORS));
     assert.equal(run.code, 0, run.stderr);
     return profileAt(out);
   }
@@ -454,22 +348,9 @@ describe('results that are not values yet, or not values at all', () => {
 describe("the workload gets the user's environment, not the editor's", () => {
   test('ELECTRON_RUN_AS_NODE and VSCODE_* are removed', async () => {
     const out = join(scratch, 'env.json');
-    const run = await guarded(
-      [
-        'profile',
-        HOSTILE,
-        '--function',
-        'environment',
-        '--strategies',
-        'serial',
-        '--python',
-        PYTHON,
-        '--out',
-        out,
-        ...TWO_WORKERS,
-      ],
-      { env: { ELECTRON_RUN_AS_NODE: '1', VSCODE_PID: '1', VSCODE_IPC_HOOK: '/tmp/x.sock', KEEP_ME: 'yes' } },
-    );
+    const run = await guarded(profileArgs('environment', ['--strategies', 'serial', '--out', out]), {
+      env: { ELECTRON_RUN_AS_NODE: '1', VSCODE_PID: '1', VSCODE_IPC_HOOK: '/tmp/x.sock', KEEP_ME: 'yes' },
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.match(strategy(profileAt(out), 'serial').output.stdout, /^leaked: none$/m);
   });
