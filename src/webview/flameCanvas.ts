@@ -4,7 +4,7 @@
 // detail must skip sub-pixel runs with a binary search per pixel column so a frame costs
 // O(width x rows), not O(runs). Frames are filled into an ImageData (see PixelBuffer).
 import { FUNCTION_PALETTE, STATE_COLORS, THREAD_PALETTE, hashString, type Theme } from './colors';
-import type { ChartData, Hit, SourceRef } from './chartData';
+import type { ChartData, ChartLane, Hit, SourceRef } from './chartData';
 import { el } from './dom';
 import { milliseconds } from '../shared/format';
 import { THREAD_STATES } from '../profiler/profile';
@@ -29,7 +29,7 @@ const RIBBON_H = 7;
 /** The marks strip (a blocked event loop, a wait on a named lock), above the ribbon. */
 const MARKS_H = 6;
 
-const ROW_H = 15;
+export const ROW_H = 15;
 const LANE_GAP = 6;
 const DIM = 'rgba(140,140,140,0.35)';
 const MIN_LABEL_PX = 36;
@@ -44,11 +44,26 @@ const OTHER_LOAD_COLORS = [
   'rgba(128,128,128,0.9)',
 ];
 
-interface LaneBox {
+export interface LaneBox {
   top: number;
   marksTop: number;
   rowsTop: number;
   height: number;
+}
+
+/** Where each lane sits in the chart's content (y in CSS pixels, before scrolling): its header, the
+ * marks strip, the ribbon, then ROW_H per row, lanes LANE_GAP apart below the time axis. */
+export function laneBoxes(lanes: ChartLane[]): { boxes: LaneBox[]; contentHeight: number } {
+  const boxes: LaneBox[] = [];
+  let y = AXIS_H;
+  for (const lane of lanes) {
+    const marks = lane.marks ? MARKS_H + 1 : 0;
+    const ribbon = lane.ribbon ? RIBBON_H + 1 : 0;
+    const height = HEADER_H + marks + ribbon + lane.rows.length * ROW_H;
+    boxes.push({ top: y, marksTop: y + HEADER_H, rowsTop: y + HEADER_H + marks + ribbon, height });
+    y += height + LANE_GAP;
+  }
+  return { boxes, contentHeight: y };
 }
 
 export class FlameCanvas {
@@ -56,7 +71,7 @@ export class FlameCanvas {
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly tooltip: HTMLElement;
-  private readonly boxes: LaneBox[] = [];
+  private readonly boxes: LaneBox[];
   private readonly markRuns: (Runs | null)[] = [];
   private readonly contentHeight: number;
   /** Packed colours, reset whenever the pixel buffer (and so the background blend) is. */
@@ -78,16 +93,8 @@ export class FlameCanvas {
 
   constructor(private readonly options: FlameCanvasOptions) {
     const { data } = options;
-    let y = AXIS_H;
-    for (const lane of data.lanes) {
-      const marks = lane.marks ? MARKS_H + 1 : 0;
-      const ribbon = lane.ribbon ? RIBBON_H + 1 : 0;
-      const height = HEADER_H + marks + ribbon + lane.rows.length * ROW_H;
-      this.boxes.push({ top: y, marksTop: y + HEADER_H, rowsTop: y + HEADER_H + marks + ribbon, height });
-      this.markRuns.push(lane.marks ? marksAsRuns(lane.marks) : null);
-      y += height + LANE_GAP;
-    }
-    this.contentHeight = y;
+    ({ boxes: this.boxes, contentHeight: this.contentHeight } = laneBoxes(data.lanes));
+    for (const lane of data.lanes) this.markRuns.push(lane.marks ? marksAsRuns(lane.marks) : null);
     this.view = options.view && options.view.t1 > options.view.t0 ? { ...options.view } : this.fullView();
     this.canvas = el('canvas', {
       class: 'flame-canvas',

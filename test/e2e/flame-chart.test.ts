@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { syntheticProfile } from '../helpers/syntheticProfile';
 import { foldRuntime } from '../../src/webview/justMyCode';
+import { laneBoxes, ROW_H } from '../../src/webview/flameCanvas';
+import { coreLanes } from '../../src/webview/model';
 import { lineLabel, sourceHeat } from '../../src/extension/sourceHeat';
 import { COMPRESS_ABOVE_BYTES } from '../../src/profiler/export/html';
 import type { Profile, StrategyResult } from '../../src/profiler/profile';
@@ -33,12 +35,6 @@ const FILE = 'workloads.py';
 // Line of test/fixtures/e2e-workspace/workloads.py inside crunch.
 const CRUNCH_BODY_LINE = 8;
 const ARGS = '[(2_000_000,)] * 4';
-// Canvas geometry of src/webview/flameCanvas.ts: axis, lane header, the grey strip of a core lane
-// (other programs' load), then rows; in core lanes row 0 is the thread, row k the stack's depth k-1.
-const AXIS_H = 18;
-const HEADER_H = 16;
-const STRIP_H = 8;
-const ROW_H = 15;
 
 const { vsix } = prepare();
 let session: Session | undefined;
@@ -126,11 +122,12 @@ describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }
     // Wholly in view: a mousedown focuses the canvas, which scrolls a partly hidden one under the
     // pointer, and the mouseup then lands on another spot.
     await canvas.scrollIntoViewIfNeeded();
-    const threads = strategy(profile, 'threads');
-    // The panel shows "just my code" by default: the thread machinery above crunch is one [runtime] frame.
-    const row = 1 + depthOf(foldRuntime(threads), 'crunch');
-    const y = AXIS_H + HEADER_H + STRIP_H + row * ROW_H + ROW_H / 2;
-    const { x, where } = await findFrame(canvas, webview.locator('.chart-tooltip'), y, 'crunch');
+    const { x, y } = await widestRun(canvas, profile, 'threads', 'crunch');
+    await canvas.hover({ position: { x, y } });
+    const tooltip = webview.locator('.chart-tooltip');
+    await tooltip.waitFor();
+    const [title, where = ''] = await tooltip.locator('div').allInnerTexts();
+    assert.equal(title, 'crunch');
     const [file, line] = [where.slice(0, where.lastIndexOf(':')), Number(where.slice(where.lastIndexOf(':') + 1))];
     assert.equal(file, profile.workload.file);
     assert.notEqual(line, 1);
@@ -191,15 +188,6 @@ function ticksOfTwoTaskThreads({ samples }: StrategyResult): number {
   return [...byTick.values()].filter((threads) => threads >= 2).length;
 }
 
-/** Depth in the stack trie of the first node of the function called `name`. */
-function depthOf({ stacks, frames }: StrategyResult, name: string): number {
-  const node = stacks.frame.findIndex((frame) => frames.name[frame] === name);
-  assert.ok(node >= 0, `no ${name} in the stacks`);
-  let depth = 0;
-  for (let parent = stacks.parent[node]!; parent >= 0; parent = stacks.parent[parent]!) depth++;
-  return depth;
-}
-
 async function showCoreLanes(webview: FrameLocator): Promise<Locator> {
   await webview.getByTestId('strategy-left').selectOption('threads');
   await webview.getByTestId('view-cores').click();
@@ -208,23 +196,36 @@ async function showCoreLanes(webview: FrameLocator): Promise<Locator> {
   return lanes;
 }
 
-/** Hovers along the row at `y` until the tooltip names `name`; returns where, and its "file:line". */
-async function findFrame(
+/**
+ * The middle of the widest run of `name` in the per-core lanes the panel draws for the strategy (with
+ * "just my code", as the panel opens), as a point on the chart's canvas: the same model and lane
+ * layout as the webview's. Which core ran the function, and for how long at a stretch, depends on
+ * the machine's load (a busy core may show only slivers of it), so the test looks it up.
+ */
+async function widestRun(
   canvas: Locator,
-  tooltip: Locator,
-  y: number,
+  profile: Profile,
+  id: string,
   name: string,
-): Promise<{ x: number; where: string }> {
-  const { width } = (await canvas.boundingBox())!;
-  const seen = new Set<string>();
-  for (let x = 10; x < width - 10; x += 20) {
-    await canvas.hover({ position: { x, y } });
-    if (!(await tooltip.isVisible())) continue;
-    const [title, where] = await tooltip.locator('div').allInnerTexts();
-    if (title === name && where) return { x, where };
-    seen.add(title ?? '');
-  }
-  throw new Error(`no ${name} frame at y=${y}; seen: ${[...seen].join(', ')}`);
+): Promise<{ x: number; y: number }> {
+  const shown = foldRuntime(strategy(profile, id));
+  const model = coreLanes(shown, profile.settings.sampleHz, profile.machine.logicalCores);
+  let best = { width: 0, lane: -1, row: -1, middle: 0 };
+  model.lanes.forEach((lane, l) =>
+    lane.rows.forEach((runs, row) => {
+      for (let r = 0; r < runs.length; r++) {
+        const frame = runs.frame[r]!;
+        const width = runs.end[r]! - runs.start[r]!;
+        if (frame >= 0 && shown.frames.name[frame] === name && width > best.width)
+          best = { width, lane: l, row, middle: (runs.start[r]! + runs.end[r]!) / 2 };
+      }
+    }),
+  );
+  assert.ok(best.lane >= 0, `no ${name} frame on any core`);
+  const box = (await canvas.boundingBox())!;
+  const y = laneBoxes(model.lanes).boxes[best.lane]!.rowsTop + best.row * ROW_H + ROW_H / 2;
+  assert.ok(y < box.height, `the ${name} frame is below the chart's fold (y=${y})`);
+  return { x: ((best.middle - model.start) / (model.end - model.start)) * box.width, y };
 }
 
 /** Waits until the editors' `after` decorations are `expected` (in any order: the DOM reuses line elements). */

@@ -142,8 +142,10 @@ export function extensionLog(userData: string): string {
 }
 
 /** Opens a file of the workspace through the explorer's context menu entry named `item`: the way a
- * command gets a file without a file dialog. */
+ * command gets a file without a file dialog. The explorer is refreshed first: a file written just
+ * after the window opened can come before the file watcher has started, and then never shows. */
 export async function explorerContextCommand(page: Page, fileName: string, item: string): Promise<void> {
+  await runCommand(page, 'Refresh Explorer');
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName });
   await row.waitFor({ timeout: 60_000 });
   await row.click({ button: 'right' });
