@@ -160,6 +160,10 @@ describe('async def', () => {
     const { run, profile } = await profileFixture('async_sleep.py', [
       '--function',
       'nap',
+      // Naps of 0.4 s: the loop's own work around them (and, under load, its wait for a core
+      // once they end) is a few samples, not a third of a 0.1 s run's twenty.
+      '--args',
+      '[(0.4,)] * 4',
       ...TWO_WORKERS,
       '--strategies',
       'serial,asyncio,threads',
