@@ -74,7 +74,8 @@ export interface InterpreterInfo {
    * imports it), and the error when it did not. */
   moduleImports: boolean | null;
   importError: string | null;
-  /** concurrent.futures.InterpreterPoolExecutor exists (Python 3.14+). */
+  /** Worker interpreters with their own GIL can run here: concurrent.futures.InterpreterPoolExecutor
+   * (Python 3.14+) or 3.13's private _interpreters module. */
   subinterpreters: boolean;
 }
 

@@ -183,7 +183,7 @@ export function onInterpreter(spec: StrategySpec, interpreter: string, workers: 
 
 export const KNOWN_STRATEGY_FORMS =
   `serial, threads, threads-N, processes-fork, processes-forkserver, processes-spawn, ` +
-  `processes-METHOD-N, asyncio, subinterpreters (Python 3.14+), dask-local, dask-local-N, ` +
+  `processes-METHOD-N, asyncio, subinterpreters (Python 3.13+), dask-local, dask-local-N, ` +
   `dask (with --dask-scheduler), any of them ` +
   `+native-N (native thread pools limited to N threads) and @INTERPRETER (run ` +
   `by another interpreter of --interpreters); without --function: script, script+processes, ` +

@@ -220,6 +220,36 @@ describe('subinterpreters', () => {
     assert.match(sub.detail, /subinterpreters@python3\.14 x2 1\.80x/);
   });
 
+  test("on 3.13 the run used its private module: the route says so, the code is 3.14's executor", () => {
+    const p = profile({
+      interpreters: [{ name: 'python3.13', version: '3.13.0', subinterpreters: true }],
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'processes-fork', speedup: 1.3 },
+        { id: 'serial@python3.13', speedup: 1.0 },
+        { id: 'subinterpreters@python3.13', speedup: 3.5 },
+      ],
+    });
+    const sub = route(p, 'subinterpreters');
+    assert.equal(sub.status, 'measured');
+    assert.match(sub.detail, /subinterpreters@python3\.13 x2 ran on 3\.13's private _interpreters module/);
+    assert.match(sub.detail, /InterpreterPoolExecutor is the supported way/);
+    const { recommendation } = analyzeProfile(p);
+    assert.equal(recommendation.strategy, 'subinterpreters@python3.13');
+    assert.match(recommendation.codeChange!, /# Python 3\.14\+: each worker is an interpreter with its own GIL/);
+    assert.match(recommendation.codeChange!, /with InterpreterPoolExecutor\(max_workers=2\) as pool:/);
+    // On 3.14 itself the executor is what ran: no word of a private module.
+    const on314 = profile({
+      interpreters: [{ name: 'python3.14', version: '3.14.0', subinterpreters: true }],
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'serial@python3.14', speedup: 1.0 },
+        { id: 'subinterpreters@python3.14', speedup: 1.8 },
+      ],
+    });
+    assert.doesNotMatch(route(on314, 'subinterpreters').detail, /private/);
+  });
+
   test('without 3.14 the route says what to install', () => {
     const sub = route(
       profile({
@@ -231,7 +261,7 @@ describe('subinterpreters', () => {
       }),
       'subinterpreters',
     );
-    assert.match(sub.detail, /no 3\.14 was found/);
+    assert.match(sub.detail, /no 3\.13 or newer was found/);
     assert.match(sub.install!, /uv python install 3\.14/);
   });
 });

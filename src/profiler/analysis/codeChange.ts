@@ -6,7 +6,8 @@ import { SMALL_TASK_SECONDS } from './rules/taskOverhead';
 export const CHUNKS_PER_WORKER = 4;
 
 export interface CodeTarget {
-  kind: 'threads' | 'processes' | 'asyncio' | 'dask' | 'serial' | 'free-threaded' | 'native-threads';
+  kind:
+    'threads' | 'processes' | 'asyncio' | 'dask' | 'subinterpreters' | 'serial' | 'free-threaded' | 'native-threads';
   workers: number;
   startMethod: StartMethod | null;
   verdict: VerdictKind;
@@ -106,6 +107,17 @@ function routeCode(w: Workload, fn: string, t: CodeTarget): string | null {
         `    results = list(pool.map(lambda a: ${name}(*a), calls))\n`
       );
     }
+    case 'subinterpreters':
+      return (
+        header +
+        "# Python 3.14+: each worker is an interpreter with its own GIL, in this process (your module's\n" +
+        '# C extensions must support subinterpreters); arguments and results are pickled\n' +
+        'from concurrent.futures import InterpreterPoolExecutor\n\n' +
+        setup +
+        callsLine(w, '') +
+        `with InterpreterPoolExecutor(max_workers=${t.workers}) as pool:\n` +
+        `    results = [f.result() for f in [pool.submit(${name}, *a) for a in calls]]\n`
+      );
     case 'asyncio':
       return (
         header +

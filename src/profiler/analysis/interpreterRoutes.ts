@@ -193,12 +193,25 @@ export function subinterpretersRoute(f: Facts, v: Verdict): Draft {
   const runs = f.all.filter((s) => s.result.kind === 'subinterpreters' && s.result.status !== 'skipped');
   if (runs.length > 0) {
     const reason = 'each worker interpreter has its own GIL';
+    const before314 = runs.filter((s) =>
+      olderThan(
+        f.interpreters.get(s.interpreter)?.version ?? (s.interpreter === null ? f.profile.workload.python.version : ''),
+        3,
+        14,
+      ),
+    );
+    const privateApi =
+      before314.length > 0
+        ? ` ${before314.map(label).join(', ')} ran on 3.13's private _interpreters module (one isolated ` +
+          "interpreter per worker thread); in your code, Python 3.14's concurrent.futures.InterpreterPoolExecutor " +
+          'is the supported way.'
+        : '';
     return {
       fits: gilBound(v),
       reason,
       detail:
         `Measured: ${figures(f, runs)}; ${reason}, in one process; arguments and ` +
-        `results are pickled between them, and C extensions must support subinterpreters.`,
+        `results are pickled between them, and C extensions must support subinterpreters.${privateApi}`,
       strategies: runs,
     };
   }
@@ -209,14 +222,22 @@ export function subinterpretersRoute(f: Facts, v: Verdict): Draft {
   const newest = [...f.interpreters.values()]
     .map((i) => i.version)
     .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))[0];
-  const found = f.profile.settings.interpreterSearch === 'auto' ? 'no 3.14 was found' : 'this run did not look for one';
+  const found =
+    f.profile.settings.interpreterSearch === 'auto' ? 'no 3.13 or newer was found' : 'this run did not look for one';
   return {
     fits: true,
     reason: "Python 3.14's InterpreterPoolExecutor: a GIL per worker",
     detail:
       "Not measured here, because one GIL per interpreter needs Python 3.14's " +
-      `concurrent.futures.InterpreterPoolExecutor and ${found} (the newest interpreter of this run is ` +
+      "concurrent.futures.InterpreterPoolExecutor (or 3.13's private _interpreters module, which the profiler can " +
+      `measure) and ${found} (the newest interpreter of this run is ` +
       `${newest ?? f.profile.workload.python.version}); like processes it avoids the shared GIL, with cheaper ` +
       'start-up but the same pickling of arguments.',
   };
+}
+
+/** Whether a version string ("3.13.0") is below major.minor; false when unknown. */
+function olderThan(version: string | undefined, major: number, minor: number): boolean {
+  const [a, b] = (version ?? '').split('.').map(Number);
+  return a !== undefined && b !== undefined && !Number.isNaN(b) && (a < major || (a === major && b < minor));
 }

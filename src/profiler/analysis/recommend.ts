@@ -233,7 +233,9 @@ function poolStrategyProjection(f: Facts, v: Verdict, chosen: StrategyFacts): Re
 
 function targetKind(s: StrategyFacts | null): CodeTarget['kind'] {
   const k = s?.result.kind;
-  return k === 'threads' || k === 'processes' || k === 'asyncio' || k === 'dask' ? k : 'serial';
+  return k === 'threads' || k === 'processes' || k === 'asyncio' || k === 'dask' || k === 'subinterpreters'
+    ? k
+    : 'serial';
 }
 
 /** The seed's routes, each measured or explained, with the CPU family's projection for the cluster route. */

@@ -291,12 +291,17 @@ def run_subinterpreters(fn, tasks, strategy, state):
     initializer puts our folder first and loads the module as the harness decided (exec is a
     builtin: it pickles by name)."""
     pool_class = getattr(futures, "InterpreterPoolExecutor", None)
-    if pool_class is None:
-        raise Skip("subinterpreters need Python 3.14 or newer (concurrent.futures.InterpreterPoolExecutor); this is %s" % sys.version.split()[0])
     setup = "import sys; sys.path[:0] = [%r]; import cp_worker; cp_worker.load_user_module(%r)" % (cp_tracer.HARNESS_DIR, state["import"])
+    if pool_class is None and private_interpreters() is None:
+        raise Skip("subinterpreters need Python 3.13 or newer (3.14's concurrent.futures.InterpreterPoolExecutor); this is %s" % sys.version.split()[0])
     tracer = cp_tracer.current
-    with pool_class(max_workers=strategy["workers"], thread_name_prefix="task", initializer=exec, initargs=(setup,)) as pool:
-        outcomes = collect([pool.submit(cp_worker.timed_call, fn, args) for args in tasks])
+    CAPPED.append("Python stacks were not sampled while the worker interpreters ran (sys._current_frames() would read their frames without their GIL); thread states come from /proc as usual")
+    with tracer.stacks_paused():
+        if pool_class is not None:
+            with pool_class(max_workers=strategy["workers"], thread_name_prefix="task", initializer=exec, initargs=(setup,)) as pool:
+                outcomes = collect([pool.submit(cp_worker.timed_call, fn, args) for args in tasks])
+        else:
+            outcomes = run_isolated_interpreters(fn, tasks, strategy["workers"], setup, state["traceDir"])
     # The spans were timed inside the worker interpreters, whose recorder cannot write: record them here.
     results = []
     for index, (value, error) in enumerate(outcomes):
@@ -306,6 +311,84 @@ def run_subinterpreters(fn, tasks, strategy, state):
             value = result
         results.append((value, error))
     return results
+
+
+def private_interpreters():
+    """Python 3.13's private _interpreters module, where it has what run_isolated_interpreters
+    uses (3.12's _xxsubinterpreters is left out: its own-GIL interpreters were experimental)."""
+    try:
+        import _interpreters
+    except ImportError:
+        return None
+    needed = ("create", "destroy", "exec", "new_config", "set___main___attrs")
+    return _interpreters if all(hasattr(_interpreters, name) for name in needed) else None
+
+
+class SubinterpreterError(Exception):
+    """A task's exception raised in a worker interpreter, by the name it had there."""
+
+
+class _RemoteTraceback(Exception):
+    """Carries the worker interpreter's traceback text (user_traceback keeps its user frames)."""
+
+    def __init__(self, tb):
+        super().__init__(tb)
+        self.tb = tb
+
+
+def run_isolated_interpreters(fn, tasks, workers, setup, trace_dir):
+    """What InterpreterPoolExecutor does on 3.14, with 3.13's private module: `workers` threads,
+    each running its tasks in an isolated interpreter that has its own GIL. Tasks are taken in
+    order; after the first failure no new task starts (as collect does for the pools)."""
+    interpreters = private_interpreters()
+    outcomes = [None] * len(tasks)
+    order = iter(range(len(tasks)))
+    lock = threading.Lock()
+    failed = threading.Event()
+
+    def work(slot):
+        out_path = os.path.join(trace_dir, "subinterpreter-%d.pickle" % slot)
+        iid = interpreters.create(interpreters.new_config("isolated"))
+        try:
+            error = interpreters.exec(iid, setup)
+            while not failed.is_set():
+                with lock:
+                    index = next(order, None)
+                if index is None:
+                    return
+                if error is None:
+                    try:
+                        payload = pickle.dumps((fn, tasks[index]))
+                    except Exception as exc:  # as a process pool would fail on it
+                        outcomes[index] = (None, exc)
+                        failed.set()
+                        return
+                    interpreters.set___main___attrs(iid, {"payload": payload, "out_path": out_path})
+                    error = interpreters.exec(iid, "cp_worker.isolated_task(payload, out_path)")
+                if error is not None:  # the set-up or the harness's own code failed there
+                    outcomes[index] = (None, SubinterpreterError("%s: %s" % (error.type.__name__, error.msg)))
+                    failed.set()
+                    return
+                with open(out_path, "rb") as result:
+                    outcome = pickle.load(result)
+                if outcome[0] == "ok":
+                    outcomes[index] = (outcome[1:], None)
+                    continue
+                _, name, message, tb = outcome
+                exc = type(name, (SubinterpreterError,), {})(message)
+                exc.__cause__ = _RemoteTraceback(tb)
+                outcomes[index] = (None, exc)
+                failed.set()
+        finally:
+            interpreters.destroy(iid)
+
+    threads = [threading.Thread(target=work, args=(slot,), name="task_%d" % slot) for slot in range(min(workers, len(tasks)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Tasks never started after a failure are left out, as collect() leaves out cancelled ones.
+    return [o for o in outcomes if o is not None]
 
 
 def run_dask(fn, tasks, strategy, state):

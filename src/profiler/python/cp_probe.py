@@ -109,6 +109,15 @@ def gil_enabled():
     return True if check is None else bool(check())
 
 
+def private_interpreters():
+    """3.13's private _interpreters module with what cp_harness.run_isolated_interpreters uses."""
+    try:
+        import _interpreters
+    except ImportError:
+        return False
+    return all(hasattr(_interpreters, n) for n in ("create", "destroy", "exec", "new_config", "set___main___attrs"))
+
+
 def about():
     import sysconfig
     from concurrent import futures
@@ -119,7 +128,7 @@ def about():
         "implementation": platform.python_implementation(),
         "freeThreaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
         "gil": gil_enabled(),
-        "subinterpreters": hasattr(futures, "InterpreterPoolExecutor"),
+        "subinterpreters": hasattr(futures, "InterpreterPoolExecutor") or private_interpreters(),
         "distributed": importlib.util.find_spec("distributed") is not None,
     }
 

@@ -6,6 +6,7 @@ threads), and records when each task started and ended on which native thread. E
 appended to a JSON-lines trace file every FLUSH_SECONDS, so a run that is killed keeps what was
 recorded up to then. Standard library only.
 """
+import contextlib
 import json
 import os
 import sys
@@ -50,6 +51,8 @@ class Tracer:
         self.before_stop = []  # callables run before the last flush (final reports)
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._sampling = threading.Lock()  # held around each stack sample: see stacks_paused()
+        self._stacks_off = False
         self._file = open(path, "a", encoding="utf-8")
         self._write(
             {
@@ -109,6 +112,18 @@ class Tracer:
             self._write(record)
 
     # -- sampling ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def stacks_paused(self):
+        """No stack samples inside: sys._current_frames() walks the threads of every interpreter
+        of the process, and reading a frame of a worker interpreter that runs under its own GIL
+        corrupts memory (CPython 3.13 aborts with "free(): invalid pointer")."""
+        with self._sampling:
+            self._stacks_off = True
+        try:
+            yield
+        finally:
+            self._stacks_off = False
+
     def _run(self):
         me = threading.get_ident()
         self._named.add(threading.get_native_id())
@@ -121,7 +136,9 @@ class Tracer:
                 time.sleep(delay)
             now = time.monotonic_ns()
             self._lateness.append(max(0, now - next_ns))
-            self._sample(me, now)
+            with self._sampling:
+                if not self._stacks_off:
+                    self._sample(me, now)
             next_ns += int(self.period * 1e9)
             if next_ns < now:  # fell behind (GIL held by others): do not burst to catch up
                 next_ns = now + int(self.period * 1e9)

@@ -211,6 +211,28 @@ def timed_call(fn, args):
     return result, start, time.monotonic_ns(), threading.get_native_id()
 
 
+def isolated_task(payload, out_path):
+    """One task inside an isolated interpreter of Python 3.13 (its private _interpreters module,
+    which cannot return values): the pickled (callable, args) in, the pickled outcome written to
+    out_path for the main interpreter to read. A failure travels as text, since the exception
+    itself may not unpickle there."""
+    import pickle
+    import traceback
+
+    fn, args = pickle.loads(payload)
+    try:
+        outcome = ("ok",) + timed_call(fn, args)
+    except BaseException as exc:  # the caller re-raises it in the main interpreter
+        frames = "".join(traceback.format_tb(exc.__traceback__))  # the harness adds the last line
+        outcome = ("error", type(exc).__name__, str(exc), frames)
+    try:
+        data = pickle.dumps(outcome)
+    except Exception as exc:  # an unpicklable result, as a process pool would report it
+        data = pickle.dumps(("error", type(exc).__name__, "the result cannot be pickled: %s" % exc, ""))
+    with open(out_path, "wb") as out:
+        out.write(data)
+
+
 def _on_worker_exit():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
