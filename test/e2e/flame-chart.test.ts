@@ -90,14 +90,19 @@ describe('after a threads run of a CPU-bound function', { timeout: 15 * 60_000 }
       const { page } = session!;
       const lanes = await showCoreLanes(profileWebview(page));
       assert.equal(await lanes.getAttribute('data-lanes'), String(cpus().length));
-      // A wider window for a readable picture of the lanes (docs/flame-chart.png).
+      // A wider window for a readable picture of the lanes (docs/flame-chart.png), then back, each
+      // once the chart has taken the new width.
+      const canvasWidth = async (): Promise<number> => (await lanes.locator('canvas').boundingBox())!.width;
       const viewport = page.viewportSize()!;
+      const narrow = await canvasWidth();
       await page.setViewportSize({ width: 2600, height: viewport.height });
-      await page.waitForTimeout(1_000);
+      await until(async () => (await canvasWidth()) > narrow, 'the chart to widen');
+      const wide = await canvasWidth();
       await profileWebview(page)
         .locator('section.charts')
         .screenshot({ path: screenshotPath('11-per-core-lanes') });
       await page.setViewportSize(viewport);
+      await until(async () => (await canvasWidth()) < wide, 'the chart to narrow again');
 
       // Both task threads were sampled at the same ticks; under the GIL they used one core at most
       // between them, however many were free (free threads would use two). Per-tick "running" counts
@@ -226,6 +231,14 @@ async function widestRun(
   const y = laneBoxes(model.lanes).boxes[best.lane]!.rowsTop + best.row * ROW_H + ROW_H / 2;
   assert.ok(y < box.height, `the ${name} frame is below the chart's fold (y=${y})`);
   return { x: ((best.middle - model.start) / (model.end - model.start)) * box.width, y };
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after 30 s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Waits until the editors' `after` decorations are `expected` (in any order: the DOM reuses line elements). */
