@@ -8,7 +8,6 @@
 // Usage: npm run accuracy [-- --record] [--attempts N] (or: node --import tsx bench/accuracy.ts ...;
 // node's --test-name-pattern=REGEX before the file name picks cases)
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import { collectFacts } from '../src/profiler/analysis/facts';
 import { DISTURBED_LOAD } from '../src/profiler/analysis/margin';
 import type { NativeLibrary, Profile, Recommendation, Verdict, VerdictKind } from '../src/profiler/profile';
 import { PYTHON, ROOT, runCli } from '../test/helpers/cli';
+import { canImport } from '../test/helpers/python';
 import { recordProfile, routeOf } from '../test/helpers/recorded';
 
 /** Keep each right profile as a recorded fixture for the unit tests. */
@@ -47,15 +47,6 @@ interface Case {
   python?: string;
   /** Skip with this reason (a missing package, too few cores). */
   skip?: string | false;
-}
-
-function imports(python: string, module: string): boolean {
-  try {
-    execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Work already parallel inside one call: its helper named, the one-native-thread runs measured. */
@@ -213,7 +204,7 @@ const CASES: Case[] = [
     route: ['serial', 'native-1'],
     check: parallelInside('openblas', /through native thread pools/),
     python: 'python3',
-    skip: ONE_CORE || (imports('python3', 'numpy') ? false : 'the python3 on PATH has no numpy'),
+    skip: ONE_CORE || (canImport('python3', 'numpy') ? false : 'the python3 on PATH has no numpy'),
   },
   {
     fixture: 'numexpr_eval',

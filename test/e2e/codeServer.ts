@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test as nodeTest } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { QUIET_CHROMIUM_ARGS } from '../integration/report-browser';
 
 export const REPO = path.resolve(__dirname, '../..');
 const CACHE = process.env.E2E_CACHE_DIR ?? path.join(REPO, '.cache', 'e2e');
@@ -134,14 +135,7 @@ export async function launch(options: LaunchOptions): Promise<Session> {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: QUIET_CHROMIUM_ARGS,
     });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const opened = options.workspaceFile

@@ -3,7 +3,6 @@
 // pool, and none for pure Python next to an idle numpy. Assertions hold under load: they key on which
 // threads ran, never on how fast.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import type { Profile } from '../../src/profiler/profile';
 import { NATIVE_THREAD_VARIABLES } from '../../src/profiler/strategies';
 import { parseStrategyId } from '../../src/shared/strategyId';
 import { ENGINE_FIXTURES, PYTHON, ROOT, runCli, strategy } from '../helpers/cli';
+import { canImport } from '../helpers/python';
 import { assertValidProfile } from '../helpers/schema';
 import { launchChromium, MEDIA_DIR } from './report-browser';
 
@@ -22,15 +22,6 @@ after(() => rmSync(outDir, { recursive: true, force: true }));
 
 /** A multi-threaded BLAS starts one thread per core beside the caller: one core has no pool. */
 const SKIP_ONE_CORE = availableParallelism() < 2 ? 'needs 2 cores for a BLAS thread pool' : false;
-
-function imports(python: string, module: string): boolean {
-  try {
-    execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function profile(file: string, fn: string, args: string, python: string, extra: string[]): Promise<Profile> {
   const out = join(outDir, `${fn}-${Date.now()}.json`);
@@ -133,7 +124,7 @@ async function assertReportShowsPools(p: Profile): Promise<void> {
 test(
   "OpenBLAS inside the PATH interpreter's numpy wheel is named too",
   {
-    skip: SKIP_ONE_CORE || (imports('python3', 'numpy') ? false : 'the python3 on PATH has no numpy'),
+    skip: SKIP_ONE_CORE || (canImport('python3', 'numpy') ? false : 'the python3 on PATH has no numpy'),
     timeout: 300_000,
   },
   async () => {
@@ -142,7 +133,7 @@ test(
       'serial,serial+native-1',
     ]);
     assertOpenBlasPool(p, 'serial');
-    assertLimitedToOne(p, 'serial+native-1', imports('python3', 'threadpoolctl'));
+    assertLimitedToOne(p, 'serial+native-1', canImport('python3', 'threadpoolctl'));
   },
 );
 

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM_ARGS = [
-  '--headless',
+/** Debian's Chromium as root, without GPU or network chatter (the e2e tests' browser too). */
+export const QUIET_CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -12,6 +12,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+export const CHROMIUM_ARGS = ['--headless', ...QUIET_CHROMIUM_ARGS];
 
 export const MEDIA_DIR = path.join(__dirname, '..', '..', 'media');
 

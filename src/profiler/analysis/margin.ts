@@ -1,5 +1,6 @@
 // Reading speedups against the noise margin (src/shared/margin.ts) and the machine's load.
 import { SPEEDUP_MARGIN, beatsMargin } from '../../shared/margin';
+import type { Alternative } from '../profile';
 import type { Facts, StrategyFacts } from './facts';
 
 export { SPEEDUP_MARGIN };
@@ -17,6 +18,13 @@ export function fastest(list: StrategyFacts[]): StrategyFacts | null {
     if (!best || s.speedup > (best.speedup ?? 0)) best = s;
   }
   return best;
+}
+
+/** Measured strategies as alternatives, fastest first, each with why it is not the choice. */
+export function fastestFirst(list: StrategyFacts[], why: (s: StrategyFacts) => string): Alternative[] {
+  return [...list]
+    .sort((a, b) => b.speedup! - a.speedup!)
+    .map((s) => ({ strategy: s.id, expectedSpeedup: s.speedup, why: why(s) }));
 }
 
 /**

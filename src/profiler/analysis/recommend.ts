@@ -2,12 +2,12 @@
 // preferring the simpler one on near-ties; explains the others and every unmeasured route.
 import { formatStrategyId, parseStrategyId } from '../../shared/strategyId';
 import { nativeThreadsOf } from '../strategies';
-import type { Alternative, Recommendation, RouteCoverage, Verdict, VerdictKind } from '../profile';
+import type { Recommendation, RouteCoverage, Verdict, VerdictKind } from '../profile';
 import { projectSpeedup } from './projection';
 import { codeChange, type CodeTarget } from './codeChange';
 import { percent, speedup } from '../../shared/format';
 import { label, type Facts, type StrategyFacts } from './facts';
-import { SPEEDUP_MARGIN, disturbed, fastest } from './margin';
+import { SPEEDUP_MARGIN, disturbed, fastest, fastestFirst } from './margin';
 import { loopFixRationale, planLoopFix } from './loopFix';
 import { routeCoverage } from './routes';
 import { pickleFix, failureCaveats, mismatchCaveats } from './caveats';
@@ -262,14 +262,10 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
   const chosen = choose(f, v, pool);
   const best = fastest(pool);
 
-  const alternatives: Alternative[] = pool
-    .filter((s) => s !== chosen)
-    .sort((a, b) => b.speedup! - a.speedup!)
-    .map((s) => ({
-      strategy: s.id,
-      expectedSpeedup: s.speedup,
-      why: whyLower(s, chosen, disturbed(f, pool), ruledOut(f, v, s)),
-    }));
+  const alternatives = fastestFirst(
+    pool.filter((s) => s !== chosen),
+    (s) => whyLower(s, chosen, disturbed(f, pool), ruledOut(f, v, s)),
+  );
   if (v.kind === 'overhead-bound') {
     alternatives.unshift({
       strategy: 'batching',
@@ -364,19 +360,14 @@ function lockOf(f: Facts): CodeTarget['lock'] {
 function recommendLoopFix(f: Facts, v: Verdict): Recommendation {
   const fix = planLoopFix(f)!;
   const standIn = fix.standIn;
-  const alternatives: Alternative[] = candidates(f, v)
-    .sort((a, b) => b.speedup! - a.speedup!)
-    .map((s) => ({
-      strategy: s.id,
-      expectedSpeedup: s.speedup,
-      why:
-        s.result.kind === 'asyncio'
-          ? 'One event loop as the code is now, held up by the blocking call.'
-          : s.result.kind === 'threads'
-            ? 'A thread (and an event loop) per task, so the blocking calls overlap without ' +
-              'changing the coroutine; costs a thread per concurrent task.'
-            : 'A process per worker, each with its own event loop; pays for worker start-up and pickling.',
-    }));
+  const alternatives = fastestFirst(candidates(f, v), (s) =>
+    s.result.kind === 'asyncio'
+      ? 'One event loop as the code is now, held up by the blocking call.'
+      : s.result.kind === 'threads'
+        ? 'A thread (and an event loop) per task, so the blocking calls overlap without ' +
+          'changing the coroutine; costs a thread per concurrent task.'
+        : 'A process per worker, each with its own event loop; pays for worker start-up and pickling.',
+  );
   // What the fix amounts to: overlapping waits (threads), or parallel computing (threads without the GIL, processes).
   const like: Verdict['kind'] =
     fix.kind === 'process-pool' ? 'cpu-bound-gil' : fix.computes ? 'cpu-bound-releases-gil' : 'io-bound';

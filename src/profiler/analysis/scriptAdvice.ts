@@ -5,7 +5,7 @@ import { parseStrategyId } from '../../shared/strategyId';
 import type { Alternative, Recommendation, ScriptPool, Verdict } from '../profile';
 import { baseName, speedup } from '../../shared/format';
 import { label, type Facts, type StrategyFacts } from './facts';
-import { SPEEDUP_MARGIN, disturbed, fastest } from './margin';
+import { SPEEDUP_MARGIN, disturbed, fastest, fastestFirst } from './margin';
 import { projectSpeedup } from './projection';
 import { curveOf, representatives, whyNotMore } from './workers';
 
@@ -91,17 +91,13 @@ export function recommendWhatIf(f: Facts, v: Verdict): Recommendation | null {
   const chosen = best && best.speedup! >= SPEEDUP_MARGIN ? best : own;
   const curve = curveOf(f, chosen);
 
-  const alternatives: Alternative[] = pool
-    .filter((s) => s !== chosen)
-    .sort((a, b) => b.speedup! - a.speedup!)
-    .map((s) => ({
-      strategy: s.id,
-      expectedSpeedup: s.speedup,
-      why:
-        s === own
-          ? 'The script as written: the baseline of these what-ifs.'
-          : `${speedup(s.speedup!)} of the script as written (${describeChange(s)})${belowMargin(s.speedup!)}.`,
-    }));
+  const alternatives: Alternative[] = fastestFirst(
+    pool.filter((s) => s !== chosen),
+    (s) =>
+      s === own
+        ? 'The script as written: the baseline of these what-ifs.'
+        : `${speedup(s.speedup!)} of the script as written (${describeChange(s)})${belowMargin(s.speedup!)}.`,
+  );
   const caveats: string[] = [];
   for (const s of tried.filter((t) => !t.usable || t.result.status !== 'ok')) {
     const r = s.result;
