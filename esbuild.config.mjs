@@ -1,7 +1,7 @@
 // One build for every context: CLI/engine, extension host, language server, webview.
 // `node esbuild.config.mjs` builds once; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -30,13 +30,70 @@ const copyPythonFiles = {
   },
 };
 
+/** The Node harness ships as plain bundles in dist/node, run by the user's own Node. */
+const nodeHarness = {
+  ...common,
+  sourcemap: false,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  entryPoints: {
+    'node/cp_node_harness': 'src/profiler/node/harness/main.ts',
+    'node/cp_node_preload': 'src/profiler/node/harness/preload.ts',
+  },
+  outdir: 'dist',
+};
+
+/** The TypeScript loader, on its own: loaded only for .ts files. */
+const nodeTypeScript = {
+  ...nodeHarness,
+  entryPoints: { 'node/cp_node_typescript': 'src/profiler/node/harness/typescript.ts' },
+  banner: { js: '// TypeScript loader: sucrase (MIT, pure JavaScript), bundled' },
+};
+
+/**
+ * 0x's flame graph, shipped inside the bundles: its tree builder is bundled into cli.js (its
+ * __dirname pointed at dist/0x, where the helper script it spawns lies), and its visualizer, which
+ * 0x browserifies at every run, is bundled once here. No 0x dependency is needed at run time.
+ */
+const zeroXDirname = {
+  name: '0x-dirname',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]0x[\\/]lib[\\/]ticks-to-tree\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll('__dirname', "require('path').join(__dirname, '0x')"),
+      loader: 'js',
+    }));
+    build.onEnd(() => {
+      mkdirSync('dist/0x', { recursive: true });
+      for (const file of ['lib/loading-stacks.js', 'lib/random-require.js'])
+        cpSync(`node_modules/0x/${file}`, `dist/0x/${file.split('/').pop()}`);
+      cpSync('node_modules/tachyons/css/tachyons.min.css', 'dist/0x/tachyons.min.css');
+    });
+  },
+};
+
+const zeroXVisualizer = {
+  ...common,
+  sourcemap: false,
+  minify: true,
+  platform: 'browser',
+  format: 'iife',
+  globalName: 'visualizer',
+  target: 'es2019',
+  entryPoints: { '0x/visualizer': 'node_modules/0x/visualizer/index.js' },
+  outdir: 'dist',
+};
+
 const contexts = [
+  nodeHarness,
+  nodeTypeScript,
+  zeroXVisualizer,
   {
     ...node,
     entryPoints: { cli: 'src/profiler/cli.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [copyPythonFiles],
+    plugins: [copyPythonFiles, zeroXDirname],
   },
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },

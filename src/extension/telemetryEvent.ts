@@ -18,7 +18,9 @@ export function runEvent(outcome: RunOutcome, profile: Profile | null, durationS
     // Only the strategy's kind: ids are the engine's, but keep to a closed vocabulary anyway.
     const recommended = profile.strategies.find((s) => s.id === profile.recommendation?.strategy);
     properties.recommendedKind = recommended?.kind ?? (profile.recommendation ? 'unmeasuredRoute' : 'none');
-    properties.pythonImplementation = profile.workload.python.implementation === 'CPython' ? 'CPython' : 'other';
+    properties.runtime = profile.runtime === 'node' ? 'node' : 'python';
+    if (profile.workload.python)
+      properties.pythonImplementation = profile.workload.python.implementation === 'CPython' ? 'CPython' : 'other';
     measurements.strategies = profile.strategies.length;
     measurements.failedStrategies = profile.strategies.filter((s) => s.status === 'failed').length;
     measurements.tasks = profile.workload.tasks;

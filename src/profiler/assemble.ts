@@ -26,6 +26,7 @@ import {
   type Samples,
   type StackSamplerStats,
   type StrategyResult,
+  type StrategyKind,
   type StrategyStatus,
   type TaskSpans,
   type ThreadInfo,
@@ -94,9 +95,17 @@ export interface RunRecord {
   threadSampler: ThreadSampler | null;
   coreSampler: CoreSampler;
   gilOffsets: number[] | null;
+  /** Threads of the runtime itself (Node's platform and libuv pool threads), by name: in whole-script
+   * mode they are not the script's task threads. */
+  isRuntimeThread?: (name: string) => boolean;
+  /** How far (ms) a stack sample may be from a /proc sample it is joined to; STACK_JOIN_WINDOW_MS by default. */
+  stackJoinWindowMs?: number;
   output: { stdout: string; stderr: string; truncatedBytes: number };
   leftBehind: LeftProcess[];
 }
+
+/** Strategies whose tasks go to workers that are sent arguments and return results by copy. */
+const POOL_KINDS = new Set<StrategyKind>(['processes', 'dask', 'worker-threads', 'child-processes']);
 
 /** A stack sample farther than this from a /proc sample is not joined to it. The stack sampler
  * wakes late under the GIL (about the switch interval x busy threads), so allow a few periods. */
@@ -146,11 +155,11 @@ function byThread(times: number[], tids: number[], values: number[]): Map<number
   return map;
 }
 
-function nearestStack(entry: { t: number[]; v: number[] } | undefined, t: number): number {
+function nearestStack(entry: { t: number[]; v: number[] } | undefined, t: number, windowMs: number): number {
   if (!entry) return -1;
   const i = lowerBound(entry.t, t);
   let best = -1;
-  let bestDistance = STACK_JOIN_WINDOW_MS;
+  let bestDistance = windowMs;
   for (const j of [i - 1, i]) {
     const candidate = entry.t[j];
     if (candidate !== undefined && Math.abs(candidate - t) <= bestDistance) {
@@ -264,7 +273,10 @@ export function assemble(run: RunRecord): StrategyResult {
       const state = sampler.stateOf(i, (pid) => gil.get(pid) ?? null);
       const inTask = (
         scriptWindow
-          ? scriptWindow.start <= t && t <= scriptWindow.end && !traces.samplerThreads.has(thread.tid)
+          ? scriptWindow.start <= t &&
+            t <= scriptWindow.end &&
+            !traces.samplerThreads.has(thread.tid) &&
+            !run.isRuntimeThread?.(thread.name)
           : insideSpan(tasksByTid.get(thread.tid), t)
       )
         ? 1
@@ -281,7 +293,7 @@ export function assemble(run: RunRecord): StrategyResult {
       samples.thread.push(raw.thread[i]!);
       samples.core.push(raw.core[i]!);
       samples.state.push(state);
-      samples.stack.push(nearestStack(stacksByTid.get(thread.tid), t));
+      samples.stack.push(nearestStack(stacksByTid.get(thread.tid), t, run.stackJoinWindowMs ?? STACK_JOIN_WINDOW_MS));
       samples.inTask.push(inTask);
     }
     if (scriptWindow) taskSamples -= dropWaitingCoordinators(threads, samples, counts, inTaskByThread);
@@ -342,7 +354,7 @@ export function assemble(run: RunRecord): StrategyResult {
     firstDifference: run.status === 'ok' ? (harness?.firstDifference ?? null) : null,
     resultsTolerance: run.status === 'ok' ? (harness?.resultsTolerance ?? null) : null,
     timing: phaseTimings(run),
-    processCosts: spec.kind === 'processes' || spec.kind === 'dask' ? processCosts(traces, harness) : null,
+    processCosts: POOL_KINDS.has(spec.kind) ? processCosts(traces, harness) : null,
     ...(spec.kind === 'dask' ? { cluster: harness?.cluster ?? null } : {}),
     stackSampler: stackSamplerStats(traces, harness),
     processes,

@@ -133,7 +133,7 @@ export function failureHint(profile: Profile, baseline: StrategyResult): string 
       );
     }
     return (
-      `${top} is not installed for this run's interpreter, ${w.python.executable}: ` +
+      `${top} is not installed for this run's interpreter, ${w.python?.executable ?? 'python'}: ` +
       `install it there (python -m pip install), or run with the interpreter that ` +
       `has it (--python; in VS Code, the Python extension's).`
     );
@@ -198,6 +198,7 @@ export function formatBaselineFailure(profile: Profile, outPath: string | null):
   const how = w.module ? `as ${w.module}` : `from its file${w.moduleNote ? ` (${w.moduleNote})` : ''}`;
   const env = w.envFile ? `, env ${w.envFile}` : '';
   const saved = outPath ? `; profile: ${outPath}` : '';
-  lines.push(`Ran ${how} in ${w.cwd ?? dirname(w.file)} with ${w.python.executable}${env}${saved}`);
+  const runner = (w.python ?? w.node)?.executable ?? 'its interpreter';
+  lines.push(`Ran ${how} in ${w.cwd ?? dirname(w.file)} with ${runner}${env}${saved}`);
   return `${lines.slice(0, BASELINE_REPORT_MAX_LINES).join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 // Runs a profile: checks the interpreter and the file, then each strategy in a fresh interpreter
 // under the samplers, and returns the profile. Free of `vscode`: the CLI and the extension (through
-// the CLI) both use it.
+// the CLI) both use it. Node.js files run through src/profiler/node (a PreparedRuntime): the same
+// samplers, budget, timeouts and profile, with Node's harness, strategies and stacks.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeProfile } from './analysis';
@@ -35,6 +36,7 @@ import {
 } from './interpreterRuns';
 import type { InterpreterRequest } from './interpreters';
 import { checkSchedulerAddress, daskOffer, DASK_STOP_GRACE_SECONDS, isRemoteDask } from './daskRuns';
+import { isNodeSource, nodeRuntime, V8_TICK_HZ } from './node/runtime';
 import { isDirectory, planImport, type ImportPlan } from './project';
 import { rangeProblem } from './options';
 import {
@@ -47,6 +49,7 @@ import {
   type ProbeResult,
 } from './python';
 import { createRunDir } from './runDirs';
+import type { PreparedRuntime } from './runtime';
 import { CoreSampler } from './sampler/coreSampler';
 import { ThreadSampler } from './sampler/threadSampler';
 import {
@@ -89,6 +92,8 @@ export interface ProfileOptions {
   /** Strategy ids; null = the default sweep. */
   strategies?: string[] | null;
   python?: string;
+  /** Node.js for .js/.mjs/.cjs/.ts files (default: node on PATH). */
+  node?: string;
   /** `--interpreters`; absent: PyPy and free-threaded builds found, for the default sweep only. */
   interpreters?: InterpreterRequest;
   /** Interpreters the editor knows (the Python extension's environments), for `auto`. */
@@ -134,14 +139,19 @@ interface RunContext {
       | 'interpreters'
       | 'knownInterpreters'
       | 'daskScheduler'
+      | 'node'
     >
   > &
     ProfileOptions;
-  probe: ProbeResult;
+  /** The Python interpreter's probe; null for a Node.js run. */
+  probe: ProbeResult | null;
   /** The main interpreter (null) and the others, by name. */
   interpreter: (name: string | null) => RunInterpreter;
   daskScheduler: string | null;
-  plan: ImportPlan;
+  /** How Python imports the module; null for a Node.js run. */
+  plan: ImportPlan | null;
+  /** A Node.js run: how its strategies start and what they recorded (src/profiler/node); null for Python. */
+  node: PreparedRuntime | null;
   env: NodeJS.ProcessEnv;
   runDir: string;
   defaultTasks: number;
@@ -152,6 +162,7 @@ interface RunContext {
 
 export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome> {
   const file = resolve(input.file);
+  const nodeFile = isNodeSource(file);
   const workers = input.workers ?? usableCores().count;
   const problem =
     rangeProblem('workers', workers, '--workers') ??
@@ -165,8 +176,9 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     python: input.python ?? 'python3',
     timeoutSeconds: input.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
     sampleHz: input.sampleHz ?? DEFAULTS.sampleHz,
-    stackSampleHz: input.stackSampleHz ?? DEFAULTS.stackSampleHz,
-    scaling: input.scaling ?? 'auto',
+    stackSampleHz: input.stackSampleHz ?? (nodeFile ? V8_TICK_HZ : DEFAULTS.stackSampleHz),
+    // Scaling curves size Python's pool families; a Node run has none.
+    scaling: nodeFile ? ('off' as const) : (input.scaling ?? 'auto'),
     budgetSeconds: input.budgetSeconds ?? null,
     maxWorkers: input.maxWorkers ?? DEFAULT_MAX_WORKERS,
     slowCallbackMs: input.slowCallbackMs ?? DEFAULTS.slowCallbackMs,
@@ -175,7 +187,9 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   if (daskScheduler && !input.functionName)
     throw new UsageError("--dask-scheduler needs --function: the cluster runs the function's tasks.");
   const emit = input.onEvent ?? (() => {});
-  const named = input.strategies ? parseRequested(input.strategies, workers, input.functionName !== null) : null;
+  const named = input.strategies
+    ? parseRequested(input.strategies, workers, input.functionName !== null, nodeFile)
+    : null;
   // One strategies setting serves both modes (the extension's): the other mode's ids are left out.
   if (named && named.otherMode.length > 0) {
     const why = input.functionName ? 'they run the whole script' : 'they need --function';
@@ -188,43 +202,37 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   const env = workloadEnvironment(envFile ? environmentWith(envFile, process.env) : process.env);
   if (input.projectRoot && !isDirectory(input.projectRoot))
     throw new UsageError(`--project-root ${input.projectRoot} is not a folder`);
-  const plan = planImport(file, input.projectRoot ?? null);
   const machinePromise = describeMachine();
-  const info = await probe(options.python, file, { cwd: plan.cwd, env, signal: input.signal });
-  if (info.fileError) throw new UsageError(`Cannot read ${file}: ${info.fileError}`);
-  if (info.syntaxError) throw new UsageError(formatSyntaxError(info.syntaxError));
-  const request = input.interpreters ?? { kind: 'default' };
-  if (!input.functionName && request.kind === 'list')
-    throw new UsageError('--interpreters needs --function: other interpreters run the same function and tasks.');
-  // A --strategies list without --interpreters asks for exactly those runs.
-  const effectiveRequest: InterpreterRequest =
-    !input.functionName || (request.kind === 'default' && requested) ? { kind: 'none' } : request;
-  const interpreters = await prepareInterpreters(effectiveRequest, info, file, {
-    known: input.knownInterpreters,
-    timeoutSeconds: options.timeoutSeconds,
-    where: { cwd: plan.cwd, env },
-    importPlan: harnessImport(file, plan),
-  });
-  checkRequestedNames(requested, interpreters.others);
-  const byName = new Map(interpreters.others.map((o) => [o.info.name, o]));
+  const node = nodeFile
+    ? await nodeRuntime.prepare({
+        file,
+        executable: input.node,
+        logicalCores: usableCores().count,
+        projectRoot: input.projectRoot ?? null,
+        env,
+      })
+    : null;
+  const py = node ? null : await preparePython(input, file, options, requested, env);
   const machine = await machinePromise;
   if (input.signal?.aborted) throw new InterruptedError('stopped before any strategy ran');
 
   const runDir = createRunDir();
   const context: RunContext = {
     options,
-    probe: info,
-    plan,
+    probe: py?.info ?? null,
+    plan: py?.plan ?? null,
+    node,
     env,
     runDir,
     defaultTasks: Math.max(8, 2 * coresOf(machine)),
     emit,
     scriptBaseline: null,
-    interpreter: (name) => (name === null ? interpreters.main : byName.get(name)!),
+    interpreter: (name) => (name === null ? py!.interpreters.main : py!.byName.get(name)!),
     daskScheduler,
   };
   const profile: Profile = {
     schemaVersion: PROFILE_SCHEMA_VERSION,
+    runtime: node ? 'node' : 'python',
     tool: { name: 'concurrency-profiler', version: VERSION },
     createdAt: new Date().toISOString(),
     mode: input.functionName ? 'function' : 'script',
@@ -234,18 +242,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       args: input.args,
       tasks: 0,
       isAsync: false,
-      python: {
-        executable: info.executable,
-        version: info.version,
-        implementation: info.implementation,
-        freeThreaded: info.freeThreaded,
-      },
-      // As planned; the first strategy's harness reports what the interpreter made of it.
-      module: plan.module,
-      moduleNote: plan.moduleNote,
-      sysPathAdded: plan.sysPathAdded,
-      sysPathAppended: plan.sysPathAppended,
-      cwd: plan.cwd,
+      ...(py ? pythonWorkload(py.info, py.plan) : node!.workload),
       envFile,
       packages: [],
     },
@@ -259,25 +256,28 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       scaling: options.scaling,
       maxWorkers: options.maxWorkers,
       interpreterSearch:
-        effectiveRequest.kind === 'default'
+        py?.effectiveRequest.kind === 'default'
           ? 'default'
-          : effectiveRequest.kind === 'list' && effectiveRequest.items.includes('auto')
+          : py?.effectiveRequest.kind === 'list' && py.effectiveRequest.items.includes('auto')
             ? 'auto'
             : 'off',
     },
-    sampling: {
-      threadStates: ThreadSampler.supported() ? 'proc' : 'unavailable',
-      note: ThreadSampler.supported()
-        ? info.gilNote
-        : `thread states need Linux /proc (this is ${process.platform} ${process.arch}): not sampled, not guessed`,
-      gilDetection: describeGilDetection(info.gilOffsets),
-    },
+    sampling: py
+      ? {
+          threadStates: ThreadSampler.supported() ? 'proc' : 'unavailable',
+          note: ThreadSampler.supported()
+            ? py.info.gilNote
+            : `thread states need Linux /proc (this is ${process.platform} ${process.arch}): not sampled, not guessed`,
+          gilDetection: describeGilDetection(py.info.gilOffsets),
+        }
+      : node!.sampling,
     strategies: [],
     interrupted: false,
   };
-  if (input.functionName) {
-    profile.interpreters = [interpreters.main.info, ...interpreters.others.map((o) => o.info)];
-    profile.leftOut = [...interpreters.leftOut];
+  const others = py?.interpreters.others ?? [];
+  if (input.functionName && py) {
+    profile.interpreters = [py.interpreters.main.info, ...others.map((o) => o.info)];
+    profile.leftOut = [...py.interpreters.leftOut];
   }
 
   const budget = new RunBudget(options.budgetSeconds);
@@ -287,7 +287,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     maxWorkers: options.maxWorkers,
     cores: coresOf(machine),
     named: requested !== null,
-    specFor: (id) => parseStrategy(id, workers),
+    specFor: (id) => (nodeFile ? nodeRuntime.parseStrategy(id, workers) : parseStrategy(id, workers)),
   });
   let started = 0;
   let total = 0;
@@ -358,7 +358,7 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
     for (const other of others) {
       const specs = [
         ...basePlan(other, requested, workers),
-        ...afterMainPlan(other, profile.strategies, effectiveRequest, requested, workers),
+        ...afterMainPlan(other, profile.strategies, py!.effectiveRequest, requested, workers),
       ];
       total = started + specs.length;
       for (const spec of specs) {
@@ -379,11 +379,13 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
   };
   try {
     const baselineId = input.functionName ? 'serial' : 'script';
+    const parse = nodeFile ? nodeRuntime.parseStrategy : parseStrategy;
+    const defaults = nodeFile ? nodeRuntime.defaultStrategies : DEFAULT_STRATEGIES;
     const mainRequested = requested?.filter((s) => s.interpreter === null) ?? null;
     const plan: StrategySpec[] =
-      mainRequested ?? (input.functionName ? DEFAULT_STRATEGIES : ['script']).map((id) => parseStrategy(id, workers)!);
+      mainRequested ?? (input.functionName ? defaults : ['script']).map((id) => parse(id, workers)!);
     if (plan[0]?.id !== baselineId) {
-      plan.splice(0, plan.length, parseStrategy(baselineId, workers)!, ...plan.filter((s) => s.id !== baselineId));
+      plan.splice(0, plan.length, parse(baselineId, workers)!, ...plan.filter((s) => s.id !== baselineId));
     }
     total = plan.length;
     const baseline = await runOne(plan[0]!);
@@ -393,22 +395,26 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       if (input.functionName) profile.workload.consumedResults = consumedKind(baseline.harness.consumed);
       if (baseline.harness.import) recordImport(profile, baseline.harness.import);
       if (!requested && input.functionName && baseline.result.status === 'ok')
-        plan.push(...adaptiveStrategies(baseline.result, profile.workload.isAsync, workers, plan, info));
-      if (!requested && input.functionName && baseline.result.status === 'ok') {
+        plan.push(
+          ...(node
+            ? node.adaptive(baseline.result, baseline.harness, workers, plan)
+            : adaptiveStrategies(baseline.result, profile.workload.isAsync, workers, plan, py!.info)),
+        );
+      if (py && !requested && input.functionName && baseline.result.status === 'ok') {
         const dask = await daskOffer(baseline.result, daskScheduler, workers, () =>
-          importError(interpreters.main.executable, 'distributed', { cwd: context.plan.cwd, env }),
+          importError(py.interpreters.main.executable, 'distributed', { cwd: py.plan.cwd, env }),
         );
         plan.push(...dask.specs);
         profile.leftOut!.push(...dask.leftOut);
       }
-      if (!requested && !input.functionName && baseline.result.status === 'ok')
+      if (!node && !requested && !input.functionName && baseline.result.status === 'ok')
         plan.push(...scriptWhatIfs(baseline.harness.pools ?? []).map((id) => parseStrategy(id, workers)!));
     }
     total = plan.length;
     const rest = plan.slice(1);
     if (baseline.result.status !== 'ok' && input.functionName) {
       // Without a baseline nothing can be compared: the rest is not run, on any interpreter.
-      for (const spec of [...rest, ...interpreters.others.flatMap((o) => basePlan(o, requested, workers))]) {
+      for (const spec of [...rest, ...others.flatMap((o) => basePlan(o, requested, workers))]) {
         profile.strategies.push(
           input.signal?.aborted
             ? notRun(spec, 'cancelled', 'not run: the run was interrupted')
@@ -417,9 +423,10 @@ export async function runProfile(input: ProfileOptions): Promise<ProfileOutcome>
       }
     } else {
       await runSweep(rest);
-      await runOthers(interpreters.others);
+      await runOthers(others);
     }
-    if (profile.strategies[0]?.status === 'ok') await nameLocks(profile, context, budget);
+    // The lock recorder is the Python harness's.
+    if (profile.strategies[0]?.status === 'ok' && py) await nameLocks(profile, context, budget);
   } finally {
     profile.interrupted = !!input.signal?.aborted;
     profile.settings.strategies = profile.strategies.map((s) => s.id);
@@ -453,6 +460,53 @@ function withDask(requested: StrategySpec[] | null, scheduler: string | null, wo
   if (named && !scheduler)
     throw new UsageError('The dask strategy runs on an existing cluster: give its --dask-scheduler tcp://HOST:PORT.');
   return scheduler && !named ? [...requested, parseStrategy('dask', workers)!] : requested;
+}
+
+/** A Python run's interpreter, import plan and the other interpreters it compares with. */
+async function preparePython(
+  input: ProfileOptions,
+  file: string,
+  options: { python: string; timeoutSeconds: number },
+  requested: StrategySpec[] | null,
+  env: NodeJS.ProcessEnv,
+) {
+  const plan = planImport(file, input.projectRoot ?? null);
+  const info = await probe(options.python, file, { cwd: plan.cwd, env, signal: input.signal });
+  if (info.fileError) throw new UsageError(`Cannot read ${file}: ${info.fileError}`);
+  if (info.syntaxError) throw new UsageError(formatSyntaxError(info.syntaxError));
+  const request = input.interpreters ?? { kind: 'default' };
+  if (!input.functionName && request.kind === 'list')
+    throw new UsageError('--interpreters needs --function: other interpreters run the same function and tasks.');
+  // A --strategies list without --interpreters asks for exactly those runs.
+  const effectiveRequest: InterpreterRequest =
+    !input.functionName || (request.kind === 'default' && requested) ? { kind: 'none' } : request;
+  const interpreters = await prepareInterpreters(effectiveRequest, info, file, {
+    known: input.knownInterpreters,
+    timeoutSeconds: options.timeoutSeconds,
+    where: { cwd: plan.cwd, env },
+    importPlan: harnessImport(file, plan),
+  });
+  checkRequestedNames(requested, interpreters.others);
+  const byName = new Map(interpreters.others.map((o) => [o.info.name, o]));
+  return { plan, info, effectiveRequest, interpreters, byName };
+}
+
+/** The workload fields of a Python run: its interpreter and how the module is imported. */
+function pythonWorkload(info: ProbeResult, plan: ImportPlan): Partial<Profile['workload']> {
+  return {
+    python: {
+      executable: info.executable,
+      version: info.version,
+      implementation: info.implementation,
+      freeThreaded: info.freeThreaded,
+    },
+    // As planned; the first strategy's harness reports what the interpreter made of it.
+    module: plan.module,
+    moduleNote: plan.moduleNote,
+    sysPathAdded: plan.sysPathAdded,
+    sysPathAppended: plan.sysPathAppended,
+    cwd: plan.cwd,
+  };
 }
 
 /** The import plan as the harness (and the probe of another interpreter) reads it. */
@@ -510,12 +564,15 @@ function parseRequested(
   ids: string[],
   workers: number,
   functionMode: boolean,
+  nodeFile: boolean,
 ): { specs: StrategySpec[]; otherMode: string[] } {
   const specs: StrategySpec[] = [];
   const otherMode: string[] = [];
+  const parse = nodeFile ? nodeRuntime.parseStrategy : parseStrategy;
+  const forms = nodeFile ? nodeRuntime.knownStrategyForms : KNOWN_STRATEGY_FORMS;
   for (const id of ids.map((s) => s.trim()).filter(Boolean)) {
-    const spec = parseStrategy(id, workers);
-    if (!spec) throw new UsageError(`Unknown strategy "${id}". Known: ${KNOWN_STRATEGY_FORMS}.`);
+    const spec = parse(id, workers);
+    if (!spec) throw new UsageError(`Unknown strategy "${id}". Known: ${forms}.`);
     if ((spec.kind === 'script') === functionMode) {
       otherMode.push(id);
       continue;
@@ -625,8 +682,8 @@ async function runStrategy(
   serial: StrategyResult | null,
   recorders: { traceLocks?: boolean } = {},
 ): Promise<{ result: StrategyResult; harness: HarnessResult | null }> {
-  const { options, plan, runDir, emit } = context;
-  const interpreter = context.interpreter(spec.interpreter);
+  const { options, plan, runDir, emit, node } = context;
+  const interpreter = node ? null : context.interpreter(spec.interpreter);
   const remote = isRemoteDask(spec);
   const dir = join(runDir, recorders.traceLocks ? `${spec.id}+locks` : spec.id);
   mkdirSync(dir, { recursive: true });
@@ -650,7 +707,7 @@ async function runStrategy(
             deadlineNs: Number(process.hrtime.bigint()) + options.timeoutSeconds * 1e9,
           }
         : null,
-    import: harnessImport(options.file, plan),
+    import: plan ? harnessImport(options.file, plan) : null,
     // The event-loop recorder where one loop runs the tasks; the harness installs it for coroutines only.
     watchLoops: spec.kind === 'serial' || spec.kind === 'asyncio' || spec.kind === 'script',
     slowCallbackMs: options.slowCallbackMs,
@@ -660,13 +717,16 @@ async function runStrategy(
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(config));
 
+  const command = node
+    ? node.launch(spec, configPath, dir)
+    : {
+        command: interpreter!.executable,
+        args: [join(pythonDir(), 'cp_harness.py'), configPath],
+        cwd: plan!.cwd,
+        env: strategyEnvironment(spec, context.env),
+      };
   const t0 = process.hrtime.bigint();
-  const launched = launch(
-    interpreter.executable,
-    [join(pythonDir(), 'cp_harness.py'), configPath],
-    plan.cwd,
-    strategyEnvironment(spec, context.env),
-  );
+  const launched = launch(command.command, command.args, command.cwd, command.env);
   const pid = launched.child.pid;
   if (pid !== undefined) emit({ type: 'workload', id: spec.id, pgid: pid });
   const threadSampler =
@@ -743,7 +803,7 @@ async function runStrategy(
     errorDetail = null;
   } else if (launchError) {
     status = 'failed';
-    error = `could not start ${interpreter.executable}: ${launchError.message}`;
+    error = `could not start ${command.command}: ${launchError.message}`;
   } else if (!harness) {
     status = 'failed';
     const tail = launched.stderr.text().trim().split('\n').slice(-5).join('\n');
@@ -787,10 +847,12 @@ async function runStrategy(
     error,
     errorDetail,
     harness,
-    traces: readTraces(dir),
+    traces: node ? await node.readTraces(dir, t0) : readTraces(dir),
     threadSampler,
     coreSampler,
-    gilOffsets: interpreter.gilOffsets,
+    gilOffsets: interpreter?.gilOffsets ?? null,
+    stackJoinWindowMs: node?.stackJoinWindowMs,
+    isRuntimeThread: node?.isRuntimeThread,
     output: {
       stdout: launched.stdout.text(),
       stderr: launched.stderr.text(),
@@ -799,12 +861,13 @@ async function runStrategy(
     leftBehind,
   };
   const result = assemble(run);
+  node?.complete(result, harness);
   if (spec.kind === 'script') {
     const dropped = launched.stdout.droppedBytes;
     completeScriptResult(result, harness, context.scriptBaseline, dropped);
     if (serial === null) context.scriptBaseline = { result, exitCode: harness?.exitCode, stdoutDropped: dropped };
   }
-  if (config.portableResultsPath && config.baselinePath && result.status === 'ok') {
+  if (config.portableResultsPath && config.baselinePath && config.import && plan && result.status === 'ok') {
     const compared = await compareInMain(
       context.interpreter(null).executable,
       config.baselinePath,

@@ -3,7 +3,12 @@
 // is its JSON Schema and the tests validate every profile they produce against it.
 // Change both together and bump PROFILE_SCHEMA_VERSION when a field changes meaning.
 
-export const PROFILE_SCHEMA_VERSION = 1;
+export const PROFILE_SCHEMA_VERSION = 2;
+/** Versions the loaders read: 1 (Python only, no `runtime`) and 2. */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
+
+/** What ran the workload: a Python interpreter or Node.js. */
+export type Runtime = 'python' | 'node';
 
 /** Index in this list = the state code stored in `samples.state`. */
 export const THREAD_STATES = ['running', 'runnable', 'gilWait', 'lockWait', 'io', 'sleep', 'other'] as const;
@@ -38,7 +43,18 @@ export const STATE_ABBREVIATIONS: Record<ThreadState, string> = {
 export type ResultsComparison = 'equal' | 'differ' | 'not-comparable' | 'not-compared';
 
 export type StrategyStatus = 'ok' | 'failed' | 'skipped' | 'timeout' | 'cancelled';
-export type StrategyKind = 'serial' | 'threads' | 'processes' | 'asyncio' | 'subinterpreters' | 'dask' | 'script';
+export type StrategyKind =
+  | 'serial'
+  | 'threads'
+  | 'processes'
+  | 'asyncio'
+  | 'subinterpreters'
+  | 'dask'
+  | 'script'
+  // Node.js
+  | 'async'
+  | 'worker-threads'
+  | 'child-processes';
 export type StartMethod = 'fork' | 'forkserver' | 'spawn';
 
 export interface PythonInfo {
@@ -116,17 +132,36 @@ export interface LeftOutRun {
   reason: string;
 }
 
+export interface NodeInfo {
+  executable: string;
+  /** `process.version` without the v, e.g. '20.20.2'. */
+  version: string;
+  /** `process.versions.v8`. */
+  v8: string;
+}
+
+/** "CPython 3.11.7 (free-threaded)", "Node.js 20.20.2": what ran the workload, for people. */
+export function describeRuntime(workload: Workload): string {
+  if (workload.node) return `Node.js ${workload.node.version}`;
+  const py = workload.python;
+  return py ? `${py.implementation} ${py.version}${py.freeThreaded ? ' (free-threaded)' : ''}` : 'unknown runtime';
+}
+
 export interface Workload {
   /** Absolute path of the profiled file. */
   file: string;
-  /** Module-level name (or Class.method); null in whole-script mode. */
+  /** Module-level name (or Class.method; for Node an export); null in whole-script mode. */
   function: string | null;
   /** The --args expression, null when the default was used. */
   args: string | null;
   /** Number of task calls (1 in whole-script mode). */
   tasks: number;
+  /** Python: an `async def`. Node: the function returned a promise. */
   isAsync: boolean;
-  python: PythonInfo;
+  /** Present when `runtime` is `python`. */
+  python?: PythonInfo;
+  /** Present when `runtime` is `node`. */
+  node?: NodeInfo;
   /** The function returned a generator ('generator') or an async generator ('async generator'): it
    * does its work only when iterated, so each task iterated it to the end (inside the timed task) and
    * its items are the task's result. Null otherwise; absent in older profiles. */
@@ -223,8 +258,27 @@ export interface FirstDifference {
   actual: string;
 }
 
+/** A Node event loop's delay, from perf_hooks.monitorEventLoopDelay (10 ms resolution). */
+export interface EventLoopDelay {
+  meanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** Node: how busy and how late the event loops were while the tasks ran. */
+export interface EventLoopStats {
+  /** performance.eventLoopUtilization() of the main thread over the tasks (0 idle, 1 never idle). */
+  utilization: number;
+  delay: EventLoopDelay | null;
+  /** The loop of each worker thread or child process, in start order, over its life. */
+  workers: { utilization: number; delay: EventLoopDelay | null }[];
+}
+
+/** Process pools; for Node's worker-threads and child-processes the same fields hold the V8-serialized
+ * (structured clone) sizes, which is what postMessage and advanced IPC copy. */
 export interface ProcessCosts {
-  /** Seconds from pool creation until each worker process was ready to run tasks. */
+  /** Seconds from pool creation until each worker process (or thread) was ready to run tasks. */
   workerStartupSeconds: number[];
   /** Pickled size of (callable, arguments) per task, bytes: mean and total. */
   pickledBytesSentPerTask: number;
@@ -495,6 +549,8 @@ export interface StrategyResult {
   /** Dask strategies: the cluster the tasks ran on (absent for the others). */
   cluster?: ClusterInfo | null;
   stackSampler: StackSamplerStats | null;
+  /** Node runs: the event loops' utilisation and delay (absent for Python). */
+  eventLoop?: EventLoopStats | null;
   processes: ProcessInfo[];
   threads: ThreadInfo[];
   /** Native thread pools that used CPU while tasks ran, largest CPU share first; [] when none did,
@@ -533,6 +589,10 @@ export interface LeftProcess {
 
 // ---- Analysis (filled by src/profiler/analysis) ----
 
+/** Verdict kinds of the Node.js rules only; the Python rules' texts cover the others. */
+export type NodeVerdictKind = 'cpu-bound-event-loop' | 'threadpool-bound';
+export type PythonVerdictKind = Exclude<VerdictKind, NodeVerdictKind>;
+
 export type VerdictKind =
   | 'event-loop-blocked'
   | 'io-bound'
@@ -542,7 +602,10 @@ export type VerdictKind =
   | 'overhead-bound'
   | 'copy-bound'
   | 'already-parallel'
-  | 'mixed';
+  | 'mixed'
+  // Node.js only
+  | 'cpu-bound-event-loop'
+  | 'threadpool-bound';
 
 export interface Verdict {
   kind: VerdictKind;
@@ -567,7 +630,17 @@ export const ROUTES = [
   'cluster',
   'gpu',
 ] as const;
-export type RouteId = (typeof ROUTES)[number];
+/** Node.js's routes, each covered in `Recommendation.routes` of a Node profile, in this order. */
+export const NODE_ROUTES = [
+  'async',
+  'worker-threads',
+  'child-processes',
+  'libuv-pool',
+  'shared-memory',
+  'yield-to-loop',
+] as const;
+export type PythonRouteId = (typeof ROUTES)[number];
+export type RouteId = PythonRouteId | (typeof NODE_ROUTES)[number];
 
 /** What this profile measured about one route, or why it did not. */
 export interface RouteCoverage {
@@ -604,7 +677,8 @@ export interface Recommendation {
   alternatives: Alternative[];
   caveats: string[];
   codeChange: string | null;
-  /** Every route of ROUTES, in that order. Absent in profiles written before routes were recorded. */
+  /** Every route of ROUTES (of NODE_ROUTES for a Node run), in that order. Absent in profiles written before
+   * routes were recorded. */
   routes?: RouteCoverage[];
 }
 
@@ -679,6 +753,7 @@ export type HotLines = Partial<Record<ThreadState, HotLine>>;
 
 export interface Profile {
   schemaVersion: typeof PROFILE_SCHEMA_VERSION;
+  runtime: Runtime;
   tool: { name: 'concurrency-profiler'; version: string };
   createdAt: string;
   mode: 'function' | 'script';
@@ -700,4 +775,16 @@ export interface Profile {
   recommendation?: Recommendation;
   /** Per strategy id: the user's line where each state was spent most. */
   hotLines?: Record<string, HotLines>;
+}
+
+/** A parsed profile of any readable version in the current shape: version 1 profiles are Python
+ * runs without `runtime`. Throws for a version this build cannot read. */
+export function upgradeProfile(profile: Profile): Profile {
+  const version: unknown = (profile as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(version))
+    throw new Error(
+      `format version ${String(version)} is not one this build reads (${READABLE_SCHEMA_VERSIONS.join(', ')})`,
+    );
+  if (version === 1) return { ...profile, schemaVersion: PROFILE_SCHEMA_VERSION, runtime: 'python' };
+  return profile;
 }

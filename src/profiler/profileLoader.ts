@@ -10,12 +10,19 @@ import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import schema from '../../schema/profile.schema.json';
 import { STACK_DEPTH } from './caps';
-import { PROFILE_SCHEMA_VERSION, THREAD_STATES, type Profile, type StrategyResult } from './profile';
+import {
+  PROFILE_SCHEMA_VERSION,
+  READABLE_SCHEMA_VERSIONS,
+  THREAD_STATES,
+  upgradeProfile,
+  type Profile,
+  type StrategyResult,
+} from './profile';
 
 export class ProfileFormatError extends Error {}
 
-/** Schema versions this build reads. */
-export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = [PROFILE_SCHEMA_VERSION];
+/** Schema versions this build reads: 1 (Python runs before `runtime` existed) and 2. */
+export const SUPPORTED_SCHEMA_VERSIONS: readonly number[] = READABLE_SCHEMA_VERSIONS;
 
 /** Bounds on what a profile may hold: far above what the engine writes (see caps.ts), low enough
  * that a hostile file cannot make a reader allocate without limit. */
@@ -109,9 +116,10 @@ export function checkProfile(value: unknown): Profile {
       `schemaVersion ${version} is not one this version reads (${SUPPORTED_SCHEMA_VERSIONS.join(', ')}): ` +
         `it was written by ${version > PROFILE_SCHEMA_VERSION ? 'a newer' : 'another'} version of the tool`,
     );
+  // A version 1 profile is a Python run: it reads as version 2 with `runtime: "python"`.
+  const profile = upgradeProfile(value as Profile);
   const validate = schemaValidator();
-  if (!validate(value)) throw new ProfileFormatError(describeSchemaError(validate.errors![0]!));
-  const profile = value as Profile;
+  if (!validate(profile)) throw new ProfileFormatError(describeSchemaError(validate.errors![0]!));
   const problem = structureProblem(profile);
   if (problem) throw new ProfileFormatError(problem);
   return profile;

@@ -16,6 +16,8 @@ export interface StrategySpec {
   poolSize?: number | null;
   /** The short name of the interpreter that runs it (`pypy3.9`), null for the main one. */
   interpreter: string | null;
+  /** Node: UV_THREADPOOL_SIZE for the run (the `+uv-N` variant); absent or null for libuv's default. */
+  uvThreads?: number | null;
 }
 
 /**

@@ -3,6 +3,7 @@
 import type { EngineEvent } from './events';
 import {
   coresOf,
+  describeRuntime,
   STATE_ABBREVIATIONS,
   THREAD_STATES,
   type Profile,
@@ -130,7 +131,7 @@ export function formatTable(profile: Profile, options: { verbose?: boolean } = {
   const w = profile.workload;
   const title =
     `${w.function ?? '(whole script)'} in ${w.file}: ${w.tasks} task(s), ` +
-    `${w.python.implementation} ${w.python.version}, ${coresOf(profile.machine)} cores`;
+    `${describeRuntime(w)}, ${coresOf(profile.machine)} cores`;
   out.push(...(profile.scaling ?? []).map(scalingLine));
   return `${title}\n${out.join('\n')}\n`;
 }

@@ -100,7 +100,7 @@ interface TraceRecord {
 }
 
 /** Builds the merged frame table and stack trie, interning as it goes. */
-class TableBuilder {
+export class TableBuilder {
   readonly frames: FrameTable = { name: [], file: [], line: [] };
   readonly stacks: StackTable = { parent: [], frame: [], line: [] };
   private readonly frameIndex = new Map<string, number>();

@@ -1,7 +1,7 @@
 // The strategies table grouped by the interpreter that ran each strategy (the `@name` of its id):
 // the main interpreter first, then the others in the profile's order. One group means no headers.
 import { parseStrategyId } from '../shared/strategyId';
-import type { InterpreterInfo, Profile, StrategyResult } from '../profiler/profile';
+import { describeRuntime, type InterpreterInfo, type Profile, type StrategyResult } from '../profiler/profile';
 
 export interface InterpreterGroup {
   /** null for the main interpreter. */
@@ -14,8 +14,7 @@ export interface InterpreterGroup {
 }
 
 function describe(info: InterpreterInfo | undefined, name: string | null, profile: Profile): [string, string | null] {
-  const py = profile.workload.python;
-  if (!info) return [name ?? `main · ${py.implementation} ${py.version}`, null];
+  if (!info) return [name ?? `main · ${describeRuntime(profile.workload)}`, null];
   const what = `${info.implementation} ${info.version}${info.freeThreaded ? ' free-threaded' : ''}`;
   const note = info.freeThreaded ? (info.gil ? 'GIL back on at import' : 'no GIL') : null;
   return [`${info.name}${info.main ? ' (main)' : ''} · ${what}`, note];

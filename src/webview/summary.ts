@@ -1,6 +1,6 @@
 // The top of the panel: the verdict and its evidence, the recommendation, and the strategies table.
 // Analysis fields may be absent (older profiles, or analysis not run): those sections say so.
-import { coresOf, type Profile, type StrategyResult } from '../profiler/profile';
+import { coresOf, describeRuntime, type Profile, type StrategyResult } from '../profiler/profile';
 import { el } from './dom';
 import { interpreterGroups, type InterpreterGroup } from './interpreterGroups';
 import { baseName, bytes, nativePoolsText, percent, seconds, speedup } from '../shared/format';
@@ -307,7 +307,7 @@ export function workloadLine(profile: Profile, source: string | null): HTMLEleme
   const parts = [
     `${what}`,
     `${w.tasks} task${w.tasks === 1 ? '' : 's'}`,
-    `${w.python.implementation} ${w.python.version}${w.python.freeThreaded ? ' (free-threaded)' : ''}`,
+    describeRuntime(w),
     `${m.usableCoresNote ?? `${m.logicalCores} logical cores`} (${m.cpuModel})`,
     localTime(profile.createdAt),
   ];

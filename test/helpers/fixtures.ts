@@ -1,8 +1,9 @@
 // Profiles of typical sweeps, one per verdict kind and a few more shapes, with their verdict,
 // recommendation and hot lines from the real analysis: what the views are checked against.
 import { analyzeProfile } from '../../src/profiler/analysis/index';
-import type { LoopBlock, Profile, VerdictKind } from '../../src/profiler/profile';
+import type { LoopBlock, Profile, PythonVerdictKind } from '../../src/profiler/profile';
 import { CPU, GIL2, IO, NOGIL2, profile, type ProfileSpec } from './profileBuilders';
+import { LOOP_CPU, LOOP_IDLE, nodeProfile } from './nodeProfileBuilders';
 import { syntheticProfile } from './syntheticProfile';
 
 export function analysed(p: Profile): Profile {
@@ -26,7 +27,7 @@ const BLOCKING_SLEEP: LoopBlock = {
 };
 
 /** The default sweep (serial, threads, processes with each start method) and what each kind adds. */
-const SPECS: Record<VerdictKind, ProfileSpec> = {
+const SPECS: Record<PythonVerdictKind, ProfileSpec> = {
   'event-loop-blocked': {
     isAsync: true,
     strategies: [
@@ -142,9 +143,9 @@ const SPECS: Record<VerdictKind, ProfileSpec> = {
 };
 
 /** One analysed profile per verdict kind, from the default sweep; throws if a kind comes out wrong. */
-export function verdictFixtures(): Record<VerdictKind, Profile> {
-  const out = {} as Record<VerdictKind, Profile>;
-  for (const [kind, spec] of Object.entries(SPECS) as [VerdictKind, ProfileSpec][]) {
+export function verdictFixtures(): Record<PythonVerdictKind, Profile> {
+  const out = {} as Record<PythonVerdictKind, Profile>;
+  for (const [kind, spec] of Object.entries(SPECS) as [PythonVerdictKind, ProfileSpec][]) {
     const p = analysed(profile(spec));
     if (p.verdict!.kind !== kind) throw new Error(`the ${kind} fixture got ${p.verdict!.kind}`);
     out[kind] = p;
@@ -181,5 +182,39 @@ export function fixtureProfiles(): [string, Profile][] {
     ['asyncio', asyncIo],
     ['whole script', scriptMode],
     ['synthetic', syntheticProfile({ threads: 4, samplesPerThread: 400, runtimeFrames: true })],
+    ...nodeFixtures(),
+  ];
+}
+
+/** Node.js sweeps: a CPU loop, timers, and work on libuv's pool. */
+function nodeFixtures(): [string, Profile][] {
+  const cpu = nodeProfile({
+    strategies: [
+      { id: 'serial', states: LOOP_CPU, loop: { utilization: 1 } },
+      { id: 'worker-threads', speedup: 1.8 },
+      { id: 'child-processes', speedup: 1.6 },
+    ],
+  });
+  const timers = nodeProfile({
+    isAsync: true,
+    strategies: [
+      { id: 'serial', states: LOOP_IDLE },
+      { id: 'worker-threads', speedup: 1.9 },
+      { id: 'async', speedup: 7.5 },
+    ],
+  });
+  const pool = nodeProfile({
+    isAsync: true,
+    strategies: [
+      { id: 'serial', states: LOOP_IDLE, uvBusy: 1 },
+      { id: 'worker-threads', speedup: 1.3 },
+      { id: 'async', speedup: 1.9, uvBusy: 3.6 },
+      { id: 'async+uv-8', speedup: 1.9, uvBusy: 3.8 },
+    ],
+  });
+  return [
+    ['node cpu-bound-event-loop', analysed(cpu)],
+    ['node io-bound', analysed(timers)],
+    ['node threadpool-bound', analysed(pool)],
   ];
 }

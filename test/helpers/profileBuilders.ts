@@ -249,6 +249,7 @@ export function profile(spec: ProfileSpec): Profile {
   const serialWall = spec.serialWall ?? 0.8;
   return {
     schemaVersion: PROFILE_SCHEMA_VERSION,
+    runtime: 'python',
     tool: { name: 'concurrency-profiler', version: '0.0.0-test' },
     createdAt: '2026-01-01T00:00:00Z',
     mode: spec.mode ?? 'function',

@@ -60,7 +60,7 @@ export function recordProfile(
     file,
     ...labels,
     recordedAt: profile.createdAt,
-    python: `${profile.workload.python.implementation} ${profile.workload.python.version}`,
+    python: `${profile.workload.python!.implementation} ${profile.workload.python!.version}`,
   });
   entries.sort((a, b) => a.fixture.localeCompare(b.fixture));
   writeFileSync(MANIFEST, `${JSON.stringify(entries, null, 2)}\n`);

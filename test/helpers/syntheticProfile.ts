@@ -294,6 +294,7 @@ export function syntheticProfile(options: SyntheticOptions = {}): Profile {
   );
   const profile: Profile = {
     schemaVersion: PROFILE_SCHEMA_VERSION,
+    runtime: 'python',
     tool: { name: 'concurrency-profiler', version: '0.1.0' },
     createdAt: '2026-01-01T00:00:00.000Z',
     mode: 'function',

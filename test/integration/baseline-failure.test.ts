@@ -52,7 +52,7 @@ describe('a failed serial baseline', () => {
     assert.match(output, /^ModuleNotFoundError: No module named 'cp_fixture_missing_dependency'$/m);
     const hint = output.slice(output.indexOf('Hint:')).replace(/\n {2}/g, ' ');
     assert.match(hint, /cp_fixture_missing_dependency is not installed for this run's interpreter/);
-    assert.ok(hint.includes(profile.workload.python.executable), hint);
+    assert.ok(hint.includes(profile.workload.python!.executable), hint);
   });
 
   test(

@@ -46,7 +46,7 @@ describe('PyPy', () => {
       const main = profile.interpreters![0]!;
       const pypy = profile.interpreters![1]!;
       assert.equal(main.main, true);
-      assert.equal(main.executable, profile.workload.python.executable);
+      assert.equal(main.executable, profile.workload.python!.executable);
       assert.deepEqual(
         [pypy.name, pypy.implementation, pypy.gil, pypy.gilDetection, pypy.moduleImports, pypy.source],
         ['pypy3.9', 'PyPy', true, null, true, 'given'],

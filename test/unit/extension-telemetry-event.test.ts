@@ -10,6 +10,7 @@ test('a run event holds the outcome, verdict kind and counts', () => {
       mode: 'function',
       verdictKind: 'cpu-bound-gil',
       recommendedKind: 'serial',
+      runtime: 'python',
       pythonImplementation: 'CPython',
     },
     measurements: { durationSeconds: 12.3, strategies: 3, failedStrategies: 1, tasks: 16, logicalCores: 2 },

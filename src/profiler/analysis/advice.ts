@@ -119,7 +119,8 @@ export function renderAdvice(
   }
   const routes = rec.routes ?? [];
   const width = Math.max(0, ...routes.map((r) => r.route.length));
-  out.push('', verbose ? 'Routes around the GIL:' : 'Routes around the GIL (--verbose explains each):');
+  const title = profile.runtime === 'node' ? 'Routes in Node.js' : 'Routes around the GIL';
+  out.push('', verbose ? `${title}:` : `${title} (--verbose explains each):`);
   for (const r of routes) {
     out.push(routeLine(r, width));
     if (verbose) {

@@ -1,5 +1,6 @@
 // Measured facts the rules and the recommendation read, derived once from a profile.
 // Nothing here judges: it only condenses the profile into per-strategy numbers.
+import type { PythonInfo } from '../profile';
 import { parseStrategyId } from '../../shared/strategyId';
 import {
   coresOf,
@@ -50,6 +51,8 @@ export interface StrategyFacts {
 
 export interface Facts {
   profile: Profile;
+  /** The interpreter that ran the workload (these rules read Python profiles; Node's are in ./node). */
+  python: PythonInfo;
   /** Cores the run could use (coresOf: affinity and cgroup quota), not the host's count. */
   logicalCores: number;
   tasks: number;
@@ -102,7 +105,7 @@ export function stateShares(states: ThreadStateFractions | null, samples: number
   };
 }
 
-function strategyFacts(
+export function strategyFacts(
   result: StrategyResult,
   interpreters: Map<string | null, InterpreterInfo>,
   mainGil: boolean,
@@ -125,7 +128,7 @@ function strategyFacts(
   };
 }
 
-function meanTaskSeconds(result: StrategyResult): number | null {
+export function meanTaskSeconds(result: StrategyResult): number | null {
   const { start, end } = result.tasks;
   const n = Math.min(start.length, end.length);
   if (n === 0) return null;
@@ -151,9 +154,11 @@ function meanExternalLoad(result: StrategyResult): number | null {
 }
 
 export function collectFacts(profile: Profile): Facts {
+  const python = profile.workload.python;
+  if (!python) throw new Error(`the Python rules read Python profiles; this is a ${profile.runtime} run`);
   const interpreters = new Map<string | null, InterpreterInfo>();
   for (const i of profile.interpreters ?? []) interpreters.set(i.main ? null : i.name, i);
-  const mainGil = interpreters.get(null)?.gil ?? !profile.workload.python.freeThreaded;
+  const mainGil = interpreters.get(null)?.gil ?? !python.freeThreaded;
   const all = profile.strategies.map((r) => strategyFacts(r, interpreters, mainGil));
   const main = all.filter((s) => s.interpreter === null);
   // In whole-script mode the one run of the script is the baseline the rules read.
@@ -187,6 +192,7 @@ export function collectFacts(profile: Profile): Facts {
   };
   return {
     profile,
+    python,
     hot,
     inside,
     logicalCores: coresOf(profile.machine),

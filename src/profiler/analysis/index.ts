@@ -3,6 +3,7 @@
 import type { HotLines, Profile, Recommendation, Verdict } from '../profile';
 import { renderAdvice, type AdviceOptions } from './advice';
 import { collectFacts } from './facts';
+import { analyzeNode } from './node/analyze';
 import { recommend } from './recommend';
 import { decideVerdict } from './verdict';
 
@@ -12,8 +13,10 @@ export interface Analysis {
   hotLines: Record<string, HotLines>;
 }
 
-/** Everything the analysis adds to a profile; the engine assigns it (Object.assign). */
+/** Everything the analysis adds to a profile; the engine assigns it (Object.assign). A Node run is
+ * analysed by the Node rules (./node/), a Python run by the GIL-centred ones. */
 export function analyzeProfile(profile: Profile): Analysis {
+  if (profile.runtime === 'node') return analyzeNode(profile);
   const facts = collectFacts(profile);
   const verdict = decideVerdict(facts);
   const recommendation = recommend(facts, verdict);

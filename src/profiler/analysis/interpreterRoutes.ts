@@ -25,7 +25,7 @@ const others = (f: Facts, keep: (i: InterpreterInfo) => boolean): InterpreterInf
 /** The strategies that measured free-threading: threads on a main interpreter without a GIL, or any
  * run on a free-threaded build. */
 export function freeThreadedRuns(f: Facts): StrategyFacts[] {
-  const mainFree = f.profile.workload.python.freeThreaded;
+  const mainFree = f.python.freeThreaded;
   return f.all.filter((s) =>
     s.interpreter === null
       ? mainFree && s.result.kind === 'threads'
@@ -35,7 +35,7 @@ export function freeThreadedRuns(f: Facts): StrategyFacts[] {
 
 /** The strategies that measured another interpreter (PyPy, another CPython version). */
 export function otherInterpreterRuns(f: Facts): StrategyFacts[] {
-  const mainOther = f.profile.workload.python.implementation !== 'CPython';
+  const mainOther = f.python.implementation !== 'CPython';
   return f.all.filter((s) =>
     s.interpreter === null ? mainOther : !(f.interpreters.get(s.interpreter)?.freeThreaded ?? false),
   );
@@ -55,13 +55,13 @@ function figures(f: Facts, runs: StrategyFacts[]): string {
 }
 
 function mainName(f: Facts): string {
-  const py = f.profile.workload.python;
+  const py = f.python;
   return f.interpreters.get(null)?.name ?? `${py.implementation} ${py.version}`;
 }
 
 /** Why none of `what` ran: none was found, or the run did not look. */
 function notFound(f: Facts, what: string): string {
-  const py = f.profile.workload.python;
+  const py = f.python;
   switch (f.profile.settings.interpreterSearch) {
     case 'off':
       return (
@@ -98,7 +98,7 @@ function importFailure(infos: InterpreterInfo[], runs: StrategyFacts[]): { reaso
 }
 
 export function freeThreadedRoute(f: Facts, v: Verdict): Draft {
-  const py = f.profile.workload.python;
+  const py = f.python;
   const runs = freeThreadedRuns(f);
   const builds = others(f, (i) => i.freeThreaded);
   if (runs.length > 0 && runs.some((s) => s.result.status === 'ok')) {
@@ -147,7 +147,7 @@ export function freeThreadedRoute(f: Facts, v: Verdict): Draft {
 }
 
 export function interpreterRoute(f: Facts, v: Verdict): Draft {
-  const py = f.profile.workload.python;
+  const py = f.python;
   const runs = otherInterpreterRuns(f);
   const infos = others(f, (i) => !i.freeThreaded);
   if (runs.length > 0 && runs.some((s) => s.result.status === 'ok')) {
@@ -195,7 +195,7 @@ export function subinterpretersRoute(f: Facts, v: Verdict): Draft {
     const reason = 'each worker interpreter has its own GIL';
     const before314 = runs.filter((s) =>
       olderThan(
-        f.interpreters.get(s.interpreter)?.version ?? (s.interpreter === null ? f.profile.workload.python.version : ''),
+        f.interpreters.get(s.interpreter)?.version ?? (s.interpreter === null ? f.python.version : ''),
         3,
         14,
       ),
@@ -231,7 +231,7 @@ export function subinterpretersRoute(f: Facts, v: Verdict): Draft {
       "Not measured here, because one GIL per interpreter needs Python 3.14's " +
       "concurrent.futures.InterpreterPoolExecutor (or 3.13's private _interpreters module, which the profiler can " +
       `measure) and ${found} (the newest interpreter of this run is ` +
-      `${newest ?? f.profile.workload.python.version}); like processes it avoids the shared GIL, with cheaper ` +
+      `${newest ?? f.python.version}); like processes it avoids the shared GIL, with cheaper ` +
       'start-up but the same pickling of arguments.',
   };
 }

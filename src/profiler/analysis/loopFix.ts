@@ -51,7 +51,7 @@ export function fixKind(f: Facts, b: LoopBlock): LoopFixKind {
 }
 
 function pythonAtLeast(f: Facts, major: number, minor: number): boolean {
-  const [a = 0, b = 0] = f.profile.workload.python.version.split('.').map(Number);
+  const [a = 0, b = 0] = f.python.version.split('.').map(Number);
   return a > major || (a === major && b >= minor);
 }
 

@@ -37,6 +37,6 @@ export function fastestFirst(list: StrategyFacts[], why: (s: StrategyFacts) => s
 export const DISTURBED_LOAD = 0.15;
 
 /** Runs measured while other programs held the cores: their speedups cannot be ranked against each other. */
-export function disturbed(f: Facts, pool: StrategyFacts[]): boolean {
+export function disturbed(f: Pick<Facts, 'serial'>, pool: StrategyFacts[]): boolean {
   return [f.serial, ...pool].some((s) => s && s.externalLoad !== null && s.externalLoad > DISTURBED_LOAD);
 }

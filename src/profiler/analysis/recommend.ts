@@ -1,5 +1,7 @@
 // Picks the route: the fastest strategy that is correct and beats serial by the noise margin,
 // preferring the simpler one on near-ties; explains the others and every unmeasured route.
+// Python kinds and routes: the Node ones are analysed in ./node.
+import type { PythonVerdictKind } from '../profile';
 import { formatStrategyId, parseStrategyId } from '../../shared/strategyId';
 import { nativeThreadsOf } from '../strategies';
 import type { Recommendation, RouteCoverage, Verdict, VerdictKind } from '../profile';
@@ -241,8 +243,7 @@ function targetKind(s: StrategyFacts | null): CodeTarget['kind'] {
 /** The seed's routes, each measured or explained, with the CPU family's projection for the cluster route. */
 export function coverRoutes(f: Facts, v: Verdict): RouteCoverage[] {
   // The family that runs the computing in parallel: threads only when the work releases the GIL.
-  const family =
-    v.kind === 'cpu-bound-releases-gil' || f.profile.workload.python.freeThreaded ? f.threads : f.processes;
+  const family = v.kind === 'cpu-bound-releases-gil' || f.python.freeThreaded ? f.threads : f.processes;
   const cpuFamily = fastest(family);
   const cpuProjection = cpuFamily
     ? projectSpeedup({
@@ -391,7 +392,7 @@ function recommendLoopFix(f: Facts, v: Verdict): Recommendation {
  * route's mechanism ("threads share the cores" for a process pool) would contradict the choice.
  */
 export function fitReason(verdict: VerdictKind, kind: StrategyFacts['result']['kind']): string {
-  const fits: Partial<Record<StrategyFacts['result']['kind'], Record<VerdictKind, string>>> = {
+  const fits: Partial<Record<StrategyFacts['result']['kind'], Record<PythonVerdictKind, string>>> = {
     threads: {
       'event-loop-blocked': 'it fits because each task gets a thread of its own, so the blocking calls overlap',
       'io-bound': 'it fits because waiting threads release the GIL, so their waits overlap',
@@ -450,7 +451,7 @@ export function fitReason(verdict: VerdictKind, kind: StrategyFacts['result']['k
       mixed: 'it fits because one event loop overlaps the waits',
     },
   };
-  return fits[kind]?.[verdict] ?? 'it was fastest of those measured';
+  return fits[kind]?.[verdict as PythonVerdictKind] ?? 'it was fastest of those measured';
 }
 
 function rationale(f: Facts, v: Verdict, chosen: StrategyFacts | null, best: StrategyFacts | null): string {
@@ -503,7 +504,7 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
       : v.kind === 'cpu-bound-gil'
         ? 'native-threads'
         : (f.serial?.id ?? 'script');
-  const next: Record<Verdict['kind'], string> = {
+  const next: Record<PythonVerdictKind, string> = {
     'event-loop-blocked':
       'synchronous calls hold up its event loop: take them off the loop (await ' +
       'asyncio.sleep, an async client, asyncio.to_thread or a process pool)',
@@ -527,7 +528,7 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
     projected: null,
     rationale:
       `Whole-script mode ran the script once, so no strategy was compared; from ` +
-      `its thread states, ${next[v.kind]}. Profile the hot function with --function ` +
+      `its thread states, ${next[v.kind as PythonVerdictKind]}. Profile the hot function with --function ` +
       `to measure threads, processes and asyncio.`,
     alternatives: [],
     caveats: f.profile.sampling.note ? [`Sampling: ${f.profile.sampling.note}`] : [],

@@ -1,14 +1,9 @@
 // Every route around the GIL from the seed (profile.ts ROUTES), each with what this profile
 // measured about it or an honest "not measured here, because ...", a one-line reason the views
 // print as is, and what to install to try it.
-import {
-  ROUTES,
-  type Recommendation,
-  type RouteCoverage,
-  type RouteId,
-  type Verdict,
-  type VerdictKind,
-} from '../profile';
+// Python kinds and routes: the Node ones are analysed in ./node.
+import type { PythonRouteId, PythonVerdictKind } from '../profile';
+import { ROUTES, type Recommendation, type RouteCoverage, type RouteId, type Verdict } from '../profile';
 import { parseStrategyId } from '../../shared/strategyId';
 import { baseName, bytes, percent, seconds, speedup } from '../../shared/format';
 import { nativeThreadsOf } from '../strategies';
@@ -101,7 +96,7 @@ function threadsRoute(f: Facts, v: Verdict): Draft {
   const ran = routeStrategies(f, 'threads');
   if (ran.length === 0)
     return { fits: false, reason: NOT_RUN, detail: 'No threads strategy was run: add threads to --strategies.' };
-  const why: Record<VerdictKind, [boolean, string]> = {
+  const why: Record<PythonVerdictKind, [boolean, string]> = {
     'event-loop-blocked': [true, 'a thread per task gives each its own event loop'],
     'cpu-bound-gil': [false, 'the GIL lets one thread run Python at a time'],
     'cpu-bound-releases-gil': [true, 'the work releases the GIL: threads share the cores'],
@@ -114,8 +109,8 @@ function threadsRoute(f: Facts, v: Verdict): Draft {
       : [false, 'each call already uses the cores: more threads compete'],
     mixed: [true, 'waits overlap; computing only as far as the GIL allows'],
   };
-  let [fits, reason] = why[v.kind];
-  if (f.profile.workload.python.freeThreaded && cpuAny(v)) {
+  let [fits, reason] = why[v.kind as PythonVerdictKind];
+  if (f.python.freeThreaded && cpuAny(v)) {
     [fits, reason] = [true, 'no GIL in this build: threads run Python on every core'];
   }
   return { fits, reason, detail: `Measured: ${list(ran)}; ${reason}.` };
@@ -130,7 +125,7 @@ function processesRoute(f: Facts, v: Verdict): Draft {
       detail: 'No processes strategy was run: add processes-fork (or -forkserver, -spawn) to --strategies.',
     };
   }
-  const why: Record<VerdictKind, [boolean, string]> = {
+  const why: Record<PythonVerdictKind, [boolean, string]> = {
     'event-loop-blocked': [false, 'an event loop per process, at the cost of start-up'],
     'cpu-bound-gil': [true, 'each process has its own interpreter and GIL'],
     'cpu-bound-releases-gil': [false, 'threads do it without start-up or pickling'],
@@ -143,8 +138,8 @@ function processesRoute(f: Facts, v: Verdict): Draft {
       : [false, 'each call already uses the cores: workers oversubscribe'],
     mixed: [cpuGil(v), 'computes in parallel, at the cost of start-up and pickling'],
   };
-  let [fits, reason] = why[v.kind];
-  if (f.profile.workload.python.freeThreaded && cpuAny(v)) {
+  let [fits, reason] = why[v.kind as PythonVerdictKind];
+  if (f.python.freeThreaded && cpuAny(v)) {
     [fits, reason] = [false, 'threads run in parallel on this build, without pickling'];
   }
   const parts = ran.map((p) => {
@@ -338,7 +333,7 @@ export function routeCoverage(
   cpuBest: StrategyFacts | null,
   cpuProjection: Recommendation['projected'],
 ): RouteCoverage[] {
-  const drafts: Record<RouteId, Draft> = {
+  const drafts: Record<PythonRouteId, Draft> = {
     threads: threadsRoute(f, v),
     processes: processesRoute(f, v),
     asyncio: asyncioRoute(f, v),

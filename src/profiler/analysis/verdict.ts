@@ -53,6 +53,8 @@ export const VERDICT_LABELS: Record<VerdictKind, string> = {
   'copy-bound': 'Copy-bound',
   'already-parallel': 'Already parallel inside each call',
   mixed: 'Mixed',
+  'cpu-bound-event-loop': 'CPU-bound (event loop)',
+  'threadpool-bound': 'Threadpool-bound (libuv)',
 };
 
 export function findings(facts: Facts): Finding[] {
@@ -67,14 +69,24 @@ export function findings(facts: Facts): Finding[] {
 export function decideVerdict(facts: Facts): Verdict {
   const fired = findings(facts);
   const winner = fired[0] ?? dominantState(facts);
-  let confidence = winner.score;
-  const samples = facts.serial?.states?.samples;
-  if (samples !== undefined && samples < MIN_SERIAL_SAMPLES) confidence *= FEW_SAMPLES_FACTOR;
-  const evidence = [...winner.evidence];
   // Workers x native threads beyond the cores is said wherever it happened (the already-parallel
   // rule says it in its own evidence).
   const crowded = winner.kind !== 'already-parallel' ? oversubscription(facts) : null;
-  if (crowded) evidence.push(crowded);
+  return combineFindings(fired, winner, facts.serial?.states?.samples, crowded);
+}
+
+/** The verdict of `winner` (the first rule that fired, else the fallback), with the other rules'
+ * findings as "also consistent with" evidence and `note` added to the winner's evidence. */
+export function combineFindings(
+  fired: Finding[],
+  winner: Finding,
+  serialSamples: number | undefined,
+  note: string | null,
+): Verdict {
+  let confidence = winner.score;
+  if (serialSamples !== undefined && serialSamples < MIN_SERIAL_SAMPLES) confidence *= FEW_SAMPLES_FACTOR;
+  const evidence = [...winner.evidence];
+  if (note) evidence.push(note);
   for (const other of fired.slice(1)) {
     if (other.kind !== winner.kind && !(winner.kind === 'already-parallel' && SIDE_EFFECTS.has(other.kind)))
       evidence.push(`Also consistent with ${VERDICT_LABELS[other.kind]}: ${other.evidence[0]}`);

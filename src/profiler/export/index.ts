@@ -3,12 +3,14 @@
 import { writeFileAtomic } from '../output';
 import type { Profile } from '../profile';
 import { toCollapsed } from './collapsed';
+import { writeFlamegraphs } from './flamegraph';
 import { buildHtmlReport, loadWebviewAssets } from './html';
 import { toSpeedscope } from './speedscope';
 import { pickStrategy } from './strategy';
 import { toChromeTrace } from './trace';
 
 export { toCollapsed } from './collapsed';
+export { flamegraphHtml, toZeroXTicks, writeFlamegraphs } from './flamegraph';
 export { buildHtmlReport, loadWebviewAssets } from './html';
 export { packProfile } from './packedProfile';
 export { toSpeedscope } from './speedscope';
@@ -23,6 +25,8 @@ export interface ExportOptions {
   html?: string;
   /** Strategy id for speedscope, trace and collapsed; default: see pickStrategy. */
   strategy?: string | null;
+  /** Folder for 0x's flame graphs, one page per strategy (only `strategy` when given). */
+  flamegraph?: string;
   /** Folder with webview.js and webview.css, when not the package's own media/. */
   mediaDir?: string;
 }
@@ -44,5 +48,6 @@ export async function writeExports(profile: Profile, opts: ExportOptions): Promi
     writeFileAtomic(file, [render()]);
     written.push(file);
   }
+  if (opts.flamegraph) written.push(...(await writeFlamegraphs(profile, opts.flamegraph, opts.strategy ?? null)));
   return written;
 }
