@@ -53,7 +53,7 @@ test(
   async () => {
     const { code, stdout, profile } = await profileNode(
       'cpu_loop.cjs',
-      ['--function', 'spin', '--args', 'Array(4).fill([4000000])', '--workers', '2'],
+      ['--function', 'spin', '--args', 'Array(6).fill([5000000])', '--workers', '2'],
       'cpu',
     );
     assert.equal(code, 0);

@@ -20,10 +20,18 @@ export interface LoopWindow {
   stop(): Promise<LoopReading>;
 }
 
-export function watchEventLoop(): LoopWindow {
-  const start: EventLoopUtilization = performance.eventLoopUtilization();
+/** One turn of the loop of at least the histogram's period. */
+const turn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2 * RESOLUTION_MS));
+
+/**
+ * Starts watching; resolves once the histogram's timer has fired once: it measures from its first
+ * tick, so a loop blocked from the very start (synchronous tasks) would otherwise record nothing.
+ */
+export async function watchEventLoop(): Promise<LoopWindow> {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
+  await turn();
+  const start: EventLoopUtilization = performance.eventLoopUtilization();
   const utilization = () => Math.round(performance.eventLoopUtilization(start).utilization * 1e4) / 1e4;
   const delay = (): EventLoopDelay | null => {
     // The histogram holds the time between its timer's runs; beyond the resolution is delay.
@@ -40,7 +48,7 @@ export function watchEventLoop(): LoopWindow {
     snapshot: () => ({ utilization: utilization(), delay: delay() }),
     async stop() {
       const used = utilization();
-      await new Promise((resolve) => setTimeout(resolve, 2 * RESOLUTION_MS));
+      await turn();
       histogram.disable();
       return { utilization: used, delay: delay() };
     },

@@ -107,8 +107,8 @@ async function runFunction(config: NodeHarnessConfig, configPath: string, result
     childCpu: { user: 0, system: 0 },
     workersReady: [],
   };
+  const loop = await watchEventLoop();
   const cpuBefore = process.cpuUsage();
-  const loop = watchEventLoop();
   result.taskStartNs = nowNs();
   let outcomes: Outcome[];
   try {
@@ -170,7 +170,7 @@ async function runScript(config: NodeHarnessConfig, result: NodeHarnessResult): 
   trace.nameNewThreads('libuv-worker');
   process.argv = [process.argv[0]!, config.file];
   result.tasks = 1;
-  const loop = watchEventLoop();
+  const loop = await watchEventLoop();
   const cpuBefore = process.cpuUsage();
   const start = nowNs();
   result.importStartNs = result.importEndNs = result.taskStartNs = start;

@@ -52,7 +52,7 @@ export async function runMember(data: MemberData, inThread: boolean): Promise<vo
     channel.close();
     return;
   }
-  const loop = watchEventLoop();
+  const loop = await watchEventLoop();
   const cpuStart = process.cpuUsage();
   const tid = nativeThreadId();
   channel.send({ type: 'ready', tid, pid: process.pid, readyNs: nowNs() });
