@@ -21,14 +21,16 @@ import { formatInterpreterListing, listInterpreters } from './interpreterListing
 
 const USAGE =
   `Usage:
-  concurrency-profiler profile FILE.py [options]
+  concurrency-profiler profile FILE.py|FILE.js|.mjs|.cjs|.ts [options]
       --function ` +
   `NAME     module-level function (def, async def, lambda, callable or Class.method);
  ` +
-  `                         without it the whole script runs once as __main__
+  `                         without it the whole script runs once as __main__; for Node, an exported
+                          function (name, default, Class.method)
  ` +
   `     --args EXPR         Python expression, evaluated in the module, yielding ` +
   `one argument tuple per task
+                          (Node: a JavaScript expression with the exports in scope, one argument array per task)
       --workers K         pool size (default: ` +
   `usable cores: CPU affinity and cgroup CPU quota)
       --strategies LIST   comma-separated: serial, threads, ` +
@@ -36,8 +38,10 @@ const USAGE =
                           processes-forkserver, ` +
   `processes-spawn, asyncio, subinterpreters, dask-local,
                           dask; any of them @NAME for another interpreter of --interpreters
+                          (Node: serial, async, worker-threads[-N], child-processes[-N], async+uv-N)
       --python PATH       interpreter (default: ` +
   `python3)
+      --node PATH         Node.js for .js/.mjs/.cjs/.ts files (default: node on PATH)
       --interpreters LIST|auto|none  other interpreters that run ` +
   `the same tasks as serial@NAME and
                           threads@NAME ` +
@@ -81,7 +85,7 @@ const USAGE =
       --verbose           every strategy, ` +
   `all the evidence and reasoning, each route explained
       --speedscope ` +
-  `F, --trace F, --collapsed F, --html F, --strategy ID   exports, as below
+  `F, --trace F, --collapsed F, --html F, --flamegraph DIR, --strategy ID   exports, as below
  ` +
   ` concurrency-profiler show PROFILE.json [--verbose]
       the table and ` +
@@ -96,6 +100,7 @@ const USAGE =
   `for flamegraph.pl
       --html FILE         standalone HTML report with ` +
   `every strategy
+      --flamegraph DIR    0x's flame graph (HTML, offline), one page per strategy with stacks
       --strategy ID       strategy for speedscope/trace/collapsed ` +
   `(default: the recommended one,
                           else the one with ` +
@@ -167,6 +172,7 @@ const EXPORT_OPTIONS = {
   collapsed: { type: 'string' },
   html: { type: 'string' },
   strategy: { type: 'string' },
+  flamegraph: { type: 'string' },
 } as const;
 const EXPORT_FILE_FLAGS = ['speedscope', 'trace', 'collapsed', 'html'];
 
@@ -203,6 +209,7 @@ async function profileCommand(argv: string[]): Promise<number> {
       workers: { type: 'string' },
       strategies: { type: 'string' },
       python: { type: 'string' },
+      node: { type: 'string' },
       'project-root': { type: 'string' },
       'env-file': { type: 'string' },
       interpreters: { type: 'string' },
@@ -221,7 +228,7 @@ async function profileCommand(argv: string[]): Promise<number> {
       ...EXPORT_OPTIONS,
     },
   });
-  if (positionals.length !== 1) fail(`profile takes one FILE.py\n${USAGE}`);
+  if (positionals.length !== 1) fail(`profile takes one FILE.py or FILE.js|.mjs|.cjs|.ts\n${USAGE}`);
   if (values.progress !== 'text' && values.progress !== 'json') fail('--progress must be text or json');
   const workers = rangedNumber('workers', '--workers', values.workers);
   const timeoutSeconds = rangedNumber('timeoutSeconds', '--timeout', values.timeout);
@@ -245,6 +252,7 @@ async function profileCommand(argv: string[]): Promise<number> {
       workers,
       strategies: values.strategies ? values.strategies.split(',') : null,
       python: values.python,
+      node: values.node,
       projectRoot: values['project-root'] ?? null,
       envFile: values['env-file'] ?? null,
       interpreters: parseInterpreterRequest(values.interpreters),
