@@ -179,13 +179,13 @@ function nameOf(source: string, definition: SyntaxNode): string | null {
 }
 
 /** Offsets at which each line starts, for offset -> line lookups by binary search. */
-function lineIndex(source: string): number[] {
+export function lineIndex(source: string): number[] {
   const starts = [0];
   for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 
-function lineOf(starts: number[], offset: number): number {
+export function lineOf(starts: number[], offset: number): number {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {

@@ -1,6 +1,6 @@
-// Language server for Python files: serves the "Profile concurrency" CodeLenses. Started by the
-// extension over IPC. Parsing happens per lens request on the synced text, so a lens is never
-// computed from a stale tree.
+// Language server for Python, JavaScript and TypeScript files: serves the "Profile concurrency"
+// CodeLenses. Started by the extension over IPC. Parsing happens per lens request on the synced
+// text, so a lens is never computed from a stale tree.
 import {
   CodeLensRefreshRequest,
   ProposedFeatures,
@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lensesFor } from './lenses';
-import { outlinePython } from './pythonOutline';
+import { outlineFor } from './outline';
 import { RunResults } from './runResults';
 import { RunResultNotification, SettingsNotification, type ServerInitOptions } from '../shared/serverProtocol';
 
@@ -36,7 +36,7 @@ connection.onCodeLens(({ textDocument }) => {
   const document = documents.get(textDocument.uri);
   if (!codeLensEnabled || !document) return [];
   const text = document.getText();
-  return lensesFor(textDocument.uri, outlinePython(text), results.forText(textDocument.uri, text));
+  return lensesFor(textDocument.uri, outlineFor(document.languageId, text), results.forText(textDocument.uri, text));
 });
 
 async function refreshLenses(): Promise<void> {

@@ -20,15 +20,12 @@ export const V8_TICK_HZ = 1000;
  * under load). Further away the thread was idle in its loop (those ticks have no JavaScript). */
 export const TICK_JOIN_WINDOW_MS = 5;
 
-const SOURCE = /\.(js|mjs|cjs|ts|mts|cts)$/i;
 /** Node's own threads (named by the harness, or by V8 for its tick profiler): a whole file's task
  * threads are its JavaScript threads; what libuv's pool did is in `nativePools`. */
 const RUNTIME_THREADS = new Set(['V8 platform', LIBUV_THREAD_NAME, 'v8:Profiler', 'SamplingThread']);
 const TYPESCRIPT = /\.(ts|mts|cts)$/i;
 
-export function isNodeSource(file: string): boolean {
-  return SOURCE.test(file);
-}
+export { isNodeSource } from './sourceFiles';
 
 /** dist/node next to the bundled cli.js: the harness, its preload and the TypeScript loader. */
 export function nodeHarnessDir(): string {
