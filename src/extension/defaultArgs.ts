@@ -47,3 +47,27 @@ function baseType(annotation: string): string {
     .replace(/\[.*$/, '')
     .replace(/^typing\./, '');
 }
+
+/** Node's `--args`: the same guesses as a JavaScript array per call, from TypeScript types or names
+ * (a duration is in milliseconds there). */
+export function defaultJavaScriptArgs(fn: PythonFunction): string {
+  const required = fn.parameters.filter((p) => p.kind === 'positional' && p.defaultValue === null);
+  return `Array(${DEFAULT_TASKS}).fill([${required.map(guessJavaScriptValue).join(', ')}])`;
+}
+
+const JAVASCRIPT_VALUE_BY_TYPE: Record<string, string> = {
+  number: '100_000',
+  bigint: '100_000n',
+  string: "'x'.repeat(1_000)",
+  boolean: 'true',
+  Buffer: 'Buffer.alloc(1_000_000)',
+  Uint8Array: 'new Uint8Array(1_000_000)',
+};
+
+function guessJavaScriptValue(parameter: PythonParameter): string {
+  const type = parameter.annotation?.split('|')[0]!.trim().replace(/<.*$/, '') ?? null;
+  if (type && type in JAVASCRIPT_VALUE_BY_TYPE) return JAVASCRIPT_VALUE_BY_TYPE[type]!;
+  if (type && /\[\]$|^Array$/.test(type)) return 'Array.from({ length: 1_000 }, (_, i) => i)';
+  if (DURATION_NAME.test(parameter.name) || /Ms$/.test(parameter.name)) return '100';
+  return '100_000';
+}

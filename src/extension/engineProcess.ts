@@ -13,7 +13,10 @@ export interface EngineRequest {
   /** null = whole-script mode. */
   functionName: string | null;
   args: string | null;
-  python: string;
+  /** `--python` for a Python file; null for a JavaScript or TypeScript file. */
+  python: string | null;
+  /** `--node` for a JavaScript or TypeScript file; absent or null = `node` on PATH. */
+  node?: string | null;
   /** null = the engine's default (logical cores). */
   workers: number | null;
   /** empty = every strategy the engine knows. */
@@ -69,7 +72,8 @@ export function engineArguments(request: EngineRequest): string[] {
   if (request.args !== null && request.args.trim() !== '') args.push('--args', request.args);
   if (request.workers !== null) args.push('--workers', String(request.workers));
   if (request.strategies.length > 0) args.push('--strategies', request.strategies.join(','));
-  args.push('--python', request.python);
+  if (request.python !== null) args.push('--python', request.python);
+  if (request.node) args.push('--node', request.node);
   args.push('--timeout', String(request.timeoutSeconds));
   args.push('--sample-hz', String(request.sampleHz));
   if (request.scaling) args.push('--scaling', request.scaling);

@@ -2,6 +2,7 @@
 // server for lenses, interpreter lookup, engine runs, profile panel, source heat, telemetry, log).
 import * as vscode from 'vscode';
 import { OPEN_PROFILE_COMMAND, PROFILE_FUNCTION_COMMAND, type ProfileFunctionArgs } from '../shared/serverProtocol';
+import { isProfiledLanguage } from '../server/outline';
 import { InterpreterResolver } from './interpreter';
 import { LensServer } from './languageClient';
 import { ProfilePanels } from './profilePanel';
@@ -40,8 +41,10 @@ export function activate(context: vscode.ExtensionContext): void {
   command('concurrencyProfiler.profile', async () => {
     if (!ensureTrusted()) return;
     const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.document.languageId !== 'python') {
-      void vscode.window.showErrorMessage('Open a Python file (and put the cursor in the function to profile) first.');
+    if (!editor || !isProfiledLanguage(editor.document.languageId)) {
+      void vscode.window.showErrorMessage(
+        'Open a Python, JavaScript or TypeScript file (and put the cursor in the function to profile) first.',
+      );
       return;
     }
     const target = await targets.fromEditor(editor);

@@ -1,6 +1,6 @@
-// Starts the language server (dist/server.js) over IPC for Python files and passes it what the
-// host learns: run results for the lenses (kept in workspace state, so they outlive a window
-// reload) and the CodeLens setting.
+// Starts the language server (dist/server.js) over IPC for Python, JavaScript and TypeScript files
+// and passes it what the host learns: run results for the lenses (kept in workspace state, so they
+// outlive a window reload) and the CodeLens setting.
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -14,6 +14,7 @@ import {
   type RunResult,
   type ServerInitOptions,
 } from '../shared/serverProtocol';
+import { PROFILED_LANGUAGES } from '../server/outline';
 import { SECTION, readSettings } from './settings';
 
 const RESULTS_KEY = 'concurrencyProfiler.lensResults';
@@ -33,10 +34,10 @@ export class LensServer implements vscode.Disposable {
     };
     const initializationOptions: ServerInitOptions = { codeLensEnabled: readSettings().codeLensEnabled };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [
-        { scheme: 'file', language: 'python' },
-        { scheme: 'untitled', language: 'python' },
-      ],
+      documentSelector: PROFILED_LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
       initializationOptions,
       outputChannel: log,
     };

@@ -14,6 +14,7 @@ import type { LensServer } from './languageClient';
 import type { ProfilePanels } from './profilePanel';
 import { newProfilePath, pruneProfiles, readProfile } from './profileStore';
 import { resultSummary, statusBarText } from './resultSummary';
+import { isNodeSource } from '../profiler/node/sourceFiles';
 import { runEnvironment } from './runEnvironment';
 import { RunProgress } from './runProgress';
 import { readSettings } from './settings';
@@ -80,20 +81,22 @@ export class ProfileRunner implements vscode.Disposable {
       textSha256: sha256(document.getText()),
     };
 
-    const python = await this.python(document.uri);
-    if (!python) return;
+    // JavaScript and TypeScript run on the user's Node (the setting, else `node` on PATH), never the editor's.
+    const nodeRun = isNodeSource(document.uri.fsPath);
+    const settings = readSettings(document.uri);
+    const python = nodeRun ? null : await this.python(document.uri);
+    if (!nodeRun && !python) return;
     // The last run's heat would be read as this one's while it runs.
     this.services.sourceHeat.clear();
-    const settings = readSettings(document.uri);
     const folder = path.join(
       (this.services.context.storageUri ?? this.services.context.globalStorageUri).fsPath,
       'profiles',
     );
     const outPath = await newProfilePath(folder, document.uri.fsPath, measured.functionName);
     const subject = measured.functionName ?? path.basename(document.uri.fsPath);
-    const known = await this.services.interpreters.knownEnvironments();
+    const known = nodeRun ? [] : await this.services.interpreters.knownEnvironments();
     const started = Date.now();
-    log.info(`Profiling ${subject} with ${python}; profile: ${outPath}`);
+    log.info(`Profiling ${subject} with ${python ?? (settings.nodePath || 'node')}; profile: ${outPath}`);
 
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Profiling ${subject}`, cancellable: true },
@@ -108,7 +111,8 @@ export class ProfileRunner implements vscode.Disposable {
             file: document.uri.fsPath,
             functionName: measured.functionName,
             args,
-            python,
+            python: python ?? null,
+            node: nodeRun ? settings.nodePath || null : null,
             workers: settings.workers,
             strategies: settings.strategies,
             timeoutSeconds: settings.timeoutSeconds,
@@ -117,13 +121,16 @@ export class ProfileRunner implements vscode.Disposable {
             budgetSeconds: settings.budgetSeconds,
             maxWorkers: settings.maxWorkers ? Math.floor(settings.maxWorkers) : null,
             // Picked for this run (none picked: only the main one), else the setting.
-            interpreters: target.interpreters
-              ? target.interpreters.length > 0
-                ? target.interpreters
-                : ['none']
-              : settings.interpreters,
+            // Other interpreters and Dask are Python's.
+            interpreters: nodeRun
+              ? []
+              : target.interpreters
+                ? target.interpreters.length > 0
+                  ? target.interpreters
+                  : ['none']
+                : settings.interpreters,
             knownInterpreters: known,
-            daskScheduler: settings.daskScheduler,
+            daskScheduler: nodeRun ? null : settings.daskScheduler,
             ...runEnvironment(document.uri, log),
             outPath,
           },

@@ -7,6 +7,8 @@ export const SECTION = 'concurrencyProfiler';
 
 export interface ProfilerSettings {
   pythonPath: string;
+  /** Node.js for JavaScript and TypeScript files; empty = `node` on PATH (never the editor's own runtime). */
+  nodePath: string;
   workers: number | null;
   strategies: string[];
   timeoutSeconds: number;
@@ -37,6 +39,7 @@ export function readSettings(resource?: vscode.Uri): ProfilerSettings {
   if (problem) throw new Error(`${problem}: change it in the settings.`);
   return {
     pythonPath: config.get<string>('pythonPath', '').trim(),
+    nodePath: config.get<string>('nodePath', '').trim(),
     workers: typeof workers === 'number' && workers > 0 ? Math.floor(workers) : null,
     strategies: config
       .get<string[]>('strategies', [])

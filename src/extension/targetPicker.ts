@@ -2,8 +2,9 @@
 // the file's functions or the whole script; then the `--args` expression in one input box,
 // prefilled from the signature or from the last run of that function.
 import * as vscode from 'vscode';
-import { functionAtLine, outlinePython, type PythonFunction } from '../server/pythonOutline';
-import { defaultArgsExpression } from './defaultArgs';
+import { isNodeLanguage, outlineFor } from '../server/outline';
+import { functionAtLine, type PythonFunction } from '../server/pythonOutline';
+import { defaultArgsExpression, defaultJavaScriptArgs } from './defaultArgs';
 
 export interface ProfileTarget {
   document: vscode.TextDocument;
@@ -28,12 +29,13 @@ export class TargetPicker {
   /** From the palette: the cursor decides, or a quick pick does (which also offers "Compare
    * interpreters..."). `interpreters` already picked go with the target. */
   async fromEditor(editor: vscode.TextEditor, interpreters?: string[]): Promise<ProfileTarget | undefined> {
-    const functions = outlinePython(editor.document.getText());
+    const functions = outlineFor(editor.document.languageId, editor.document.getText());
+    const node = isNodeLanguage(editor.document.languageId);
     const underCursor = functionAtLine(functions, editor.selection.active.line);
     let picked = interpreters;
     let fn: PythonFunction | null | undefined = underCursor;
     while (fn === undefined) {
-      const choice = await pickFunction(functions, picked);
+      const choice = await pickFunction(functions, picked, node);
       if (choice === undefined) return undefined;
       if (choice !== COMPARE) fn = choice;
       else picked = (await this.chooseInterpreters(editor.document.uri)) ?? picked;
@@ -44,7 +46,7 @@ export class TargetPicker {
 
   /** From a lens: the function it stands above, by name (the file may have changed since). */
   async fromLens(document: vscode.TextDocument, functionName: string): Promise<ProfileTarget | undefined> {
-    const fn = outlinePython(document.getText()).find((f) => f.qualifiedName === functionName);
+    const fn = outlineFor(document.languageId, document.getText()).find((f) => f.qualifiedName === functionName);
     if (!fn) {
       void vscode.window.showErrorMessage(
         `There is no function ${functionName} in ${vscode.workspace.asRelativePath(document.uri)} any more.`,
@@ -57,13 +59,17 @@ export class TargetPicker {
   private async withArgs(document: vscode.TextDocument, fn: PythonFunction | null): Promise<ProfileTarget | undefined> {
     if (fn === null) return { document, fn, args: null };
     const key = `${ARGS_KEY_PREFIX}${vscode.workspace.asRelativePath(document.uri)}#${fn.qualifiedName}`;
+    const node = isNodeLanguage(document.languageId);
     const args = await vscode.window.showInputBox({
       title: `Profile ${fn.qualifiedName}: task arguments`,
-      prompt:
-        'A Python expression, evaluated in your module, giving one argument tuple per call, e.g. [(100_000,)] * 8',
-      value: this.workspaceState.get<string>(key) ?? defaultArgsExpression(fn),
+      prompt: node
+        ? "A JavaScript expression, with your module's exports in scope, giving one argument array per call, " +
+          'e.g. Array(8).fill([100_000])'
+        : 'A Python expression, evaluated in your module, giving one argument tuple per call, e.g. [(100_000,)] * 8',
+      value: this.workspaceState.get<string>(key) ?? (node ? defaultJavaScriptArgs(fn) : defaultArgsExpression(fn)),
       ignoreFocusOut: true,
-      validateInput: (value) => (value.trim() === '' ? 'Enter an expression, e.g. [()] * 8' : undefined),
+      validateInput: (value) =>
+        value.trim() === '' ? `Enter an expression, e.g. ${node ? 'Array(8).fill([])' : '[()] * 8'}` : undefined,
     });
     if (args === undefined) return undefined;
     await this.workspaceState.update(key, args);
@@ -77,6 +83,7 @@ const COMPARE = 'compare';
 async function pickFunction(
   functions: PythonFunction[],
   interpreters: string[] | undefined,
+  node: boolean,
 ): Promise<PythonFunction | null | typeof COMPARE | undefined> {
   type Item = vscode.QuickPickItem & { fn: PythonFunction | null | typeof COMPARE };
   const items: Item[] = [
@@ -85,17 +92,25 @@ async function pickFunction(
       description: `line ${fn.defLine + 1}${fn.isAsync ? ', async' : ''}`,
       fn,
     })),
-    { label: 'Whole script', description: 'run the file once as __main__', fn: null },
-    { label: '', kind: vscode.QuickPickItemKind.Separator, fn: null },
     {
-      label: '$(versions) Compare interpreters...',
-      description: interpreters
-        ? `${interpreters.length} picked`
-        : 'run the same tasks on PyPy, a free-threaded build, other versions',
-      fn: COMPARE,
-      alwaysShow: true,
+      label: 'Whole script',
+      description: node ? 'run the file once, as node FILE does' : 'run the file once as __main__',
+      fn: null,
     },
   ];
+  // Other interpreters are Python's.
+  if (!node)
+    items.push(
+      { label: '', kind: vscode.QuickPickItemKind.Separator, fn: null },
+      {
+        label: '$(versions) Compare interpreters...',
+        description: interpreters
+          ? `${interpreters.length} picked`
+          : 'run the same tasks on PyPy, a free-threaded build, other versions',
+        fn: COMPARE,
+        alwaysShow: true,
+      },
+    );
   const picked = await vscode.window.showQuickPick(items, {
     title: interpreters
       ? `Profile concurrency (with ${interpreters.length} other interpreter(s))`
