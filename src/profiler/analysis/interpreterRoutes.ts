@@ -194,11 +194,7 @@ export function subinterpretersRoute(f: Facts, v: Verdict): Draft {
   if (runs.length > 0) {
     const reason = 'each worker interpreter has its own GIL';
     const before314 = runs.filter((s) =>
-      olderThan(
-        f.interpreters.get(s.interpreter)?.version ?? (s.interpreter === null ? f.python.version : ''),
-        3,
-        14,
-      ),
+      olderThan(f.interpreters.get(s.interpreter)?.version ?? (s.interpreter === null ? f.python.version : ''), 3, 14),
     );
     const privateApi =
       before314.length > 0
