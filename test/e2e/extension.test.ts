@@ -75,7 +75,8 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await rows.filter({ hasText: 'Whole script' }).waitFor();
     const labels = (await rows.locator('.label-name').allInnerTexts()).map((label) => label.trim());
-    assert.deepEqual(labels, ['crunch', 'fetch', 'endless', 'Whole script']);
+    // The functions in file order, the whole script, then the item that adds other interpreters.
+    assert.deepEqual(labels, ['crunch', 'fetch', 'endless', 'Whole script', 'Compare interpreters...']);
     await rows.filter({ hasText: 'Whole script' }).click();
     await page.locator('.tab', { hasText: 'Concurrency: workloads.py' }).waitFor({ timeout: RUN_TIMEOUT_MS });
     await profileWebview(page)
