@@ -1,11 +1,12 @@
 // Render benchmark in headless Chromium: the standalone report of a synthetic profile with 1M
 // samples over 8 threads (pool threads with their threading and concurrent.futures frames, as real
 // profiles have). Prints first frame, frame times while zooming and panning each chart, and memory;
-// exits 1 when a figure misses its budget (first frame <= 1 s; every chart's p95 frame <= 16 ms;
-// peak RSS of the renderer while loading <= 300 MB). On a shared machine wall times scale with the
-// load, so frames are also timed in the renderer thread's own CPU time (Chromium's trace of each
-// animation frame), which is about what an idle machine would take, and the budget is judged on that
-// when the machine is busier than it has cores; the wall figures are printed beside.
+// exits 1 when a figure misses its budget (first frame <= 1 s, median of 5 loads; every chart's p95
+// frame <= 16 ms, median of 5 zoom-and-pan passes; peak RSS of the renderer while loading <= 300 MB).
+// On a shared machine wall times scale with the load, so frames are also timed in the renderer
+// thread's own CPU time (Chromium's trace of each animation frame), which is about what an idle
+// machine would take, and the budget is judged on that when the machine is busier than it has
+// cores; the wall figures are printed beside.
 // Run: npm run build && node --import tsx bench/render.ts
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -17,7 +18,8 @@ import { syntheticProfile } from '../test/helpers/syntheticProfile';
 
 const THREADS = 8;
 const SAMPLES_PER_THREAD = 125_000;
-const FIRST_FRAME_RUNS = 3;
+/** Loads for the first frame, and zoom-and-pan passes per chart: figures are medians of these. */
+const RUNS = 5;
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(0);
@@ -181,7 +183,7 @@ async function firstFrames(dir: string, report: string): Promise<Load[]> {
   const context = await launch(userDataDir);
   const loads: Load[] = [];
   try {
-    for (let run = 0; run < FIRST_FRAME_RUNS; run++) {
+    for (let run = 0; run < RUNS; run++) {
       const page = await context.newPage();
       const cpuBefore = rendererCpuMs(userDataDir);
       await waitForFirstFrame(page, report);
@@ -232,12 +234,29 @@ async function main(): Promise<void> {
       const page = context.pages()[0] ?? (await context.newPage());
       await waitForFirstFrame(page, report);
       const loaded = pageRendererMemory(userDataDir);
-      const coreFrames = await timedInteraction(context, page, 'per-core-lanes');
-      await page.getByTestId('view-threads').click();
-      await page.getByTestId('per-thread-lanes').waitFor();
-      const threadFrames = await timedInteraction(context, page, 'per-thread-lanes');
-      await page.getByTestId('view-flamegraph').click();
-      const graphFrames = await timedInteraction(context, page, 'flame-graph');
+      // RUNS rounds of a traced zoom-and-pan pass over each chart; the memory figure judged is taken
+      // after the first round (every chart drawn and moved once), the last round's is printed beside.
+      const charts = [
+        { view: 'cores', testid: 'per-core-lanes', passes: [] as FrameTimes[] },
+        { view: 'threads', testid: 'per-thread-lanes', passes: [] as FrameTimes[] },
+        { view: 'flamegraph', testid: 'flame-graph', passes: [] as FrameTimes[] },
+      ];
+      let afterOneRound: RendererMemory | null = null;
+      for (let round = 0; round < RUNS; round++) {
+        for (const chart of charts) {
+          if (round > 0 || chart.view !== 'cores') {
+            await page.getByTestId(`view-${chart.view}`).click();
+            await page.getByTestId(chart.testid).waitFor();
+          }
+          chart.passes.push(await timedInteraction(context, page, chart.testid));
+        }
+        afterOneRound ??= pageRendererMemory(userDataDir);
+      }
+      const [coreFrames, threadFrames, graphFrames] = charts.map((c) => c.passes) as [
+        FrameTimes[],
+        FrameTimes[],
+        FrameTimes[],
+      ];
 
       const cdp = await context.newCDPSession(page);
       await cdp.send('HeapProfiler.collectGarbage');
@@ -247,14 +266,19 @@ async function main(): Promise<void> {
         () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
       );
       const busy = Math.max(loadBefore, loadavg()[0]!) > cpus().length;
-      const frameFigure = (view: string, times: FrameTimes) => {
-        const judged = busy ? times.cpu : times.wall;
+      // Each pass's p95 frame time; the figure judged is their median (one slow pass is the machine).
+      const frameFigure = (view: string, passes: FrameTimes[]) => {
+        const wall = passes.map((p) => p95(p.wall));
+        const cpu = passes.map((p) => p95(p.cpu));
+        const judged = busy ? cpu : wall;
+        const frames = passes.reduce((n, p) => n + p.wall.length, 0);
+        const list = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(', ');
         return [
           `frame time, ${view}`,
-          `p95 ${p95(times.wall).toFixed(1)} ms wall, ${p95(times.cpu).toFixed(1)} ms CPU (budget <= 16 ms, ` +
-            `judged on ${busy ? 'CPU: the machine is busy' : 'wall'}); median ${median(times.wall).toFixed(1)} ms ` +
-            `wall, ${median(times.cpu).toFixed(1)} ms CPU; ${times.wall.length} frames`,
-          judged.length > 0 && p95(judged) <= 16,
+          `p95 median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms CPU (budget <= 16 ms, ` +
+            `judged on ${busy ? 'CPU: the machine is busy' : 'wall'}); passes ${list(wall)} ms wall, ` +
+            `${list(cpu)} ms CPU; ${frames} frames`,
+          passes.every((p) => p.cpu.length > 0 && p.wall.length > 0) && median(judged) <= 16,
         ] as const;
       };
       const figures = [
@@ -284,8 +308,10 @@ async function main(): Promise<void> {
         [
           'renderer memory',
           `peak RSS while loading ${mb(loaded.peakRss)} MB (budget <= 300 MB); after drawing every chart: RSS ` +
-            `${mb(memory.rss)} MB (private ${mb(memory.privateRss)} MB), peak ${mb(memory.peakRss)} MB`,
-          loaded.peakRss > 0 && loaded.peakRss <= 300e6 && memory.peakRss <= 300e6,
+            `${mb(afterOneRound!.rss)} MB (private ${mb(afterOneRound!.privateRss)} MB), peak ` +
+            `${mb(afterOneRound!.peakRss)} MB; after ${RUNS} rounds: RSS ${mb(memory.rss)} MB, ` +
+            `peak ${mb(memory.peakRss)} MB`,
+          loaded.peakRss > 0 && loaded.peakRss <= 300e6 && afterOneRound!.peakRss <= 300e6,
         ],
       ] as const;
       for (const [name, value, ok] of figures) console.log(`${ok ? 'ok  ' : 'MISS'} ${name.padEnd(24)} ${value}`);

@@ -1,7 +1,7 @@
 """Slowdown of a CPU-bound workload under the in-process stack sampler (cp_tracer), 1 and 4 threads.
 
 Runs with and without the sampler interleaved, ROUNDS times each, and prints one JSON line with
-the medians. Usage: python sampler_overhead.py HARNESS_DIR HZ ROUNDS
+the medians: wall and process CPU ratios, and the sampler thread's own CPU per sample round. Usage: python sampler_overhead.py HARNESS_DIR HZ ROUNDS
 """
 import json
 import os
@@ -37,16 +37,31 @@ def run(threads, n):
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def thread_cpu_seconds(native_id):
+    """CPU time a thread of this process has run (schedstat: nanoseconds, unlike stat's 10 ms ticks)."""
+    with open("/proc/self/task/%d/schedstat" % native_id) as f:
+        return int(f.read().split()[0]) / 1e9
+
+
+def samples_taken(path):
+    """Wake-ups of the sampler in a trace file: one lateness entry per sample round."""
+    with open(path, encoding="utf-8") as f:
+        return sum(len(json.loads(line).get("lateness", [])) for line in f)
+
+
 def measure(threads, n, sampled):
-    tracer = None
-    if sampled:
-        tracer = cp_tracer.start(os.path.join(tempfile.gettempdir(), "cp-bench-trace-%d.jsonl" % os.getpid()), HZ, "harness")
+    """(wall s, process CPU s, the sampler thread's own CPU s, sample rounds) of one run."""
+    if not sampled:
+        return run(threads, n) + (0.0, 0)
+    tracer = cp_tracer.start(os.path.join(tempfile.gettempdir(), "cp-bench-trace-%d.jsonl" % os.getpid()), HZ, "harness")
     try:
-        return run(threads, n)
+        wall, cpu = run(threads, n)
+        sampler_cpu = thread_cpu_seconds(tracer._thread.native_id)
     finally:
-        if tracer is not None:
-            tracer.stop()
-            os.unlink(tracer.path)
+        tracer.stop()
+    rounds = samples_taken(tracer.path)
+    os.unlink(tracer.path)
+    return wall, cpu, sampler_cpu, rounds
 
 
 results = {}
@@ -55,12 +70,17 @@ for threads, n in ((1, 12_000_000), (4, 3_000_000)):
     for _ in range(ROUNDS):
         plain.append(measure(threads, n, False))
         sampled.append(measure(threads, n, True))
-    wall_plain, wall_sampled = [w for w, _ in plain], [w for w, _ in sampled]
-    cpu_plain, cpu_sampled = [c for _, c in plain], [c for _, c in sampled]
+    wall_plain, wall_sampled = [r[0] for r in plain], [r[0] for r in sampled]
+    cpu_plain, cpu_sampled = [r[1] for r in plain], [r[1] for r in sampled]
     results["threads%d" % threads] = {
         "plainSeconds": statistics.median(wall_plain),
         "sampledSeconds": statistics.median(wall_sampled),
         "slowdown": statistics.median(wall_sampled) / statistics.median(wall_plain),
         "cpuSlowdown": statistics.median(cpu_sampled) / statistics.median(cpu_plain),
+        # The sampler thread's own CPU per sample round, and that times HZ: the share of a core it
+        # takes at its rate. Steadier under load than the ratios: on a busy machine a run lasts
+        # longer, so the sampler takes more rounds per second of the workload's CPU.
+        "perSampleSeconds": statistics.median(r[2] / max(1, r[3]) for r in sampled),
+        "directCost": HZ * statistics.median(r[2] / max(1, r[3]) for r in sampled),
     }
 print(json.dumps(results))
