@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { processesWithMarker, profileFixture, PYTHON, strategy } from '../helpers/cli';
 import { assertValidProfile } from '../helpers/schema';
+import { withReport } from './report-browser';
 
 const TWO_WORKERS = ['--workers', '2'];
 /** Starting a scheduler and workers took 6-10 s on this machine, 20 s under heavy load. */
@@ -209,6 +210,19 @@ describe('dask on a given cluster', () => {
     // The cluster is not ours: its processes are not among the run's.
     const runPids = new Set(dask.processes.map((p) => p.pid));
     for (const w of info.workers) assert.ok(!runPids.has(w.pid!), 'a given cluster is not sampled as the run');
+    // The webview shows its task stream: a lane per worker, a bar per task, titled where it ran.
+    await withReport(profile, async (page) => {
+      const stream = page.getByTestId('task-stream');
+      await stream.waitFor();
+      assert.match((await stream.locator('h3').textContent())!, new RegExp(`^dask on ${address}: 2 worker\\(s\\)$`));
+      const lanes = await stream.locator('text.stream-label').allTextContents();
+      assert.deepEqual(lanes.sort(), info.workers.map((w) => w.address).sort());
+      const titles = await stream.locator('rect.stream-bar title').allTextContents();
+      assert.equal(titles.length, 6);
+      titles.forEach((title, i) =>
+        assert.match(title, new RegExp(`^task ${i}: [\\d.]+ m?s on ${info.workers[info.taskWorker[i]!]!.address}$`)),
+      );
+    });
   });
 
   test('a timeout cancels the run futures and leaves the cluster running', async () => {

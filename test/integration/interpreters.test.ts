@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { processesWithMarker, profileFixture, runCli, ENGINE_FIXTURES, PYTHON, strategy } from '../helpers/cli';
 import { assertValidProfile } from '../helpers/schema';
+import { withReport } from './report-browser';
 import { join } from 'node:path';
 
 const TWO_WORKERS = ['--workers', '2'];
@@ -73,6 +74,30 @@ describe('PyPy', () => {
       const route = profile.recommendation!.routes!.find((r) => r.route === 'interpreter')!;
       assert.equal(route.status, 'measured');
       assert.ok(route.strategies.includes('serial@pypy3.9'), JSON.stringify(route));
+      // The webview groups the table by interpreter: a header row, then that interpreter's runs.
+      await withReport(profile, async (page) => {
+        const rows = page.getByTestId('strategy-table').locator('tbody tr:not(.detail)');
+        const seen = await rows.evaluateAll((trs) =>
+          trs.map(
+            (tr) => (tr.classList.contains('interpreter-group') ? '# ' : '') + tr.querySelector('th')!.textContent,
+          ),
+        );
+        assert.deepEqual(
+          seen.map((r) => r.replace(/ \((fork|forkserver|spawn)\)$/, '')),
+          [
+            `# ${main.name} (main) · CPython ${main.version}`,
+            'serial',
+            'threads',
+            'processes-forkserver',
+            'processes-spawn',
+            `# pypy3.9 · PyPy ${pypy.version}`,
+            'serial@pypy3.9',
+            'threads@pypy3.9',
+            'processes-forkserver@pypy3.9',
+            'processes-spawn@pypy3.9',
+          ],
+        );
+      });
     },
   );
 
