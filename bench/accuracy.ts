@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { analyzeProfile, formatAdvice } from '../src/profiler/analysis/index';
 import { collectFacts } from '../src/profiler/analysis/facts';
+import { collectNodeFacts } from '../src/profiler/analysis/node/facts';
 import { DISTURBED_LOAD } from '../src/profiler/analysis/margin';
 import type { NativeLibrary, Profile, Recommendation, Verdict, VerdictKind } from '../src/profiler/profile';
 import { PYTHON, ROOT, runCli } from '../test/helpers/cli';
@@ -32,10 +33,21 @@ const STRATEGY_TIMEOUT_S = 30;
 const SERVER_DELAY_MS = 40;
 
 /** `native-1`: any strategy run with its native pools limited (serial+native-1, threads+native-1, ...). */
-type Route = 'serial' | 'threads' | 'processes' | 'asyncio' | 'native-1';
+type Route =
+  | 'serial'
+  | 'threads'
+  | 'processes'
+  | 'asyncio'
+  | 'native-1'
+  // Node.js (async+uv-N is the async route with libuv's pool raised)
+  | 'async'
+  | 'worker-threads'
+  | 'child-processes';
 
 interface Case {
   fixture: string;
+  /** A Node.js fixture's file name (.cjs, .mjs, .js, .ts); Python fixtures are `${fixture}.py`. */
+  file?: string;
   fn: string;
   args: (port: number) => string;
   kind: VerdictKind;
@@ -91,6 +103,14 @@ function namesBlockingLine(line: number, rewritten: RegExp): Case['check'] {
     assert.match(recommendation.codeChange ?? '', rewritten);
   };
 }
+
+/** Node work on libuv's pool: serial's pool threads were found and named. */
+const onLibuvPool: Case['check'] = (profile) => {
+  assert.ok(
+    profile.strategies[0]!.nativePools?.some((p) => p.library === 'libuv'),
+    `serial's pools: ${JSON.stringify(profile.strategies[0]!.nativePools)}`,
+  );
+};
 
 const CASES: Case[] = [
   {
@@ -224,10 +244,56 @@ const CASES: Case[] = [
     check: parallelInside('children', /through child processes it starts/),
     skip: ONE_CORE,
   },
+  // Node.js: the event loop is Node's GIL; libuv's pool is its native pool.
+  {
+    fixture: 'js_cpu_loop',
+    file: 'js_cpu_loop.cjs',
+    fn: 'spin',
+    args: () => 'Array(8).fill([10_000_000])',
+    kind: 'cpu-bound-event-loop',
+    route: ['worker-threads', 'child-processes'],
+    skip: ONE_CORE,
+  },
+  {
+    fixture: 'js_cpu_loop_esm',
+    file: 'js_cpu_loop_esm.mjs',
+    fn: 'spin',
+    args: () => 'Array(8).fill([10_000_000])',
+    kind: 'cpu-bound-event-loop',
+    route: ['worker-threads', 'child-processes'],
+    skip: ONE_CORE,
+  },
+  {
+    fixture: 'js_timers',
+    file: 'js_timers.mjs',
+    fn: 'nap',
+    args: () => 'Array(8).fill([150])',
+    kind: 'io-bound',
+    route: 'async',
+  },
+  {
+    fixture: 'js_pbkdf2',
+    file: 'js_pbkdf2.cjs',
+    fn: 'hash',
+    args: () => 'Array(8).fill([200_000])',
+    kind: 'threadpool-bound',
+    route: 'async',
+    check: onLibuvPool,
+  },
+  {
+    fixture: 'js_gzip',
+    file: 'js_gzip.cjs',
+    fn: 'pack',
+    args: () => 'Array(8).fill([9])',
+    kind: 'threadpool-bound',
+    route: 'async',
+    check: onLibuvPool,
+  },
 ];
 
 function busiest(profile: Profile): number {
-  const loads = collectFacts(profile).all.map((s) => s.externalLoad ?? 0);
+  const facts = profile.runtime === 'node' ? collectNodeFacts(profile) : collectFacts(profile);
+  const loads = facts.all.map((s) => s.externalLoad ?? 0);
   return Math.max(0, ...loads);
 }
 
@@ -268,7 +334,7 @@ for (const c of CASES) {
     { timeout: 600_000, skip: c.skip ?? false },
     async (t) => {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const file = join(FIXTURES, `${c.fixture}.py`);
+        const file = join(FIXTURES, c.file ?? `${c.fixture}.py`);
         const out = join(outDir, `${c.fixture}${c.python ? '-path' : ''}.json`);
         const run = await runCli([
           'profile',
@@ -277,8 +343,7 @@ for (const c of CASES) {
           c.fn,
           '--args',
           c.args(port),
-          '--python',
-          c.python ?? PYTHON,
+          ...(c.file ? [] : ['--python', c.python ?? PYTHON]),
           '--timeout',
           String(STRATEGY_TIMEOUT_S),
           // The verdict and the route, measured on the base sweep; worker counts are checked in

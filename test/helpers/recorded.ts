@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Profile, VerdictKind } from '../../src/profiler/profile';
+import { describeRuntime, type Profile, type VerdictKind } from '../../src/profiler/profile';
 import { nativeThreadsOf } from '../../src/profiler/strategies';
 import { parseStrategyId } from '../../src/shared/strategyId';
 import { ROOT } from './cli';
@@ -60,7 +60,7 @@ export function recordProfile(
     file,
     ...labels,
     recordedAt: profile.createdAt,
-    python: `${profile.workload.python!.implementation} ${profile.workload.python!.version}`,
+    python: describeRuntime(profile.workload),
   });
   entries.sort((a, b) => a.fixture.localeCompare(b.fixture));
   writeFileSync(MANIFEST, `${JSON.stringify(entries, null, 2)}\n`);
