@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
-const BENCHMARKS = ['engine', 'analysis', 'render', 'scaling', 'lifecycle'];
+const BENCHMARKS = ['engine', 'node', 'analysis', 'render', 'scaling', 'lifecycle'];
 
 const load = (): string =>
   `load average ${loadavg()
