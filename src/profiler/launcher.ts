@@ -77,8 +77,11 @@ function installExitHook(): void {
 export function killEverythingLive(): void {
   for (const pid of liveHelpers) for (const member of processTree(pid)) signal(member, 'SIGKILL');
   for (const [pgid, seen] of liveGroups) {
+    // The tree is read before anything is killed: once the harness is gone, a child it started in a
+    // session of its own is an orphan, no longer linked to the run (and a second Ctrl-C exits at once).
+    const tree = processTree(pgid);
     signal(-pgid, 'SIGKILL');
-    for (const pid of processTree(pgid)) signal(pid, 'SIGKILL');
+    for (const pid of tree) signal(pid, 'SIGKILL');
     for (const ref of seen.values()) if (sameProcess(ref)) signal(ref.pid, 'SIGKILL');
   }
 }
