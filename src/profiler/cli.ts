@@ -18,6 +18,7 @@ import { BUDGET_BASE_SWEEPS } from './budget';
 import { DEFAULT_MAX_WORKERS } from './scalingPlanner';
 import { parseInterpreterRequest } from './interpreters';
 import { formatInterpreterListing, listInterpreters } from './interpreterListing';
+import { exitAfterFlush } from '../shared/exitAfterFlush';
 
 const USAGE =
   `Usage:
@@ -118,16 +119,6 @@ const EXIT_USAGE = 2;
 
 function fail(message: string): never {
   throw new UsageError(message);
-}
-
-/** Exits once stdout and stderr have drained: a pipe can still hold a large profile (--out -). */
-function exitAfterFlush(code: number): void {
-  let pending = 2;
-  const done = () => {
-    if (--pending === 0) process.exit(code);
-  };
-  process.stdout.write('', done);
-  process.stderr.write('', done);
 }
 
 /** A numeric flag's value, checked against its range (src/profiler/options.ts). */

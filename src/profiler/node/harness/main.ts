@@ -11,6 +11,7 @@ import { compareWithBaseline, saveBaseline, serializedSize } from './compare';
 import { errorDetail, Skip, syntaxErrorMessage } from './errors';
 import { watchEventLoop } from './eventLoop';
 import { availableFunctions, loadModule, NotFound, resolveFunction, runAsMain, taskInputs, UsageError } from './load';
+import { exitAfterFlush } from '../../../shared/exitAfterFlush';
 import { watchLifeline } from './lifeline';
 import { runMember } from './member';
 import type { MemberData, NodeHarnessConfig, NodeHarnessResult } from './protocol';
@@ -43,16 +44,6 @@ function writeResult(path: string, result: NodeHarnessResult): void {
   result.endNs = nowNs();
   writeFileSync(`${path}.tmp`, JSON.stringify(result));
   renameSync(`${path}.tmp`, path);
-}
-
-/** Exits once stdout and stderr drained: the user's code may keep handles (servers, timers) open. */
-function exitAfterFlush(code: number): void {
-  let pending = 2;
-  const done = () => {
-    if (--pending === 0) process.exit(code);
-  };
-  process.stdout.write('', done);
-  process.stderr.write('', done);
 }
 
 function usage(result: NodeHarnessResult, message: string, type = 'UsageError'): void {
