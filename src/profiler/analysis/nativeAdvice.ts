@@ -134,15 +134,18 @@ export function alreadyParallelRationale(f: Facts, chosen: StrategyFacts | null,
       : helper === 'threads'
         ? 'the function already runs its own threads'
         : `the library already uses the cores (${poolsName(f)})`;
+  const ownPool = helper === 'children' || helper === 'threads';
+  const nested = ownPool
+    ? ' Do not nest pools: a pool around a function that starts its own runs workers x inner workers on the ' +
+      'same cores.'
+    : '';
   if (!chosen) {
     const near = best ? ` (best: ${label(best)} ${speedup(best.speedup!)})` : '';
-    const nested =
-      helper === 'children' || helper === 'threads'
-        ? ' Do not nest pools: a pool around a function that starts its own runs workers x inner workers on the ' +
-          'same cores.'
-        : ' In a pool as it is, workers x native threads oversubscribe the cores: give each worker one native ' +
-          'thread (see the code).';
-    return `Keep it serial: ${what}, and no strategy beat serial by the ${SPEEDUP_MARGIN}x margin${near}.${nested}`;
+    const pooled =
+      nested ||
+      ' In a pool as it is, workers x native threads oversubscribe the cores: give each worker one native ' +
+        'thread (see the code).';
+    return `Keep it serial: ${what}, and no strategy beat serial by the ${SPEEDUP_MARGIN}x margin${near}.${pooled}`;
   }
   const limit = chosen.result.nativeLimit;
   const shape =
@@ -153,14 +156,17 @@ export function alreadyParallelRationale(f: Facts, chosen: StrategyFacts | null,
   const limitedAtRunTime = limit?.threadpoolctl
     ? `, and threadpoolctl.threadpool_limits(${limit.threads}) after the module loaded`
     : '';
+  const elsewhere = chosen.interpreter ? `, on ${chosen.interpreter} (the interpreter is the change)` : '';
   const how = limit
     ? ` It ran ${shape}, with ${limit.variables.map((v) => `${v}=${limit.threads}`).join(', ')} set before the ` +
       `interpreter started${limitedAtRunTime}.`
-    : ' It adds workers on top of the inner parallelism: see the oversubscription caveat.';
+    : chosen.result.kind === 'serial'
+      ? ` It runs one call at a time, as serial does${elsewhere}, with no workers on top of the inner parallelism.`
+      : ' It adds workers on top of the inner parallelism: see the oversubscription caveat.';
   const tie = chosen !== best && best ? ` (${label(best)} reached ${speedup(best.speedup!)}, within noise)` : '';
   return (
     `${label(chosen)}: ${speedup(chosen.speedup!)} faster than serial${tie}, above the ${SPEEDUP_MARGIN}x margin, ` +
-    `although ${what}.${how}`
+    `although ${what}.${how}${nested}`
   );
 }
 
