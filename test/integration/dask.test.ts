@@ -6,12 +6,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { processesWithMarker, profileFixture, PYTHON, strategy } from '../helpers/cli';
+import { ENGINE_FIXTURES, processesWithMarker, profileFixture, PYTHON, runCli, strategy } from '../helpers/cli';
+import type { Profile } from '../../src/profiler/profile';
 import { assertValidProfile } from '../helpers/schema';
 import { withReport } from './report-browser';
 
@@ -127,6 +128,55 @@ describe('dask-local', () => {
     assert.equal(strategy(profile, 'serial').status, 'ok');
     assert.equal(strategy(profile, 'dask-local').status, 'timeout');
     assert.deepEqual(processesWithMarker(marker), []);
+  });
+
+  test('Ctrl-C while its workers run: exit 130, the whole cluster killed, the partial profile kept', async () => {
+    const marker = randomUUID();
+    const out = join(mkdtempSync(join(tmpdir(), 'cp-dask-cancel-')), 'cancelled.json');
+    let cli = 0;
+    let stderr = '';
+    const running = runCli(
+      [
+        'profile',
+        join(ENGINE_FIXTURES, 'dask_work.py'),
+        '--python',
+        PYTHON,
+        '--out',
+        out,
+        '--function',
+        'stuck_on_workers',
+        '--args',
+        '[(600.0,)] * 4',
+        '--strategies',
+        'serial,dask-local',
+        ...TWO_WORKERS,
+      ],
+      { marker, onSpawn: (pid) => (cli = pid), onStderr: (text) => (stderr = text) },
+    );
+    let ended = false;
+    void running.finally(() => (ended = true));
+    // The cluster's two worker processes (spawned by multiprocessing) run the stuck tasks.
+    const deadline = Date.now() + CLUSTER_READY_MS;
+    const workers = () => processesWithMarker(marker).filter((p) => /spawn_main|forkserver/.test(p.cmdline));
+    while (!ended && !(stderr.includes('dask-local ...') && workers().length >= 2)) {
+      assert.ok(Date.now() < deadline, `the cluster did not start:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(!ended, `the run ended before it was interrupted:\n${stderr}`);
+    process.kill(cli, 'SIGINT');
+    const run = await running;
+    assert.equal(run.code, 130, run.stderr);
+    assert.deepEqual(processesWithMarker(marker), []);
+    const profile = JSON.parse(readFileSync(out, 'utf8')) as Profile;
+    assert.equal(profile.interrupted, true);
+    assert.deepEqual(
+      profile.strategies.map((s) => [s.id, s.status]),
+      [
+        ['serial', 'ok'],
+        ['dask-local', 'cancelled'],
+      ],
+    );
+    rmSync(join(out, '..'), { recursive: true, force: true });
   });
 });
 
