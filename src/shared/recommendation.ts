@@ -13,6 +13,11 @@ export function isMeasured(profile: Profile, rec: Recommendation): boolean {
   return profile.strategies.some((s) => s.id === rec.strategy);
 }
 
+/** The routes list's heading: Python's routes go around the GIL, Node's around its one event loop. */
+export function routesHeading(profile: Profile): string {
+  return profile.runtime === 'node' ? 'Routes in Node.js' : 'Routes around the GIL';
+}
+
 /** "processes-fork 1.73x", "serial (keep it)", "free-threaded (unmeasured)". */
 export function recommendationSummary(profile: Profile, rec: Recommendation): string {
   if (keepsSerial(rec)) return `${rec.strategy} (keep it)`;

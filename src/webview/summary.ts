@@ -4,7 +4,7 @@ import { coresOf, describeRuntime, type Profile, type StrategyResult } from '../
 import { el } from './dom';
 import { interpreterGroups, type InterpreterGroup } from './interpreterGroups';
 import { baseName, bytes, nativePoolsText, percent, seconds, speedup } from '../shared/format';
-import { isMeasured, keepsSerial } from '../shared/recommendation';
+import { isMeasured, keepsSerial, routesHeading } from '../shared/recommendation';
 
 export function verdictSection(profile: Profile): HTMLElement {
   const verdict = profile.verdict;
@@ -119,7 +119,7 @@ export function routesSection(profile: Profile): HTMLElement | null {
     ]);
   });
   return el('section', { class: 'card routes', testid: 'routes', attrs: { 'aria-labelledby': 'routes-heading' } }, [
-    el('h2', { text: 'Routes around the GIL', attrs: { id: 'routes-heading' } }),
+    el('h2', { text: routesHeading(profile), attrs: { id: 'routes-heading' } }),
     el('div', { class: 'table-scroll' }, [
       el('table', { class: 'routes-table' }, [
         el('thead', {}, [

@@ -11,6 +11,7 @@ import { resultSummary, statusBarText } from '../../src/extension/resultSummary'
 import { writeExports } from '../../src/profiler/export/index';
 import type { Profile } from '../../src/profiler/profile';
 import { lensesFor } from '../../src/server/lenses';
+import { routesHeading } from '../../src/shared/recommendation';
 import { runCli } from '../helpers/cli';
 import { fixtureProfiles } from '../helpers/fixtures';
 import { assertValidProfile } from '../helpers/schema';
@@ -36,7 +37,10 @@ function lensTitle(profile: Profile): string {
   return lenses[1]!.command!.title;
 }
 
-async function panelView(profile: Profile, name: string): Promise<{ strategy: string; routes: string[] }> {
+async function panelView(
+  profile: Profile,
+  name: string,
+): Promise<{ strategy: string; routes: string[]; heading: string }> {
   const file = path.join(dir, `${name.replace(/\W+/g, '_')}.html`);
   await writeExports(profile, { html: file, mediaDir: MEDIA_DIR });
   const page = await browser.newPage();
@@ -49,7 +53,8 @@ async function panelView(profile: Profile, name: string): Promise<{ strategy: st
       .evaluateAll((rows) =>
         rows.map((row) => `${row.getAttribute('data-route')} ${row.querySelector('summary')?.textContent}`),
       );
-    return { strategy, routes };
+    const heading = (await page.locator('#routes-heading').textContent()) ?? '';
+    return { strategy, routes, heading };
   } finally {
     await page.close();
   }
@@ -72,7 +77,7 @@ for (const [name, profile] of fixtureProfiles()) {
     assert.equal(cli.code, 0, cli.stderr);
     const headline = /^Recommendation: (.*)$/m.exec(cli.stdout)?.[1] ?? '';
     assert.match(headline, named, `CLI: ${headline}`);
-    const routeSummary = cli.stdout.slice(cli.stdout.indexOf('\nRoutes around the GIL')).split('\n');
+    const routeSummary = cli.stdout.slice(cli.stdout.indexOf(`\n${routesHeading(profile)}`)).split('\n');
     const cliRoutes = rec.routes!.map((r) => {
       const line = routeSummary.find((l) => l.startsWith(`  ${r.route} `));
       assert.ok(line?.endsWith(r.reason), `CLI route ${r.route}: ${line}`);
@@ -82,5 +87,6 @@ for (const [name, profile] of fixtureProfiles()) {
     const panel = await panelView(profile, name);
     assert.equal(panel.strategy, rec.strategy, 'panel');
     assert.deepEqual(panel.routes, cliRoutes, 'the panel lists the routes the CLI prints');
+    assert.equal(panel.heading, routesHeading(profile), 'the panel titles the routes as the CLI does');
   });
 }

@@ -5,7 +5,7 @@
 // caveat and each route's full explanation.
 import { coresOf, type Profile, type Recommendation, type RouteCoverage, type Verdict } from '../profile';
 import { percent, speedup } from '../../shared/format';
-import { keepsSerial, recommendationSummary } from '../../shared/recommendation';
+import { keepsSerial, recommendationSummary, routesHeading } from '../../shared/recommendation';
 
 /** Text width the advice is wrapped to (a terminal's 100 columns). */
 export const WRAP_COLUMNS = 100;
@@ -119,7 +119,7 @@ export function renderAdvice(
   }
   const routes = rec.routes ?? [];
   const width = Math.max(0, ...routes.map((r) => r.route.length));
-  const title = profile.runtime === 'node' ? 'Routes in Node.js' : 'Routes around the GIL';
+  const title = routesHeading(profile);
   out.push('', verbose ? `${title}:` : `${title} (--verbose explains each):`);
   for (const r of routes) {
     out.push(routeLine(r, width));
