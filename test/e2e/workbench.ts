@@ -149,7 +149,21 @@ export async function explorerContextCommand(page: Page, fileName: string, item:
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName });
   await row.waitFor({ timeout: 60_000 });
   await row.click({ button: 'right' });
-  await page.locator('.monaco-menu .action-item', { hasText: item }).first().click();
+  const menu = page.locator('.monaco-menu');
+  const action = menu.locator('.action-item', { hasText: item }).first();
+  // A click that lands while the menu is still being laid out highlights the item but runs nothing
+  // and leaves the menu open (seen under load): then the highlighted item is run with Enter.
+  await action.click();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch {
+      await action.hover();
+      await page.keyboard.press('Enter');
+    }
+  }
+  await menu.waitFor({ state: 'hidden', timeout: 5_000 });
 }
 
 /**
