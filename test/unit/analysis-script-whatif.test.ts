@@ -70,6 +70,22 @@ test('a size curve of the swapped script: the recommendation names the worker co
   assert.match(rec.rationale, /Not more: past 2 workers the 2 cores are the limit: 4 reached 1\.80x\./);
 });
 
+test('a curve whose best point beats the margin is recommended at a size that beats it too', () => {
+  // Measured on 2 loaded cores: one process 1.14x (no GIL hand-offs, but one core), two 1.33x, four 1.10x.
+  const p = scriptProfile(
+    [
+      { id: 'script+processes', speedup: 1.333 },
+      { id: 'script-1+processes', workers: 1, speedup: 1.14 },
+      { id: 'script-4+processes', workers: 4, speedup: 1.102 },
+    ],
+    { 'script-1+processes': { workers: 1 }, 'script-4+processes': { workers: 4 } },
+  );
+  p.scaling = [buildCurve(p, 'script+processes', 'cpu', [])];
+  const rec = analyzeProfile(p).recommendation;
+  assert.equal(rec.strategy, 'script+processes', rec.rationale);
+  assert.equal(rec.workers, 2);
+});
+
 test('a refused swap is reported with its reason and fix, and the script is kept as written', () => {
   const message =
     'the ThreadPoolExecutor created at job.py:12 cannot become a process pool: ' +

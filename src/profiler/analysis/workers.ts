@@ -14,11 +14,16 @@ export function curveOf(f: Facts, s: StrategyFacts): ScalingCurve | null {
   return f.profile.scaling?.find((c) => c.strategy === key && c.points.some((p) => p.strategy === s.id)) ?? null;
 }
 
-/** The measured best worker count: the smallest pool whose speedup is at least the best's / margin. */
+/**
+ * The measured best worker count: the smallest pool whose speedup is at least the best's / margin.
+ * When the best beats the baseline by the margin, the pick must too: else a small pool just under
+ * the margin (1 process at 1.14x beside 2 at 1.33x) would stand for a curve that did win.
+ */
 export function bestWorkers(curve: ScalingCurve): ScalingPoint | null {
   if (curve.points.length === 0) return null;
   const best = Math.max(...curve.points.map((p) => p.speedup));
-  return [...curve.points].sort((a, b) => a.workers - b.workers).find((p) => p.speedup * SPEEDUP_MARGIN >= best)!;
+  const floor = Math.max(best / SPEEDUP_MARGIN, best >= SPEEDUP_MARGIN ? SPEEDUP_MARGIN : 0);
+  return [...curve.points].sort((a, b) => a.workers - b.workers).find((p) => p.speedup >= floor)!;
 }
 
 /**
