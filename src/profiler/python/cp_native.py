@@ -14,7 +14,7 @@ import time
 # Settling before the clock starts: poll this often, give up after this long, and call the threads
 # idle below this much CPU per poll (a thread waking now and then, not a spinning pool).
 SETTLE_POLL_SECONDS = 0.01
-SETTLE_MAX_SECONDS = 0.5
+SETTLE_MAX_SECONDS = 1.0
 SETTLE_IDLE_NS = 1_000_000
 
 
@@ -36,6 +36,16 @@ def cpu_ns(tid):
         return 0
 
 
+def runnable(tid):
+    """True when the thread is running or queued for a core (state R): a spinning pool thread on a
+    busy machine may get no CPU for a while, yet it has not gone to sleep."""
+    try:
+        with open("/proc/self/task/%d/stat" % tid) as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "R"
+    except (OSError, IndexError):
+        return False
+
+
 def foreign_threads_used_cpu():
     """True when a thread of this process that Python did not start has used CPU time."""
     return any(cpu_ns(tid) > 0 for tid in foreign_tids())
@@ -53,7 +63,9 @@ def settle():
     while time.monotonic() - started < SETTLE_MAX_SECONDS:
         time.sleep(SETTLE_POLL_SECONDS)
         now = sum(cpu_ns(tid) for tid in tids)
-        if now - before < SETTLE_IDLE_NS:
+        # Idle: little CPU since the last poll and none of them still runnable (under load a spinner
+        # can wait a whole poll for a core, which alone would look idle).
+        if now - before < SETTLE_IDLE_NS and not any(runnable(tid) for tid in tids):
             break
         before = now
     return time.monotonic() - started
