@@ -1,7 +1,8 @@
 """Slowdown of a CPU-bound workload under the in-process stack sampler (cp_tracer), 1 and 4 threads.
 
-Runs with and without the sampler interleaved, ROUNDS times each, and prints one JSON line with
-the medians: wall and process CPU ratios, and the sampler thread's own CPU per sample round. Usage: python sampler_overhead.py HARNESS_DIR HZ ROUNDS
+Runs ROUNDS pairs of runs with and without the sampler, alternating which goes first, and prints
+one JSON line with the medians of the pairs' wall and process CPU ratios, and the sampler thread's
+own CPU per sample round. Usage: python sampler_overhead.py HARNESS_DIR HZ ROUNDS
 """
 import json
 import os
@@ -66,17 +67,22 @@ def measure(threads, n, sampled):
 
 results = {}
 for threads, n in ((1, 12_000_000), (4, 3_000_000)):
-    plain, sampled = [], []
-    for _ in range(ROUNDS):
-        plain.append(measure(threads, n, False))
-        sampled.append(measure(threads, n, True))
+    plain, sampled, ratios = [], [], []
+    for pair in range(ROUNDS):
+        # Every other pair runs the sampled one first, so a drift in the machine's speed (another
+        # tenant, a frequency step) does not land on one side; each pair's ratio compares two
+        # neighbouring runs, and the median of those ratios is the figure judged.
+        order = (False, True) if pair % 2 == 0 else (True, False)
+        runs = {sampled_run: measure(threads, n, sampled_run) for sampled_run in order}
+        plain.append(runs[False])
+        sampled.append(runs[True])
+        ratios.append((runs[True][0] / runs[False][0], runs[True][1] / runs[False][1]))
     wall_plain, wall_sampled = [r[0] for r in plain], [r[0] for r in sampled]
-    cpu_plain, cpu_sampled = [r[1] for r in plain], [r[1] for r in sampled]
     results["threads%d" % threads] = {
         "plainSeconds": statistics.median(wall_plain),
         "sampledSeconds": statistics.median(wall_sampled),
-        "slowdown": statistics.median(wall_sampled) / statistics.median(wall_plain),
-        "cpuSlowdown": statistics.median(cpu_sampled) / statistics.median(cpu_plain),
+        "slowdown": statistics.median(r[0] for r in ratios),
+        "cpuSlowdown": statistics.median(r[1] for r in ratios),
         # The sampler thread's own CPU per sample round, and that times HZ: the share of a core it
         # takes at its rate. Steadier under load than the ratios: on a busy machine a run lasts
         # longer, so the sampler takes more rounds per second of the workload's CPU.
