@@ -5,7 +5,7 @@ import { STACK_DEPTH } from '../profiler/caps';
 import { nodeDepths } from '../profiler/export/stacks';
 import { milliseconds, percent } from '../shared/format';
 import type { CallTree, Lane, TimelineModel } from './model';
-import { firstAbove, type Runs } from './runs';
+import type { Runs } from './runs';
 import { markAt, type LaneMarks } from './blockingMarks';
 
 export interface ChartLane {
@@ -62,11 +62,23 @@ function nodeAtDepth(strategy: StrategyResult, sample: number, depth: number): {
   return { node: path[path.length - 1 - depth] ?? -1 };
 }
 
+/** First position in the lane whose sample's time is > x (the lane's samples are in time order). */
+function firstSampleAfter(lane: Lane, t: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = lane.samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[lane.samples[mid]!]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 export function timelineData(model: TimelineModel, strategy: StrategyResult): ChartData {
   const lanes: Lane[] = model.lanes;
   const { samples, threads, frames, stacks } = strategy;
   const sampleAt = (lane: Lane, at: number): number => {
-    const k = firstAbove(lane.times, at) - 1;
+    const k = firstSampleAfter(lane, samples.t, at) - 1;
     return k >= 0 ? lane.samples[k]! : -1;
   };
   const stackDepthOf = (lane: Lane, row: number): number => row - (lane.threadRow ? 1 : 0);
@@ -98,9 +110,10 @@ export function timelineData(model: TimelineModel, strategy: StrategyResult): Ch
         // Self: samples of this run where this frame was the leaf.
         let self = 0;
         let count = 0;
-        const from = firstAbove(lane.times, runs.start[hit.run]! - 1e-9) - 1;
-        for (let k = Math.max(0, from); k < lane.times.length && lane.times[k]! < runs.end[hit.run]!; k++) {
-          if (lane.times[k]! < runs.start[hit.run]! - 1e-9) continue;
+        const timeOf = (k: number): number => samples.t[lane.samples[k]!]!;
+        const from = firstSampleAfter(lane, samples.t, runs.start[hit.run]! - 1e-9) - 1;
+        for (let k = Math.max(0, from); k < lane.samples.length && timeOf(k) < runs.end[hit.run]!; k++) {
+          if (timeOf(k) < runs.start[hit.run]! - 1e-9) continue;
           count++;
           const leaf = samples.stack[lane.samples[k]!]!;
           if (leaf >= 0 && (depths ??= nodeDepths(stacks))[leaf] === depth) self++;

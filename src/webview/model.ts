@@ -21,9 +21,8 @@ export interface Lane {
    */
   ribbon: Runs | null;
   ribbonKind: 'state' | 'otherLoad';
-  /** Sample indices in time order and their times, to find the sample under the cursor. */
+  /** Sample indices in time order, to find the sample under the cursor (see sampleBefore). */
   samples: Int32Array;
-  times: Float64Array;
   /** Core lanes start with a row naming the thread that ran. */
   threadRow: boolean;
   /** Thread lanes: when the thread's event loop was blocked or it waited on a named lock. */
@@ -59,7 +58,8 @@ function frameAt(path: Int32Array, offset: number, threadFrame: number, d: numbe
 /**
  * One lane from samples in time order. A sample stands for the time until the next one, unless
  * the gap is longer than 1.5 intervals (the thread was not sampled: idle or gone). A frame's run
- * continues while consecutive samples keep the same frames from the root down to it.
+ * continues while consecutive samples keep the same frames from the root down to it. Two passes:
+ * the first counts each row's runs, so the second writes them into arrays of their exact size.
  */
 export function buildLane(
   strategy: StrategyResult,
@@ -68,21 +68,43 @@ export function buildLane(
   options: { key: string; label: string; threadRow: boolean; ribbon: boolean },
   paths = new PathCache(strategy),
 ): Lane {
+  const counted = laneRuns(strategy, indices, intervalMs, options, paths, () => RunsBuilder.counting());
+  const built = laneRuns(strategy, indices, intervalMs, options, paths, (row) =>
+    row < 0 ? new RunsBuilder(counted.ribbon!.size) : new RunsBuilder(counted.rows[row]!.size),
+  );
+  return {
+    key: options.key,
+    label: options.label,
+    rows: built.rows.map((r) => r.build()),
+    ribbon: built.ribbon?.build() ?? null,
+    ribbonKind: 'state',
+    samples: indices instanceof Int32Array ? indices : Int32Array.from(indices),
+    threadRow: options.threadRow,
+  };
+}
+
+/** The runs of buildLane, pushed into builders from `builder(row)` (-1: the state ribbon). */
+function laneRuns(
+  strategy: StrategyResult,
+  indices: ArrayLike<number>,
+  intervalMs: number,
+  options: { threadRow: boolean; ribbon: boolean },
+  paths: PathCache,
+  builder: (row: number) => RunsBuilder,
+): { rows: RunsBuilder[]; ribbon: RunsBuilder | null } {
   const { t, stack, state, thread } = strategy.samples;
   const rows: RunsBuilder[] = [];
-  const ribbon = options.ribbon ? new RunsBuilder() : null;
+  const ribbon = options.ribbon ? builder(-1) : null;
   const openFrame: number[] = [];
   const openRun: number[] = [];
   let openDepth = 0;
   let ribbonRun = -1;
   let ribbonState = -1;
   let lastEnd = -Infinity;
-  const times = new Float64Array(indices.length);
   const offset = options.threadRow ? 1 : 0;
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
     const start = t[i]!;
-    times[k] = start;
     const next = k + 1 < indices.length ? t[indices[k + 1]!]! : Infinity;
     const end = next - start <= 1.5 * intervalMs ? next : start + intervalMs;
     const contiguous = start <= lastEnd + 1e-9;
@@ -94,7 +116,7 @@ export function buildLane(
       while (same < openDepth && same < depth && openFrame[same] === frameAt(path, offset, threadFrame, same)) same++;
     for (let d = 0; d < same; d++) rows[d]!.extend(openRun[d]!, end);
     for (let d = same; d < depth; d++) {
-      rows[d] ??= new RunsBuilder();
+      rows[d] ??= builder(d);
       openFrame[d] = frameAt(path, offset, threadFrame, d);
       openRun[d] = rows[d]!.push(start, end, openFrame[d]!, i);
     }
@@ -105,16 +127,7 @@ export function buildLane(
     }
     lastEnd = end;
   }
-  return {
-    key: options.key,
-    label: options.label,
-    rows: rows.map((r) => r.build()),
-    ribbon: ribbon?.build() ?? null,
-    ribbonKind: 'state',
-    samples: Int32Array.from(indices),
-    times,
-    threadRow: options.threadRow,
-  };
+  return { rows, ribbon };
 }
 
 function timeRange(strategy: StrategyResult, intervalMs: number): { start: number; end: number } {

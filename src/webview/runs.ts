@@ -13,17 +13,39 @@ export interface Runs {
 }
 
 /**
- * Runs appended in order, into typed arrays that double when full: a million-sample lane never
- * holds its runs twice (as JS arrays and as typed arrays), which set the renderer's peak memory.
+ * Runs appended in order, into typed arrays. Sized exactly from a counting pass (see `counting`),
+ * a million-sample lane is held once, with no grown-out copies left for the collector: those set
+ * the renderer's peak memory. Without a size the arrays double when full.
  */
 export class RunsBuilder {
-  private start = new Float64Array(64);
-  private end = new Float64Array(64);
-  private frame = new Int32Array(64);
-  private ref = new Int32Array(64);
+  private start: Float64Array;
+  private end: Float64Array;
+  private frame: Int32Array;
+  private ref: Int32Array;
   private length = 0;
 
+  /** A builder that stores nothing: the same pushes on it give the exact size of the real one. */
+  static counting(): RunsBuilder {
+    return new RunsBuilder(0, true);
+  }
+
+  constructor(
+    capacity = 64,
+    private readonly countOnly = false,
+  ) {
+    const size = countOnly ? 0 : Math.max(1, capacity); // one at least, so that doubling grows it
+    this.start = new Float64Array(size);
+    this.end = new Float64Array(size);
+    this.frame = new Int32Array(size);
+    this.ref = new Int32Array(size);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
   push(start: number, end: number, frame: number, ref: number): number {
+    if (this.countOnly) return this.length++;
     if (this.length === this.start.length) this.grow();
     const k = this.length++;
     this.start[k] = start;
@@ -34,7 +56,7 @@ export class RunsBuilder {
   }
 
   extend(run: number, end: number): void {
-    this.end[run] = end;
+    if (!this.countOnly) this.end[run] = end;
   }
 
   private grow(): void {

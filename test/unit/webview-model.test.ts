@@ -70,6 +70,26 @@ test('thread lanes merge consecutive samples per frame and split at a gap or a n
   assert.equal(lane.label, `ThreadPoolExecutor-0_0 (${strategy.threads[0]!.tid}) · running 50%, GIL wait 50%`);
 });
 
+test('lanes hold their runs in arrays of exactly their length: no spare capacity to keep resident', () => {
+  const strategy = syntheticProfile({ threads: 4, samplesPerThread: 3000, runtimeFrames: true }).strategies[1]!;
+  for (const model of [threadLanes(strategy, 200), coreLanes(strategy, 200, 2)]) {
+    const runs = model.lanes.flatMap((lane) => [
+      ...lane.rows,
+      ...(lane.ribbon && model.kind === 'threads' ? [lane.ribbon] : []),
+    ]);
+    assert.ok(
+      runs.some((r) => r.length > 64),
+      'rows long enough to have grown',
+    );
+    for (const r of runs) {
+      assert.equal(r.start.buffer.byteLength, r.length * 8);
+      assert.equal(r.end.buffer.byteLength, r.length * 8);
+      assert.equal(r.frame.buffer.byteLength, r.length * 4);
+      assert.equal(r.ref.buffer.byteLength, r.length * 4);
+    }
+  }
+});
+
 test('core lanes hold only running samples, with the thread that ran as the first row', () => {
   const strategy = strategyWith([
     { t: 0, thread: 0, core: 0, state: S('running'), stack: 2 },
