@@ -8,8 +8,15 @@ import { THREAD_STATES, type NativeLibrary, type ThreadState } from '../profile'
 import { libraryOfThreadName, StackLibraryReader, stackPointerOf } from './nativeThreads';
 import { classifyBlocked, futexSyscall, syscallTable, type AddressRange } from './syscalls';
 
-/** New processes and threads are looked for this often (sampling is 10-20x more frequent). */
+/** New processes and threads are looked for this often (sampling is 10-20x more frequent)... */
 const DISCOVER_EVERY_MS = 100;
+/**
+ * ...and at every tick for this long after one was found: they come in bursts (a pool's workers, a
+ * fork server and then its workers), and a process found 100 ms late has its first 100 ms unsampled,
+ * its CPU read as other programs' load (a 0.3 s forkserver run was called "disturbed" on a quiet
+ * machine).
+ */
+const EAGER_DISCOVERY_MS = 100;
 const READ_BUFFER = Buffer.alloc(4096);
 const PAGE_SIZE = 4096;
 
@@ -194,6 +201,8 @@ export class ThreadSampler {
   private readonly watchedProcesses = new Map<number, WatchedProcess>();
   private timer: NodeJS.Timeout | null = null;
   private lastDiscovery = -Infinity;
+  /** Until then discovery runs at every tick: something new was found shortly before. */
+  private eagerUntil = -Infinity;
   private readonly table = syscallTable();
   private readonly futexNumber = futexSyscall();
   /** Reads sleeping threads' stacks to tell which native library they belong to. */
@@ -232,9 +241,11 @@ export class ThreadSampler {
 
   private tick(): void {
     const now = this.nowMs();
-    if (now - this.lastDiscovery >= DISCOVER_EVERY_MS) {
+    if (now < this.eagerUntil || now - this.lastDiscovery >= DISCOVER_EVERY_MS) {
       this.lastDiscovery = now;
+      const known = this.threads.length;
       this.discover();
+      if (this.threads.length > known) this.eagerUntil = now + EAGER_DISCOVERY_MS;
     }
     for (const thread of this.watched.values()) if (!thread.gone) this.sample(thread, now);
   }
