@@ -64,6 +64,36 @@ function pickling(): StrategySpec['errorDetail'] {
 /** A terminal screen: a typical sweep takes at most 40 lines, every feature at once at most this. */
 const SCREEN_LINES = 50;
 
+/**
+ * The demo's sweep on this machine: the four pools, a processes-fork curve, PyPy found, and the
+ * worst case for length (a busy machine, another interpreter within noise of the pick).
+ */
+function typicalSweep(): Profile {
+  const p = profile({
+    tasks: 8,
+    strategies: [
+      { id: 'serial', states: CPU, externalLoad: 0.3 },
+      { id: 'threads', states: GIL2, speedup: 0.86 },
+      ...curvePoints('processes-fork', [0.97, 1.5, 1.53]),
+      { id: 'processes-forkserver', speedup: 1.12 },
+      { id: 'processes-spawn', speedup: 1.09 },
+      { id: 'serial@pypy3.9', kind: 'serial', states: CPU, speedup: 1.61 },
+      { id: 'threads@pypy3.9', kind: 'threads', states: GIL2, speedup: 1.47 },
+    ],
+  });
+  p.scaling = [buildCurve(p, 'processes-fork', 'cpu', [])];
+  return analysed(p);
+}
+
+test('a typical sweep fits 40 lines', () => {
+  const text = printed(typicalSweep());
+  const lines = text.trimEnd().split('\n');
+  assert.ok(lines.length <= 40, `${lines.length} lines:\n${text}`);
+  assert.match(text, /^Recommendation: /m);
+  assert.match(text, /^Code change:/m);
+  assert.match(text, /^Routes around the GIL/m);
+});
+
 test('every feature on still fits a screen: one row per family, one line per curve', () => {
   const p = everyFeature();
   const text = printed(p);
