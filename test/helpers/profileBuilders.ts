@@ -50,8 +50,11 @@ export interface WorkThread {
   library?: NativeLibrary;
   running: number;
   runnable?: number;
-  /** Share in lockWait (the rest of the time it sleeps). */
+  /** Share in lockWait, then in gilWait (the rest of the time it sleeps). */
   lock?: number;
+  gil?: number;
+  /** Where in its cycle of states the thread starts (0-1): threads that take turns. */
+  offset?: number;
   name?: string;
 }
 
@@ -136,15 +139,21 @@ function builtWork(work: WorkThread[], windowMs: number): Pick<StrategyResult, '
   const ticks = Math.max(1, Math.floor(windowMs / WORK_TICK_MS));
   for (let k = 0; k < ticks; k++) {
     work.forEach((w, i) => {
-      const phase = (k % 100) / 100;
-      const state =
-        phase < w.running
-          ? 'running'
-          : phase < w.running + (w.runnable ?? 0)
-            ? 'runnable'
-            : phase < w.running + (w.runnable ?? 0) + (w.lock ?? 0)
-              ? 'lockWait'
-              : 'sleep';
+      const phase = ((k + Math.round((w.offset ?? 0) * 100)) % 100) / 100;
+      const cycle: [ThreadState, number][] = [
+        ['running', w.running],
+        ['runnable', w.runnable ?? 0],
+        ['lockWait', w.lock ?? 0],
+        ['gilWait', w.gil ?? 0],
+      ];
+      let state: ThreadState = 'sleep';
+      for (let upTo = 0, c = 0; c < cycle.length; c++) {
+        upTo += cycle[c]![1];
+        if (phase < upTo) {
+          state = cycle[c]![0];
+          break;
+        }
+      }
       samples.t.push(k * WORK_TICK_MS);
       samples.thread.push(i);
       samples.core.push(0);

@@ -47,6 +47,25 @@ test('queued threads count: on a busy machine the pool thread waits for a core b
   assert.match(hit!.evidence[0]!, /kept 1\.8 threads on a core or queued for one/);
 });
 
+/** Four Python threads a function started, taking turns, while its calling thread waits in join(). */
+const turns = (state: Omit<WorkThread, 'role' | 'offset'>): WorkThread[] => [
+  { role: 'caller', running: 0, lock: 1 },
+  ...[0, 0.25, 0.5, 0.75].map((offset) => ({ role: 'thread' as const, offset, ...state })),
+];
+
+test('Python threads taking turns under the GIL on a busy machine are not parallel work', () => {
+  // At each tick one thread on a core, one or two queued (preempted holding the GIL, or woken to
+  // contend for it) and the rest waiting for the GIL: 1.6 threads "wanting a core" counted whole.
+  const hit = alreadyParallel(facts([serial(turns({ running: 0.1, runnable: 0.3, gil: 0.6 }))]));
+  assert.equal(hit, null);
+});
+
+test('Python threads in GIL-free native code on a busy machine still count as parallel work', () => {
+  const hit = alreadyParallel(facts([serial(turns({ running: 0.3, runnable: 0.6, gil: 0.02 }))]));
+  assert.equal(hit?.kind, 'already-parallel');
+  assert.match(hit!.evidence[0]!, /through threads it starts/);
+});
+
 test('the evidence names the native pool, its library file, share and threadpoolctl limit', () => {
   const hit = alreadyParallel(facts([serial(BLAS_WORK, { nativePools: [OPENBLAS] })]))!;
   assert.match(hit.evidence[0]!, /through native thread pools/);

@@ -12,11 +12,15 @@ export const BUSY_THREAD_MIN_SAMPLES = 2;
 
 const RUNNING = THREAD_STATES.indexOf('running');
 const RUNNABLE = THREAD_STATES.indexOf('runnable');
+const GIL_WAIT = THREAD_STATES.indexOf('gilWait');
 
 export type Helper = 'native' | 'threads' | 'children';
 
 export interface InsideWork {
-  /** Mean number of the workload's threads on a core or queued for one, per sampler tick in the task window. */
+  /**
+   * Mean number of the workload's threads on a core or queued for one, per sampler tick in the task
+   * window; a process's Python threads that take turns under its GIL count as fewer (pythonWanted).
+   */
   threadsWanted: number;
   ticks: number;
   /** Running samples in the task window: all of the workload's, the task threads', and each helper kind's. */
@@ -60,6 +64,30 @@ function kindsOf(s: StrategyResult): (Helper | 'caller' | null)[] {
   });
 }
 
+/** One process's Python threads (task threads and the threads they started) in the task window. */
+interface PythonThreadsWanting {
+  /** Samples on a core or queued for one, and the ticks with at least one of those. */
+  wanting: number;
+  ticks: Set<number>;
+  /** Samples waiting for the GIL, and samples on a core. */
+  gilWait: number;
+  running: number;
+}
+
+/**
+ * What a process's Python threads add to threadsWanted, summed over ticks. Under a GIL they take
+ * turns, and besides the one holding it a queued thread was mostly woken to contend for it (or
+ * preempted holding it); on a busy machine such threads queue for a core for long, and a GIL-bound
+ * script running its own threads was once called "already parallel" counting them all. So at a tick
+ * the first wanting thread counts whole and each further one by `gilFree`: their GIL waits against
+ * their time on a core, 1 without a GIL or in GIL-free native code, near 0 when they fight over it
+ * (a busy machine, which preempts the holder, only lowers it further).
+ */
+function pythonWanted(p: PythonThreadsWanting): number {
+  const gilFree = p.gilWait + p.running > 0 ? p.running / (p.gilWait + p.running) : 1;
+  return p.ticks.size + (p.wanting - p.ticks.size) * gilFree;
+}
+
 /** The work split of one strategy's task window (first task start to last task end); null without samples. */
 export function insideWork(s: StrategyResult): InsideWork | null {
   const { start, end } = s.tasks;
@@ -69,17 +97,33 @@ export function insideWork(s: StrategyResult): InsideWork | null {
   const kinds = kindsOf(s);
   const running = new Array<number>(s.threads.length).fill(0);
   const ticks = new Set<number>();
+  const python = new Map<number, PythonThreadsWanting>();
   let wanted = 0;
   for (let i = 0; i < s.samples.t.length; i++) {
     const t = s.samples.t[i]!;
     if (t < from || t > to) continue;
     ticks.add(t);
     const thread = s.samples.thread[i]!;
-    if (kinds[thread] === null) continue;
+    const kind = kinds[thread];
+    if (kind === null || kind === undefined) continue;
     const state = s.samples.state[i];
     if (state === RUNNING) running[thread]!++;
-    if (state === RUNNING || state === RUNNABLE) wanted++;
+    const wants = state === RUNNING || state === RUNNABLE;
+    if (kind !== 'caller' && kind !== 'threads') {
+      if (wants) wanted++;
+      continue;
+    }
+    const pid = s.threads[thread]!.pid;
+    let p = python.get(pid);
+    if (!p) python.set(pid, (p = { wanting: 0, ticks: new Set(), gilWait: 0, running: 0 }));
+    if (wants) {
+      p.wanting++;
+      p.ticks.add(t);
+    }
+    if (state === RUNNING) p.running++;
+    if (state === GIL_WAIT) p.gilWait++;
   }
+  for (const p of python.values()) wanted += pythonWanted(p);
   const work: InsideWork = {
     threadsWanted: ticks.size > 0 ? wanted / ticks.size : 0,
     ticks: ticks.size,
