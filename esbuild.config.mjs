@@ -52,9 +52,10 @@ const nodeTypeScript = {
 };
 
 /**
- * 0x's flame graph, shipped inside the bundles: its tree builder is bundled into cli.js (its
- * __dirname pointed at dist/0x, where the helper script it spawns lies), and its visualizer, which
- * 0x browserifies at every run, is bundled once here. No 0x dependency is needed at run time.
+ * 0x's flame graph, shipped inside the bundles: its tree builder is bundled into cli.js and
+ * extension.js (the panel's export), its __dirname pointed at dist/0x, where the helper script it
+ * spawns lies; and its visualizer, which 0x browserifies at every run, is bundled once here. No 0x
+ * dependency is needed at run time.
  */
 const zeroXDirname = {
   name: '0x-dirname',
@@ -63,6 +64,13 @@ const zeroXDirname = {
       contents: readFileSync(args.path, 'utf8').replaceAll('__dirname', "require('path').join(__dirname, '0x')"),
       loader: 'js',
     }));
+  },
+};
+
+/** The files 0x's tree builder and page need beside the bundles, copied once (with cli.js). */
+const copyZeroXFiles = {
+  name: '0x-files',
+  setup(build) {
     build.onEnd(() => {
       mkdirSync('dist/0x', { recursive: true });
       for (const file of ['lib/loading-stacks.js', 'lib/random-require.js'])
@@ -93,9 +101,15 @@ const contexts = [
     entryPoints: { cli: 'src/profiler/cli.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [copyPythonFiles, zeroXDirname],
+    plugins: [copyPythonFiles, zeroXDirname, copyZeroXFiles],
   },
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  {
+    ...node,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    external: ['vscode'],
+    plugins: [zeroXDirname],
+  },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   {
     ...common,

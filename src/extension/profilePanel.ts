@@ -25,6 +25,7 @@ const EXPORT_FORMATS: Record<ExportFormat, { label: string; extension: string }>
   trace: { label: 'Chrome trace (Perfetto)', extension: 'trace.json' },
   collapsed: { label: 'Collapsed stacks', extension: 'collapsed.txt' },
   html: { label: 'HTML report', extension: 'html' },
+  flamegraph: { label: '0x flame graph', extension: 'flamegraph.html' },
 };
 
 interface Shown {
@@ -34,6 +35,22 @@ interface Shown {
   message?: HostToWebview;
   /** The source files it names: the only ones the webview may open. */
   files?: Set<string>;
+}
+
+/**
+ * Calls `write` with ELECTRON_RUN_AS_NODE set: 0x's tree builder starts `process.execPath` as Node,
+ * which in the desktop editor is Electron. Its spawn is synchronous, so the variable is set only
+ * until `write` returns (its promise), not while other code of this extension host runs.
+ */
+function asNode<T>(write: () => T): T {
+  const before = process.env.ELECTRON_RUN_AS_NODE;
+  process.env.ELECTRON_RUN_AS_NODE = '1';
+  try {
+    return write();
+  } finally {
+    if (before === undefined) delete process.env.ELECTRON_RUN_AS_NODE;
+    else process.env.ELECTRON_RUN_AS_NODE = before;
+  }
 }
 
 export class ProfilePanels implements vscode.Disposable {
@@ -196,10 +213,13 @@ export class ProfilePanels implements vscode.Disposable {
     if (!target) return;
     const problem = outputProblem(target.fsPath);
     if (problem) throw new Error(`cannot export to ${target.fsPath}: ${problem}`);
-    const options: ExportOptions = { [format]: target.fsPath, strategy, mediaDir: this.mediaUri('').fsPath };
-    const written = await writeExports(this.shown.profile, options);
+    const key = format === 'flamegraph' ? 'flamegraphPage' : format;
+    const options: ExportOptions = { [key]: target.fsPath, strategy, mediaDir: this.mediaUri('').fsPath };
+    const written = await asNode(() => writeExports(this.shown!.profile, options));
     this.log.info(`Exported ${label} to ${written.join(', ')}`);
-    void vscode.window.showInformationMessage(`Exported ${label} to ${target.fsPath}`);
+    const open = format === 'flamegraph' || format === 'html' ? ['Open in browser'] : [];
+    const picked = await vscode.window.showInformationMessage(`Exported ${label} to ${target.fsPath}`, ...open);
+    if (picked) await vscode.env.openExternal(target);
   }
 
   /** The files the shown profile names, computed once per profile. */

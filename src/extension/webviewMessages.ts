@@ -2,9 +2,9 @@
 // anyone may have written, so its messages are treated as untrusted: checked by shape, and
 // "open source" opens only a file the shown profile names, by a plain local path. Free of `vscode`.
 import type { Profile } from '../profiler/profile';
-import type { ExportFormat, WebviewToHost } from '../shared/webviewProtocol';
+import { EXPORT_BUTTONS, type ExportFormat, type WebviewToHost } from '../shared/webviewProtocol';
 
-export const EXPORT_FORMAT_NAMES: readonly ExportFormat[] = ['speedscope', 'trace', 'collapsed', 'html'];
+const EXPORT_FORMAT_NAMES = Object.keys(EXPORT_BUTTONS) as ExportFormat[];
 const MAX_PATH_CHARS = 4_096;
 const MAX_LINE = 10_000_000;
 const MAX_STRATEGY_ID_CHARS = 200;

@@ -20,7 +20,16 @@ export type WebviewToHost =
   | { type: 'export'; format: ExportFormat; strategy: string | null }
   | { type: 'copy'; text: string };
 
-export type ExportFormat = 'speedscope' | 'trace' | 'collapsed' | 'html';
+export type ExportFormat = 'speedscope' | 'trace' | 'collapsed' | 'html' | 'flamegraph';
+
+/** The panel's export buttons, in order, and what each says; the host accepts these formats only. */
+export const EXPORT_BUTTONS: Record<ExportFormat, string> = {
+  speedscope: 'speedscope',
+  trace: 'trace',
+  collapsed: 'collapsed',
+  html: 'html',
+  flamegraph: '0x flame graph',
+};
 
 /** What gives a flame chart's frames their colour. */
 export type ColorBy = 'function' | 'thread' | 'process';

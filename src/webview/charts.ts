@@ -3,7 +3,13 @@
 import type { Profile, StrategyResult } from '../profiler/profile';
 import { pickStrategy } from '../profiler/export/strategy';
 import { sampleIntervalMs } from '../profiler/export/stacks';
-import type { ChartView, ColorBy, ExportFormat, WebviewPersistedState } from '../shared/webviewProtocol';
+import {
+  EXPORT_BUTTONS,
+  type ChartView,
+  type ColorBy,
+  type ExportFormat,
+  type WebviewPersistedState,
+} from '../shared/webviewProtocol';
 import { flameGraphData, timelineData, type ChartData, type SourceRef } from './chartData';
 import { foldRuntime } from './justMyCode';
 import type { Theme } from './colors';
@@ -128,10 +134,10 @@ export class ChartsSection {
     const exports = this.ctx.exportAs
       ? el('div', { class: 'exports' }, [
           el('span', { class: 'muted', text: 'Export:' }),
-          ...(['speedscope', 'trace', 'collapsed', 'html'] as ExportFormat[]).map((format) =>
+          ...(Object.entries(EXPORT_BUTTONS) as [ExportFormat, string][]).map(([format, label]) =>
             el('button', {
               class: 'button secondary',
-              text: format,
+              text: label,
               on: { click: () => this.ctx.exportAs!(format, format === 'html' ? null : this.ctx.state.left) },
             }),
           ),

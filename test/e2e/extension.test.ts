@@ -3,7 +3,7 @@
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { REPO, launch, prepare, screenshotPath, testWithScreenshot, type Session } from './codeServer';
 import {
@@ -135,6 +135,19 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     await profileWebview(page).getByRole('button', { name: 'html', exact: true }).click();
     await notification(page, `Exported HTML report to ${target}`).waitFor({ timeout: 60_000 });
     assert.match(readFileSync(target, 'utf8'), /^<!DOCTYPE html>[\s\S]*<title>Concurrency profile: fetch<\/title>/);
+  });
+
+  test("the 0x flame graph export writes the shown strategy's page beside it", async () => {
+    const { page, workspace } = session!;
+    const exports = path.join(workspace, 'exports');
+    await profileWebview(page).getByRole('button', { name: '0x flame graph', exact: true }).click();
+    await notification(page, 'Exported 0x flame graph to').waitFor({ timeout: 60_000 });
+    const pages = readdirSync(exports).filter((f) => f.endsWith('.flamegraph.html'));
+    assert.equal(pages.length, 1, readdirSync(exports).join(', '));
+    assert.match(pages[0]!, /^fetch\.[\w.+@-]+\.flamegraph\.html$/);
+    const html = readFileSync(path.join(exports, pages[0]!), 'utf8');
+    assert.ok(html.includes('visualizer({"merged"'), "0x's visualizer is called with its trees");
+    assert.ok(html.includes('"name":"fetch '), 'the profiled function is a frame of the graph');
   });
 
   test('Cancel stops a run that would never end and leaves no process behind', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -73,4 +73,17 @@ test('writeExports writes each asked-for file and returns the paths', async () =
   assert.equal(JSON.parse(readFileSync(files.speedscope, 'utf8')).profiles.length, 2);
   assert.match(readFileSync(files.collapsed, 'utf8'), /^worker \(word_stats\.py:10\)/m);
   assert.match(readFileSync(files.html, 'utf8'), /^<!DOCTYPE html>/);
+});
+
+test('a flame graph page of a strategy without stack samples is refused, and nothing is written', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cp-exports-'));
+  const profile = syntheticProfile({ threads: 2, samplesPerThread: 20 });
+  const strategy = profile.strategies.find((s) => s.id === 'threads-2')!;
+  strategy.samples.stack = strategy.samples.stack.map(() => -1);
+  const page = path.join(dir, 'p.flamegraph.html');
+  await assert.rejects(
+    writeExports(profile, { flamegraphPage: page, strategy: 'threads-2' }),
+    /threads-2 has no stack samples: no flame graph to draw/,
+  );
+  assert.deepEqual(readdirSync(dir), []);
 });

@@ -174,6 +174,12 @@ test("webview messages: only the protocol shapes pass; open source only for the 
   const file = profile.strategies.flatMap((s) => s.frames.file)[0]!;
   assert.deepEqual(parseWebviewMessage({ type: 'openSource', file, line: 3 }), { type: 'openSource', file, line: 3 });
   assert.deepEqual(parseWebviewMessage({ type: 'ready', extra: 1 }), { type: 'ready' });
+  for (const format of ['speedscope', 'trace', 'collapsed', 'html', 'flamegraph'])
+    assert.deepEqual(parseWebviewMessage({ type: 'export', format, strategy: 'serial' }), {
+      type: 'export',
+      format,
+      strategy: 'serial',
+    });
   for (const bad of [
     null,
     'ready',

@@ -1,9 +1,9 @@
 // Exports of a profile to other tools' formats and to a standalone HTML report. Pure Node: the
 // CLI and the extension host both call writeExports.
 import { writeFileAtomic } from '../output';
-import type { Profile } from '../profile';
+import type { Profile, StrategyResult } from '../profile';
 import { toCollapsed } from './collapsed';
-import { writeFlamegraphs } from './flamegraph';
+import { flamegraphHtml, writeFlamegraphs } from './flamegraph';
 import { buildHtmlReport, loadWebviewAssets } from './html';
 import { toSpeedscope } from './speedscope';
 import { pickStrategy } from './strategy';
@@ -25,22 +25,31 @@ export interface ExportOptions {
   html?: string;
   /** Strategy id for speedscope, trace and collapsed; default: see pickStrategy. */
   strategy?: string | null;
+  /** File for 0x's flame graph of `strategy` alone (default: see pickStrategy). */
+  flamegraphPage?: string;
   /** Folder for 0x's flame graphs, one page per strategy (only `strategy` when given). */
   flamegraph?: string;
   /** Folder with webview.js and webview.css, when not the package's own media/. */
   mediaDir?: string;
 }
 
+function flamegraphPage(profile: Profile, strategy: StrategyResult): string {
+  if (!strategy.samples.stack.some((leaf) => leaf >= 0))
+    throw new Error(`${strategy.id} has no stack samples: no flame graph to draw.`);
+  return flamegraphHtml(profile, strategy);
+}
+
 /** Writes each asked-for export (atomically: a temporary file, then a rename) and returns the paths
  * written, in the order above. */
 export async function writeExports(profile: Profile, opts: ExportOptions): Promise<string[]> {
-  const wanted = [opts.speedscope, opts.trace, opts.collapsed].some(Boolean);
+  const wanted = [opts.speedscope, opts.trace, opts.collapsed, opts.flamegraphPage].some(Boolean);
   const strategy = wanted ? pickStrategy(profile, opts.strategy) : null;
   const outputs: [string | undefined, () => string][] = [
     [opts.speedscope, () => JSON.stringify(toSpeedscope(profile, strategy!))],
     [opts.trace, () => JSON.stringify(toChromeTrace(profile, strategy!))],
     [opts.collapsed, () => toCollapsed(strategy!)],
     [opts.html, () => buildHtmlReport(profile, loadWebviewAssets(opts.mediaDir))],
+    [opts.flamegraphPage, () => flamegraphPage(profile, strategy!)],
   ];
   const written: string[] = [];
   for (const [file, render] of outputs) {
