@@ -55,6 +55,14 @@ function simplicity(s: StrategyFacts): number {
   }
 }
 
+/** Strategies whose tasks run in interpreters of their own (processes, Dask workers,
+ * subinterpreters): each has its own copy of a module-level lock and of the state it guards. */
+const OWN_COPY_OF_STATE: ReadonlySet<StrategyFacts['result']['kind']> = new Set([
+  'processes',
+  'dask',
+  'subinterpreters',
+]);
+
 /** Usable strategies that may be recommended; a scaling curve takes part through its best worker count. */
 function candidates(f: Facts, v: Verdict): StrategyFacts[] {
   return representatives(f, f.all).filter(
@@ -64,8 +72,9 @@ function candidates(f: Facts, v: Verdict): StrategyFacts[] {
       // Serial on another interpreter (PyPy's JIT), or with its native pools limited, is a route of its own.
       (s.result.kind !== 'serial' || s.interpreter !== null || nativeThreadsOf(s.id) !== null) &&
       s.result.kind !== 'script' &&
-      // Under lock contention a process pool is faster only because every process has its own lock.
-      !(v.kind === 'lock-contention' && s.result.kind === 'processes'),
+      // Under lock contention a process pool (or Dask, or subinterpreters) is faster only because
+      // every process has its own lock.
+      !(v.kind === 'lock-contention' && OWN_COPY_OF_STATE.has(s.result.kind)),
   );
 }
 
@@ -279,11 +288,13 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
 
   const caveats = [...mismatchCaveats(f), ...failureCaveats(f)];
   if (v.kind === 'lock-contention') {
-    const faster = f.processes.filter((p) => p.usable && (p.speedup ?? 0) >= SPEEDUP_MARGIN);
+    const faster = f.all.filter(
+      (p) => OWN_COPY_OF_STATE.has(p.result.kind) && p.usable && (p.speedup ?? 0) >= SPEEDUP_MARGIN,
+    );
     if (faster.length > 0) {
       caveats.push(
         `${faster.map((p) => `${label(p)} (${speedup(p.speedup!)})`).join(', ')} ` +
-          `ran faster only because each process has its own copy of the lock and of ` +
+          `ran faster only because each process or interpreter has its own copy of the lock and of ` +
           `the state it guards: it no longer protects anything across tasks. Not recommended ` +
           `unless that state is per-task.`,
       );
