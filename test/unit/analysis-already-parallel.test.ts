@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeProfile } from '../../src/profiler/analysis/index';
 import { collectFacts } from '../../src/profiler/analysis/facts';
+import { insideWork } from '../../src/profiler/analysis/inside';
 import { threadsAgainstPool } from '../../src/profiler/analysis/nativeAdvice';
 import {
   ALREADY_PARALLEL_CORES_MIN,
@@ -64,6 +65,20 @@ test('Python threads in GIL-free native code on a busy machine still count as pa
   const hit = alreadyParallel(facts([serial(turns({ running: 0.3, runnable: 0.6, gil: 0.02 }))]));
   assert.equal(hit?.kind, 'already-parallel');
   assert.match(hit!.evidence[0]!, /through threads it starts/);
+});
+
+test('samples out of time order give the same threads wanting a core as in order', () => {
+  const s = profile({ strategies: [serial(turns({ running: 0.3, runnable: 0.6, gil: 0.02 }))], serialWall: 1 })
+    .strategies[0]!;
+  const ordered = insideWork(s)!;
+  const order = s.samples.t.map((_, i) => i).reverse();
+  for (const column of ['t', 'thread', 'core', 'state', 'stack', 'inTask'] as const)
+    s.samples[column] = order.map((i) => s.samples[column][i]!);
+  const reversed = insideWork(s)!;
+  assert.equal(reversed.ticks, ordered.ticks);
+  // Python threads' ticks are counted again out of order, which can only lower the figure.
+  assert.ok(reversed.threadsWanted <= ordered.threadsWanted + 1e-9);
+  assert.ok(reversed.threadsWanted > 1.3, `${reversed.threadsWanted}`);
 });
 
 test('the evidence names the native pool, its library file, share and threadpoolctl limit', () => {

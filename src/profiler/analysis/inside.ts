@@ -68,7 +68,8 @@ function kindsOf(s: StrategyResult): (Helper | 'caller' | null)[] {
 interface PythonThreadsWanting {
   /** Samples on a core or queued for one, and the ticks with at least one of those. */
   wanting: number;
-  ticks: Set<number>;
+  ticks: number;
+  lastTick: number;
   /** Samples waiting for the GIL, and samples on a core. */
   gilWait: number;
   running: number;
@@ -85,7 +86,7 @@ interface PythonThreadsWanting {
  */
 function pythonWanted(p: PythonThreadsWanting): number {
   const gilFree = p.gilWait + p.running > 0 ? p.running / (p.gilWait + p.running) : 1;
-  return p.ticks.size + (p.wanting - p.ticks.size) * gilFree;
+  return p.ticks + (p.wanting - p.ticks) * gilFree;
 }
 
 /** The work split of one strategy's task window (first task start to last task end); null without samples. */
@@ -96,37 +97,52 @@ export function insideWork(s: StrategyResult): InsideWork | null {
   const to = Math.max(...end);
   const kinds = kindsOf(s);
   const running = new Array<number>(s.threads.length).fill(0);
-  const ticks = new Set<number>();
-  const python = new Map<number, PythonThreadsWanting>();
+  // Samples come tick by tick, so a new time is a new tick; out of order, they are counted again.
+  let ticks = 0;
+  let lastTick = NaN;
+  let inOrder = true;
+  // Each Python thread's process record, looked up once per thread rather than per sample.
+  const byPid = new Map<number, PythonThreadsWanting>();
+  const pythonOf = s.threads.map((t, i) => {
+    if (kinds[i] !== 'caller' && kinds[i] !== 'threads') return null;
+    let p = byPid.get(t.pid);
+    if (!p) byPid.set(t.pid, (p = { wanting: 0, ticks: 0, lastTick: NaN, gilWait: 0, running: 0 }));
+    return p;
+  });
   let wanted = 0;
   for (let i = 0; i < s.samples.t.length; i++) {
     const t = s.samples.t[i]!;
     if (t < from || t > to) continue;
-    ticks.add(t);
+    if (t !== lastTick) {
+      if (t < lastTick) inOrder = false;
+      ticks++;
+      lastTick = t;
+    }
     const thread = s.samples.thread[i]!;
     const kind = kinds[thread];
     if (kind === null || kind === undefined) continue;
     const state = s.samples.state[i];
     if (state === RUNNING) running[thread]!++;
     const wants = state === RUNNING || state === RUNNABLE;
-    if (kind !== 'caller' && kind !== 'threads') {
+    const p = pythonOf[thread];
+    if (!p) {
       if (wants) wanted++;
       continue;
     }
-    const pid = s.threads[thread]!.pid;
-    let p = python.get(pid);
-    if (!p) python.set(pid, (p = { wanting: 0, ticks: new Set(), gilWait: 0, running: 0 }));
     if (wants) {
       p.wanting++;
-      p.ticks.add(t);
+      // Out of order, ticks count more often here, which only weakens the discount.
+      if (t !== p.lastTick) p.ticks++;
+      p.lastTick = t;
     }
     if (state === RUNNING) p.running++;
     if (state === GIL_WAIT) p.gilWait++;
   }
-  for (const p of python.values()) wanted += pythonWanted(p);
+  for (const p of byPid.values()) wanted += pythonWanted(p);
+  if (!inOrder) ticks = distinctTimes(s.samples.t, from, to);
   const work: InsideWork = {
-    threadsWanted: ticks.size > 0 ? wanted / ticks.size : 0,
-    ticks: ticks.size,
+    threadsWanted: ticks > 0 ? wanted / ticks : 0,
+    ticks,
     running: 0,
     callers: 0,
     helpers: { native: 0, threads: 0, children: 0 },
@@ -164,6 +180,12 @@ export function insideWork(s: StrategyResult): InsideWork | null {
   });
   work.childProcesses = childPids.size;
   return work;
+}
+
+function distinctTimes(t: ArrayLike<number>, from: number, to: number): number {
+  const seen = new Set<number>();
+  for (let i = 0; i < t.length; i++) if (t[i]! >= from && t[i]! <= to) seen.add(t[i]!);
+  return seen.size;
 }
 
 /** The program a child runs, or null for a copy of the profiled interpreter (multiprocessing). */
