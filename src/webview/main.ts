@@ -27,6 +27,8 @@ function notify(text: string): void {
 
 const host = connectHost(notify);
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
+/** The state of the profile on screen: the only one a save writes. */
+let shownState: WebviewPersistedState | null = null;
 /** What is on screen, to draw it again when the theme changes. */
 let shown: { profile: Profile; source: string | null } | null = null;
 let charts: ChartsSection | null = null;
@@ -54,13 +56,17 @@ function initialState(profile: Profile, source: string | null): WebviewPersisted
 
 function renderProfile(profile: Profile, source: string | null): void {
   const state = initialState(profile, source);
+  // A save still pending for the profile shown before must not land after this one's: the panel
+  // would come back after a reload with the older profile.
+  clearTimeout(saveTimer);
+  shownState = state;
   const saveState = (): void => {
     clearTimeout(saveTimer);
-    saveTimer = setTimeout(() => host.setState(state), 150);
+    saveTimer = setTimeout(() => host.setState(shownState!), 150);
   };
   flushState = () => {
     clearTimeout(saveTimer);
-    host.setState(state);
+    host.setState(shownState!);
   };
   host.setState(state);
   const theme = readTheme();
