@@ -507,7 +507,10 @@ function coreSeries(coreSampler: CoreSampler, samples: Samples, samplePeriodMs: 
   const workload = coreSampler.busy.map(() => new Array<number>(samplePeriodMs ? ticks : 0).fill(0));
   for (let i = 0; i < samples.t.length; i++) {
     if (samples.state[i] !== running) continue;
-    const tick = Math.floor((samples.t[i]! - coreSampler.startMs) / interval);
+    // A sample within one interval past the last reading (the core sampler's timer runs late on a
+    // busy machine) counts in the last one: every core a task ran on shows it.
+    const at = Math.floor((samples.t[i]! - coreSampler.startMs) / interval);
+    const tick = at === ticks ? ticks - 1 : at;
     const lane = workload[samples.core[i]!];
     if (lane && tick >= 0 && tick < ticks) lane[tick]! += 1 / expectedPerTick;
   }

@@ -66,10 +66,15 @@ export class CoreSampler {
 
   private tick(): void {
     const now = this.read();
+    // A busy machine runs this timer late: the reading then stands for every interval it spans, so
+    // reading k keeps covering the k-th interval since the start and thread samples land on theirs.
+    const elapsedMs = Number(process.hrtime.bigint() - this.t0) / 1e6 - this.startMs;
+    const due = Math.floor(elapsedMs / this.intervalMs) - (this.busy[0]?.length ?? 0);
     now.forEach((core, c) => {
       const before = this.last[c];
       const total = before ? core.total - before.total : 0;
-      this.busy[c]?.push(total > 0 ? Math.min(1, Math.max(0, (core.busy - before!.busy) / total)) : 0);
+      const share = total > 0 ? Math.min(1, Math.max(0, (core.busy - before!.busy) / total)) : 0;
+      for (let k = 0; k < Math.max(1, due); k++) this.busy[c]?.push(share);
     });
     this.last = now;
   }
