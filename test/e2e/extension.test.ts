@@ -230,16 +230,15 @@ describe('in a trusted workspace', { timeout: 15 * 60_000 }, () => {
     // Earlier tests left crunch's input box holding a bad expression: give the arguments.
     await answerInputBox(page, 'Profile crunch', '[(300_000,)] * 4');
     await shownVerdict(page, 'crunch', RUN_TIMEOUT_MS);
-    // The workspace's strategies (serial, threads, processes-fork), each on PyPy too.
+    // The workspace's strategies (serial, threads, processes-fork), each on PyPy too; on a busy
+    // machine the run's time budget can skip the last ones (the profile says so), never serial.
     const pypy = savedProfile(userData).strategies.filter((s) => /@pypy/.test(s.id));
     assert.deepEqual(
-      pypy.map((s) => [s.id.replace(/@.*/, ''), s.status]),
-      [
-        ['serial', 'ok'],
-        ['threads', 'ok'],
-        ['processes-fork', 'ok'],
-      ],
+      pypy.map((s) => s.id.replace(/@.*/, '')),
+      ['serial', 'threads', 'processes-fork'],
     );
+    assert.equal(pypy[0]!.status, 'ok');
+    for (const s of pypy) assert.ok(['ok', 'skipped'].includes(s.status), `${s.id}: ${s.status}`);
     const table = profileWebview(page).getByTestId('strategy-table');
     await table.getByTestId('interpreter-group').filter({ hasText: /pypy/i }).waitFor();
     await table.getByText(pypy[0]!.id, { exact: true }).waitFor();

@@ -148,9 +148,19 @@ export async function explorerContextCommand(page: Page, fileName: string, item:
   await runCommand(page, 'Refresh Explorer');
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName });
   await row.waitFor({ timeout: 60_000 });
-  await row.click({ button: 'right' });
   const menu = page.locator('.monaco-menu');
   const action = menu.locator('.action-item', { hasText: item }).first();
+  // Under load a right-click can open no menu, or one without the item yet: close it and ask again.
+  for (let attempt = 1; ; attempt++) {
+    await row.click({ button: 'right' });
+    try {
+      await action.waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   // A click that lands while the menu is still being laid out highlights the item but runs nothing
   // and leaves the menu open (seen under load): then the highlighted item is run with Enter.
   await action.click();
