@@ -21,7 +21,7 @@ export interface Lane {
    */
   ribbon: Runs | null;
   ribbonKind: 'state' | 'otherLoad';
-  /** Sample indices in time order, to find the sample under the cursor (see sampleBefore). */
+  /** Sample indices in time order, to find the sample under the cursor (chartData's firstSampleAfter). */
   samples: Int32Array;
   /** Core lanes start with a row naming the thread that ran. */
   threadRow: boolean;

@@ -86,10 +86,15 @@ visualizer(${json(trees)}, ${json({ title, kernelTracing: false })});
 `;
 }
 
+/** Whether any sample of the strategy has a stack: without one there is no flame graph to draw. */
+export function hasStacks(strategy: StrategyResult): boolean {
+  return strategy.samples.stack.some((leaf) => leaf >= 0);
+}
+
 /** Strategies worth a flame graph: those with stacks (or just the one asked for). */
 export function flamegraphStrategies(profile: Profile, id: string | null): StrategyResult[] {
   if (id) return profile.strategies.filter((s) => s.id === id);
-  return profile.strategies.filter((s) => s.samples.stack.some((leaf) => leaf >= 0));
+  return profile.strategies.filter(hasStacks);
 }
 
 /** Writes DIR/<strategy id>.html per strategy; returns the paths written. */

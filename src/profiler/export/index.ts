@@ -3,7 +3,7 @@
 import { writeFileAtomic } from '../output';
 import type { Profile, StrategyResult } from '../profile';
 import { toCollapsed } from './collapsed';
-import { flamegraphHtml, writeFlamegraphs } from './flamegraph';
+import { flamegraphHtml, hasStacks, writeFlamegraphs } from './flamegraph';
 import { buildHtmlReport, loadWebviewAssets } from './html';
 import { toSpeedscope } from './speedscope';
 import { pickStrategy } from './strategy';
@@ -34,8 +34,7 @@ export interface ExportOptions {
 }
 
 function flamegraphPage(profile: Profile, strategy: StrategyResult): string {
-  if (!strategy.samples.stack.some((leaf) => leaf >= 0))
-    throw new Error(`${strategy.id} has no stack samples: no flame graph to draw.`);
+  if (!hasStacks(strategy)) throw new Error(`${strategy.id} has no stack samples: no flame graph to draw.`);
   return flamegraphHtml(profile, strategy);
 }
 
