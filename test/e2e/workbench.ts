@@ -38,19 +38,27 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 async function pickInQuickInput(page: Page, key: string, text: string, row: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   const found = page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first();
-  for (let attempt = 1; ; attempt++) {
+  await openUntilShown(page, found, 15_000, async () => {
     await page.keyboard.press(key);
     await input.waitFor();
     await input.fill(text);
+  });
+  await page.keyboard.press('Enter');
+}
+
+/** Runs `open` until `shown` appears within `timeoutMs`, closing what opened with Escape between
+ * tries; three tries in all (under load a list or menu can open empty, or not at all). */
+async function openUntilShown(page: Page, shown: Locator, timeoutMs: number, open: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await open();
     try {
-      await found.waitFor({ timeout: 15_000 });
-      break;
+      await shown.waitFor({ timeout: timeoutMs });
+      return;
     } catch (error) {
       if (attempt === 3) throw error;
       await page.keyboard.press('Escape');
     }
   }
-  await page.keyboard.press('Enter');
 }
 
 /** Waits for the input box with `title`; replaces its value when `value` is given; Enter. Returns what it held. */
@@ -150,17 +158,8 @@ export async function explorerContextCommand(page: Page, fileName: string, item:
   await row.waitFor({ timeout: 60_000 });
   const menu = page.locator('.monaco-menu');
   const action = menu.locator('.action-item', { hasText: item }).first();
-  // Under load a right-click can open no menu, or one without the item yet: close it and ask again.
-  for (let attempt = 1; ; attempt++) {
-    await row.click({ button: 'right' });
-    try {
-      await action.waitFor({ timeout: 10_000 });
-      break;
-    } catch (error) {
-      if (attempt === 3) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
+  // Under load a right-click can open no menu, or one without the item yet.
+  await openUntilShown(page, action, 10_000, () => row.click({ button: 'right' }));
   // A click that lands while the menu is still being laid out highlights the item but runs nothing
   // and leaves the menu open (seen under load): then the highlighted item is run with Enter.
   await action.click();

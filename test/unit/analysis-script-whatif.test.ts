@@ -50,18 +50,24 @@ test('GIL-bound work on a ThreadPoolExecutor: script+processes is recommended wi
   assert.ok(rec.caveats.some((c) => /What-ifs run the whole script again, once each \(1 more run/.test(c)));
 });
 
-test('a size curve of the swapped script: the recommendation names the worker count', () => {
+/** The script swapped to processes at 1, 2 and 4 workers, with its size curve. */
+function swapCurve(speedups: { one: number; two: number; four: number }): Profile {
   const p = scriptProfile(
     [
-      { id: 'script+processes', speedup: 1.85 },
-      { id: 'script-1+processes', workers: 1, speedup: 0.95 },
-      { id: 'script-4+processes', workers: 4, speedup: 1.8 },
+      { id: 'script+processes', speedup: speedups.two },
+      { id: 'script-1+processes', workers: 1, speedup: speedups.one },
+      { id: 'script-4+processes', workers: 4, speedup: speedups.four },
     ],
     { 'script-1+processes': { workers: 1 }, 'script-4+processes': { workers: 4 } },
   );
   p.scaling = [buildCurve(p, 'script+processes', 'cpu', [])];
+  return p;
+}
+
+test('a size curve of the swapped script: the recommendation names the worker count', () => {
+  const p = swapCurve({ one: 0.95, two: 1.85, four: 1.8 });
   assert.deepEqual(
-    p.scaling[0]!.points.map((pt) => pt.strategy),
+    p.scaling![0]!.points.map((pt) => pt.strategy),
     ['script-1+processes', 'script+processes', 'script-4+processes'],
   );
   const rec = analyzeProfile(p).recommendation;
@@ -72,16 +78,7 @@ test('a size curve of the swapped script: the recommendation names the worker co
 
 test('a curve whose best point beats the margin is recommended at a size that beats it too', () => {
   // Measured on 2 loaded cores: one process 1.14x (no GIL hand-offs, but one core), two 1.33x, four 1.10x.
-  const p = scriptProfile(
-    [
-      { id: 'script+processes', speedup: 1.333 },
-      { id: 'script-1+processes', workers: 1, speedup: 1.14 },
-      { id: 'script-4+processes', workers: 4, speedup: 1.102 },
-    ],
-    { 'script-1+processes': { workers: 1 }, 'script-4+processes': { workers: 4 } },
-  );
-  p.scaling = [buildCurve(p, 'script+processes', 'cpu', [])];
-  const rec = analyzeProfile(p).recommendation;
+  const rec = analyzeProfile(swapCurve({ one: 1.14, two: 1.333, four: 1.102 })).recommendation;
   assert.equal(rec.strategy, 'script+processes', rec.rationale);
   assert.equal(rec.workers, 2);
 });
