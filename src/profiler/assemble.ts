@@ -22,6 +22,7 @@ import {
   type ResultsComparison,
   type ProcessCosts,
   type ProcessInfo,
+  type SamplerHeldUp,
   type ScriptPool,
   type Samples,
   type StackSamplerStats,
@@ -228,10 +229,7 @@ export function assemble(run: RunRecord): StrategyResult {
   const tasksByTid = new Map([...spansByTid].map(([tid, spans]) => [tid, mergeSpans(spans)]));
 
   // A whole script is one task that may start threads and processes of its own: all of them count.
-  const scriptWindow =
-    spec.kind === 'script' && harness?.taskStartNs !== undefined
-      ? { start: msSince(t0, harness.taskStartNs), end: msSince(t0, harness.taskEndNs ?? harness.endNs) }
-      : null;
+  const scriptWindow = spec.kind === 'script' ? harnessWindow(run) : null;
   const sampler = run.threadSampler;
   const threadIndexByTid = new Map<number, number>();
   if (sampler) {
@@ -377,6 +375,8 @@ export function assemble(run: RunRecord): StrategyResult {
     leftBehind: run.leftBehind,
     capped,
   };
+  const heldUp = sampler ? heldUpWhileTasksRan(sampler.heldUp, tasksWindow(run, tasks)) : null;
+  if (heldUp) result.samplerHeldUp = heldUp;
   addBlocking(result, run);
   return result;
 }
@@ -407,6 +407,41 @@ function addBlocking(result: StrategyResult, run: RunRecord): void {
     });
   }
   if (traces.locks) result.locks = lockTable(traces.locks, taskThreadMs(result), readLine);
+}
+
+/** The span the wall time covers (ms since t0): the harness's task clock, else the task spans. */
+function tasksWindow(run: RunRecord, tasks: TaskSpans): { start: number; end: number } | null {
+  const window = harnessWindow(run);
+  if (window || tasks.start.length === 0) return window;
+  return { start: Math.min(...tasks.start), end: Math.max(...tasks.end) };
+}
+
+/** The harness's task clock (ms since t0), from before the first task to after the last. */
+function harnessWindow({ harness, t0 }: RunRecord): { start: number; end: number } | null {
+  return harness?.taskStartNs !== undefined
+    ? { start: msSince(t0, harness.taskStartNs), end: msSince(t0, harness.taskEndNs ?? harness.endNs) }
+    : null;
+}
+
+/** The sampler's hold-ups that overlapped the tasks' window, clipped to it; null when none did. */
+export function heldUpWhileTasksRan(
+  gaps: readonly { start: number; end: number }[],
+  span: { start: number; end: number } | null,
+): SamplerHeldUp | null {
+  if (!span) return null;
+  let count = 0;
+  let ms = 0;
+  let longestMs = 0;
+  for (const gap of gaps) {
+    const inside = Math.min(gap.end, span.end) - Math.max(gap.start, span.start);
+    if (inside <= 0) continue;
+    count++;
+    ms += inside;
+    longestMs = Math.max(longestMs, inside);
+  }
+  return count > 0
+    ? { count, ms: round(ms, 1), longestMs: round(longestMs, 1), taskMs: round(span.end - span.start, 1) }
+    : null;
 }
 
 /** Each task process's task window, and the threads Python is known to have started. */

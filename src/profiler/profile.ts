@@ -577,8 +577,22 @@ export interface StrategyResult {
   /** What a cap cut from this strategy's data (exception text, output, samples), one note each.
    * Absent in profiles of earlier versions. */
   capped?: string[];
+  /** Times the /proc thread sampler was held up (an overloaded machine kept the profiler off the
+   * cores) while tasks ran: absent when it never was, and in profiles of earlier versions. */
+  samplerHeldUp?: SamplerHeldUp;
   /** Whole-script mode: the pools the script's own code created (absent in function mode). */
   pools?: ScriptPool[];
+}
+
+/** The thread sampler's ticks that came late, within the span the tasks ran (`taskMs`). */
+export interface SamplerHeldUp {
+  /** Gaps between ticks past max(50 ms, 5 sampling periods). */
+  count: number;
+  /** Their total length inside the tasks' span, and the longest, in ms. */
+  ms: number;
+  longestMs: number;
+  /** From the first task's start to the last one's end, in ms. */
+  taskMs: number;
 }
 
 export interface LeftProcess {

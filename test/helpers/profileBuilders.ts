@@ -33,6 +33,8 @@ export interface StrategySpec {
   taskMs?: number;
   /** Share of both cores other programs kept busy during the run. */
   externalLoad?: number;
+  /** Times the thread sampler was held up while tasks ran. */
+  samplerHeldUp?: StrategyResult['samplerHeldUp'];
   /** A Dask run's cluster report. */
   cluster?: StrategyResult['cluster'];
   nativePools?: StrategyResult['nativePools'];
@@ -248,6 +250,7 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
     stacks: { parent: [], frame: [], line: [] },
     output: { stdout: '', stderr: '', truncatedBytes: 0 },
     ...(spec.cluster ? { cluster: spec.cluster } : {}),
+    ...(spec.samplerHeldUp ? { samplerHeldUp: spec.samplerHeldUp } : {}),
     ...(spec.loopBlocks ? { loopBlocks: spec.loopBlocks, loopLag: spec.loopLag ?? null } : {}),
     ...(spec.locks ? { locks: spec.locks } : {}),
   };

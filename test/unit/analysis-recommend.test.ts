@@ -1,6 +1,7 @@
 // Verdict precedence and the recommendation's rules: margin, ties, correctness, pickling, locks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { HELD_UP_SHARE } from '../../src/profiler/analysis/caveats';
 import { analyzeProfile } from '../../src/profiler/analysis/index';
 import { DISTURBED_LOAD, SPEEDUP_MARGIN } from '../../src/profiler/analysis/margin';
 import { PREFER_SIMPLER_WITHIN, fitReason } from '../../src/profiler/analysis/recommend';
@@ -327,4 +328,27 @@ test('every route of every verdict kind reads consistently: measured ones say so
       if (r.fits) assert.doesNotMatch(`${r.reason} ${r.detail}`, /not relevant|not suitable|would add little/, where);
     }
   }
+});
+
+test('a run whose thread sampler was held up for a tenth of its tasks or more gets a caveat; less does not', () => {
+  const caveats = (ms: number) =>
+    analyzeProfile(
+      profile({
+        strategies: [
+          { id: 'serial', states: CPU },
+          { id: 'threads', states: GIL2, speedup: 1.0 },
+          {
+            id: 'processes-fork',
+            speedup: 1.8,
+            samplerHeldUp: { count: 2, ms, longestMs: ms / 2, taskMs: 400 },
+          },
+        ],
+      }),
+    ).recommendation.caveats;
+  const held = caveats(HELD_UP_SHARE * 400 + 20);
+  assert.ok(
+    held.some((c) => c.startsWith('Thread states have gaps') && c.includes('processes-fork x2 15%, longest 30 ms')),
+    held.join(' | '),
+  );
+  assert.ok(!caveats(HELD_UP_SHARE * 400 - 20).some((c) => /Thread states have gaps/.test(c)));
 });

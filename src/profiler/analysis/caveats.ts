@@ -1,5 +1,6 @@
 // What went wrong under some strategy, said so the user can act on it: wrong results (shared
 // mutable state), pickling failures (with the fix), other failures and timeouts.
+import type { Profile, StrategyResult } from '../profile';
 import { label, type Facts, type StrategyFacts } from './facts';
 
 /** Longest excerpt of a returned value quoted in a caveat. */
@@ -84,4 +85,34 @@ export function pickleFix(f: Facts): string | null {
     `def ${name.includes('.') ? 'task' : name}(x):\n` +
     '    ...  # same body; pass plain data in, open files/sockets/locks inside\n'
   );
+}
+
+/**
+ * 0.1: a thread sampler held up for a tenth of the tasks' span missed that share of every thread's
+ * states (and any thread that lived only then); below it the gaps are the odd late timer, and the
+ * state shares barely move.
+ */
+export const HELD_UP_SHARE = 0.1;
+
+/** Says which runs the machine's load kept the thread sampler from sampling, and for how long. */
+export function heldUpCaveat(strategies: readonly StrategyResult[]): string | null {
+  const held = strategies.filter(
+    (s) => s.samplerHeldUp && s.samplerHeldUp.ms >= HELD_UP_SHARE * Math.max(s.samplerHeldUp.taskMs, 1),
+  );
+  if (held.length === 0) return null;
+  const runs = held.map((s) => {
+    const h = s.samplerHeldUp!;
+    return `${label(s)} ${Math.round((100 * h.ms) / Math.max(h.taskMs, 1))}%, longest ${Math.round(h.longestMs)} ms`;
+  });
+  return (
+    `Thread states have gaps: the machine was so busy that the profiler's thread sampler was held up ` +
+    `while tasks ran (${runs.join('; ')}), and threads that lived only then were not seen. Re-run on ` +
+    `a quieter machine for complete states.`
+  );
+}
+
+/** What limited the sampling itself: the profile's note (no /proc, no stacks) and the runs with gaps. */
+export function samplingCaveats(profile: Profile): string[] {
+  const gaps = heldUpCaveat(profile.strategies);
+  return [...(profile.sampling.note ? [`Sampling: ${profile.sampling.note}`] : []), ...(gaps ? [gaps] : [])];
 }

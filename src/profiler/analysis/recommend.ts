@@ -12,7 +12,7 @@ import { label, type Facts, type StrategyFacts } from './facts';
 import { SPEEDUP_MARGIN, disturbed, fastest, fastestFirst } from './margin';
 import { loopFixRationale, planLoopFix } from './loopFix';
 import { routeCoverage } from './routes';
-import { pickleFix, failureCaveats, mismatchCaveats } from './caveats';
+import { pickleFix, failureCaveats, mismatchCaveats, samplingCaveats } from './caveats';
 import { interpreterRationale, preferOtherInterpreter, serialElsewhereProjection } from './interpreterChoice';
 import { clusterProjection } from './cluster';
 import { GIL_WAIT_SHARE_MIN } from './rules/gilContention';
@@ -328,7 +328,7 @@ export function recommend(f: Facts, v: Verdict): Recommendation {
   }
   const crowded = oversubscription(f);
   if (crowded) caveats.push(crowded);
-  if (f.profile.sampling.note) caveats.push(`Sampling: ${f.profile.sampling.note}`);
+  caveats.push(...samplingCaveats(f.profile));
 
   const sharesState = f.all.some((s) => s.interpreter === null && s.result.resultsMatchBaseline === false);
   const work = f.serial ? f.inside(f.serial) : null;
@@ -384,7 +384,7 @@ function recommendLoopFix(f: Facts, v: Verdict): Recommendation {
   const like: Verdict['kind'] =
     fix.kind === 'process-pool' ? 'cpu-bound-gil' : fix.computes ? 'cpu-bound-releases-gil' : 'io-bound';
   const caveats = [...mismatchCaveats(f), ...failureCaveats(f)];
-  if (f.profile.sampling.note) caveats.push(`Sampling: ${f.profile.sampling.note}`);
+  caveats.push(...samplingCaveats(f.profile));
   return {
     strategy: 'asyncio',
     workers: null,
@@ -542,7 +542,7 @@ function recommendForScript(f: Facts, v: Verdict): Recommendation {
       `its thread states, ${next[v.kind as PythonVerdictKind]}. Profile the hot function with --function ` +
       `to measure threads, processes and asyncio.`,
     alternatives: [],
-    caveats: f.profile.sampling.note ? [`Sampling: ${f.profile.sampling.note}`] : [],
+    caveats: samplingCaveats(f.profile),
     codeChange: v.kind === 'event-loop-blocked' ? (planLoopFix(f)?.codeChange ?? null) : null,
     routes: coverRoutes(f, v),
   };

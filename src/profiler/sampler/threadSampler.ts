@@ -17,6 +17,12 @@ const DISCOVER_EVERY_MS = 100;
  * machine).
  */
 const EAGER_DISCOVERY_MS = 100;
+/**
+ * A tick this late (and at least this many periods late) means the sampler was held up: its
+ * process was descheduled or stalled on an overloaded machine, and the threads went unsampled.
+ */
+const HELD_UP_MS = 50;
+const HELD_UP_PERIODS = 5;
 const READ_BUFFER = Buffer.alloc(4096);
 const PAGE_SIZE = 4096;
 
@@ -197,6 +203,9 @@ export class ThreadSampler {
   peakRssBytes = 0;
   /** Threads not watched because WATCHED_THREADS were already ("pid/tid"). */
   readonly unwatched = new Set<string>();
+  /** Gaps between ticks past HELD_UP_MS (ms since t0): the threads went unsampled in them. */
+  readonly heldUp: { start: number; end: number }[] = [];
+  private lastTickMs = -1;
   private readonly watched = new Map<string, WatchedThread>();
   private readonly watchedProcesses = new Map<number, WatchedProcess>();
   private timer: NodeJS.Timeout | null = null;
@@ -227,6 +236,7 @@ export class ThreadSampler {
   }
 
   stop(): void {
+    this.noteGap(this.nowMs()); // a hold-up that lasted until the workload exited
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const thread of this.watched.values()) this.close(thread);
@@ -241,6 +251,7 @@ export class ThreadSampler {
 
   private tick(): void {
     const now = this.nowMs();
+    this.noteGap(now);
     if (now < this.eagerUntil || now - this.lastDiscovery >= DISCOVER_EVERY_MS) {
       this.lastDiscovery = now;
       const known = this.threads.length;
@@ -248,6 +259,13 @@ export class ThreadSampler {
       if (this.threads.length > known) this.eagerUntil = now + EAGER_DISCOVERY_MS;
     }
     for (const thread of this.watched.values()) if (!thread.gone) this.sample(thread, now);
+  }
+
+  private noteGap(now: number): void {
+    const gap = now - this.lastTickMs;
+    if (this.lastTickMs >= 0 && gap > Math.max(HELD_UP_MS, (HELD_UP_PERIODS * 1000) / this.hz))
+      this.heldUp.push({ start: this.lastTickMs, end: now });
+    this.lastTickMs = now;
   }
 
   /** Finds new processes and threads: walks the tree through each thread's `children` file. */

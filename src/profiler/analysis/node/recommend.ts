@@ -2,6 +2,7 @@
 // margin, preferring the simpler one on near-ties (Promise.all before a bigger libuv pool before
 // worker threads before child processes); explains the others and the routes not measured.
 import { label } from '../facts';
+import { samplingCaveats } from '../caveats';
 import { bytes, percent, seconds, speedup } from '../../../shared/format';
 import { projectSpeedup } from '../projection';
 import { SPEEDUP_MARGIN, disturbed, fastest } from '../margin';
@@ -196,7 +197,7 @@ function caveats(f: NodeFacts, chosen: NodeStrategyFacts | null, pool: NodeStrat
       `${f.tasks} calls on ${chosen.workers} workers: the last round leaves ${idle} worker(s) idle; more, smaller ` +
         `calls balance better.`,
     );
-  if (f.profile.sampling.note) out.push(`Sampling: ${f.profile.sampling.note}`);
+  out.push(...samplingCaveats(f.profile));
   return out;
 }
 
@@ -248,7 +249,7 @@ export function recommendNode(f: NodeFacts, v: Verdict): Recommendation {
         `verdict is ${v.label}. Profile the hot exported function with --function to measure async, worker threads ` +
         `and child processes.`,
       alternatives: [],
-      caveats: f.profile.sampling.note ? [`Sampling: ${f.profile.sampling.note}`] : [],
+      caveats: samplingCaveats(f.profile),
       codeChange: null,
       routes,
     };
