@@ -554,6 +554,7 @@ function coreSeries(coreSampler: CoreSampler, samples: Samples, samplePeriodMs: 
     startMs: round(coreSampler.startMs, 2),
     busy: coreSampler.busy.map((series) => series.map((v) => round(v, 3))),
     workload: workload.map((series) => series.map((v) => round(Math.min(1, v), 3))),
+    profiler: coreSampler.profiler.slice(0, ticks).map((v) => round(v, 3)),
   };
 }
 

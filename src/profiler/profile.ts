@@ -382,6 +382,9 @@ export interface CoreSeries {
   /** [core][tick] fraction (0-1) of that core used by the workload's own threads; empty lanes
    * when thread states are unavailable (no /proc). */
   workload: number[][];
+  /** [tick] share of one core the profiler's own process used (engine and samplers): not other
+   * programs' load. Absent in profiles of earlier versions. */
+  profiler?: number[];
 }
 
 /** Columnar thread samples from the /proc sampler, joined with the Python stacks. */

@@ -3,6 +3,7 @@
 // and view, on demand.
 import { STATE_LABELS, THREAD_STATES, type StrategyResult, type ThreadInfo } from '../profiler/profile';
 import { percent } from '../shared/format';
+import { otherLoadAt } from '../shared/coreLoad';
 import { STACK_DEPTH } from '../profiler/caps';
 import { sampleIntervalMs, samplesByThread, stackFrames } from '../profiler/export/stacks';
 import { threadMarks, type LaneMarks } from './blockingMarks';
@@ -203,17 +204,16 @@ export function coreLanes(strategy: StrategyResult, sampleHz: number, logicalCor
   return { kind: 'cores', lanes, ...timeRange(strategy, intervalMs), intervalMs };
 }
 
-/** Other programs' share of a core (busy minus the workload's), in quarters; idle stretches left out. */
+/** Other programs' share of a core (otherLoadAt), in quarters; idle stretches left out. */
 export function otherLoadRuns(strategy: StrategyResult, core: number): Runs | null {
   const series = strategy.cores;
-  const workload = series?.workload[core];
   const busy = series?.busy[core];
-  if (!series || !workload || !busy) return null;
+  if (!series || !series.workload[core] || !busy) return null;
   const runs = new RunsBuilder();
   let run = -1;
   let level = 0;
   for (let k = 0; k < busy.length; k++) {
-    const next = Math.round(Math.max(0, busy[k]! - (workload[k] ?? 0)) * 4);
+    const next = Math.round(otherLoadAt(series, core, k) * 4);
     const start = series.startMs + k * series.intervalMs;
     if (next > 0 && next === level) runs.extend(run, start + series.intervalMs);
     else if (next > 0) run = runs.push(start, start + series.intervalMs, next, k);

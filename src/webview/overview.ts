@@ -1,5 +1,12 @@
 // Per strategy: how busy each core was over time, and where the threads' time went by state.
-import { STATE_DESCRIPTIONS, THREAD_STATES, type Profile, type StrategyResult } from '../profiler/profile';
+import {
+  STATE_DESCRIPTIONS,
+  THREAD_STATES,
+  type CoreSeries,
+  type Profile,
+  type StrategyResult,
+} from '../profiler/profile';
+import { otherLoadAt } from '../shared/coreLoad';
 import { STATE_COLORS, type Theme } from './colors';
 import { el } from './dom';
 import { percent, seconds } from '../shared/format';
@@ -9,17 +16,18 @@ const OTHER_COLOR = 'rgba(128,128,128,0.45)';
 
 /** Mean workload and other-programs share per drawn column (long runs have more ticks than pixels). */
 export function perColumn(
-  workload: number[],
-  busy: number[],
+  cores: CoreSeries,
+  core: number,
   columns: number,
 ): { mine: Float64Array; other: Float64Array } {
+  const workload = cores.workload[core] ?? [];
   const mine = new Float64Array(columns);
   const other = new Float64Array(columns);
   const count = new Float64Array(columns);
   for (let k = 0; k < workload.length; k++) {
     const x = Math.min(columns - 1, Math.floor((k * columns) / workload.length));
     mine[x] += workload[k]!;
-    other[x] += Math.max(0, (busy[k] ?? workload[k]!) - workload[k]!);
+    other[x] += cores.busy[core] ? otherLoadAt(cores, core, k) : 0;
     count[x]++;
   }
   for (let x = 0; x < columns; x++) {
@@ -56,7 +64,7 @@ function coreChart(strategy: StrategyResult, theme: Theme): HTMLElement {
       const h = CORE_ROW_H - 2;
       ctx.fillStyle = theme.grid;
       ctx.fillRect(0, base, width, 1);
-      const { mine, other } = perColumn(series, cores.busy[c] ?? series, columns);
+      const { mine, other } = perColumn(cores, c, columns);
       const w = width / columns;
       ctx.fillStyle = theme.highlight;
       for (let x = 0; x < columns; x++) ctx.fillRect(x * w, base - mine[x]! * h, w + 0.5, mine[x]! * h);

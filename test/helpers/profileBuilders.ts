@@ -33,6 +33,8 @@ export interface StrategySpec {
   taskMs?: number;
   /** Share of both cores other programs kept busy during the run. */
   externalLoad?: number;
+  /** Share of one core the profiler's own process used (with externalLoad: part of the busy cores). */
+  profilerCpu?: number;
   /** Times the thread sampler was held up while tasks ran. */
   samplerHeldUp?: StrategyResult['samplerHeldUp'];
   /** A Dask run's cluster report. */
@@ -244,6 +246,7 @@ export function strategy(spec: StrategySpec, serialWall: number, tasks: number):
             startMs: 0,
             busy: [[spec.externalLoad + 0.5], [spec.externalLoad + 0.5]],
             workload: [[0.5], [0.5]],
+            ...(spec.profilerCpu !== undefined ? { profiler: [spec.profilerCpu] } : {}),
           }
         : null,
     frames: { name: [], file: [], line: [] },

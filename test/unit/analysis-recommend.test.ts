@@ -227,6 +227,23 @@ test('on a busy machine the verdict picks among strategies that beat the margin;
   assert.equal(run(0.05).strategy, 'processes-forkserver');
 });
 
+test("the profiler's own CPU is not other programs' load: busy cores it explains do not make a run disturbed", () => {
+  const run = (profilerCpu: number) =>
+    analyzeProfile(
+      profile({
+        strategies: [
+          { id: 'serial', states: CPU, externalLoad: DISTURBED_LOAD + 0.1, profilerCpu },
+          { id: 'threads', states: NOGIL2, speedup: 1.36 },
+          { id: 'processes-forkserver', speedup: 3.28 },
+        ],
+      }),
+    ).recommendation;
+  // 2 cores: 0.5 of one core is 0.25 of each, more than the extra 0.1 above the threshold.
+  assert.equal(run(0.5).strategy, 'processes-forkserver');
+  assert.ok(!run(0.5).caveats.some((c) => /Other programs/.test(c)));
+  assert.equal(run(0.1).strategy, 'threads', 'a profiler share of 0.05 a core leaves the load above it');
+});
+
 test('on a busy machine a threads gain for GIL-bound work is discarded as noise', () => {
   const rec = (load: number) =>
     analyzeProfile(

@@ -125,6 +125,9 @@ test("other programs' load on a core becomes quarter levels, merged while equal,
     [310, 410, 3],
   ]);
   assert.equal(otherLoadRuns(strategy, 1), null);
+  // The profiler's own CPU (a share of one core, spread over the 1 core here) is not other programs' load.
+  strategy.cores.profiler = [0, 0.2, 0.2, 0.8, 0];
+  assert.deepEqual(runsOf(otherLoadRuns(strategy, 0)!), [[110, 310, 1]]);
 });
 
 test('call tree: totals, self and GIL wait per function path, and the flame graph lays children inside parents', () => {
@@ -182,7 +185,8 @@ test('run lookup by binary search', () => {
 });
 
 test('core utilisation is averaged into as many columns as are drawn', () => {
-  const { mine, other } = perColumn([1, 0, 0.5, 0.5, 0.2], [1, 0.5, 0.5, 1, 0.2], 2);
+  const cores = { intervalMs: 100, startMs: 0, busy: [[1, 0.5, 0.5, 1, 0.2]], workload: [[1, 0, 0.5, 0.5, 0.2]] };
+  const { mine, other } = perColumn(cores, 0, 2);
   // Ticks 0-2 fall in column 0, ticks 3-4 in column 1.
   const round = (xs: Float64Array) => [...xs].map((v) => Math.round(v * 100) / 100);
   assert.deepEqual(round(mine), [0.5, 0.35]);

@@ -2,6 +2,7 @@
 // Nothing here judges: it only condenses the profile into per-strategy numbers.
 import type { PythonInfo } from '../profile';
 import { parseStrategyId } from '../../shared/strategyId';
+import { otherLoadAt } from '../../shared/coreLoad';
 import {
   coresOf,
   type HotLines,
@@ -137,19 +138,14 @@ export function meanTaskSeconds(result: StrategyResult): number | null {
   return sum / n / 1000;
 }
 
+/** Other programs' mean share of the cores while the strategy ran. */
 function meanExternalLoad(result: StrategyResult): number | null {
   const cores = result.cores;
   if (!cores || cores.busy.length === 0) return null;
   let sum = 0;
   let n = 0;
-  for (let c = 0; c < cores.busy.length; c++) {
-    const busy = cores.busy[c];
-    const own = cores.workload[c] ?? [];
-    for (let i = 0; i < busy.length; i++) {
-      sum += Math.max(0, busy[i] - (own[i] ?? 0));
-      n++;
-    }
-  }
+  for (let c = 0; c < cores.busy.length; c++)
+    for (let k = 0; k < cores.busy[c]!.length; k++, n++) sum += otherLoadAt(cores, c, k);
   return n > 0 ? sum / n : null;
 }
 

@@ -28,7 +28,7 @@ export function fastestFirst(list: StrategyFacts[], why: (s: StrategyFacts) => s
 }
 
 /**
- * 0.15: the engine's own samplers account for ~5% of a 2-core machine; beyond 15% other programs
+ * 0.15 (the profiler's own CPU is not counted: src/shared/coreLoad.ts): beyond 15% other programs
  * held the cores during serial or a compared run, so strategies ran against different, changing
  * competition: on this project's machines such runs swung the same strategy between 0.7x and 3x.
  * Then measured gaps between strategies that all beat the margin are not trusted, and the one the

@@ -2,6 +2,7 @@
 // slices and one of Python stack slices, tasks as async slices, per-core utilisation as counters.
 import { THREAD_STATES, type Profile, type StrategyResult } from '../profile';
 import { sampleIntervalMs, samplesByThread, stackFrames } from './stacks';
+import { otherLoadAt } from '../../shared/coreLoad';
 
 export interface TraceEvent {
   name: string;
@@ -152,10 +153,11 @@ export function toChromeTrace(profile: Profile, strategy: StrategyResult): Trace
 
   const counterPid = strategy.processes[0]?.pid ?? strategy.threads[0]?.pid;
   if (strategy.cores && counterPid !== undefined) {
-    const { intervalMs, startMs, busy, workload } = strategy.cores;
+    const cores = strategy.cores;
+    const { intervalMs, startMs, workload } = cores;
     workload.forEach((series, c) => {
       series.forEach((w, tick) => {
-        const other = Math.max(0, (busy[c]?.[tick] ?? w) - w);
+        const other = otherLoadAt(cores, c, tick);
         events.push({
           name: `core ${c} utilisation %`,
           ph: 'C',

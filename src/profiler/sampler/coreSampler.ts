@@ -35,9 +35,14 @@ function cpusTimes(): CoreTimes[] {
 export class CoreSampler {
   /** [core][tick] busy fraction. */
   readonly busy: number[][] = [];
+  /** [tick] share of one core this process (the engine and its samplers) used: it is on the
+   * cores too, and is not the other programs' load. */
+  readonly profiler: number[] = [];
   startMs = 0;
   private fd = -1;
   private last: CoreTimes[] = [];
+  private lastCpu = process.cpuUsage();
+  private lastMs = 0;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -48,7 +53,9 @@ export class CoreSampler {
   start(): void {
     if (existsSync('/proc/stat')) this.fd = openSync('/proc/stat', 'r');
     this.last = this.read();
+    this.lastCpu = process.cpuUsage();
     this.startMs = Number(process.hrtime.bigint() - this.t0) / 1e6;
+    this.lastMs = this.startMs;
     for (let c = 0; c < this.last.length; c++) this.busy.push([]);
     this.timer = setInterval(() => this.tick(), this.intervalMs);
   }
@@ -68,8 +75,15 @@ export class CoreSampler {
     const now = this.read();
     // A busy machine runs this timer late: the reading then stands for every interval it spans, so
     // reading k keeps covering the k-th interval since the start and thread samples land on theirs.
-    const elapsedMs = Number(process.hrtime.bigint() - this.t0) / 1e6 - this.startMs;
+    const nowMs = Number(process.hrtime.bigint() - this.t0) / 1e6;
+    const elapsedMs = nowMs - this.startMs;
     const due = Math.floor(elapsedMs / this.intervalMs) - (this.busy[0]?.length ?? 0);
+    const cpu = process.cpuUsage();
+    const usedMs = (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000;
+    const own = nowMs > this.lastMs ? Math.max(0, usedMs / (nowMs - this.lastMs)) : 0;
+    for (let k = 0; k < Math.max(1, due); k++) this.profiler.push(own);
+    this.lastCpu = cpu;
+    this.lastMs = nowMs;
     now.forEach((core, c) => {
       const before = this.last[c];
       const total = before ? core.total - before.total : 0;
