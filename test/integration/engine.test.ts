@@ -140,6 +140,9 @@ describe('a lock held while sleeping', () => {
     const { run, profile } = await profileFixture('lock_sleep.py', [
       '--function',
       'guarded',
+      // 0.8 s a run: on a loaded machine the /proc sampler can be held up for a few hundred ms.
+      '--args',
+      '[(0.1,)] * 8',
       '--strategies',
       'serial,threads-4',
       ...TWO_WORKERS,

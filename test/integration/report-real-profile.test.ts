@@ -40,7 +40,7 @@ before(async () => {
       '--function',
       'spin',
       '--args',
-      '[(600_000,)] * 4',
+      '[(1_500_000,)] * 4', // ~0.6 s a run: a held-up sampler (loaded CI) still sees spin
       '--strategies',
       'serial,threads',
       '--workers',

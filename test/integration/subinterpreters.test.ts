@@ -33,9 +33,9 @@ describe('subinterpreters on CPython 3.13', { skip }, () => {
       '--function',
       'squares',
       '--args',
-      // Tasks of ~0.1 s: a 0.1 s run was missed whole by the /proc sampler once, on a CI machine so
+      // Tasks of ~0.2 s: a 0.1 s run was missed whole by the /proc sampler once, on a CI machine so
       // busy that it held the sampler up (the profile says so now: samplerHeldUp).
-      '[(1_000_000,)] * 6',
+      '[(2_000_000,)] * 6',
       '--strategies',
       'serial,subinterpreters',
       '--interpreters',
