@@ -53,7 +53,9 @@ test(
   async () => {
     const { code, stdout, profile } = await profileNode(
       'cpu_loop.cjs',
-      ['--function', 'spin', '--args', 'Array(6).fill([5000000])', '--workers', '2'],
+      // Tasks of ~0.4 s: a worker that ran one is still sampled in it when a loaded machine holds
+      // the /proc sampler up for a few hundred ms.
+      ['--function', 'spin', '--args', 'Array(6).fill([10000000])', '--workers', '2'],
       'cpu',
     );
     assert.equal(code, 0);
