@@ -29,7 +29,9 @@ export interface RecordedCase {
  * any start method are one route), or `native-1` for a pool whose workers get one native thread. */
 export function routeOf(strategy: string): string {
   if (nativeThreadsOf(strategy) !== null) return 'native-1';
-  const family = parseStrategyId(strategy)?.family ?? strategy;
+  const parts = parseStrategyId(strategy);
+  if (parts?.interpreter) return 'interpreter'; // serial@pypy3.9: another interpreter is the route
+  const family = parts?.family ?? strategy;
   return family.startsWith('processes') ? 'processes' : family;
 }
 
