@@ -29,10 +29,16 @@ export interface RecordedCase {
  * any start method are one route), or `native-1` for a pool whose workers get one native thread. */
 export function routeOf(strategy: string): string {
   if (nativeThreadsOf(strategy) !== null) return 'native-1';
-  const parts = parseStrategyId(strategy);
-  if (parts?.interpreter) return 'interpreter'; // serial@pypy3.9: another interpreter is the route
-  const family = parts?.family ?? strategy;
+  const family = parseStrategyId(strategy)?.family ?? strategy;
   return family.startsWith('processes') ? 'processes' : family;
+}
+
+/** Whether a recommended strategy follows one of the labelled routes: its own (serial@pypy3.9 is
+ * serial), or `interpreter` for any strategy on another interpreter. */
+export function followsRoute(strategy: string, routes: readonly string[]): boolean {
+  return (
+    routes.includes(routeOf(strategy)) || (routes.includes('interpreter') && !!parseStrategyId(strategy)?.interpreter)
+  );
 }
 
 export function recordedCases(): RecordedCase[] {
