@@ -584,7 +584,7 @@ function parseRequested(
 }
 
 /** The I/O-sized thread pool unless the serial task thread was CPU-bound; asyncio for coroutines;
- * one native thread per worker when serial ran native thread pools; subinterpreters on 3.13+. */
+ * one native thread per worker when serial ran native thread pools; subinterpreters on 3.12+. */
 function adaptiveStrategies(
   serial: StrategyResult,
   isAsync: boolean,

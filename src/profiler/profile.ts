@@ -91,7 +91,7 @@ export interface InterpreterInfo {
   moduleImports: boolean | null;
   importError: string | null;
   /** Worker interpreters with their own GIL can run here: concurrent.futures.InterpreterPoolExecutor
-   * (Python 3.14+) or 3.13's private _interpreters module. */
+   * (Python 3.14+), 3.13's private _interpreters or 3.12's _xxsubinterpreters module. */
   subinterpreters: boolean;
 }
 

@@ -37,7 +37,7 @@ export interface InterpreterAbout extends PythonIdentity {
   /** sys._is_gil_enabled() (true where it does not exist); after the user's module was imported
    * when the probe imported it, since an extension module can turn the GIL back on. */
   gil: boolean;
-  /** InterpreterPoolExecutor (3.14+) or 3.13's private _interpreters module exists. */
+  /** InterpreterPoolExecutor (3.14+), 3.13's private _interpreters or 3.12's _xxsubinterpreters exists. */
   subinterpreters: boolean;
   /** A `distributed` package is on the path (it may still fail to import). */
   distributed: boolean;

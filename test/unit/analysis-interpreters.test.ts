@@ -248,6 +248,19 @@ describe('subinterpreters', () => {
       ],
     });
     assert.doesNotMatch(route(on314, 'subinterpreters').detail, /private/);
+    // On 3.12 the run went through _xxsubinterpreters, and the route names that module.
+    const on312 = profile({
+      interpreters: [{ name: 'python3.12', version: '3.12.1', subinterpreters: true }],
+      strategies: [
+        { id: 'serial', states: CPU },
+        { id: 'serial@python3.12', speedup: 1.0 },
+        { id: 'subinterpreters@python3.12', speedup: 1.8 },
+      ],
+    });
+    assert.match(
+      route(on312, 'subinterpreters').detail,
+      /subinterpreters@python3\.12 x2 ran on 3\.12's private _xxsubinterpreters module/,
+    );
   });
 
   test('without 3.14 the route says what to install', () => {
@@ -261,7 +274,7 @@ describe('subinterpreters', () => {
       }),
       'subinterpreters',
     );
-    assert.match(sub.detail, /no 3\.13 or newer was found/);
+    assert.match(sub.detail, /no 3\.12 or newer was found/);
     assert.match(sub.install!, /uv python install 3\.14/);
   });
 });

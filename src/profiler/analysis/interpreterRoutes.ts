@@ -193,12 +193,10 @@ export function subinterpretersRoute(f: Facts, v: Verdict): Draft {
   const runs = f.all.filter((s) => s.result.kind === 'subinterpreters' && s.result.status !== 'skipped');
   if (runs.length > 0) {
     const reason = 'each worker interpreter has its own GIL';
-    const before314 = runs.filter((s) =>
-      olderThan(f.interpreters.get(s.interpreter)?.version ?? (s.interpreter === null ? f.python.version : ''), 3, 14),
-    );
+    const before314 = runs.filter((s) => olderThan(versionOf(f, s), 3, 14));
     const privateApi =
       before314.length > 0
-        ? ` ${before314.map(label).join(', ')} ran on 3.13's private _interpreters module (one isolated ` +
+        ? ` ${before314.map((s) => `${label(s)} ran on ${privateModule(f, s)}`).join(', ')} (one isolated ` +
           "interpreter per worker thread); in your code, Python 3.14's concurrent.futures.InterpreterPoolExecutor " +
           'is the supported way.'
         : '';
@@ -219,17 +217,29 @@ export function subinterpretersRoute(f: Facts, v: Verdict): Draft {
     .map((i) => i.version)
     .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))[0];
   const found =
-    f.profile.settings.interpreterSearch === 'auto' ? 'no 3.13 or newer was found' : 'this run did not look for one';
+    f.profile.settings.interpreterSearch === 'auto' ? 'no 3.12 or newer was found' : 'this run did not look for one';
   return {
     fits: true,
     reason: "Python 3.14's InterpreterPoolExecutor: a GIL per worker",
     detail:
       "Not measured here, because one GIL per interpreter needs Python 3.14's " +
-      "concurrent.futures.InterpreterPoolExecutor (or 3.13's private _interpreters module, which the profiler can " +
+      'concurrent.futures.InterpreterPoolExecutor (or the private modules of 3.12 and 3.13, which the profiler can ' +
       `measure) and ${found} (the newest interpreter of this run is ` +
       `${newest ?? f.python.version}); like processes it avoids the shared GIL, with cheaper ` +
       'start-up but the same pickling of arguments.',
   };
+}
+
+/** The private module a run before 3.14 used: 3.13's _interpreters, 3.12's _xxsubinterpreters. */
+function privateModule(f: Facts, s: StrategyFacts): string {
+  return olderThan(versionOf(f, s), 3, 13)
+    ? "3.12's private _xxsubinterpreters module"
+    : "3.13's private _interpreters module";
+}
+
+/** The version of the interpreter a run used. */
+function versionOf(f: Facts, s: StrategyFacts): string {
+  return f.interpreters.get(s.interpreter)?.version ?? (s.interpreter === null ? f.python.version : '');
 }
 
 /** Whether a version string ("3.13.0") is below major.minor; false when unknown. */

@@ -31,7 +31,7 @@ export const INSTALL: Partial<Record<RouteId, string>> = {
   'free-threaded': 'uv python install 3.13t (or pyenv install 3.13t); measured by default once found',
   interpreter:
     'apt-get install pypy3 (or pyenv install pypy3.10, uv python install pypy); measured by default once found',
-  subinterpreters: 'Python 3.14 (uv python install 3.14; 3.13 measures too), then --interpreters auto',
+  subinterpreters: 'Python 3.14 (uv python install 3.14; 3.12 and 3.13 measure too), then --interpreters auto',
   cluster: "pip install 'dask[distributed]' (or apt-get install python3-distributed); dask-local then runs by default",
   gpu: 'pip install cupy-cuda12x (or numba for CUDA kernels)',
 };

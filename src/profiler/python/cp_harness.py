@@ -293,7 +293,7 @@ def run_subinterpreters(fn, tasks, strategy, state):
     pool_class = getattr(futures, "InterpreterPoolExecutor", None)
     setup = "import sys; sys.path[:0] = [%r]; import cp_worker; cp_worker.load_user_module(%r)" % (cp_tracer.HARNESS_DIR, state["import"])
     if pool_class is None and private_interpreters() is None:
-        raise Skip("subinterpreters need Python 3.13 or newer (3.14's concurrent.futures.InterpreterPoolExecutor); this is %s" % sys.version.split()[0])
+        raise Skip("subinterpreters need Python 3.12 or newer (3.14's concurrent.futures.InterpreterPoolExecutor); this is %s" % sys.version.split()[0])
     tracer = cp_tracer.current
     CAPPED.append("Python stacks were not sampled while the worker interpreters ran (sys._current_frames() would read their frames without their GIL); thread states come from /proc as usual")
     with tracer.stacks_paused():
@@ -315,13 +315,62 @@ def run_subinterpreters(fn, tasks, strategy, state):
 
 def private_interpreters():
     """Python 3.13's private _interpreters module, where it has what run_isolated_interpreters
-    uses (3.12's _xxsubinterpreters is left out: its own-GIL interpreters were experimental)."""
+    uses, else 3.12's _xxsubinterpreters behind the same names (its create() makes an isolated
+    interpreter with its own GIL, PEP 684)."""
     try:
         import _interpreters
     except ImportError:
-        return None
+        _interpreters = None
     needed = ("create", "destroy", "exec", "new_config", "set___main___attrs")
-    return _interpreters if all(hasattr(_interpreters, name) for name in needed) else None
+    if _interpreters is not None and all(hasattr(_interpreters, name) for name in needed):
+        return _interpreters
+    if sys.version_info < (3, 12):  # 3.11 has the module too, but its interpreters share one GIL
+        return None
+    try:
+        import _xxsubinterpreters
+    except ImportError:
+        return None
+    needed = ("create", "destroy", "run_string", "RunFailedError")
+    return Interpreters312(_xxsubinterpreters) if all(hasattr(_xxsubinterpreters, name) for name in needed) else None
+
+
+class Interpreters312:
+    """3.12's _xxsubinterpreters with the calls of 3.13's _interpreters that run_isolated_interpreters
+    makes: attributes for __main__ travel with the next run (run_string's `shared`), and a failure
+    is returned (with .type and .msg, as 3.13's exec returns it) rather than raised."""
+
+    def __init__(self, module):
+        self.module = module
+        self.pending = {}
+
+    def new_config(self, name):
+        return name
+
+    def create(self, config):
+        return self.module.create(isolated=True)
+
+    def destroy(self, iid):
+        self.pending.pop(iid, None)
+        self.module.destroy(iid)
+
+    def set___main___attrs(self, iid, attrs):
+        self.pending[iid] = attrs
+
+    def exec(self, iid, code):
+        try:
+            self.module.run_string(iid, code, self.pending.pop(iid, None))
+        except self.module.RunFailedError as exc:
+            return RunFailure(str(exc))
+        return None
+
+
+class RunFailure:
+    """3.12's RunFailedError text, "<class 'ImportError'>: message", as 3.13's exec error."""
+
+    def __init__(self, text):
+        match = re.match(r"<class '(?:[\w.]+\.)?(\w+)'>: ?(.*)", text, re.S)
+        name, self.msg = match.groups() if match else ("RunFailedError", text)
+        self.type = type(name, (Exception,), {})
 
 
 class SubinterpreterError(Exception):
@@ -337,7 +386,7 @@ class _RemoteTraceback(Exception):
 
 
 def run_isolated_interpreters(fn, tasks, workers, setup, trace_dir):
-    """What InterpreterPoolExecutor does on 3.14, with 3.13's private module: `workers` threads,
+    """What InterpreterPoolExecutor does on 3.14, with 3.12-3.13's private modules: `workers` threads,
     each running its tasks in an isolated interpreter that has its own GIL. Tasks are taken in
     order; after the first failure no new task starts (as collect does for the pools)."""
     interpreters = private_interpreters()

@@ -110,12 +110,22 @@ def gil_enabled():
 
 
 def private_interpreters():
-    """3.13's private _interpreters module with what cp_harness.run_isolated_interpreters uses."""
-    try:
-        import _interpreters
-    except ImportError:
+    """3.13's private _interpreters module, or 3.12's _xxsubinterpreters, with what
+    cp_harness.run_isolated_interpreters uses (cp_harness.private_interpreters picks the same)."""
+    wanted = {
+        "_interpreters": ("create", "destroy", "exec", "new_config", "set___main___attrs"),
+        "_xxsubinterpreters": ("create", "destroy", "run_string", "RunFailedError"),
+    }
+    if sys.version_info < (3, 12):  # 3.11 has _xxsubinterpreters too, but its interpreters share one GIL
         return False
-    return all(hasattr(_interpreters, n) for n in ("create", "destroy", "exec", "new_config", "set___main___attrs"))
+    for name, needed in wanted.items():
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if all(hasattr(module, n) for n in needed):
+            return True
+    return False
 
 
 def about():
