@@ -5,11 +5,12 @@
 #   python3-threadpoolctl           names the native pools and their limits under /usr/bin/python3
 #   pypy3                           another interpreter: serial@pypy3.9 and friends (interpreters tests)
 #   python3-distributed             Dask: dask-local and a scheduler with workers on loopback (dask tests)
+#   python3-uvloop                  an event loop that runs its callbacks in C (event-loop recorder tests)
 #   chromium                        the HTML report and end-to-end tests
 # The end-to-end tests install code-server themselves (test/e2e/setup.sh).
 set -eu
 missing=""
-for pkg in python3-numpy python3-numexpr libopenblas0-pthread python3-threadpoolctl pypy3 python3-distributed chromium; do
+for pkg in python3-numpy python3-numexpr libopenblas0-pthread python3-threadpoolctl pypy3 python3-distributed python3-uvloop chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
 done
 [ -z "$missing" ] && exit 0

@@ -386,7 +386,7 @@ function addBlocking(result: StrategyResult, run: RunRecord): void {
   const { traces, t0 } = run;
   const readLine = sourceLineReader();
   if (traces.loopWatch) {
-    result.loopLag = loopLag(traces.loopWatch, traces.loopBeats);
+    result.loopLag = loopLag(traces.loopWatch, traces.loopBeats, traces.untimedLoops);
     result.loopBlocks = loopBlocks({
       callbacks: traces.slowCallbacks.map((c) => ({
         ...c,

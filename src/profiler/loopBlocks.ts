@@ -181,6 +181,7 @@ export function dominantState(counts: number[]): ThreadState | null {
 export function loopLag(
   settings: { slowCallbackMs: number; heartbeatMs: number },
   beats: { dueNs: number; ranNs: number }[],
+  untimedLoops: string[] = [],
 ): LoopLag {
   const late = beats.map((b) => Math.max(0, b.ranNs - b.dueNs) / 1e6).sort((a, b) => a - b);
   const sum = late.reduce((a, b) => a + b, 0);
@@ -192,6 +193,7 @@ export function loopLag(
     p95Ms: round(late.length ? late[Math.min(late.length - 1, Math.floor(0.95 * late.length))]! : 0),
     maxMs: round(late.length ? late[late.length - 1]! : 0),
     lateMs: round(sum),
+    ...(untimedLoops.length > 0 ? { untimedLoops } : {}),
   };
 }
 

@@ -456,6 +456,10 @@ export interface LoopLag {
   maxMs: number;
   /** Sum of the lateness: how long ready callbacks waited for the loop in all. */
   lateMs: number;
+  /** Libraries of loops that run callbacks in their own C code (uvloop): there the blocking
+   * callbacks are heartbeats at least slowCallbackMs late, and back-to-back ones count as one.
+   * Absent when every loop was asyncio's. */
+  untimedLoops?: string[];
 }
 
 /** Upper bounds (ms) of the hold-time histogram's buckets; the last bucket holds everything longer. */

@@ -36,6 +36,8 @@ export interface TraceData {
   slowCallbacks: SlowCallback[];
   /** Heartbeat runs: native tid of the loop, when it was due and when it ran (monotonic ns). */
   loopBeats: { tid: number; dueNs: number; ranNs: number }[];
+  /** Libraries of loops whose callbacks are not timed (uvloop): their slow callbacks are late heartbeats. */
+  untimedLoops: string[];
   /** The lock recorder's report (cp_blocking.trace_locks), null when it was not installed. */
   locks: RawLock[] | null;
 }
@@ -96,6 +98,7 @@ interface TraceRecord {
   loopWatch?: { slowCallbackMs: number; heartbeatMs: number };
   slowCallbacks?: [number, number, number, string | null, number, string][];
   loopBeats?: [number, number, number][];
+  untimedLoop?: string;
   locks?: RawLock[];
 }
 
@@ -179,6 +182,7 @@ export function readTraces(traceDir: string): TraceData {
     loopWatch: null,
     slowCallbacks: [],
     loopBeats: [],
+    untimedLoops: [],
     locks: null,
   };
   const tables = new TableBuilder();
@@ -223,6 +227,8 @@ export function readTraces(traceDir: string): TraceData {
       for (const [tid, startNs, endNs, file, line, fn] of record.slowCallbacks ?? [])
         data.slowCallbacks.push({ tid, startNs, endNs, file, line, function: fn });
       for (const [tid, dueNs, ranNs] of record.loopBeats ?? []) data.loopBeats.push({ tid, dueNs, ranNs });
+      if (record.untimedLoop && !data.untimedLoops.includes(record.untimedLoop))
+        data.untimedLoops.push(record.untimedLoop);
       if (record.locks) data.locks = [...(data.locks ?? []), ...record.locks];
     }
   }

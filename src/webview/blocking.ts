@@ -67,8 +67,12 @@ export function blockingSection(profile: Profile, open: Open): HTMLElement | nul
     ...runs.map((s) => {
       const lag = s.loopLag;
       const total = s.loopBlocks!.reduce((sum, b) => sum + b.totalMs, 0);
+      // uvloop's callbacks run in C: there the blocks are late heartbeats, and back-to-back calls merge.
+      const untimed = lag?.untimedLoops?.length
+        ? ` · ${lag.untimedLoops.join(', ')}: found from the heartbeat, calls back to back count as one`
+        : '';
       const late = lag
-        ? ` · callbacks ≥ ${lag.slowCallbackMs} ms · heartbeat up to ${milliseconds(lag.maxMs)} late`
+        ? ` · callbacks ≥ ${lag.slowCallbackMs} ms · heartbeat up to ${milliseconds(lag.maxMs)} late${untimed}`
         : '';
       const caption = `${s.id}: ${milliseconds(total)} blocked of ${milliseconds((s.wallSeconds ?? 0) * 1000)}${late}`;
       return el('div', { class: 'blocking-run' }, [

@@ -22,7 +22,7 @@ const PYTHON_313 = (existsSync(PYENV) ? readdirSync(PYENV) : [])
   .map((v) => join(PYENV, v, 'bin', 'python'))
   .find((p) => existsSync(p));
 
-function drive(mode: 'locks' | 'loops', python = PYTHON): Record<string, unknown> {
+function drive(mode: 'locks' | 'loops' | 'uvloop', python = PYTHON): Record<string, unknown> {
   const out = execFileSync(python, [join(FIXTURES, 'driver.py'), join(ROOT, 'src', 'profiler', 'python'), mode], {
     encoding: 'utf8',
     timeout: 60_000,
@@ -85,6 +85,26 @@ test('the event-loop recorder times a blocking callback at the loop and runs a h
   assert.deepEqual([tid, file, line, fn], [mainTid, join(FIXTURES, 'loop_user.py'), 6, 'blocks']);
   assert.ok(loopBeats.length >= 1 && loopBeats.every(([t, due, ran]) => t === mainTid && ran >= due - 1e6));
   assert.equal(notes[0]?.loopWatch?.slowCallbackMs, 10);
+  assert.ok(!notes.some((n) => 'untimedLoop' in n), 'asyncio times its own callbacks');
+});
+
+test("on uvloop, whose callbacks run in C, the heartbeat's lateness stands for the blocking callback", () => {
+  const { mainTid, slowCallbacks, loopBeats, notes } = drive('uvloop') as {
+    mainTid: number;
+    slowCallbacks: [number, number, number, string | null, number, string][];
+    loopBeats: [number, number, number][];
+    notes: { untimedLoop?: string }[];
+  };
+  assert.ok(
+    notes.some((n) => n.untimedLoop === 'uvloop'),
+    JSON.stringify(notes),
+  );
+  // The 0.3 s sleep held the beat due during it: late by at least the sleep less one 5 ms period.
+  const blocking = slowCallbacks.filter(([, due, ran]) => ran - due >= 290e6);
+  assert.equal(blocking.length, 1, JSON.stringify(slowCallbacks));
+  assert.deepEqual(blocking[0]!.slice(3), [null, 0, 'a callback of uvloop']);
+  assert.equal(blocking[0]![0], mainTid);
+  assert.ok(loopBeats.length >= 1 && loopBeats.every(([t]) => t === mainTid));
 });
 
 test(

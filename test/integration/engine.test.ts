@@ -205,6 +205,31 @@ describe('async def', () => {
     );
     for (const s of profile.strategies) assert.equal(s.status, 'ok', `${s.id}: ${s.error}`);
   });
+
+  test('on uvloop (installed when the module loads) the blocking line is found from the heartbeat', async () => {
+    const { run, profile } = await profileFixture('uvloop_blocking.py', [
+      '--function',
+      'fetch',
+      '--args',
+      'range(6)',
+      '--strategies',
+      'serial,asyncio,threads',
+      ...TWO_WORKERS,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assertValidProfile(profile);
+    const asyncio = strategy(profile, 'asyncio');
+    assert.deepEqual(asyncio.loopLag?.untimedLoops, ['uvloop'], JSON.stringify(asyncio.loopLag));
+    // The 0.1 s sleeps of six coroutines, back to back on one loop: at least one late heartbeat.
+    const [block] = asyncio.loopBlocks!;
+    assert.ok(block, 'a blocking callback was found');
+    assert.equal(block.site.line, 14, JSON.stringify(block));
+    assert.equal(block.located, true);
+    assert.ok(block.totalMs >= 300, `${block.totalMs} ms of the 0.6 s of sleeps`);
+    assert.equal(profile.verdict?.kind, 'event-loop-blocked', profile.verdict?.evidence.join('\n'));
+    assert.match(profile.verdict!.evidence[0]!, /uvloop runs callbacks in its own C code/);
+    assert.match(profile.recommendation!.codeChange ?? '', /await asyncio\.sleep\(0\.1\)/);
+  });
 });
 
 describe('results are compared with the serial run', () => {

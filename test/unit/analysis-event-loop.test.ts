@@ -219,3 +219,26 @@ test(
     assert.ok(helper.setup.includes('    return sum(i * i for i in range(n))'));
   },
 );
+
+test('on a loop whose callbacks are not timed (uvloop) the evidence counts hold-ups, not calls', () => {
+  const facts = (untimedLoops?: string[]) => {
+    const p = asyncProfile([block({ count: 2, totalMs: 400 })]);
+    const asyncio = p.strategies.find((s) => s.id === 'asyncio')!;
+    asyncio.loopLag = {
+      slowCallbackMs: 10,
+      heartbeatMs: 5,
+      beats: 20,
+      meanMs: 20,
+      p95Ms: 200,
+      maxMs: 200,
+      lateMs: 400,
+      ...(untimedLoops ? { untimedLoops } : {}),
+    };
+    return eventLoopBlocked(collectFacts(p))!.evidence[0]!;
+  };
+  assert.match(
+    facts(['uvloop']),
+    /It held the loop up 2 times for 10 ms or more \(uvloop runs callbacks in its own C code/,
+  );
+  assert.match(facts(), /It made 2 synchronous calls of 10 ms or more/);
+});

@@ -100,8 +100,25 @@ def _describe(callback):
     return code.co_filename, code.co_firstlineno, _qualname(code)
 
 
+_start_heartbeat = None  # set by watch_loops: starts the heartbeat on a loop (once per loop)
+
+
+def watch_running_loop():
+    """Called by the harness inside the coroutines it runs: the running loop gets its heartbeat
+    here when its start did not pass through the patched _set_running_loop (uvloop keeps the one
+    it found when the user's module imported it, before watch_loops)."""
+    if _start_heartbeat is not None:
+        import asyncio
+
+        _start_heartbeat(asyncio.get_running_loop())
+
+
 def watch_loops(tracer, slow_callback_ms=DEFAULT_SLOW_CALLBACK_MS, heartbeat_ms=HEARTBEAT_MS):
-    """Times every asyncio callback in this process and runs a heartbeat on every loop started."""
+    """Times every asyncio callback in this process and runs a heartbeat on every loop started.
+    A loop that does not run callbacks through asyncio's Handle._run (uvloop) has no callback
+    timed: there a heartbeat at least the threshold late is recorded as the blocking callback
+    (from when it was due to when it ran: a lower bound, by up to one heartbeat period)."""
+    global _start_heartbeat
     _library_prefixes()
     import asyncio.base_events
     import asyncio.events
@@ -112,7 +129,7 @@ def watch_loops(tracer, slow_callback_ms=DEFAULT_SLOW_CALLBACK_MS, heartbeat_ms=
     period = heartbeat_ms / 1000.0
     period_ns = int(heartbeat_ms * 1e6)
     run_handle = asyncio.events.Handle._run
-    run_forever = asyncio.base_events.BaseEventLoop.run_forever
+    set_running_loop = asyncio.events._set_running_loop
 
     def timed_run(handle):
         start = _now()
@@ -122,29 +139,45 @@ def watch_loops(tracer, slow_callback_ms=DEFAULT_SLOW_CALLBACK_MS, heartbeat_ms=
             slow.append((threading.get_native_id(), start, end) + _describe(handle._callback))
 
     def start_heartbeat(loop):
-        if getattr(loop, "_cp_heartbeat", False):
-            return  # asyncio.run runs the same loop again to shut down: one heartbeat per loop
-        loop._cp_heartbeat = True
+        try:
+            if getattr(loop, "_cp_heartbeat", False):
+                return  # asyncio.run runs the same loop again to shut down: one heartbeat per loop
+            loop._cp_heartbeat = True
+        except AttributeError:  # a loop type without instance attributes: no heartbeat, rather than twice
+            return
         tid = threading.get_native_id()
+        untimed = not isinstance(loop, asyncio.base_events.BaseEventLoop)
+        library = type(loop).__module__.split(".")[0]
+        if untimed:
+            tracer.note({"untimedLoop": library})
 
         def beat(due):
             ran = _now()
             beats.append((tid, due, ran))
+            if untimed and ran - due >= threshold:
+                slow.append((tid, due, ran, None, 0, "a callback of %s" % library))
             loop.call_later(period, beat, ran + period_ns)
 
         loop.call_soon(beat, _now())
 
-    def watched_run_forever(loop, *args, **kwargs):
-        start_heartbeat(loop)
-        return run_forever(loop, *args, **kwargs)
+    def watched_set_running_loop(loop):
+        set_running_loop(loop)
+        if loop is not None:  # a loop starts running on this thread (asyncio's run_forever, uvloop's)
+            start_heartbeat(loop)
 
     asyncio.events.Handle._run = timed_run
-    asyncio.base_events.BaseEventLoop.run_forever = watched_run_forever
+    # asyncio's loops look it up at each start; uvloop when it is imported (after this, in scripts).
+    asyncio.events._set_running_loop = watched_set_running_loop
+    asyncio._set_running_loop = watched_set_running_loop
+    _start_heartbeat = start_heartbeat
     tracer.note({"loopWatch": {"slowCallbackMs": slow_callback_ms, "heartbeatMs": heartbeat_ms}})
 
     def unwatch():  # for the benchmark, which measures with and without in one process
+        global _start_heartbeat
         asyncio.events.Handle._run = run_handle
-        asyncio.base_events.BaseEventLoop.run_forever = run_forever
+        asyncio.events._set_running_loop = set_running_loop
+        asyncio._set_running_loop = set_running_loop
+        _start_heartbeat = None
 
     return unwatch
 

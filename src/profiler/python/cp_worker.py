@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 
+import cp_blocking
 import cp_native
 import cp_tracer
 
@@ -166,6 +167,7 @@ def consume(result):
 
 async def finish(result):
     """A coroutine awaited, an async generator drained into a list."""
+    cp_blocking.watch_running_loop()
     if inspect.isasyncgen(result):
         CONSUMED.add("async generator")
         return [item async for item in result]

@@ -104,10 +104,15 @@ export function eventLoopBlocked(f: Facts): Finding | null {
   const where = worst.site.line > 0 ? `Line ${worst.site.line} of ${baseName(worst.site.file)}` : `${worst.function}()`;
   const others = cited.length - 1;
   const andOthers = others > 0 ? ` and ${others} other line${others === 1 ? '' : 's'}` : '';
+  const untimed = lag?.untimedLoops?.length ? lag.untimedLoops.join(', ') : null;
+  const calledOrHeld = untimed
+    ? `${others > 0 ? 'They' : 'It'} held the loop up ${calls} time${calls === 1 ? '' : 's'} for ${threshold} ms ` +
+      `or more (${untimed} runs callbacks in its own C code: these are from its heartbeat, and calls ` +
+      `back to back count as one), and while one runs no other coroutine can.`
+    : `${others > 0 ? 'They' : 'It'} made ${calls} synchronous call${calls === 1 ? '' : 's'} of ${threshold} ms ` +
+      `or more, and while one runs no other coroutine can.`;
   const evidence = [
-    `${where}${andOthers} blocked the event loop ${percent(share)} of the ${label(run)} run. ` +
-      `${others > 0 ? 'They' : 'It'} made ${calls} synchronous call${calls === 1 ? '' : 's'} of ${threshold} ms ` +
-      `or more, and while one runs no other coroutine can.${heartbeat}`,
+    `${where}${andOthers} blocked the event loop ${percent(share)} of the ${label(run)} run. ${calledOrHeld}${heartbeat}`,
     ...cited.map(describeBlock),
   ];
   const threads = fastest(f.threads);
