@@ -159,12 +159,14 @@ def task_inputs(module, fn, expression, default_tasks):
 
 
 def mentions_asyncio(path):
-    """A whole script gets the event-loop recorder only when it may run a loop (importing asyncio costs ~20 ms)."""
+    """A whole script gets the event-loop recorder only when it may run a loop, asyncio's or uvloop's
+    (importing asyncio costs ~20 ms)."""
     try:
         with open(path, "rb") as handle:
-            return b"asyncio" in handle.read()
+            text = handle.read()
     except OSError:
         return False
+    return b"asyncio" in text or b"uvloop" in text
 
 
 def is_async(fn):
