@@ -498,6 +498,17 @@ describe('whole-script mode and awkward paths', () => {
     assert.ok(script.cores && script.cores.busy.length === profile.machine.logicalCores);
   });
 
+  test('a script on uvloop that never names asyncio gets the event-loop recorder', async () => {
+    const { run, profile } = await profileFixture('uvloop_script.py', []);
+    assert.equal(run.code, 0, run.stderr);
+    const script = strategy(profile, 'script');
+    assert.deepEqual(script.loopLag?.untimedLoops, ['uvloop'], JSON.stringify(script.loopLag));
+    // The longest block (a loaded machine may add a short late beat elsewhere) is the sleep.
+    const [longest] = script.loopBlocks ?? [];
+    assert.deepEqual([longest?.site.line, longest?.located], [8, true], JSON.stringify(script.loopBlocks));
+    assert.equal(profile.verdict?.kind, 'event-loop-blocked', profile.verdict?.evidence.join('\n'));
+  });
+
   test('threads a script starts itself are part of its task samples', async () => {
     const { run, profile } = await profileFixture('script_threads.py', []);
     assert.equal(run.code, 0, run.stderr);
