@@ -53,9 +53,9 @@ test(
   async () => {
     const { code, stdout, profile } = await profileNode(
       'cpu_loop.cjs',
-      // Tasks of ~0.4 s: a worker that ran one is still sampled in it when a loaded machine holds
-      // the /proc sampler up for a few hundred ms.
-      ['--function', 'spin', '--args', 'Array(6).fill([10000000])', '--workers', '2'],
+      // Tasks of ~0.4 s quiet (~1 s loaded): a worker that ran only one is still sampled in it when a
+      // loaded machine holds the /proc sampler up (100-400 ms seen; 0.13 s tasks were missed whole).
+      ['--function', 'spin', '--args', 'Array(6).fill([30000000])', '--workers', '2'],
       'cpu',
     );
     assert.equal(code, 0);
@@ -97,7 +97,10 @@ test(
     );
     assert.ok(
       [...ranTasks].every((i) => workers.threads[i]!.taskSamples > 0),
-      'each worker that ran tasks was sampled in them',
+      `each worker that ran tasks was sampled in them: ${JSON.stringify({
+        workers: [...ranTasks].map((i) => [workers.threads[i]!.name, workers.threads[i]!.taskSamples]),
+        heldUp: workers.samplerHeldUp,
+      })}`,
     );
     assert.ok(taskStackFrames(workers, (n) => n.startsWith('worker ')).has(`spin@${fixture}:4`));
     assert.equal(workers.processCosts!.workerStartupSeconds.length, 2);
