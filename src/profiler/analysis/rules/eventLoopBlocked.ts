@@ -112,7 +112,8 @@ export function eventLoopBlocked(f: Facts): Finding | null {
     : `${others > 0 ? 'They' : 'It'} made ${calls} synchronous call${calls === 1 ? '' : 's'} of ${threshold} ms ` +
       `or more, and while one runs no other coroutine can.`;
   const evidence = [
-    `${where}${andOthers} blocked the event loop ${percent(share)} of the ${label(run)} run. ${calledOrHeld}${heartbeat}`,
+    `${where}${andOthers} blocked the event loop ${percent(share)} of the ${label(run)} run. ` +
+      `${calledOrHeld}${heartbeat}`,
     ...cited.map(describeBlock),
   ];
   const threads = fastest(f.threads);
