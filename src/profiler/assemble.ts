@@ -413,7 +413,14 @@ function addBlocking(result: StrategyResult, run: RunRecord): void {
 function tasksWindow(run: RunRecord, tasks: TaskSpans): { start: number; end: number } | null {
   const window = harnessWindow(run);
   if (window || tasks.start.length === 0) return window;
-  return { start: Math.min(...tasks.start), end: Math.max(...tasks.end) };
+  // A loop, not Math.min(...): a run may have more tasks than a call takes arguments.
+  let start = Infinity;
+  let end = -Infinity;
+  for (let i = 0; i < tasks.start.length; i++) {
+    start = Math.min(start, tasks.start[i]!);
+    end = Math.max(end, tasks.end[i]!);
+  }
+  return { start, end };
 }
 
 /** The harness's task clock (ms since t0), from before the first task to after the last. */
@@ -426,21 +433,21 @@ function harnessWindow({ harness, t0 }: RunRecord): { start: number; end: number
 /** The sampler's hold-ups that overlapped the tasks' window, clipped to it; null when none did. */
 export function heldUpWhileTasksRan(
   gaps: readonly { start: number; end: number }[],
-  span: { start: number; end: number } | null,
+  window: { start: number; end: number } | null,
 ): SamplerHeldUp | null {
-  if (!span) return null;
+  if (!window) return null;
   let count = 0;
   let ms = 0;
   let longestMs = 0;
   for (const gap of gaps) {
-    const inside = Math.min(gap.end, span.end) - Math.max(gap.start, span.start);
+    const inside = Math.min(gap.end, window.end) - Math.max(gap.start, window.start);
     if (inside <= 0) continue;
     count++;
     ms += inside;
     longestMs = Math.max(longestMs, inside);
   }
   return count > 0
-    ? { count, ms: round(ms, 1), longestMs: round(longestMs, 1), taskMs: round(span.end - span.start, 1) }
+    ? { count, ms: round(ms, 1), longestMs: round(longestMs, 1), taskMs: round(window.end - window.start, 1) }
     : null;
 }
 
