@@ -287,6 +287,32 @@ const CASES: Case[] = [
     route: 'async',
   },
   {
+    fixture: 'js_sync_in_async',
+    file: 'js_sync_in_async.mjs',
+    fn: 'handle',
+    args: () => 'Array(8).fill([1_000_000])',
+    kind: 'event-loop-blocked',
+    // The synchronous half leaves the shared loop: a worker (thread or process) per call.
+    route: ['worker-threads', 'child-processes'],
+    skip: ONE_CORE,
+  },
+  {
+    fixture: 'js_tiny_calls',
+    file: 'js_tiny_calls.cjs',
+    fn: 'scale',
+    args: () => 'Array.from({ length: 2000 }, (_, i) => [i])',
+    kind: 'overhead-bound',
+    route: 'serial',
+  },
+  {
+    fixture: 'js_big_copy',
+    file: 'js_big_copy.cjs',
+    fn: 'total',
+    args: () => 'bigArgs(8)',
+    kind: 'copy-bound',
+    route: 'serial',
+  },
+  {
     fixture: 'js_pbkdf2',
     file: 'js_pbkdf2.cjs',
     fn: 'hash',
